@@ -1,0 +1,11 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.tsx?$': ['@swc/jest'] },
+  roots: ['<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  // One Azurite for the whole run; each test file isolates itself with its own TABLE_PREFIX / queue names.
+  globalSetup: '<rootDir>/tests/support/globalSetup.ts',
+  globalTeardown: '<rootDir>/tests/support/globalTeardown.ts',
+  testTimeout: 30000,
+};

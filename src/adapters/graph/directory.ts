@@ -1,0 +1,60 @@
+import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
+import { z } from 'zod';
+import { parseUserId } from '../../domain/ids';
+import type { DirectoryPerson, DirectoryPort } from '../../ports/directory';
+
+const graphUserSchema = z.object({
+  id: z.string(),
+  displayName: z.string().nullable().optional(),
+  mail: z.string().nullable().optional(),
+  userPrincipalName: z.string().nullable().optional(),
+  jobTitle: z.string().nullable().optional(),
+  department: z.string().nullable().optional(),
+});
+
+const userPageSchema = z.object({ value: z.array(graphUserSchema), '@odata.nextLink': z.string().optional() });
+
+const SELECT = ['id', 'displayName', 'mail', 'userPrincipalName', 'jobTitle', 'department'];
+
+function toPerson(user: z.infer<typeof graphUserSchema>): DirectoryPerson | null {
+  const id = parseUserId(user.id);
+  if (!id) return null; // not an Entra object id (e.g. a contact); never a participant
+  return {
+    id,
+    displayName: user.displayName ?? user.userPrincipalName ?? user.id,
+    mail: user.mail ?? user.userPrincipalName ?? null,
+    jobTitle: user.jobTitle ?? null,
+    department: user.department ?? null,
+  };
+}
+
+export function createGraphDirectory(client: Client): DirectoryPort {
+  return {
+    async getPerson(userId, options) {
+      try {
+        const response: unknown = await client.api(`/users/${encodeURIComponent(userId)}`).select(SELECT).option('signal', options?.abortSignal).get();
+        return toPerson(graphUserSchema.parse(response));
+      } catch (error) {
+        if (error instanceof GraphError && error.statusCode === 404) return null;
+        throw new Error(`Graph could not read user ${userId}`, { cause: error });
+      }
+    },
+    async *listPeople(options) {
+      let next: string | undefined = '/users';
+      let request = client.api(next).select(SELECT).top(100);
+      for (;;) {
+        const page = userPageSchema.parse(await request.option('signal', options?.abortSignal).get());
+        for (const user of page.value) {
+          const person = toPerson(user);
+          if (person) yield person;
+        }
+        next = page['@odata.nextLink'];
+        if (!next) return;
+        request = client.api(next);
+      }
+    },
+    async probe() {
+      await client.api('/users').select(['id']).top(1).get();
+    },
+  };
+}

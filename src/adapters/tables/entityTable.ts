@@ -1,0 +1,180 @@
+import { odata, RestError, TableClient, type TableEntity, type TableEntityResult } from '@azure/data-tables';
+import { encodeKey } from './keys';
+
+/** A write lost an optimistic-concurrency race (HTTP 412): reload and decide again. */
+export class ConcurrencyConflictError extends Error {
+  constructor(what: string, options?: { cause?: unknown }) {
+    super(`${what} was changed by someone else since it was read; reload and try again`, options);
+    this.name = 'ConcurrencyConflictError';
+  }
+}
+
+export class EntityAlreadyExistsError extends Error {
+  constructor(what: string, options?: { cause?: unknown }) {
+    super(`${what} already exists`, options);
+    this.name = 'EntityAlreadyExistsError';
+  }
+}
+
+/** A value breaks a documented Table Storage limit; the message says which and by how much. */
+export class EntityTooLargeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EntityTooLargeError';
+  }
+}
+
+// Documented Azure Table Storage limits (DESIGN §4).
+export const TABLE_LIMITS = {
+  /** 64 KiB per string property, stored as UTF-16: 32,768 characters. */
+  maxStringPropertyCharacters: 32 * 1024,
+  /** 1 MiB per entity. */
+  maxEntityBytes: 1024 * 1024,
+  /** 255 properties including PartitionKey, RowKey and Timestamp: 252 of ours. */
+  maxCustomProperties: 252,
+} as const;
+
+export type EntityProperties = Record<string, string | number | boolean | Date | null | undefined>;
+export interface StoredEntity { readonly properties: Record<string, unknown>; readonly etag: string }
+export interface TableCallOptions { readonly abortSignal?: AbortSignal }
+
+const DEADLINE_IN_MS = 10_000;
+
+function withDeadline(options: TableCallOptions | undefined): { abortSignal: AbortSignal } {
+  const timeout = AbortSignal.timeout(DEADLINE_IN_MS);
+  return { abortSignal: options?.abortSignal ? AbortSignal.any([options.abortSignal, timeout]) : timeout };
+}
+
+function statusOf(error: unknown): number | undefined {
+  return error instanceof RestError ? error.statusCode : undefined;
+}
+
+/**
+ * One Azure table with the rules every repository follows: keys encoded, limits checked before
+ * the call, updates conditional on the ETag that was read, expected outcomes named.
+ * Repositories map their aggregate to and from `EntityProperties` and validate what they read.
+ */
+export class EntityTable {
+  private ensured: Promise<void> | undefined;
+
+  constructor(private readonly client: TableClient, readonly label: string) {}
+
+  static fromConnectionString(connectionString: string, tableName: string, label: string): EntityTable {
+    // Azurite serves plain http on loopback; real accounts are https and ignore the flag.
+    const client = TableClient.fromConnectionString(connectionString, tableName, { allowInsecureConnection: true });
+    return new EntityTable(client, label);
+  }
+
+  get tableName(): string {
+    return this.client.tableName;
+  }
+
+  /** Creates the table once per process; "already exists" is the expected outcome after the first run. */
+  ensureCreated(options?: TableCallOptions): Promise<void> {
+    this.ensured ??= this.client.createTable(withDeadline(options)).catch((error: unknown) => {
+      this.ensured = undefined;
+      throw new Error(`could not create table ${this.client.tableName}`, { cause: error });
+    });
+    return this.ensured;
+  }
+
+  async deleteTable(): Promise<void> {
+    await this.client.deleteTable();
+    this.ensured = undefined;
+  }
+
+  async get(partitionKey: string, rowKey: string, options?: TableCallOptions): Promise<StoredEntity | null> {
+    try {
+      const entity = await this.client.getEntity<Record<string, unknown>>(encodeKey(partitionKey), encodeKey(rowKey), withDeadline(options));
+      return { properties: entity, etag: entity.etag };
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw new Error(`could not read ${this.label}`, { cause: error });
+    }
+  }
+
+  /** Fails with EntityAlreadyExistsError if the key is taken (replay-safe creates use a key derived from the command). */
+  async create(partitionKey: string, rowKey: string, properties: EntityProperties, options?: TableCallOptions): Promise<string> {
+    const entity = this.toEntity(partitionKey, rowKey, properties);
+    try {
+      const response = await this.client.createEntity(entity, withDeadline(options));
+      return response.etag ?? '';
+    } catch (error) {
+      if (statusOf(error) === 409) throw new EntityAlreadyExistsError(this.label, { cause: error });
+      throw new Error(`could not create ${this.label}`, { cause: error });
+    }
+  }
+
+  /** Unconditional replace; only for data the caller owns outright (e.g. the latest conversation reference). */
+  async upsert(partitionKey: string, rowKey: string, properties: EntityProperties, options?: TableCallOptions): Promise<string> {
+    const entity = this.toEntity(partitionKey, rowKey, properties);
+    try {
+      const response = await this.client.upsertEntity(entity, 'Replace', withDeadline(options));
+      return response.etag ?? '';
+    } catch (error) {
+      throw new Error(`could not save ${this.label}`, { cause: error });
+    }
+  }
+
+  /** Replaces the entity only if it still has `ifMatch` as its ETag; a lost race is a ConcurrencyConflictError. */
+  async update(partitionKey: string, rowKey: string, properties: EntityProperties, ifMatch: string, options?: TableCallOptions): Promise<string> {
+    if (!ifMatch || ifMatch === '*') throw new Error(`an update of ${this.label} must carry the ETag it read`);
+    const entity = this.toEntity(partitionKey, rowKey, properties);
+    try {
+      const response = await this.client.updateEntity(entity, 'Replace', { ...withDeadline(options), etag: ifMatch });
+      return response.etag ?? '';
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 412) throw new ConcurrencyConflictError(this.label, { cause: error });
+      throw new Error(`could not update ${this.label}`, { cause: error });
+    }
+  }
+
+  /** Succeeds if the entity is already gone. */
+  async delete(partitionKey: string, rowKey: string, options?: TableCallOptions): Promise<void> {
+    try {
+      await this.client.deleteEntity(encodeKey(partitionKey), encodeKey(rowKey), withDeadline(options));
+    } catch (error) {
+      if (statusOf(error) === 404) return;
+      throw new Error(`could not delete ${this.label}`, { cause: error });
+    }
+  }
+
+  /** Every entity of one partition (a single-partition query, never a scan). */
+  async *listPartition(partitionKey: string, options?: TableCallOptions): AsyncIterable<StoredEntity> {
+    const filter = odata`PartitionKey eq ${encodeKey(partitionKey)}`;
+    const pages = this.client.listEntities<Record<string, unknown>>({ queryOptions: { filter }, ...withDeadline(options) });
+    for await (const entity of pages as AsyncIterable<TableEntityResult<Record<string, unknown>>>) {
+      yield { properties: entity, etag: entity.etag };
+    }
+  }
+
+  /** Cheap reachability probe for /healthz: one query for at most one entity. */
+  async probe(options?: TableCallOptions): Promise<void> {
+    const pages = this.client.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${'healthz'}` }, ...withDeadline(options) }).byPage({ maxPageSize: 1 });
+    await pages.next();
+  }
+
+  private toEntity(partitionKey: string, rowKey: string, properties: EntityProperties): TableEntity<EntityProperties> {
+    const names = Object.keys(properties);
+    if (names.length > TABLE_LIMITS.maxCustomProperties) {
+      throw new EntityTooLargeError(`${this.label} has ${names.length} properties; Table Storage allows ${TABLE_LIMITS.maxCustomProperties}`);
+    }
+    let bytes = 0;
+    for (const [name, value] of Object.entries(properties)) {
+      if (typeof value === 'string') {
+        if (value.length > TABLE_LIMITS.maxStringPropertyCharacters) {
+          throw new EntityTooLargeError(`${this.label}.${name} is ${value.length} characters; one text field can hold at most ${TABLE_LIMITS.maxStringPropertyCharacters}`);
+        }
+        bytes += value.length * 2;
+      } else {
+        bytes += 8;
+      }
+      bytes += name.length * 2;
+    }
+    if (bytes > TABLE_LIMITS.maxEntityBytes) {
+      throw new EntityTooLargeError(`${this.label} is about ${Math.ceil(bytes / 1024)} KiB; one record can hold at most 1024 KiB`);
+    }
+    return { partitionKey: encodeKey(partitionKey), rowKey: encodeKey(rowKey), ...properties };
+  }
+}

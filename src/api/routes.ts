@@ -1,0 +1,38 @@
+import { Router, type Request, type Response } from 'express';
+import type { Logger } from '../logging';
+import type { DirectoryPort } from '../ports/directory';
+import { callerOf, requireCaller, type Authenticate } from './auth';
+
+export interface ApiDependencies {
+  readonly authenticate: Authenticate;
+  readonly directory: DirectoryPort;
+  readonly logger: Logger;
+  readonly authMode: 'dev' | 'entra';
+}
+
+/** REST for the tabs: every route under /api (except the bot's /api/messages) needs a caller. */
+export function apiRouter(deps: ApiDependencies): Router {
+  const router = Router();
+
+  if (deps.authMode === 'dev') {
+    // The dev sign-in picker lists the demo organisation; this route does not exist unless AUTH_MODE=dev.
+    router.get('/dev/users', async (_req: Request, res: Response) => {
+      const people = [];
+      for await (const person of deps.directory.listPeople()) people.push(person);
+      res.json({ value: people });
+    });
+  }
+
+  router.use(requireCaller(deps.authenticate, deps.logger));
+
+  router.get('/me', async (_req: Request, res: Response) => {
+    const caller = callerOf(res);
+    const person = await deps.directory.getPerson(caller.userId);
+    res.json({ userId: caller.userId, tenantId: caller.tenantId, displayName: person?.displayName ?? caller.displayName, jobTitle: person?.jobTitle ?? null, department: person?.department ?? null, signedInVia: caller.via });
+  });
+
+  router.use((req: Request, res: Response) => {
+    res.status(404).json({ error: `No API route ${req.method} ${req.baseUrl}${req.path}.` });
+  });
+  return router;
+}

@@ -1,0 +1,84 @@
+import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { renderNoticeCard } from '../cards/notice';
+import { matchCommand } from '../domain/commands';
+import { isCardSubmit } from './activity';
+import type { BotDependencies } from './dependencies';
+import { sendHelp } from './handlers/showHelp';
+import { answerUnknownAction } from './handlers/unknownAction';
+import { sendWelcome } from './handlers/welcome';
+
+/**
+ * The bot: a teams-ai Application on botbuilder's CloudAdapter (TeamsAdapter). Every botbuilder and
+ * teams-ai import stays inside src/bot, so moving to another SDK touches this folder alone.
+ */
+export interface BotCredentials {
+  readonly appId?: string;
+  readonly appPassword?: string;
+  readonly appTenantId?: string;
+  readonly appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+}
+
+export interface Bot {
+  /** Express handler for POST /api/messages. */
+  handle(req: Request, res: Response): Promise<void>;
+}
+
+// The smallest shape botbuilder needs to route an activity; anything less is a 400 before auth or routing.
+const activityShape = z.object({ type: z.string().min(1) }).passthrough();
+
+export function createBot(credentials: BotCredentials, deps: BotDependencies): Bot {
+  // Empty MicrosoftAppId = anonymous (local emulators only; config refuses it when AUTH_MODE=entra).
+  const adapter = new TeamsAdapter({
+    MicrosoftAppId: credentials.appId ?? '',
+    MicrosoftAppPassword: credentials.appPassword ?? '',
+    MicrosoftAppTenantId: credentials.appTenantId ?? '',
+    MicrosoftAppType: credentials.appType,
+  });
+  const app = new Application<TurnState>({ adapter, botAppId: credentials.appId ?? '', removeRecipientMention: true });
+
+  app.conversationUpdate('membersAdded', async (context) => {
+    const botWasAdded = (context.activity.membersAdded ?? []).some((member) => member.id === context.activity.recipient.id);
+    if (botWasAdded) await sendWelcome(context, deps);
+  });
+
+  // Card submits first (they are messages too), then typed commands, then the welcome as a fallback.
+  app.adaptiveCards.actionSubmit('showHelp', async (context) => sendHelp(context));
+  app.addRoute(async (context) => isCardSubmit(context), async (context) => answerUnknownAction(context, deps));
+  app.addRoute(
+    async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action',
+    async (context) => {
+      deps.logger.warn({ activityId: context.activity.id }, 'Action.Execute with an unknown verb');
+      await context.sendActivity({
+        type: ActivityTypes.InvokeResponse,
+        value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: renderNoticeCard({ title: 'That button is no longer available', message: 'Nothing was changed. Type help to see what you can do now.' }) } },
+      });
+    },
+    true,
+  );
+  app.message(async (context) => matchCommand(context.activity.text ?? '')?.keyword === 'help', async (context) => sendHelp(context));
+  app.activity(ActivityTypes.Message, async (context) => sendWelcome(context, deps));
+
+  app.error(async (context: TurnContext, error: Error) => {
+    deps.logger.error({ activityId: context.activity.id, err: { message: error.message, cause: String((error as { cause?: unknown }).cause ?? '') } }, 'bot turn failed');
+    if (context.activity.type === ActivityTypes.Message) {
+      await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(
+        renderNoticeCard({ title: 'Something went wrong on our side', message: 'Your message was not lost; please try again in a minute.' }))));
+    }
+  });
+
+  return {
+    async handle(req, res) {
+      const parsed = activityShape.safeParse(req.body);
+      if (!parsed.success) {
+        res.status(400).json({ error: 'The request body must be a Bot Framework activity: a JSON object with a "type".' });
+        return;
+      }
+      await adapter.process(req, res, async (context) => {
+        await app.run(context);
+      });
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * What a person can type in personal chat. Pure, so the bot's routing and the help card read one list;
+ * each feature adds its command here when it ships, so `help` never promises what does not work.
+ * Anything not listed gets the welcome card.
+ */
+export interface ChatCommand {
+  readonly keyword: string;
+  readonly description: string;
+}
+
+export const CHAT_COMMANDS: readonly ChatCommand[] = [
+  { keyword: 'help', description: 'Show what Practice Loop does and the commands you can type.' },
+];
+
+/** Normalises a typed message: trims, lower-cases, drops a leading slash and trailing punctuation. */
+export function normaliseCommandText(text: string): string {
+  return text.trim().toLowerCase().replace(/^\//, '').replace(/[.!?]+$/, '').replace(/\s+/g, ' ');
+}
+
+export function matchCommand(text: string): ChatCommand | null {
+  const normalised = normaliseCommandText(text);
+  return CHAT_COMMANDS.find((command) => command.keyword === normalised) ?? null;
+}

@@ -1,0 +1,144 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createGraphClient } from './adapters/graph/client';
+import { createGraphDirectory } from './adapters/graph/directory';
+import { EntityTable } from './adapters/tables/entityTable';
+import { createTableMemberRepo } from './adapters/tables/memberRepo';
+import { apiRouter } from './api/routes';
+import { devAuthenticator, entraAuthenticator, type Authenticate } from './api/auth';
+import { checkHealth, healthHandler, type HealthProbe } from './api/health';
+import { createBot } from './bot/bot';
+import { ConfigError, loadConfig, type AppConfig } from './config';
+import { createLogger, type Logger } from './logging';
+import { systemClock, type Clock } from './ports/clock';
+
+/**
+ * The one place that wires adapters to use cases and surfaces (STYLE §1). `startService` is what
+ * tests and benchmarks start; running this file starts it from the environment.
+ */
+
+export class StartupError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StartupError';
+  }
+}
+
+export interface ServiceOverrides {
+  /** Replace the SSO validator (tests sign tokens with a local key). */
+  readonly authenticate?: Authenticate;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+export interface RunningService {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Where the storage connection string points, without its key: "http://127.0.0.1:10002/devstoreaccount1". */
+export function describeStorage(connectionString: string): string {
+  const fields = new Map(connectionString.split(';').filter(Boolean).map((part) => {
+    const at = part.indexOf('=');
+    return [part.slice(0, at).toLowerCase(), part.slice(at + 1)] as const;
+  }));
+  return fields.get('tableendpoint') ?? `https://${fields.get('accountname') ?? '?'}.table.core.windows.net`;
+}
+
+export async function startService(config: AppConfig, overrides: ServiceOverrides = {}): Promise<RunningService> {
+  const logger = overrides.logger ?? createLogger('practice-loop', { level: config.logLevel });
+  const clock = overrides.clock ?? systemClock;
+
+  const memberTable = EntityTable.fromConnectionString(config.storageConnectionString, `${config.tablePrefix}Members`, 'member');
+  const members = createTableMemberRepo(memberTable);
+  const graph = createGraphClient({ baseUrl: config.graph.baseUrl, credential: config.graph.credential });
+  const directory = createGraphDirectory(graph);
+
+  const probes: HealthProbe[] = [
+    { name: 'storage', describe: `STORAGE_CONNECTION_STRING → ${describeStorage(config.storageConnectionString)}`, probe: (o) => members.probe(o) },
+    { name: 'graph', describe: `GRAPH_BASE_URL → ${config.graph.baseUrl}`, probe: (o) => directory.probe(o) },
+  ];
+  // Refuse to start half-connected: one line per unreachable dependency, naming the setting and address.
+  const startup = await checkHealth(probes);
+  const down = [startup.storage, startup.graph].filter((state) => state !== 'ok');
+  if (down.length > 0) throw new StartupError(`Cannot start: ${down.join('; ')}`);
+
+  const dashboardUrl = config.teamsAppId ? `https://teams.microsoft.com/l/entity/${encodeURIComponent(config.teamsAppId)}/dashboard` : '';
+  const bot = createBot(config.bot, { members, clock, logger, dashboardUrl });
+  const authenticate = overrides.authenticate ?? (config.authMode === 'dev'
+    ? devAuthenticator(directory)
+    : entraAuthenticator({ tenantId: config.sso.tenantId ?? '', clientId: config.sso.clientId ?? '' }));
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '1mb' }));
+  app.get('/healthz', healthHandler(probes));
+  app.post('/api/messages', (req, res) => bot.handle(req, res));
+  app.use('/api', apiRouter({ authenticate, directory, logger, authMode: config.authMode }));
+  app.get('/tab/settings.json', (_req, res) => { res.json({ authMode: config.authMode, clientId: config.sso.clientId ?? null }); });
+  app.use('/tab', express.static(join(__dirname, 'tab', 'static'), { index: 'index.html' }));
+  app.get('/', (_req, res) => { res.redirect('/tab/'); });
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (error as { status?: unknown }).status;
+    if (status === 400 || (error as { type?: unknown }).type === 'entity.parse.failed') {
+      res.status(400).json({ error: 'The request body is not valid JSON.' });
+      return;
+    }
+    if (status === 413) {
+      res.status(413).json({ error: 'The request body is larger than 1 MB.' });
+      return;
+    }
+    logger.error({ path: req.path, err: { message: (error as Error).message } }, 'request failed');
+    res.status(500).json({ error: 'Something went wrong on our side; try again in a minute.' });
+  });
+
+  const server = await new Promise<import('node:http').Server>((resolve, reject) => {
+    const listening = app.listen(config.port, config.host);
+    listening.once('listening', () => resolve(listening));
+    listening.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE'
+        ? new StartupError(`Cannot start: port ${config.port} on ${config.host} is already in use (PORT). Stop the other process or set PORT to a free port.`, { cause: error })
+        : new StartupError(`Cannot start: could not listen on ${config.host}:${config.port}: ${error.message}`, { cause: error }));
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  logger.info({ port, authMode: config.authMode }, 'Practice Loop is listening');
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  try {
+    const service = await startService(config);
+    const stop = () => { void service.close().then(() => process.exit(0)); };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  } catch (error) {
+    if (error instanceof StartupError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,47 @@
+import { CHAT_COMMANDS } from '../../src/domain/commands';
+import { renderHelpCard } from '../../src/cards/help';
+import { renderNoticeCard } from '../../src/cards/notice';
+import { renderWelcomeCard } from '../../src/cards/welcome';
+import { cardBytes, cardSchemaErrors, inputsWithoutId, MAX_CARD_BYTES } from '../support/cardSchema';
+
+const cards = {
+  'welcome (with dashboard link)': renderWelcomeCard({ firstName: 'Priya', nextStep: 'Your programme owner will open a round soon.', dashboardUrl: 'https://teams.microsoft.com/l/entity/app/dashboard' }),
+  'welcome (Playground, no link)': renderWelcomeCard({ firstName: 'Zoë "Z" O’Neil', nextStep: 'x', dashboardUrl: '' }),
+  help: renderHelpCard({ commands: CHAT_COMMANDS }),
+  notice: renderNoticeCard({ title: 'That button has expired', message: 'Type help to see what you can do.' }),
+};
+
+describe.each(Object.entries(cards))('the %s card', (_name, card) => {
+  it('validates against the Adaptive Card 1.5 schema', () => {
+    expect(cardSchemaErrors(card)).toEqual([]);
+  });
+  it('stays under 28 KB', () => {
+    expect(cardBytes(card)).toBeLessThan(MAX_CARD_BYTES);
+  });
+  it('gives every input an id', () => {
+    expect(inputsWithoutId(card)).toEqual([]);
+  });
+});
+
+describe('the card schema check', () => {
+  it('rejects a misspelt element type', () => {
+    const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlok', text: 'x' }] };
+    expect(cardSchemaErrors(card).join('\n')).toMatch(/TextBlok/);
+  });
+  it('rejects a string where a boolean belongs', () => {
+    const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'x', wrap: 'yes' }] };
+    expect(cardSchemaErrors(card).join('\n')).toMatch(/wrap/);
+  });
+});
+
+describe('renderWelcomeCard', () => {
+  it('greets the person by name and shows the dashboard link only when there is one', () => {
+    const withLink = JSON.stringify(cards['welcome (with dashboard link)']);
+    expect(withLink).toContain('Hi Priya');
+    expect(withLink).toContain('Open my dashboard');
+    expect(JSON.stringify(cards['welcome (Playground, no link)'])).not.toContain('Open my dashboard');
+  });
+  it('keeps a name with quotes intact', () => {
+    expect(JSON.stringify(cards['welcome (Playground, no link)'])).toContain('Zoë \\"Z\\" O’Neil');
+  });
+});

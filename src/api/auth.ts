@@ -9,8 +9,8 @@ export type Authenticate = (req: Request) => Promise<CallerIdentity | { failure:
 
 /** The header the dev sign-in picker sets. Only read when AUTH_MODE=dev. */
 export const DEV_USER_HEADER = 'x-dev-user';
-/** The demo organisation's tenant (the Graph sandbox and the Playground use the same). */
-export const DEV_TENANT_ID = '8a2b6c4e-1d3f-4a5b-9c7d-0e1f2a3b4c5d' as TenantId;
+/** The demo organisation's tenant (tools/demo-org; the Playground config uses the same; a test keeps them equal). */
+export const DEV_TENANT_ID = '9015d13f-d040-45c4-a7e8-9f2c90715197' as TenantId;
 
 /**
  * AUTH_MODE=dev: the caller names a demo user explicitly (the tab's "signed in as" picker); the id must

@@ -1,0 +1,152 @@
+/**
+ * `npm start`: the whole app on local emulators, no Azure account, tunnel or secret.
+ * Starts Azurite (data in .azurite/), the Graph sandbox, the service and the Agents Playground, all on
+ * 127.0.0.1; prints every URL; Ctrl-C stops everything. Settings: env/.env.local, then the environment.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { startAzurite, type RunningAzurite } from './azurite';
+import { loadDemoOrganisation } from './demo-org';
+import { playgroundConfig } from './playground/config';
+import { waitForPort } from './free-port';
+
+const ROOT = resolve(__dirname, '..');
+const children: ChildProcess[] = [];
+let azurite: RunningAzurite | undefined;
+let stopping = false;
+
+function fail(message: string): never {
+  console.error(`\n✖ ${message}`);
+  void stopAll(1);
+  throw new Error(message);
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  try {
+    await waitForPort('127.0.0.1', port, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+async function requireFreePort(port: number, what: string, variable: string): Promise<void> {
+  if (!(await portIsFree(port))) fail(`Port ${port} (${what}) is already in use. Stop the other process or set ${variable} to a free port.`);
+}
+
+function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): ChildProcess {
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = (line: string) => `[${name}] ${line}`;
+  const relay = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) stream.write(`${prefix(line)}\n`);
+  };
+  child.stdout?.on('data', relay(process.stdout));
+  child.stderr?.on('data', relay(process.stderr));
+  child.once('exit', (code) => {
+    if (!stopping) {
+      console.error(prefix(`exited with code ${code}; stopping everything`));
+      void stopAll(code ?? 1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+async function waitForHealth(url: string, timeoutInMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutInMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+      last = `${response.status} ${await response.text()}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  fail(`${url} did not report healthy within ${timeoutInMs / 1000} s (last answer: ${last})`);
+}
+
+async function stopAll(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  await azurite?.stop();
+  process.exit(code);
+}
+
+function loadEnvFile(): Record<string, string> {
+  const file = join(ROOT, 'env', '.env.local');
+  if (!existsSync(file)) return {};
+  // Empty values in the env file mean "use the embedded default".
+  return Object.fromEntries(Object.entries(parseDotenv(readFileSync(file, 'utf8'))).filter(([, v]) => v !== ''));
+}
+
+async function main(): Promise<void> {
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+  const settings: Record<string, string | undefined> = { ...loadEnvFile(), ...process.env };
+  const servicePort = Number(settings.PORT ?? 3978);
+  const sandboxPort = Number(settings.GRAPH_SANDBOX_PORT ?? 5100);
+  const playgroundPort = Number(settings.PLAYGROUND_PORT ?? 56150);
+
+  await requireFreePort(servicePort, 'the Practice Loop service', 'PORT');
+  await requireFreePort(sandboxPort, 'the Graph sandbox', 'GRAPH_SANDBOX_PORT');
+  await requireFreePort(playgroundPort, 'the Agents Playground', 'PLAYGROUND_PORT');
+
+  let storage = settings.STORAGE_CONNECTION_STRING;
+  if (!storage) {
+    await requireFreePort(10001, 'Azurite queues', 'STORAGE_CONNECTION_STRING (to use another storage)');
+    await requireFreePort(10002, 'Azurite tables', 'STORAGE_CONNECTION_STRING (to use another storage)');
+    azurite = await startAzurite({ location: join(ROOT, '.azurite'), tablePort: 10002, queuePort: 10001 });
+    storage = azurite.connectionString;
+  }
+
+  const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+  run('graph', tsx, ['tools/graph-sandbox/main.ts', '--port', String(sandboxPort)], process.env);
+  await waitForPort('127.0.0.1', sandboxPort, 20_000).catch(() => fail(`the Graph sandbox did not start on port ${sandboxPort}`));
+  const graphBaseUrl = settings.GRAPH_BASE_URL ?? `http://127.0.0.1:${sandboxPort}`;
+
+  const serviceEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...settings,
+    PORT: String(servicePort),
+    HOST: settings.HOST ?? '127.0.0.1',
+    AUTH_MODE: settings.AUTH_MODE ?? 'dev',
+    STORAGE_CONNECTION_STRING: storage,
+    GRAPH_BASE_URL: graphBaseUrl,
+  };
+  run('service', tsx, ['src/server.ts'], serviceEnv);
+  const serviceUrl = `http://127.0.0.1:${servicePort}`;
+  await waitForHealth(`${serviceUrl}/healthz`, 60_000);
+
+  const playgroundDir = join(ROOT, '.localConfigs', 'playground');
+  mkdirSync(playgroundDir, { recursive: true });
+  writeFileSync(join(playgroundDir, '.m365agentsplayground.yml'), playgroundConfig(loadDemoOrganisation(), settings.PLAYGROUND_USER_ID));
+  run('playground', process.execPath, [
+    '-r', join(ROOT, 'tools', 'playground', 'loopback.js'),
+    require.resolve('@microsoft/m365agentsplayground/cli.js'),
+    '-p', String(playgroundPort), '-e', `${serviceUrl}/api/messages`, '-c', 'msteams', '--disable-telemetry',
+  ], { ...process.env, TEAMSAPPTESTER_BROWSER: 'none' }, playgroundDir);
+  await waitForPort('127.0.0.1', playgroundPort, 30_000).catch(() => fail(`the Agents Playground did not start on port ${playgroundPort}`));
+
+  console.log(`
+Practice Loop is running (Ctrl-C stops everything):
+  Agents Playground (chat with the bot)  http://127.0.0.1:${playgroundPort}
+  Dashboard tab (dev sign-in picker)     ${serviceUrl}/tab/
+  Health                                 ${serviceUrl}/healthz
+  Bot endpoint                           ${serviceUrl}/api/messages
+  Graph sandbox                          ${graphBaseUrl}/v1.0/users
+  Azurite (tables, queues)               ${azurite ? 'http://127.0.0.1:10002, http://127.0.0.1:10001 (data in .azurite/)' : 'STORAGE_CONNECTION_STRING'}
+`);
+}
+
+main().catch((error: unknown) => {
+  if (!stopping) {
+    console.error(`✖ ${(error as Error).message}`);
+    void stopAll(1);
+  }
+});

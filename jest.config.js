@@ -8,4 +8,6 @@ module.exports = {
   globalSetup: '<rootDir>/tests/support/globalSetup.ts',
   globalTeardown: '<rootDir>/tests/support/globalTeardown.ts',
   testTimeout: 30000,
+  // @microsoft/app-manifest requires strip-bom 5, which is ESM-only; Jest on Node 20 cannot load it.
+  moduleNameMapper: { '^strip-bom$': '<rootDir>/tests/support/stripBom.cjs' },
 };

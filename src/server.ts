@@ -9,6 +9,8 @@ import { apiRouter } from './api/routes';
 import { devAuthenticator, entraAuthenticator, type Authenticate } from './api/auth';
 import { checkHealth, healthHandler, type HealthProbe } from './api/health';
 import { createBot } from './bot/bot';
+import { jobHandlers, jobQueueName } from './jobs/handlers';
+import { runWorker, type RunningWorker } from './jobs/runtime/runWorker';
 import { ConfigError, loadConfig, type AppConfig } from './config';
 import { createLogger, type Logger } from './logging';
 import { systemClock, type Clock } from './ports/clock';
@@ -103,6 +105,12 @@ export async function startService(config: AppConfig, overrides: ServiceOverride
         : new StartupError(`Cannot start: could not listen on ${config.host}:${config.port}: ${error.message}`, { cause: error }));
     });
   });
+  // Jobs run in this process by default; `npm run worker` runs the same handlers elsewhere to scale out.
+  const lifetime = new AbortController();
+  let worker: RunningWorker | undefined;
+  if (config.inProcessWorker) {
+    worker = await runWorker({ connectionString: config.storageConnectionString, queueName: jobQueueName(config.queuePrefix), handlers: jobHandlers(), logger, stopOnSignals: [], abortSignal: lifetime.signal });
+  }
   const port = (server.address() as AddressInfo).port;
   const shownHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   logger.info({ port, authMode: config.authMode }, 'Practice Loop is listening');
@@ -110,6 +118,8 @@ export async function startService(config: AppConfig, overrides: ServiceOverride
     url: `http://${shownHost}:${port}`,
     port,
     async close() {
+      lifetime.abort();
+      await worker?.stopped;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
     },

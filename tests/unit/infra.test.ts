@@ -208,7 +208,7 @@ describe('infra/azure.bicep', () => {
     for (const name of [
       'PORT', 'AUTH_MODE', 'STORAGE_CONNECTION_STRING', 'TABLE_PREFIX', 'GRAPH_BASE_URL',
       'MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppTenantId', 'MicrosoftAppType',
-      'AAD_APP_CLIENT_ID', 'AAD_APP_TENANT_ID', 'TAB_ENDPOINT',
+      'AAD_APP_CLIENT_ID', 'AAD_APP_TENANT_ID', 'TAB_ENDPOINT', 'TEAMS_APP_ID',
     ]) expect(settings).toMatch(new RegExp(`^\\s+${name}:`, 'm'));
     expect(settings).not.toMatch(/AccountKey|listKeys/);
   });

@@ -18,11 +18,6 @@ import {
   validateManifest,
 } from '../../tools/package-app';
 
-// @microsoft/app-manifest requires strip-bom 5, which is ESM only. Node 20.19 loads it (require(esm)), so
-// `npm run package` works, but Jest's module loader cannot before Node 24.9. The tests never read a manifest
-// through the library's file helpers (the only users of strip-bom), so a CommonJS stand-in is enough here.
-jest.mock('strip-bom', () => ({ __esModule: true, default: (text: string) => text.replace(/^\uFEFF/, '') }));
-
 const ROOT = join(__dirname, '..', '..');
 const APP_PACKAGE = join(ROOT, 'appPackage');
 const TEMPLATE = readFileSync(join(APP_PACKAGE, 'manifest.json'), 'utf8');

@@ -1,0 +1,106 @@
+/**
+ * `npm run bench`: one JSON object per line on stdout (DESIGN §11). Builds the service, then measures it
+ * as it runs in production (`node dist/src/server.js`) against Azurite and the Graph sandbox on loopback.
+ *   BENCH_QUICK=1     small sizes for development
+ *   BENCH_TURNS=N     turns for bot.turn and bot.action (default 500)
+ * Progress goes to stderr so stdout stays machine-readable.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { startAzurite } from '../tools/azurite';
+import { startBotConnector, type RunningConnector } from '../tools/bot-connector/server';
+import { loadDemoOrganisation } from '../tools/demo-org';
+import { freePort } from '../tools/free-port';
+import { startGraphSandbox } from '../tools/graph-sandbox/server';
+import { cardSubmitActivity, messageActivity, postActivity, type ActivityContext } from '../tests/support/activities';
+
+const ROOT = join(__dirname, '..');
+const QUICK = process.env.BENCH_QUICK === '1';
+const TURNS = Number(process.env.BENCH_TURNS ?? (QUICK ? 50 : 500));
+
+function emit(result: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+function progress(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return Number((sorted[Math.max(0, index)] ?? Number.NaN).toFixed(2));
+}
+
+function summarise(name: string, samples: number[]): void {
+  const sorted = [...samples].sort((a, b) => a - b);
+  emit({ bench: name, n: sorted.length, p50_ms: percentile(sorted, 50), p95_ms: percentile(sorted, 95) });
+}
+
+async function startServiceProcess(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; coldStartMs: number }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const startedAt = performance.now();
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')], { env: { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode} before it was healthy`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return { child, url, coldStartMs: performance.now() - startedAt };
+}
+
+async function timeTurns(name: string, url: string, connector: RunningConnector, context: ActivityContext, makeActivity: () => unknown): Promise<void> {
+  const conversationId = `a:${context.person.id}`;
+  const samples: number[] = [];
+  for (let i = 0; i < TURNS + 10; i++) {
+    const before = connector.activities.filter((a) => a.conversationId === conversationId).length;
+    const startedAt = performance.now();
+    const response = await postActivity(url, makeActivity());
+    if (response.status !== 200) throw new Error(`${name}: /api/messages answered ${response.status}`);
+    await connector.waitFor(conversationId, before + 1, 10_000);
+    if (i >= 10) samples.push(performance.now() - startedAt); // the first 10 warm up caches and connections
+  }
+  summarise(name, samples);
+}
+
+async function main(): Promise<void> {
+  progress('building (npm run build)');
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const azurite = await startAzurite();
+  const sandbox = await startGraphSandbox({ port: 0 });
+  const connector = await startBotConnector();
+  const env = { PATH: process.env.PATH, STORAGE_CONNECTION_STRING: azurite.connectionString, GRAPH_BASE_URL: sandbox.url, TABLE_PREFIX: `bench${Date.now().toString(36)}`, IN_PROCESS_WORKER: 'false' };
+  let service: Awaited<ReturnType<typeof startServiceProcess>> | undefined;
+  try {
+    const coldStarts: number[] = [];
+    for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+      const started = await startServiceProcess(env);
+      coldStarts.push(started.coldStartMs);
+      started.child.kill('SIGTERM');
+      await new Promise((r) => started.child.once('exit', r));
+    }
+    emit({ bench: 'service.cold_start', ms: Number(Math.min(...coldStarts).toFixed(1)), runs: coldStarts.map((ms) => Number(ms.toFixed(1))) });
+
+    service = await startServiceProcess(env);
+    const organisation = loadDemoOrganisation();
+    const context: ActivityContext = { serviceUrl: connector.url, tenantId: organisation.tenantId, person: organisation.people[1]! };
+    progress(`bot.turn: ${TURNS} turns`);
+    await timeTurns('bot.turn', service.url, connector, context, () => messageActivity(context, 'hello'));
+    progress(`bot.action: ${TURNS} card submits`);
+    await timeTurns('bot.action', service.url, connector, context, () => cardSubmitActivity(context, { verb: 'showHelp' }));
+  } finally {
+    service?.child.kill('SIGTERM');
+    await connector.close();
+    await sandbox.close();
+    await azurite.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,4 +1,5 @@
 import { odata, RestError, TableClient, type TableEntity, type TableEntityResult } from '@azure/data-tables';
+import { storageAccessFor } from '../storageAccount';
 import { encodeKey } from './keys';
 
 /** A write lost an optimistic-concurrency race (HTTP 412): reload and decide again. */
@@ -60,8 +61,11 @@ export class EntityTable {
   constructor(private readonly client: TableClient, readonly label: string) {}
 
   static fromConnectionString(connectionString: string, tableName: string, label: string): EntityTable {
+    const access = storageAccessFor(connectionString);
     // Azurite serves plain http on loopback; real accounts are https and ignore the flag.
-    const client = TableClient.fromConnectionString(connectionString, tableName, { allowInsecureConnection: true });
+    const client = access.kind === 'connectionString'
+      ? TableClient.fromConnectionString(access.connectionString, tableName, { allowInsecureConnection: true })
+      : new TableClient(access.tableEndpoint, tableName, access.credential);
     return new EntityTable(client, label);
   }
 

@@ -1,6 +1,7 @@
 import { QueueClient, RestError } from '@azure/storage-queue';
 import { z } from 'zod';
 import type { Job } from '../../ports/jobQueue';
+import { storageAccessFor } from '../storageAccount';
 
 // What travels through Azure Queue Storage, shared by the producer (storageJobQueue) and the worker (queueWorker),
 // so both sides agree on one codec, one size rule and one way to talk to the service.
@@ -144,10 +145,17 @@ export function assertQueueName(queueName: string): void {
   }
 }
 
-/** The SDK's pipeline already allows http for Azurite (it sets allowInsecureConnection itself). */
+/**
+ * A key-bearing connection string (Azurite, key-based accounts) is used as is; one that only names endpoints signs
+ * in with the managed identity, like the tables (see storageAccount.ts). The queue SDK's pipeline already allows
+ * http for Azurite: it sets allowInsecureConnection itself and has no option for it.
+ */
 export function createQueueClient(connectionString: string, queueName: string): QueueClient {
   assertQueueName(queueName);
-  return new QueueClient(connectionString, queueName);
+  const access = storageAccessFor(connectionString);
+  return access.kind === 'connectionString'
+    ? new QueueClient(access.connectionString, queueName)
+    : new QueueClient(`${access.queueEndpoint}/${queueName}`, access.credential);
 }
 
 /** The deadline of one outbound call: whichever comes first of the callers' signals and the timeout. */

@@ -246,10 +246,10 @@ export function createQueueWorker(options: CreateQueueWorkerOptions): QueueWorke
     const timer = setInterval(() => {
       renewing = renewing.then(async () => {
         try {
-          const response = await queue.getProperties({
+          const response = await queue.updateMessage(lease.messageId, lease.popReceipt, undefined, leaseInSeconds, {
             abortSignal: deadline(requestTimeoutInMs),
           });
-          void response;
+          if (response.popReceipt) lease.popReceipt = response.popReceipt;
           log.debug({ ...fields, leaseInSeconds }, 'lease extended');
         } catch (error) {
           // Named outcome: the lease may lapse and the job run twice; handlers are idempotent by job id.
@@ -364,6 +364,7 @@ export function createQueueWorker(options: CreateQueueWorkerOptions): QueueWorke
         const grace = setTimeout(() => abortHandlers.abort(new Error('the queue worker is stopping')), settings.stopGraceInMs);
         try {
           await polling;
+          await Promise.all([...inFlight]);
         } finally {
           clearTimeout(grace);
           state = 'stopped';

@@ -32,6 +32,8 @@ export interface ServiceOverrides {
   readonly authenticate?: Authenticate;
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** Bot Framework signing-key metadata (tests serve their own keys; production uses botbuilder's default). */
+  readonly botOpenIdMetadataUrl?: string;
 }
 
 export interface RunningService {
@@ -68,7 +70,7 @@ export async function startService(config: AppConfig, overrides: ServiceOverride
   if (down.length > 0) throw new StartupError(`Cannot start: ${down.join('; ')}`);
 
   const dashboardUrl = config.teamsAppId ? `https://teams.microsoft.com/l/entity/${encodeURIComponent(config.teamsAppId)}/dashboard` : '';
-  const bot = createBot(config.bot, { members, clock, logger, dashboardUrl });
+  const bot = createBot({ ...config.bot, openIdMetadataUrl: overrides.botOpenIdMetadataUrl }, { members, clock, logger, dashboardUrl });
   const authenticate = overrides.authenticate ?? (config.authMode === 'dev'
     ? devAuthenticator(directory)
     : entraAuthenticator({ tenantId: config.sso.tenantId ?? '', clientId: config.sso.clientId ?? '' }));

@@ -19,6 +19,8 @@ export interface BotCredentials {
   readonly appPassword?: string;
   readonly appTenantId?: string;
   readonly appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  /** Where the Bot Framework's signing keys are published; tests point it at a local issuer (botbuilder's default otherwise). */
+  readonly openIdMetadataUrl?: string;
 }
 
 export interface Bot {
@@ -36,6 +38,7 @@ export function createBot(credentials: BotCredentials, deps: BotDependencies): B
     MicrosoftAppPassword: credentials.appPassword ?? '',
     MicrosoftAppTenantId: credentials.appTenantId ?? '',
     MicrosoftAppType: credentials.appType,
+    ...(credentials.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: credentials.openIdMetadataUrl, ToBotFromEmulatorOpenIdMetadataUrl: credentials.openIdMetadataUrl } : {}),
   });
   const app = new Application<TurnState>({ adapter, botAppId: credentials.appId ?? '', removeRecipientMention: true });
 

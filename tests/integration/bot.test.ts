@@ -4,6 +4,7 @@ import { parseUserId } from '../../src/domain/ids';
 import { loadDemoOrganisation } from '../../tools/demo-org';
 import { cardOf, cardSubmitActivity, installActivity, messageActivity, postActivity, type ActivityContext } from '../support/activities';
 import { cardSchemaErrors } from '../support/cardSchema';
+import { startOpenIdIssuer } from '../support/openIdIssuer';
 import { startTestStack, type TestStack } from '../support/service';
 import { testConnectionString } from '../support/storage';
 
@@ -80,10 +81,18 @@ describe('POST /api/messages', () => {
 
 describe('POST /api/messages with a bot identity configured', () => {
   let secured: TestStack;
+  let issuer: Awaited<ReturnType<typeof startOpenIdIssuer>>;
   beforeAll(async () => {
-    secured = await startTestStack('botauth', { env: { MicrosoftAppId: '3f1c2b7d-9e10-4d0e-9a63-5b2f3e2a7c41', MicrosoftAppPassword: 'not-a-real-secret-value' } });
+    issuer = await startOpenIdIssuer();
+    secured = await startTestStack('botauth', {
+      env: { MicrosoftAppId: '3f1c2b7d-9e10-4d0e-9a63-5b2f3e2a7c41', MicrosoftAppPassword: 'not-a-real-secret-value' },
+      overrides: { botOpenIdMetadataUrl: issuer.metadataUrl },
+    });
   });
-  afterAll(async () => { await secured.stop(); });
+  afterAll(async () => {
+    await secured.stop();
+    await issuer.close();
+  });
 
   it('refuses an activity without a Bot Framework token (401) and sends nothing', async () => {
     const response = await postActivity(secured.service.url, messageActivity({ ...context, serviceUrl: secured.connector.url }, 'hello'));
@@ -91,10 +100,11 @@ describe('POST /api/messages with a bot identity configured', () => {
     expect(secured.connector.activities).toEqual([]);
   });
 
-  it('refuses a forged token (401)', async () => {
+  it('refuses a token that the Bot Framework keys did not sign (401)', async () => {
     const forged = 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJodHRwczovL2FwaS5ib3RmcmFtZXdvcmsuY29tIn0.c2lnbmF0dXJl';
     const response = await postActivity(secured.service.url, messageActivity({ ...context, serviceUrl: secured.connector.url }, 'hello'), { authorization: `Bearer ${forged}` });
     expect(response.status).toBe(401);
+    expect(secured.connector.activities).toEqual([]);
   });
 
   it('keeps no secret in its logs', () => {

@@ -1,4 +1,6 @@
-import { Client, AuthenticationHandler, HTTPMessageHandler, type AuthenticationProvider } from '@microsoft/microsoft-graph-client';
+import { Client, HTTPMessageHandler, type AuthenticationProvider, type Context } from '@microsoft/microsoft-graph-client';
+import type { Middleware } from '@microsoft/microsoft-graph-client/lib/src/middleware/IMiddleware';
+import { setRequestHeader } from '@microsoft/microsoft-graph-client/lib/src/middleware/MiddlewareUtil';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { ClientSecretCredential, ManagedIdentityCredential } from '@azure/identity';
 import { GraphPolicyMiddleware, type GraphPolicyOptions } from './policy';
@@ -31,9 +33,29 @@ function authenticationProvider(credential: GraphCredentialConfig): Authenticati
   }
 }
 
+/**
+ * Adds the bearer token to every request. The SDK's own AuthenticationHandler only signs https URLs,
+ * so it would never authenticate to the http sandbox; this client only ever calls its one base URL
+ * (and the nextLinks that base URL returns), so signing every request is right here.
+ */
+class BearerTokenMiddleware implements Middleware {
+  private next: Middleware | undefined;
+  constructor(private readonly provider: AuthenticationProvider) {}
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+  async execute(context: Context): Promise<void> {
+    if (!this.next) throw new Error('BearerTokenMiddleware must not be last in the chain');
+    const token = await this.provider.getAccessToken();
+    if (!token) throw new Error('no Graph access token could be obtained');
+    setRequestHeader(context.request, context.options ?? (context.options = {}), 'Authorization', `Bearer ${token}`);
+    await this.next.execute(context);
+  }
+}
+
 /** One Graph client per process: auth → retry/throttle policy → HTTP. */
 export function createGraphClient(options: CreateGraphClientOptions): Client {
-  const authentication = new AuthenticationHandler(authenticationProvider(options.credential));
+  const authentication = new BearerTokenMiddleware(authenticationProvider(options.credential));
   const policy = new GraphPolicyMiddleware(options.policy);
   const http = new HTTPMessageHandler();
   authentication.setNext(policy);
@@ -43,7 +65,5 @@ export function createGraphClient(options: CreateGraphClientOptions): Client {
     baseUrl: `${base.origin}/`,
     defaultVersion: 'v1.0',
     middleware: authentication,
-    // Without this the auth handler refuses to send a token to a host that is not Microsoft's (the sandbox).
-    customHosts: new Set([base.hostname]),
   });
 }

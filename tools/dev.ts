@@ -37,7 +37,8 @@ async function requireFreePort(port: number, what: string, variable: string): Pr
 }
 
 function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): ChildProcess {
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // stdin stays an open pipe: the Playground exits as soon as its stdin ends.
+  const child = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
   const prefix = (line: string) => `[${name}] ${line}`;
   const relay = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) if (line.trim()) stream.write(`${prefix(line)}\n`);

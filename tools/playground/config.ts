@@ -19,10 +19,19 @@ function asPlaygroundUser(person: DemoPerson, index: number) {
   };
 }
 
+/** The Playground's config schema allows at most 5 users besides the current one. */
+export const PLAYGROUND_MAX_OTHER_USERS = 5;
+
+/** The people the current user works with, most relevant first: their manager, the programme owners, their team. */
+function companionsOf(current: DemoPerson, organisation: DemoOrganisation): DemoPerson[] {
+  const rank = (p: DemoPerson) => (p.id === current.managerId ? 0 : p.programmeOwner ? 1 : p.team === current.team ? 2 : 3);
+  return organisation.people.filter((p) => p.id !== current.id).sort((a, b) => rank(a) - rank(b));
+}
+
 export function playgroundConfig(organisation: DemoOrganisation, currentUserId?: string): string {
   const current = organisation.people.find((p) => p.id === currentUserId) ?? organisation.people.find((p) => !p.programmeOwner && p.managerId) ?? organisation.people[0];
   if (!current) throw new Error('the demo organisation has no people');
-  const others = organisation.people.filter((p) => p.id !== current.id);
+  const others = companionsOf(current, organisation).slice(0, PLAYGROUND_MAX_OTHER_USERS);
   const document = {
     version: '0.1.1',
     tenantId: organisation.tenantId,

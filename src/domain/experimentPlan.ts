@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { rubricScoresSchema } from './rubric';
+import { roleSchema, toolChoiceSchema } from './toolCatalogue';
+import { boundedText, characterCount, optionalText } from './validation';
+
+/**
+ * What a person writes down before practice (steps 1 and 2 of the loop): the friction point and the
+ * tool they chose, then what they expect to change and how they will tell. Text is trimmed and
+ * otherwise kept exactly as typed: slashes, quotes, emoji and anything that looks like a query are
+ * just text here; keys and filters are the adapters' job.
+ */
+export const FREQUENCIES = ['daily', 'few-times-a-week', 'weekly', 'monthly'] as const;
+export type Frequency = (typeof FREQUENCIES)[number];
+
+const frequencyMessage = 'Say how often it happens: daily, a few times a week, weekly or monthly.';
+const minutesMessage = 'Say roughly how many minutes it takes each time today, from 1 to 2,400.';
+
+export const selectionSchema = z.object({
+  frictionPoint: z.object({
+    description: boundedText(10, 500, 'Describe the friction point in 10 to 500 characters.'),
+    frequency: z.enum(FREQUENCIES, { errorMap: () => ({ message: frequencyMessage }) }),
+    /** Minutes the task takes each time it comes up, today, before any AI help. */
+    minutesToday: z.number({ required_error: minutesMessage, invalid_type_error: minutesMessage })
+      .int({ message: minutesMessage }).min(1, { message: minutesMessage }).max(2400, { message: minutesMessage }),
+  }, { required_error: 'Describe the friction point you want to work on.', invalid_type_error: 'Describe the friction point you want to work on.' }),
+  role: roleSchema,
+  tool: toolChoiceSchema,
+  kpi: boundedText(3, 200, 'Name the KPI this could move, in 3 to 200 characters.'),
+  scores: rubricScoresSchema,
+  /** Who the person can turn to for help: a colleague, their manager, an expert. */
+  supportNamed: optionalText(200, 'Name who can support you in up to 200 characters, or leave it empty.'),
+});
+export type Selection = z.output<typeof selectionSchema>;
+export type SelectionInput = z.input<typeof selectionSchema>;
+
+/** Units a card offers in its choice set; any other unit of up to 20 characters is accepted too. */
+export const SUGGESTED_UNITS = ['minutes', 'hours', 'count', 'percent', 'score'] as const;
+
+export const PREFERRED_TIMES = ['mornings', 'afternoons', 'no-preference'] as const;
+export type PreferredTimes = (typeof PREFERRED_TIMES)[number];
+
+function measurementSchema(what: 'baseline' | 'target') {
+  const valueMessage = what === 'baseline'
+    ? 'Give your baseline as a number: where things stand today.'
+    : 'Give your target as a number: where you hope to get to.';
+  return z.object({
+    value: z.number({ required_error: valueMessage, invalid_type_error: valueMessage })
+      .finite({ message: valueMessage }).min(-1_000_000_000, { message: valueMessage }).max(1_000_000_000, { message: valueMessage }),
+    unit: boundedText(1, 20, 'Give the unit in up to 20 characters, such as minutes, hours, count, percent or score.'),
+  }, { required_error: valueMessage, invalid_type_error: valueMessage });
+}
+
+const blockMessage = 'Practice blocks are 30 to 120 minutes long, in steps of 15.';
+
+export const hypothesisSchema = z.object({
+  measure: boundedText(3, 200, 'Say what you will measure, in 3 to 200 characters.'),
+  baseline: measurementSchema('baseline'),
+  target: measurementSchema('target'),
+  howWeWillKnow: boundedText(10, 500, 'Say how you will know whether it worked, in 10 to 500 characters.'),
+  preferredTimes: z.enum(PREFERRED_TIMES, { errorMap: () => ({ message: 'Choose mornings, afternoons or no preference for your practice blocks.' }) }),
+  blockMinutes: z.number({ required_error: blockMessage, invalid_type_error: blockMessage }).int({ message: blockMessage })
+    .min(30, { message: blockMessage }).max(120, { message: blockMessage }).multipleOf(15, { message: blockMessage }),
+  /** Deadlines in the window the planner should keep clear of. */
+  deadlineConflicts: optionalText(500, 'Describe deadline clashes in up to 500 characters, or leave it empty.'),
+}).superRefine((hypothesis, ctx) => {
+  // 30 minutes → 20 minutes reads as a change; 30 minutes → 0.5 hours makes the shareback do arithmetic.
+  // A unit already refused for its length gets that one note, not a second one about matching.
+  const unitOk = (unit: string): boolean => characterCount(unit) >= 1 && characterCount(unit) <= 20;
+  if (!unitOk(hypothesis.baseline.unit) || !unitOk(hypothesis.target.unit)) return;
+  if (hypothesis.baseline.unit.toLowerCase() !== hypothesis.target.unit.toLowerCase()) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['target', 'unit'], message: 'Use the same unit for the baseline and the target, so the change is easy to see.' });
+  } else if (hypothesis.baseline.value === hypothesis.target.value) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['target', 'value'], message: 'Your target is the same as your baseline: set the value you hope to reach.' });
+  }
+});
+export type Hypothesis = z.output<typeof hypothesisSchema>;
+export type HypothesisInput = z.input<typeof hypothesisSchema>;
+
+/**
+ * What the owners decide for an experiment after the shareback (step 6). It is about the tool and the
+ * workflow (test again, buy licences, give it an owner, follow up), never a score for the person.
+ */
+export const DECISION_OUTCOMES = ['another-round', 'paid-licence', 'internal-owner', 'manager-follow-up', 'no-further-action'] as const;
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
+
+export const decisionSchema = z.object({
+  outcome: z.enum(DECISION_OUTCOMES, {
+    errorMap: () => ({ message: 'Choose what happens next: another round, a paid licence, an internal owner, a manager follow-up, or no further action.' }),
+  }),
+  note: optionalText(1000, 'Keep the note to 1,000 characters or fewer.'),
+});
+export type DecisionInput = z.input<typeof decisionSchema>;

@@ -1,0 +1,66 @@
+import { DateTime, IANAZone } from 'luxon';
+import { z } from 'zod';
+
+/**
+ * Time in the domain core. Data carries ISO-8601 strings; functions work in luxon, in UTC.
+ * - An instant (`now`, `createdAt`, `startsAt`) is written with an explicit offset and stored in UTC with
+ *   milliseconds: "2025-03-03T09:00:00+01:00" is kept as "2025-03-03T08:00:00.000Z".
+ * - A calendar date ("2025-03-03") has no zone of its own; the round's time zone says where it starts.
+ * `now` is always a parameter: the use case reads its clock and passes `clock.now().toISOString()`.
+ */
+export type IsoInstant = string;
+export type IsoDate = string;
+
+const OFFSET_AT_END = /(Z|[+-]\d{2}(:?\d{2})?)$/i;
+
+export function parseInstant(value: string): DateTime<true> | null {
+  if (!OFFSET_AT_END.test(value)) return null; // "2025-03-03T09:00" alone would mean the server's zone
+  const parsed = DateTime.fromISO(value, { setZone: true });
+  return parsed.isValid ? parsed.toUTC() : null;
+}
+
+/** For `now`, which the code passes in: a bad value is a bug in the caller, not something a person can fix. */
+export function instantOrThrow(value: string): DateTime<true> {
+  const parsed = parseInstant(value);
+  if (parsed === null) throw new Error(`expected an ISO-8601 instant with an offset, got ${JSON.stringify(value)}`);
+  return parsed;
+}
+
+export function formatInstant(instant: DateTime<true>): IsoInstant {
+  return instant.toUTC().toISO();
+}
+
+/** Normalises `now` to the stored form ("…Z" with milliseconds). */
+export function stamp(now: IsoInstant): IsoInstant {
+  return formatInstant(instantOrThrow(now));
+}
+
+export function isValidTimeZone(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
+}
+
+export function parseIsoDate(value: string, zone: string): DateTime<true> | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
+  const parsed = DateTime.fromISO(value, { zone });
+  return parsed.isValid ? parsed : null;
+}
+
+export function instantSchema(message: string) {
+  return z.string({ required_error: message, invalid_type_error: message }).transform((value, ctx) => {
+    const parsed = parseInstant(value);
+    if (parsed === null) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+      return z.NEVER;
+    }
+    return formatInstant(parsed);
+  });
+}
+
+export function isoDateSchema(message: string) {
+  return z.string({ required_error: message, invalid_type_error: message })
+    .refine((value) => parseIsoDate(value, 'UTC') !== null, { message });
+}
+
+export function timeZoneSchema(message: string) {
+  return z.string({ required_error: message, invalid_type_error: message }).refine(isValidTimeZone, { message });
+}

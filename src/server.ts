@@ -51,6 +51,12 @@ export function describeStorage(connectionString: string): string {
   return fields.get('tableendpoint') ?? `https://${fields.get('accountname') ?? '?'}.table.core.windows.net`;
 }
 
+/** In Teams: a deep link to the personal tab. Locally (no app id; the Playground cannot open Teams links): the tab's own page. */
+export function dashboardUrlOf(config: Pick<AppConfig, 'teamsAppId' | 'tabEndpoint'>): string {
+  if (config.teamsAppId) return `https://teams.microsoft.com/l/entity/${encodeURIComponent(config.teamsAppId)}/dashboard`;
+  return config.tabEndpoint ? `${config.tabEndpoint}/tab/` : '';
+}
+
 export async function startService(config: AppConfig, overrides: ServiceOverrides = {}): Promise<RunningService> {
   const logger = overrides.logger ?? createLogger('practice-loop', { level: config.logLevel });
   const clock = overrides.clock ?? systemClock;
@@ -69,8 +75,7 @@ export async function startService(config: AppConfig, overrides: ServiceOverride
   const down = [startup.storage, startup.graph].filter((state) => state !== 'ok');
   if (down.length > 0) throw new StartupError(`Cannot start: ${down.join('; ')}`);
 
-  const dashboardUrl = config.teamsAppId ? `https://teams.microsoft.com/l/entity/${encodeURIComponent(config.teamsAppId)}/dashboard` : '';
-  const bot = createBot({ ...config.bot, openIdMetadataUrl: overrides.botOpenIdMetadataUrl }, { members, clock, logger, dashboardUrl });
+  const bot = createBot({ ...config.bot, openIdMetadataUrl: overrides.botOpenIdMetadataUrl }, { members, clock, logger, directory, dashboardUrl: dashboardUrlOf(config) });
   const authenticate = overrides.authenticate ?? (config.authMode === 'dev'
     ? devAuthenticator(directory)
     : entraAuthenticator({ tenantId: config.sso.tenantId ?? '', clientId: config.sso.clientId ?? '' }));

@@ -4,12 +4,11 @@
  * 127.0.0.1; prints every URL; Ctrl-C stops everything. Settings: env/.env.local, then the environment.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { startAzurite, type RunningAzurite } from './azurite';
-import { loadDemoOrganisation } from './demo-org';
-import { playgroundConfig } from './playground/config';
+import { startPlayground } from './playground/start';
 import { waitForPort } from './free-port';
 
 const ROOT = resolve(__dirname, '..');
@@ -36,9 +35,12 @@ async function requireFreePort(port: number, what: string, variable: string): Pr
   if (!(await portIsFree(port))) fail(`Port ${port} (${what}) is already in use. Stop the other process or set ${variable} to a free port.`);
 }
 
-function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, cwd = ROOT): ChildProcess {
-  // stdin stays an open pipe: the Playground exits as soon as its stdin ends.
-  const child = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+function run(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return supervise(name, spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/** Relays a child's output with a name prefix; if it dies on its own, everything stops. */
+function supervise(name: string, child: ChildProcess): ChildProcess {
   const prefix = (line: string) => `[${name}] ${line}`;
   const relay = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) if (line.trim()) stream.write(`${prefix(line)}\n`);
@@ -119,6 +121,9 @@ async function main(): Promise<void> {
     AUTH_MODE: settings.AUTH_MODE ?? 'dev',
     STORAGE_CONNECTION_STRING: storage,
     GRAPH_BASE_URL: graphBaseUrl,
+    // The Playground cannot open Teams deep links: the welcome card links to the local tab instead.
+    TEAMS_APP_ID: '',
+    TAB_ENDPOINT: `http://127.0.0.1:${servicePort}`,
   };
   run('service', tsx, ['src/server.ts'], serviceEnv);
   const serviceUrl = `http://127.0.0.1:${servicePort}`;
@@ -126,13 +131,9 @@ async function main(): Promise<void> {
 
   const playgroundDir = join(ROOT, '.localConfigs', 'playground');
   mkdirSync(playgroundDir, { recursive: true });
-  writeFileSync(join(playgroundDir, '.m365agentsplayground.yml'), playgroundConfig(loadDemoOrganisation(), settings.PLAYGROUND_USER_ID));
-  run('playground', process.execPath, [
-    '-r', join(ROOT, 'tools', 'playground', 'loopback.js'),
-    require.resolve('@microsoft/m365agentsplayground/cli.js'),
-    '-p', String(playgroundPort), '-e', `${serviceUrl}/api/messages`, '-c', 'msteams', '--disable-telemetry',
-  ], { ...process.env, TEAMSAPPTESTER_BROWSER: 'none' }, playgroundDir);
-  await waitForPort('127.0.0.1', playgroundPort, 30_000).catch(() => fail(`the Agents Playground did not start on port ${playgroundPort}`));
+  const playground = await startPlayground({ port: playgroundPort, botEndpoint: `${serviceUrl}/api/messages`, userId: settings.PLAYGROUND_USER_ID, workDir: playgroundDir })
+    .catch((error: Error) => fail(error.message));
+  supervise('playground', playground.process);
 
   console.log(`
 Practice Loop is running (Ctrl-C stops everything):

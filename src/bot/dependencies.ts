@@ -1,12 +1,14 @@
 import type { Logger } from '../logging';
 import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
 import type { MemberRepo } from '../ports/memberRepo';
 
 /** What the bot's handlers use; wired in src/server.ts. */
 export interface BotDependencies {
   readonly members: MemberRepo;
   readonly clock: Clock;
+  readonly directory: DirectoryPort;
   readonly logger: Logger;
-  /** Deep link to the dashboard tab, or '' when the Teams app id is unknown (local Playground). */
+  /** Link to the dashboard: a Teams deep link, the tab's own URL locally, or '' when neither is configured. */
   readonly dashboardUrl: string;
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
 import type { Member, MemberRepo } from '../ports/memberRepo';
 
 export interface WelcomeMemberInput {
@@ -15,6 +16,7 @@ export interface WelcomeMemberResult {
 export interface WelcomeMemberPorts {
   readonly members: MemberRepo;
   readonly clock: Clock;
+  readonly directory: DirectoryPort;
 }
 
 /** "Dana Smith" → "Dana"; a name with no spaces is used whole; an empty name becomes "there" ("Hi there"). */
@@ -28,9 +30,11 @@ export function firstNameOf(displayName: string): string {
  */
 export async function welcomeMember(input: WelcomeMemberInput, ports: WelcomeMemberPorts, options: { abortSignal?: AbortSignal } = {}): Promise<WelcomeMemberResult> {
   const now = ports.clock.now().toISOString();
-  const saved = await ports.members.recordSeen({ ...input.member, lastSeenAt: now }, options);
+  // Teams leaves `from.name` out of some activities (e.g. the install's conversationUpdate): ask the directory.
+  const displayName = input.member.displayName || (await ports.directory.getPerson(input.member.userId, options))?.displayName || '';
+  const saved = await ports.members.recordSeen({ ...input.member, displayName, lastSeenAt: now }, options);
   return {
-    firstName: firstNameOf(input.member.displayName),
+    firstName: firstNameOf(displayName),
     isNewMember: saved.firstSeenAt === now,
     // Until the round features ship, everyone is at the same step: waiting for a round to open.
     nextStep: 'When your programme owner opens a round, I will message you here with the dates and the first step: choosing what to practise on.',

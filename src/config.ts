@@ -43,6 +43,9 @@ const configSchema = z
     AAD_APP_TENANT_ID: optionalText,
     TAB_ENDPOINT: z.preprocess(emptyAsUndefined, z.string().url('must be the public https URL of this service').optional()),
     TEAMS_APP_ID: optionalText,
+    ADMIN_USER_IDS: z.preprocess(emptyAsUndefined, z.string().default('')),
+    PROGRAMME_OWNER_IDS: z.preprocess(emptyAsUndefined, z.string().default('')),
+    BOT_SERVICE_URL: z.preprocess(emptyAsUndefined, z.string().url('must be the Bot Connector URL for your tenant, e.g. https://smba.trafficmanager.net/teams/').default('https://smba.trafficmanager.net/teams/')),
     LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
     IN_PROCESS_WORKER: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('true')),
   })
@@ -87,6 +90,11 @@ export interface AppConfig {
   bot: { appId?: string; appPassword?: string; appTenantId?: string; appType: RawConfig['MicrosoftAppType'] };
   sso: { clientId?: string; tenantId?: string };
   tabEndpoint?: string;
+  /** App admins and programme owners by Entra object id (roles the directory does not hold). */
+  adminUserIds: readonly string[];
+  programmeOwnerIds: readonly string[];
+  /** Where proactive messages go for people the bot has not heard from yet. */
+  botServiceUrl: string;
   /** The Teams app id (manifest `id`): deep links to the dashboard need it; absent in the local Playground. */
   teamsAppId?: string;
   logLevel: RawConfig['LOG_LEVEL'];
@@ -119,9 +127,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     sso: { clientId: raw.AAD_APP_CLIENT_ID, tenantId: raw.AAD_APP_TENANT_ID },
     tabEndpoint: raw.TAB_ENDPOINT?.replace(/\/+$/, ''),
     teamsAppId: raw.TEAMS_APP_ID,
+    adminUserIds: idList(raw.ADMIN_USER_IDS),
+    programmeOwnerIds: idList(raw.PROGRAMME_OWNER_IDS),
+    botServiceUrl: raw.BOT_SERVICE_URL,
     logLevel: raw.LOG_LEVEL,
     inProcessWorker: raw.IN_PROCESS_WORKER === 'true',
   };
+}
+
+/** "a, b ,c" → ["a", "b", "c"], lower-cased like the ids the app compares them with. */
+function idList(value: string): string[] {
+  return value.split(/[\s,;]+/).map((id) => id.trim().toLowerCase()).filter(Boolean);
 }
 
 function graphCredential(raw: RawConfig): AppConfig['graph']['credential'] {

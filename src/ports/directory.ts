@@ -16,6 +16,10 @@ export interface DirectoryPort {
   getPerson(userId: UserId, options?: DirectoryOptions): Promise<DirectoryPerson | null>;
   /** Everyone in the directory, page by page (the dev sign-in picker; round participant pickers). */
   listPeople(options?: DirectoryOptions): AsyncIterable<DirectoryPerson>;
+  /** The person's manager in the directory; null when they have none (the top of the chain). */
+  getManager(userId: UserId, options?: DirectoryOptions): Promise<DirectoryPerson | null>;
+  /** The people who report directly to this person. */
+  listDirectReports(userId: UserId, options?: DirectoryOptions): Promise<DirectoryPerson[]>;
   /** Reachability probe for /healthz: Graph answers with this app's credentials. */
   probe(options?: DirectoryOptions): Promise<void>;
 }

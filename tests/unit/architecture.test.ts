@@ -33,6 +33,13 @@ describe('the architecture', () => {
     expect(offending).toEqual([]);
   });
 
+  it('keeps use cases and ports independent of adapters, bot and api (arrows point inward)', () => {
+    const offending = files
+      .filter((f) => f.path.startsWith('usecases/') || f.path.startsWith('ports/'))
+      .flatMap((f) => f.imports.filter((i) => /\/(adapters|bot|api|jobs)\//.test(i)).map((i) => `${f.path} → ${i}`));
+    expect(offending).toEqual([]);
+  });
+
   it('keeps Azure and Graph SDKs inside the adapters (and the wiring)', () => {
     const offending = files
       .filter((f) => !f.path.startsWith('adapters/') && f.path !== 'server.ts' && f.path !== 'worker.ts')

@@ -53,6 +53,29 @@ export function createGraphDirectory(client: Client): DirectoryPort {
         request = client.api(next);
       }
     },
+    async getManager(userId, options) {
+      try {
+        const response: unknown = await client.api(`/users/${encodeURIComponent(userId)}/manager`).select(SELECT).option('signal', options?.abortSignal).get();
+        return toPerson(graphUserSchema.parse(response));
+      } catch (error) {
+        if (error instanceof GraphError && error.statusCode === 404) return null; // no manager: the top of the chain
+        throw new Error(`Graph could not read the manager of ${userId}`, { cause: error });
+      }
+    },
+    async listDirectReports(userId, options) {
+      const people: DirectoryPerson[] = [];
+      let request = client.api(`/users/${encodeURIComponent(userId)}/directReports`).select(SELECT).top(100);
+      for (;;) {
+        const page = userPageSchema.parse(await request.option('signal', options?.abortSignal).get());
+        for (const user of page.value) {
+          const person = toPerson(user);
+          if (person) people.push(person);
+        }
+        const next = page['@odata.nextLink'];
+        if (!next) return people;
+        request = client.api(next);
+      }
+    },
     async probe() {
       await client.api('/users').select(['id']).top(1).get();
     },

@@ -1,21 +1,9 @@
 import { odata, RestError, TableClient, type TableEntity, type TableEntityResult } from '@azure/data-tables';
 import { storageAccessFor } from '../storageAccount';
-import { encodeKey } from './keys';
+import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../../ports/storageErrors';
+import { decodeKey, encodeKey } from './keys';
 
-/** A write lost an optimistic-concurrency race (HTTP 412): reload and decide again. */
-export class ConcurrencyConflictError extends Error {
-  constructor(what: string, options?: { cause?: unknown }) {
-    super(`${what} was changed by someone else since it was read; reload and try again`, options);
-    this.name = 'ConcurrencyConflictError';
-  }
-}
-
-export class EntityAlreadyExistsError extends Error {
-  constructor(what: string, options?: { cause?: unknown }) {
-    super(`${what} already exists`, options);
-    this.name = 'EntityAlreadyExistsError';
-  }
-}
+export { ConcurrencyConflictError, EntityAlreadyExistsError };
 
 /** A value breaks a documented Table Storage limit; the message says which and by how much. */
 export class EntityTooLargeError extends Error {
@@ -36,7 +24,8 @@ export const TABLE_LIMITS = {
 } as const;
 
 export type EntityProperties = Record<string, string | number | boolean | Date | null | undefined>;
-export interface StoredEntity { readonly properties: Record<string, unknown>; readonly etag: string }
+/** A row as read: its properties, its ETag, and its keys decoded back to what the repository wrote. */
+export interface StoredEntity { readonly properties: Record<string, unknown>; readonly etag: string; readonly partitionKey: string; readonly rowKey: string }
 export interface TableCallOptions { readonly abortSignal?: AbortSignal }
 
 const DEADLINE_IN_MS = 10_000;
@@ -48,6 +37,13 @@ function withDeadline(options: TableCallOptions | undefined): { abortSignal: Abo
 
 function statusOf(error: unknown): number | undefined {
   return error instanceof RestError ? error.statusCode : undefined;
+}
+
+/** Row keys in [prefix, prefix with its last character incremented): "abc!7C" → RowKey ge 'abc!7C' and lt 'abc!7D'. */
+function prefixFilter(partitionKey: string, rowKeyPrefix: string): string {
+  const low = encodeKey(rowKeyPrefix);
+  const high = low.slice(0, -1) + String.fromCharCode(low.charCodeAt(low.length - 1) + 1);
+  return odata`PartitionKey eq ${encodeKey(partitionKey)} and RowKey ge ${low} and RowKey lt ${high}`;
 }
 
 /**
@@ -90,7 +86,7 @@ export class EntityTable {
   async get(partitionKey: string, rowKey: string, options?: TableCallOptions): Promise<StoredEntity | null> {
     try {
       const entity = await this.client.getEntity<Record<string, unknown>>(encodeKey(partitionKey), encodeKey(rowKey), withDeadline(options));
-      return { properties: entity, etag: entity.etag };
+      return { properties: entity, etag: entity.etag, partitionKey, rowKey };
     } catch (error) {
       if (statusOf(error) === 404) return null;
       throw new Error(`could not read ${this.label}`, { cause: error });
@@ -144,12 +140,12 @@ export class EntityTable {
     }
   }
 
-  /** Every entity of one partition (a single-partition query, never a scan). */
-  async *listPartition(partitionKey: string, options?: TableCallOptions): AsyncIterable<StoredEntity> {
-    const filter = odata`PartitionKey eq ${encodeKey(partitionKey)}`;
+  /** Every entity of one partition (a single-partition query, never a scan), or those whose row key starts with `rowKeyPrefix`. */
+  async *listPartition(partitionKey: string, options?: TableCallOptions & { rowKeyPrefix?: string }): AsyncIterable<StoredEntity> {
+    const filter = options?.rowKeyPrefix ? prefixFilter(partitionKey, options.rowKeyPrefix) : odata`PartitionKey eq ${encodeKey(partitionKey)}`;
     const pages = this.client.listEntities<Record<string, unknown>>({ queryOptions: { filter }, ...withDeadline(options) });
     for await (const entity of pages as AsyncIterable<TableEntityResult<Record<string, unknown>>>) {
-      yield { properties: entity, etag: entity.etag };
+      yield { properties: entity, etag: entity.etag, partitionKey, rowKey: decodeKey(entity.rowKey ?? '') };
     }
   }
 

@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import { parseUserId, type UserId } from '../../domain/ids';
+import type { PolicyVersion, Round } from '../../domain/round';
+import { parseRoundId, type RoundId } from '../../domain/roundIds';
+import type { RepoOptions, RoundListing, RoundMember, RoundMemberRepo, RoundRepo, StoredRound, StoredRoundMember } from '../../ports/roundRepo';
+import { EntityAlreadyExistsError, type EntityTable } from './entityTable';
+import { fromJsonColumn, toJsonColumn } from './json';
+
+/*
+ * Key map (one partition per round, so loading a round is a single-partition query):
+ *   <prefix>Rounds         PK = roundId   RK = "round"            the round's settings (JSON), status, version
+ *                          PK = roundId   RK = "policy|000001"    one row per published policy version (up to 20,000 characters each)
+ *   <prefix>RoundsByOwner  PK = ownerId   RK = roundId            an owner's list of rounds
+ *   <prefix>RoundMembers   PK = roundId   RK = userId             who is in the round, and the kickoff delivery state
+ *   <prefix>Memberships    PK = userId    RK = roundId            the rounds a person is in
+ * Participants live as member rows, not in the round row: 5,000 ids would pass the 32,768-character limit of one property.
+ */
+const ROUND_ROW = 'round';
+const policyRow = (version: number) => `policy|${String(version).padStart(6, '0')}`;
+
+// The round row's JSON is everything but participants and policy texts; checked loosely here, fully by the domain on every change.
+const storedRoundSchema = z.object({
+  id: z.string(), tenantId: z.string(), name: z.string(), ownerIds: z.array(z.string()), managerScopes: z.array(z.string()),
+  window: z.object({ start: z.string(), weeks: z.number() }), hoursPerWeek: z.number(),
+  shareback: z.object({ startsAt: z.string(), durationMinutes: z.number(), timeZone: z.string() }),
+  catalogue: z.array(z.object({ id: z.string() }).passthrough()), status: z.enum(['draft', 'open', 'closed']),
+  createdAt: z.string(), updatedAt: z.string(), version: z.number().int(),
+}).passthrough();
+
+const policySchema = z.object({ version: z.number().int(), text: z.string(), publishedAt: z.string(), publishedBy: z.string() });
+
+const memberSchema = z.object({
+  via: z.enum(['named', 'manager']), delivery: z.enum(['queued', 'sending', 'sent', 'failed']), deliveryAttempts: z.number().int(),
+  deliveryReason: z.string().nullable().optional(), deliveredAt: z.string().nullable().optional(), updatedAt: z.string(),
+});
+
+export interface RoundTables {
+  readonly rounds: EntityTable;
+  readonly roundsByOwner: EntityTable;
+  readonly members: EntityTable;
+  readonly memberships: EntityTable;
+}
+
+function userIdOrThrow(value: string): UserId {
+  const id = parseUserId(value);
+  if (!id) throw new Error(`stored round data holds an invalid user id: ${value}`);
+  return id;
+}
+
+export function createTableRoundRepo(tables: RoundTables): RoundRepo {
+  async function ensure(options?: RepoOptions) {
+    await Promise.all([tables.rounds.ensureCreated(options), tables.roundsByOwner.ensureCreated(options), tables.members.ensureCreated(options), tables.memberships.ensureCreated(options)]);
+  }
+
+  function roundRow(round: Round) {
+    const { participantIds: _participants, policy: _policy, ...settings } = round;
+    return { data: toJsonColumn(settings), status: round.status, version: round.version, name: round.name };
+  }
+
+  async function writeNewPolicies(round: Round, known: ReadonlySet<number>, options?: RepoOptions) {
+    for (const policy of round.policy.versions) {
+      if (known.has(policy.version)) continue; // published versions never change
+      await tables.rounds.create(round.id, policyRow(policy.version), { data: toJsonColumn(policy) }, options)
+        .catch((error: unknown) => { if (!(error instanceof EntityAlreadyExistsError)) throw error; });
+    }
+  }
+
+  async function writeNamedMembers(round: Round, options?: RepoOptions) {
+    const existing = new Set((await membersRepo.list(round.id, options)).map((m) => m.userId));
+    const added = round.participantIds.filter((id) => !existing.has(id)).map((userId) => ({ userId, via: 'named' as const }));
+    if (added.length > 0) await membersRepo.addQueued(round.id, added, round.updatedAt, options);
+  }
+
+  async function writeOwnerIndex(round: Round, options?: RepoOptions) {
+    await Promise.all(round.ownerIds.map((ownerId) =>
+      tables.roundsByOwner.upsert(ownerId, round.id, { name: round.name, status: round.status, updatedAt: round.updatedAt }, options)));
+  }
+
+  const membersRepo = createTableRoundMemberRepo(tables);
+
+  return {
+    async get(roundId, options) {
+      await ensure(options);
+      let settings: z.infer<typeof storedRoundSchema> | null = null;
+      let etag = '';
+      const policies: PolicyVersion[] = [];
+      for await (const row of tables.rounds.listPartition(roundId, options)) {
+        const rowKey = row.rowKey;
+        if (rowKey === ROUND_ROW) {
+          settings = storedRoundSchema.parse(fromJsonColumn(row.properties.data, `round ${roundId}`));
+          etag = row.etag;
+        } else if (rowKey.startsWith('policy|')) {
+          const policy = policySchema.parse(fromJsonColumn(row.properties.data, `round ${roundId} policy`));
+          policies.push({ ...policy, publishedBy: userIdOrThrow(policy.publishedBy) });
+        }
+      }
+      if (!settings) return null;
+      const members = await membersRepo.list(roundId, options);
+      policies.sort((a, b) => a.version - b.version);
+      // Shape checked by storedRoundSchema above; ids re-branded from validated strings.
+      const round = {
+        ...settings,
+        participantIds: members.filter((m) => m.via === 'named').map((m) => m.userId),
+        policy: { versions: policies },
+      } as unknown as Round;
+      return { round, etag };
+    },
+
+    async create(round, options) {
+      await ensure(options);
+      const etag = await tables.rounds.create(round.id, ROUND_ROW, roundRow(round), options);
+      await writeNewPolicies(round, new Set(), options);
+      await writeNamedMembers(round, options);
+      await writeOwnerIndex(round, options);
+      return { round, etag };
+    },
+
+    async update(round, etag, options) {
+      await ensure(options);
+      // The round row is the aggregate's lock: once it is written, the rows that hang off it follow (each write is idempotent).
+      const before = await this.get(round.id, options);
+      const nextEtag = await tables.rounds.update(round.id, ROUND_ROW, roundRow(round), etag, options);
+      await writeNewPolicies(round, new Set(before?.round.policy.versions.map((p) => p.version) ?? []), options);
+      await writeNamedMembers(round, options);
+      await writeOwnerIndex(round, options);
+      return { round, etag: nextEtag };
+    },
+
+    async listForOwner(ownerId, options) {
+      await ensure(options);
+      const listings: RoundListing[] = [];
+      for await (const row of tables.roundsByOwner.listPartition(ownerId, options)) {
+        const roundId = parseRoundId(row.rowKey);
+        if (!roundId) continue;
+        listings.push({ roundId, name: String(row.properties.name), status: z.enum(['draft', 'open', 'closed']).parse(row.properties.status), updatedAt: String(row.properties.updatedAt) });
+      }
+      return listings.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    },
+  };
+}
+
+export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' | 'memberships'>): RoundMemberRepo {
+  async function ensure(options?: RepoOptions) {
+    await Promise.all([tables.members.ensureCreated(options), tables.memberships.ensureCreated(options)]);
+  }
+
+  function fromRow(roundId: RoundId, userId: UserId, properties: Record<string, unknown>): RoundMember {
+    const stored = memberSchema.parse(properties);
+    return { roundId, userId, via: stored.via, delivery: stored.delivery, deliveryAttempts: stored.deliveryAttempts, deliveryReason: stored.deliveryReason ?? null, deliveredAt: stored.deliveredAt ?? null, updatedAt: stored.updatedAt };
+  }
+
+  function toRow(member: RoundMember) {
+    return { via: member.via, delivery: member.delivery, deliveryAttempts: member.deliveryAttempts, deliveryReason: member.deliveryReason, deliveredAt: member.deliveredAt, updatedAt: member.updatedAt };
+  }
+
+  return {
+    async addQueued(roundId, people, now, options) {
+      await ensure(options);
+      const added: UserId[] = [];
+      const queue = [...people];
+      // Bounded parallelism: a 2,000-person round is 4,000 small writes.
+      await Promise.all(Array.from({ length: Math.min(16, queue.length) }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          const member: RoundMember = { roundId, userId: next.userId, via: next.via, delivery: 'queued', deliveryAttempts: 0, deliveryReason: null, deliveredAt: null, updatedAt: now };
+          try {
+            await tables.members.create(roundId, next.userId, toRow(member), options);
+            added.push(next.userId);
+          } catch (error) {
+            if (!(error instanceof EntityAlreadyExistsError)) throw error; // already in the round: leave their state alone
+          }
+          await tables.memberships.upsert(next.userId, roundId, { addedAt: now }, options);
+        }
+      }));
+      return added;
+    },
+
+    async get(roundId, userId, options): Promise<StoredRoundMember | null> {
+      await ensure(options);
+      const row = await tables.members.get(roundId, userId, options);
+      return row ? { member: fromRow(roundId, userId, row.properties), etag: row.etag } : null;
+    },
+
+    async update(member, etag, options) {
+      await ensure(options);
+      const next = await tables.members.update(member.roundId, member.userId, toRow(member), etag, options);
+      return { member, etag: next };
+    },
+
+    async list(roundId, options) {
+      await ensure(options);
+      const members: RoundMember[] = [];
+      for await (const row of tables.members.listPartition(roundId, options)) {
+        members.push(fromRow(roundId, userIdOrThrow(row.rowKey), row.properties));
+      }
+      return members;
+    },
+
+    async roundsOf(userId, options) {
+      await ensure(options);
+      const rounds: RoundId[] = [];
+      for await (const row of tables.memberships.listPartition(userId, options)) {
+        const roundId = parseRoundId(row.rowKey);
+        if (roundId) rounds.push(roundId);
+      }
+      return rounds;
+    },
+  };
+}

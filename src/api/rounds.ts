@@ -1,0 +1,168 @@
+import { Router, type Request, type Response } from 'express';
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import { isDomainError } from '../domain/errors';
+import { parseUserId } from '../domain/ids';
+import { canManageRound, type RoundChanges } from '../domain/round';
+import { parseRoundId } from '../domain/roundIds';
+import type { HypothesisInput, SelectionInput } from '../domain/experimentPlan';
+import { createRound, editRound, openRound, publishPolicy, type NewRoundInput } from '../usecases/rounds';
+import { participantView, reviewPlan, saveSelection, submitPlan, type ReviewAction } from '../usecases/experiments';
+import type { Caller, UseCasePorts } from '../usecases/ports';
+import { sendDomainError } from './errors';
+
+/**
+ * REST for the dashboard (DESIGN §7): thin — parse, call the same use case the chat cards call, answer.
+ * Bodies are checked for shape here (a JSON object); their content is validated by the domain, which
+ * names each bad field.
+ */
+export type CallerOf = (res: Response) => Caller;
+
+const objectBody = z.record(z.unknown());
+
+function body(req: Request, res: Response): Record<string, unknown> | null {
+  const parsed = objectBody.safeParse(req.body);
+  if (!parsed.success) {
+    res.status(400).json({ error: 'Send a JSON object as the request body.' });
+    return null;
+  }
+  return parsed.data;
+}
+
+function roundIdParam(req: Request, res: Response) {
+  const id = parseRoundId(req.params.roundId);
+  if (!id) res.status(404).json({ error: 'No such round.' });
+  return id;
+}
+
+/** The version the form was showing (a stale form is then refused by the domain); anything else is ignored. */
+function versionOf(input: Record<string, unknown>): number | undefined {
+  return typeof input.expectedVersion === 'number' ? input.expectedVersion : undefined;
+}
+
+export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
+  const router = Router();
+
+  router.get('/rounds', async (_req, res) => {
+    const caller = callerOf(res);
+    res.json({ value: await ports.rounds.listForOwner(caller.userId) });
+  });
+
+  router.post('/rounds', async (req, res) => {
+    const input = body(req, res);
+    if (!input) return;
+    // Content is checked by the domain (every field named); the cast only hands the object over.
+    const round = await createRound(input as unknown as NewRoundInput, callerOf(res), ports);
+    if (isDomainError(round)) return sendDomainError(res, round);
+    res.status(201).json(round);
+  });
+
+  router.get('/rounds/:roundId', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    if (!roundId) return;
+    const caller = callerOf(res);
+    const stored = await ports.rounds.get(roundId);
+    if (!stored) return void res.status(404).json({ error: 'No such round.' });
+    if (!canManageRound(stored.round, caller)) return void res.status(403).json({ error: 'Only the round’s owners can see everyone’s status.' });
+    const [members, experiments] = await Promise.all([ports.roundMembers.list(roundId), ports.experiments.listForRound(roundId)]);
+    const stateOf = new Map(experiments.map((e) => [e.participantId, e.state]));
+    res.json({
+      round: stored.round,
+      people: members.map((m) => ({ userId: m.userId, via: m.via, kickoff: { state: m.delivery, attempts: m.deliveryAttempts, reason: m.deliveryReason, deliveredAt: m.deliveredAt }, experimentState: stateOf.get(m.userId) ?? 'not started' })),
+    });
+  });
+
+  router.patch('/rounds/:roundId', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    const changes = roundId && body(req, res);
+    if (!roundId || !changes) return;
+    const round = await editRound(roundId, changes as RoundChanges, callerOf(res), ports);
+    if (isDomainError(round)) return sendDomainError(res, round);
+    res.json(round);
+  });
+
+  router.post('/rounds/:roundId/policy', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    const input = roundId && body(req, res);
+    if (!roundId || !input) return;
+    const round = await publishPolicy(roundId, typeof input.text === 'string' ? input.text : '', callerOf(res), ports);
+    if (isDomainError(round)) return sendDomainError(res, round);
+    res.json(round);
+  });
+
+  router.post('/rounds/:roundId/open', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    if (!roundId) return;
+    const outcome = await openRound(roundId, callerOf(res), ports);
+    if (isDomainError(outcome)) return sendDomainError(res, outcome);
+    res.status(outcome.alreadyOpen ? 200 : 202).json(outcome);
+  });
+
+  router.get('/rounds/:roundId/acknowledgements.csv', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    if (!roundId) return;
+    const stored = await ports.rounds.get(roundId);
+    if (!stored) return void res.status(404).json({ error: 'No such round.' });
+    if (!canManageRound(stored.round, callerOf(res))) return void res.status(403).json({ error: 'Only the round’s owners can export acknowledgements.' });
+    const acks = await ports.acknowledgements.listForRound(roundId);
+    const names = new Map<string, string>();
+    for (const ack of acks) if (!names.has(ack.userId)) names.set(ack.userId, (await ports.directory.getPerson(ack.userId))?.displayName ?? '');
+    const csv = stringify(acks.map((a) => [a.userId, names.get(a.userId) ?? '', a.policyVersion, a.toolId ?? '', a.otherToolName ?? '', a.acknowledgedAt]), {
+      header: true, columns: ['userId', 'name', 'policyVersion', 'toolId', 'otherTool', 'acknowledgedAt'],
+    });
+    res.type('text/csv').attachment(`acknowledgements-${roundId}.csv`).send(csv);
+  });
+
+  // The participant's own experiment in a round.
+  router.get('/rounds/:roundId/me', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    if (!roundId) return;
+    const view = await participantView(roundId, callerOf(res), ports);
+    if (isDomainError(view)) return sendDomainError(res, view);
+    res.json({ roundId, experiment: view.experiment, needsAcknowledgement: view.needsAcknowledgement, policyVersion: view.round.policy.versions.at(-1)?.version ?? null });
+  });
+
+  router.put('/rounds/:roundId/me/selection', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    const input = roundId && body(req, res);
+    if (!roundId || !input) return;
+    const outcome = await saveSelection(roundId, input.selection as SelectionInput, versionOf(input), callerOf(res), ports);
+    if (isDomainError(outcome)) return sendDomainError(res, outcome);
+    res.json(outcome.experiment);
+  });
+
+  router.post('/rounds/:roundId/me/submit', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    const input = roundId && body(req, res);
+    if (!roundId || !input) return;
+    const outcome = await submitPlan(roundId, input.hypothesis as HypothesisInput, versionOf(input), callerOf(res), ports);
+    if (isDomainError(outcome)) return sendDomainError(res, outcome);
+    res.json(outcome.experiment);
+  });
+
+  // The manager's queue and decisions (the same use case as the review card).
+  router.get('/reviews', async (_req, res) => {
+    res.json({ value: await ports.experiments.listForReviewer(callerOf(res).userId) });
+  });
+
+  const reviewActionSchema = z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('approve'), comment: z.string().optional() }),
+    z.object({ kind: z.literal('requestChanges'), comment: z.string() }),
+    z.object({ kind: z.literal('extendWindow'), days: z.number() }),
+  ]);
+
+  router.post('/rounds/:roundId/experiments/:participantId/review', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    const participantId = parseUserId(req.params.participantId);
+    const input = roundId && body(req, res);
+    if (!roundId || !input) return;
+    if (!participantId) return void res.status(404).json({ error: 'No such experiment.' });
+    const action = reviewActionSchema.safeParse(input);
+    if (!action.success) return void res.status(422).json({ error: 'Send kind approve, requestChanges (with a comment) or extendWindow (with days).' });
+    const outcome = await reviewPlan(roundId, participantId, action.data as ReviewAction, versionOf(input), callerOf(res), ports);
+    if (isDomainError(outcome)) return sendDomainError(res, outcome);
+    res.json(outcome.experiment);
+  });
+
+  return router;
+}

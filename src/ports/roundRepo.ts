@@ -1,0 +1,55 @@
+import type { UserId } from '../domain/ids';
+import type { Round } from '../domain/round';
+import type { RoundId } from '../domain/roundIds';
+
+export interface RepoOptions { readonly abortSignal?: AbortSignal }
+
+export interface StoredRound {
+  readonly round: Round;
+  /** The ETag of the round row: an update carries it back (optimistic concurrency). */
+  readonly etag: string;
+}
+
+/** A line in an owner's list of rounds (an index row; point data comes from `get`). */
+export interface RoundListing {
+  readonly roundId: RoundId;
+  readonly name: string;
+  readonly status: Round['status'];
+  readonly updatedAt: string;
+}
+
+export interface RoundRepo {
+  get(roundId: RoundId, options?: RepoOptions): Promise<StoredRound | null>;
+  /** Fails with a conflict if the id exists (ids are derived from the command, so a replay is caught). */
+  create(round: Round, options?: RepoOptions): Promise<StoredRound>;
+  /** Conditional on `etag`; a lost race throws ConcurrencyConflictError. */
+  update(round: Round, etag: string, options?: RepoOptions): Promise<StoredRound>;
+  listForOwner(ownerId: UserId, options?: RepoOptions): Promise<RoundListing[]>;
+}
+
+/** Kickoff delivery to one person (DESIGN: tracked per person, visible to the owner). */
+export type DeliveryState = 'queued' | 'sending' | 'sent' | 'failed';
+
+export interface RoundMember {
+  readonly roundId: RoundId;
+  readonly userId: UserId;
+  /** Named in the round itself, or included as a report of one of its manager scopes. */
+  readonly via: 'named' | 'manager';
+  readonly delivery: DeliveryState;
+  readonly deliveryAttempts: number;
+  readonly deliveryReason: string | null;
+  readonly deliveredAt: string | null;
+  readonly updatedAt: string;
+}
+
+export interface StoredRoundMember { readonly member: RoundMember; readonly etag: string }
+
+export interface RoundMemberRepo {
+  /** Adds people to the round as `queued`; people already there are left exactly as they are. Returns who was new. */
+  addQueued(roundId: RoundId, people: readonly { userId: UserId; via: RoundMember['via'] }[], now: string, options?: RepoOptions): Promise<UserId[]>;
+  get(roundId: RoundId, userId: UserId, options?: RepoOptions): Promise<StoredRoundMember | null>;
+  update(member: RoundMember, etag: string, options?: RepoOptions): Promise<StoredRoundMember>;
+  list(roundId: RoundId, options?: RepoOptions): Promise<RoundMember[]>;
+  /** The rounds a person belongs to (their own index; one partition). */
+  roundsOf(userId: UserId, options?: RepoOptions): Promise<RoundId[]>;
+}

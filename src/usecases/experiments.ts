@@ -1,0 +1,170 @@
+import { acknowledge, needsAcknowledgement, type AcknowledgeInput, type PolicyAcknowledgement } from '../domain/acknowledgement';
+import { domainError, isDomainError, type DomainError } from '../domain/errors';
+import { applyCommand, COMMAND_RULES, newExperiment, type Experiment, type ExperimentCommand, type ExperimentRelation } from '../domain/experiment';
+import type { HypothesisInput, SelectionInput } from '../domain/experimentPlan';
+import type { UserId } from '../domain/ids';
+import { canManageRound, type Round } from '../domain/round';
+import type { RoundId } from '../domain/roundIds';
+import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
+import type { Caller, UseCasePorts } from './ports';
+
+/** What a participant's next card depends on: the round, their experiment (if any) and their latest acknowledgement. */
+export interface ParticipantView {
+  readonly round: Round;
+  readonly experiment: Experiment | null;
+  readonly acknowledgement: PolicyAcknowledgement | null;
+  /** True when the current policy version (and the chosen tool's terms) still need their confirmation. */
+  readonly needsAcknowledgement: boolean;
+}
+
+async function loadRound(roundId: RoundId, ports: UseCasePorts): Promise<Round | DomainError> {
+  const stored = await ports.rounds.get(roundId);
+  return stored ? stored.round : domainError('not_found', 'That round does not exist any more.');
+}
+
+/** Only people in the round (named, or under one of its managers) take part in it. */
+async function requireParticipant(round: Round, userId: UserId, ports: UseCasePorts): Promise<DomainError | null> {
+  if (round.status === 'draft') return domainError('conflict', "This round hasn't opened yet.");
+  const member = await ports.roundMembers.get(round.id, userId);
+  return member ? null : domainError('forbidden', `You are not part of “${round.name}”. Ask its programme owner if you would like to join.`);
+}
+
+export async function participantView(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<ParticipantView | DomainError> {
+  const round = await loadRound(roundId, ports);
+  if (isDomainError(round)) return round;
+  const refused = await requireParticipant(round, caller.userId, ports);
+  if (refused) return refused;
+  const [stored, acknowledgement] = await Promise.all([ports.experiments.get(roundId, caller.userId), ports.acknowledgements.latest(roundId, caller.userId)]);
+  const experiment = stored?.experiment ?? null;
+  const tool = experiment?.selection?.tool;
+  return { round, experiment, acknowledgement, needsAcknowledgement: needsAcknowledgement(round, acknowledgement, tool ? { tool } : {}) };
+}
+
+/**
+ * The participant confirms the current safe-use policy and the tool's terms; their draft experiment
+ * is created on first confirmation (its id is derived, so a second confirmation finds the same one).
+ */
+export async function acknowledgePolicy(roundId: RoundId, input: Omit<AcknowledgeInput, 'userId'>, caller: Caller, ports: UseCasePorts): Promise<ParticipantView | DomainError> {
+  const round = await loadRound(roundId, ports);
+  if (isDomainError(round)) return round;
+  const refused = await requireParticipant(round, caller.userId, ports);
+  if (refused) return refused;
+  const now = ports.clock.now().toISOString();
+  const ack = acknowledge(round, { ...input, userId: caller.userId }, now);
+  if (isDomainError(ack)) return ack;
+  await ports.acknowledgements.record(ack);
+  let stored = await ports.experiments.get(roundId, caller.userId);
+  if (!stored) {
+    try {
+      stored = await ports.experiments.create(newExperiment(roundId, caller.userId, caller.tenantId, now));
+    } catch (error) {
+      if (!(error instanceof EntityAlreadyExistsError)) throw error;
+      stored = await ports.experiments.get(roundId, caller.userId);
+    }
+  }
+  return { round, experiment: stored?.experiment ?? null, acknowledgement: ack, needsAcknowledgement: false };
+}
+
+/** The relation the command needs that the caller actually holds, worked out from the round and the directory. */
+function relationFor(kind: ExperimentCommand['kind'], caller: Caller, experiment: Experiment, round: Round): ExperimentRelation | null {
+  const holds: Record<ExperimentRelation, boolean> = {
+    participant: caller.userId === experiment.participantId,
+    reviewer: experiment.reviewerId !== null && caller.userId === experiment.reviewerId,
+    owner: canManageRound(round, { userId: caller.userId, isAdmin: caller.isAdmin }),
+  };
+  return COMMAND_RULES[kind].relations.find((relation) => holds[relation]) ?? null;
+}
+
+export interface ExperimentChange {
+  readonly round: Round;
+  readonly experiment: Experiment;
+  readonly changed: boolean;
+}
+
+type CommandWithoutActor = DistributiveOmit<ExperimentCommand, 'actor'>;
+type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * Load, decide, save for one experiment: the caller's relation comes from the round and the experiment,
+ * the decision from the domain, and the write is conditional on the ETag read (a lost race is retried
+ * once from fresh state; a stale card is caught by `expectedVersion` in the domain).
+ */
+export async function runExperimentCommand(roundId: RoundId, participantId: UserId, command: CommandWithoutActor, caller: Caller, ports: UseCasePorts): Promise<ExperimentChange | DomainError> {
+  const round = await loadRound(roundId, ports);
+  if (isDomainError(round)) return round;
+  for (let attempt = 1; ; attempt++) {
+    const stored = await ports.experiments.get(roundId, participantId);
+    if (!stored) return domainError('not_found', 'There is no experiment here yet: start by confirming the safe-use policy.');
+    const relation = relationFor(command.kind, caller, stored.experiment, round);
+    if (!relation) {
+      const whose = participantId === caller.userId ? 'your' : "this person's";
+      return domainError('forbidden', command.kind === 'approve' || command.kind === 'requestChanges'
+        ? `Only the manager this plan was sent to can review it, and you are not ${whose} reviewer.`
+        : `You can't do that on ${whose} experiment.`);
+    }
+    const result = applyCommand(stored.experiment, { ...command, actor: { userId: caller.userId, relation } } as ExperimentCommand, ports.clock.now().toISOString());
+    if (isDomainError(result)) return result;
+    if (!result.changed) return { round, experiment: result.experiment, changed: false };
+    try {
+      const saved = await ports.experiments.update(result.experiment, stored.etag);
+      return { round, experiment: saved.experiment, changed: true };
+    } catch (error) {
+      if (!(error instanceof ConcurrencyConflictError) || attempt >= 2) throw error;
+    }
+  }
+}
+
+export async function saveSelection(roundId: RoundId, selection: SelectionInput, expectedVersion: number | undefined, caller: Caller, ports: UseCasePorts) {
+  return runExperimentCommand(roundId, caller.userId, { kind: 'saveSelection', selection, expectedVersion }, caller, ports);
+}
+
+/** Who reviews a plan: the person's manager in the directory, or the round's first owner when they have none. */
+export async function reviewerFor(participantId: UserId, round: Round, ports: UseCasePorts): Promise<UserId | null> {
+  const manager = await ports.directory.getManager(participantId);
+  if (manager) return manager.id;
+  return round.ownerIds.find((owner) => owner !== participantId) ?? null;
+}
+
+export const REVIEW_REQUEST_JOB_KIND = 'review.request';
+export const PLAN_NOTICE_JOB_KIND = 'plan.notice';
+
+/** Saves the hypothesis and sends the plan to the reviewer (step 2 → manager review). */
+export async function submitPlan(roundId: RoundId, hypothesis: HypothesisInput, expectedVersion: number | undefined, caller: Caller, ports: UseCasePorts): Promise<ExperimentChange | DomainError> {
+  const saved = await runExperimentCommand(roundId, caller.userId, { kind: 'saveHypothesis', hypothesis, expectedVersion }, caller, ports);
+  if (isDomainError(saved)) return saved;
+  const reviewerId = await reviewerFor(caller.userId, saved.round, ports);
+  if (!reviewerId) return domainError('conflict', 'Nobody can review your plan yet: you have no manager in the directory and the round has no other owner. Ask your programme owner.');
+  const ack = await ports.acknowledgements.latest(roundId, caller.userId);
+  const tool = saved.experiment.selection?.tool;
+  const acknowledgedCurrentPolicy = !needsAcknowledgement(saved.round, ack, tool ? { tool } : {});
+  const submitted = await runExperimentCommand(roundId, caller.userId, { kind: 'submit', acknowledgedCurrentPolicy, reviewerId, expectedVersion: saved.experiment.version }, caller, ports);
+  if (isDomainError(submitted) || !submitted.changed) return submitted;
+  const version = submitted.experiment.version;
+  await ports.jobs.send([
+    { kind: REVIEW_REQUEST_JOB_KIND, id: `review:${submitted.experiment.id}:${version}`, payload: { roundId, participantId: caller.userId } },
+    { kind: PLAN_NOTICE_JOB_KIND, id: `notice:${submitted.experiment.id}:${version}`, payload: { roundId, participantId: caller.userId } },
+  ]);
+  return submitted;
+}
+
+export type ReviewAction =
+  | { readonly kind: 'approve'; readonly comment?: string }
+  | { readonly kind: 'requestChanges'; readonly comment: string }
+  | { readonly kind: 'extendWindow'; readonly days: number };
+
+export const BOOKING_JOB_KIND = 'calendar.book';
+
+/** The manager's decision on a plan (from the review card or the dashboard: the same code). */
+export async function reviewPlan(roundId: RoundId, participantId: UserId, action: ReviewAction, expectedVersion: number | undefined, caller: Caller, ports: UseCasePorts): Promise<ExperimentChange | DomainError> {
+  const outcome = await runExperimentCommand(roundId, participantId, { ...action, expectedVersion }, caller, ports);
+  if (isDomainError(outcome) || !outcome.changed) return outcome;
+  const { experiment } = outcome;
+  if (action.kind === 'approve') {
+    // The calendar feature's worker books the practice blocks from this message (idempotent by experiment id).
+    await ports.bookings.send([{ kind: BOOKING_JOB_KIND, id: `book:${experiment.id}`, payload: { roundId, participantId, experimentId: experiment.id } }]);
+  }
+  if (action.kind !== 'extendWindow') {
+    await ports.jobs.send([{ kind: PLAN_NOTICE_JOB_KIND, id: `notice:${experiment.id}:${experiment.version}`, payload: { roundId, participantId } }]);
+  }
+  return outcome;
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { parseUserId, type UserId } from '../domain/ids';
+import type { Round } from '../domain/round';
+import { parseRoundId, type RoundId } from '../domain/roundIds';
+import type { CardContent } from '../ports/chatMessenger';
+import { DeliveryError } from '../ports/chatMessenger';
+import type { Job } from '../ports/jobQueue';
+import type { PersonalConversation } from '../ports/memberRepo';
+import type { RoundMember } from '../ports/roundRepo';
+import { ConcurrencyConflictError } from '../ports/storageErrors';
+import type { UseCasePorts } from './ports';
+
+export const KICKOFF_JOB_KIND = 'kickoff.send';
+
+export function kickoffJob(roundId: RoundId, userId: UserId): Job {
+  return { kind: KICKOFF_JOB_KIND, id: `kickoff:${roundId}:${userId}`, payload: { roundId, userId } };
+}
+
+export const kickoffPayloadSchema = z.object({
+  roundId: z.string().transform((v, ctx) => parseRoundId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a round id' }), z.NEVER)),
+  userId: z.string().transform((v, ctx) => parseUserId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a user id' }), z.NEVER)),
+});
+
+export type KickoffOutcome = 'sent' | 'already-sent' | 'already-failed' | 'taken-by-another-worker' | 'not-in-round' | 'failed' | 'uncertain';
+
+/**
+ * Finds the person's personal chat with the app: the one they used with the bot, or, for someone who
+ * never opened the app, installs it for them through Graph and uses the chat that creates.
+ */
+export async function personalConversationOf(userId: UserId, round: Pick<Round, 'tenantId'>, ports: UseCasePorts): Promise<PersonalConversation> {
+  const member = await ports.members.get(userId);
+  if (member) return member.conversation;
+  const { chatId } = await ports.installer.ensureInstalledFor(userId);
+  return { conversationId: chatId, serviceUrl: ports.botServiceUrl, channelId: 'msteams', botId: ports.botId, tenantId: round.tenantId };
+}
+
+export interface DeliverKickoffOptions {
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly renderCard: (round: Round, recipient: { userId: UserId; displayName: string }) => CardContent;
+}
+
+/**
+ * Sends one person their kickoff card, at most once per round. The member row is the lock:
+ *   queued → sending (conditional on its ETag: one worker wins) → sent | failed | back to queued (retry).
+ * A row found in `sending` means a worker stopped mid-send: whether the message went out is unknown,
+ * so it is marked failed for the owner to look at rather than risk a second message.
+ */
+export async function deliverKickoff(roundId: RoundId, userId: UserId, ports: UseCasePorts, options: DeliverKickoffOptions): Promise<KickoffOutcome> {
+  const stored = await ports.roundMembers.get(roundId, userId);
+  if (!stored) return 'not-in-round';
+  const now = () => ports.clock.now().toISOString();
+  const save = (member: RoundMember, etag: string) => ports.roundMembers.update({ ...member, updatedAt: now() }, etag);
+
+  switch (stored.member.delivery) {
+    case 'sent': return 'already-sent';
+    case 'failed': return 'already-failed';
+    case 'sending':
+      await save({ ...stored.member, delivery: 'failed', deliveryReason: 'Delivery was interrupted; it is not known whether the message arrived. Resend it if the person did not get it.' }, stored.etag);
+      return 'uncertain';
+    case 'queued': break;
+  }
+
+  let claim;
+  try {
+    claim = await save({ ...stored.member, delivery: 'sending', deliveryAttempts: stored.member.deliveryAttempts + 1 }, stored.etag);
+  } catch (error) {
+    if (error instanceof ConcurrencyConflictError) return 'taken-by-another-worker';
+    throw error;
+  }
+
+  let sent = false;
+  try {
+    const round = await ports.rounds.get(roundId);
+    if (!round) throw new DeliveryError('The round no longer exists.', false);
+    const person = await ports.directory.getPerson(userId);
+    if (!person) throw new DeliveryError('This person is no longer in the directory.', false);
+    const conversation = await personalConversationOf(userId, round.round, ports);
+    await ports.messenger.sendCard(conversation, options.renderCard(round.round, { userId, displayName: person.displayName }));
+    sent = true;
+    await save({ ...claim.member, delivery: 'sent', deliveryReason: null, deliveredAt: now() }, claim.etag);
+    return 'sent';
+  } catch (error) {
+    // Delivered but not recorded: never go back to queued (that would send twice); the row stays `sending`.
+    if (sent) throw error;
+    const retryable = !(error instanceof DeliveryError) || error.retryable;
+    const reason = error instanceof Error ? error.message : String(error);
+    if (!retryable || options.attempt >= options.maxAttempts) {
+      await save({ ...claim.member, delivery: 'failed', deliveryReason: reason }, claim.etag);
+      return 'failed';
+    }
+    // Not sent: back in the queue's hands, which retries with backoff.
+    await save({ ...claim.member, delivery: 'queued', deliveryReason: reason }, claim.etag);
+    throw error;
+  }
+}

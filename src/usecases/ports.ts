@@ -1,0 +1,40 @@
+import type { TenantId, UserId } from '../domain/ids';
+import type { AppInstaller } from '../ports/appInstaller';
+import type { ChatMessenger } from '../ports/chatMessenger';
+import type { Clock } from '../ports/clock';
+import type { DirectoryPort } from '../ports/directory';
+import type { AcknowledgementRepo, ExperimentRepo } from '../ports/experimentRepo';
+import type { JobQueue } from '../ports/jobQueue';
+import type { MemberRepo } from '../ports/memberRepo';
+import type { RoundMemberRepo, RoundRepo } from '../ports/roundRepo';
+
+/** Everything the use cases load from and hand off to; wired once in src/server.ts. */
+export interface UseCasePorts {
+  readonly clock: Clock;
+  readonly rounds: RoundRepo;
+  readonly roundMembers: RoundMemberRepo;
+  readonly experiments: ExperimentRepo;
+  readonly acknowledgements: AcknowledgementRepo;
+  readonly members: MemberRepo;
+  readonly directory: DirectoryPort;
+  /** Kickoff, review requests, notices: run by the workers. */
+  readonly jobs: JobQueue;
+  /** Calendar bookings after approval (consumed by the calendar feature's worker). */
+  readonly bookings: JobQueue;
+  readonly messenger: ChatMessenger;
+  readonly installer: AppInstaller;
+  /** Where to reach people who have not talked to the bot yet (Teams' connector for the tenant's region). */
+  readonly botServiceUrl: string;
+  readonly botId: string;
+}
+
+/** Who is acting, established at the edge (SSO token, Bot Framework activity) — never from a form. */
+export interface Caller {
+  readonly userId: UserId;
+  readonly tenantId: TenantId;
+  readonly displayName: string;
+  /** App admins (ADMIN_USER_IDS): everything an owner can do, in every round. */
+  readonly isAdmin: boolean;
+  /** Programme owners (PROGRAMME_OWNER_IDS) may create rounds; they then own them. */
+  readonly mayCreateRounds: boolean;
+}

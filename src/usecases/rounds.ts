@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import { domainError, isDomainError, type DomainError } from '../domain/errors';
+import type { UserId } from '../domain/ids';
+import { createRound as createRoundInDomain, editRound as editRoundInDomain, openRound as openRoundInDomain, publishPolicyVersion, type CreateRoundInput, type Round, type RoundActor, type RoundChanges } from '../domain/round';
+import { parseRoundId, type RoundId } from '../domain/roundIds';
+import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
+import type { RoundMember } from '../ports/roundRepo';
+import { kickoffJob } from './kickoff';
+import type { Caller, UseCasePorts } from './ports';
+
+export type NewRoundInput = Omit<CreateRoundInput, 'id' | 'tenantId' | 'ownerIds'> & { readonly ownerIds?: readonly string[] };
+
+const actorOf = (caller: Caller): RoundActor => ({ userId: caller.userId, isAdmin: caller.isAdmin });
+
+/**
+ * The same submission twice (a double click, a retried request) must not make two rounds, so the id
+ * is derived from what identifies the request: tenant, creator, name and first day.
+ */
+export function roundIdFor(caller: Caller, name: string, windowStart: string): RoundId {
+  const digest = createHash('sha256').update([caller.tenantId, caller.userId, name.trim().toLowerCase(), windowStart].join('\n')).digest('hex');
+  const id = parseRoundId(`r-${digest.slice(0, 20)}`);
+  if (!id) throw new Error('a derived round id failed its own format');
+  return id;
+}
+
+export async function createRound(input: NewRoundInput, caller: Caller, ports: UseCasePorts): Promise<Round | DomainError> {
+  if (!caller.mayCreateRounds && !caller.isAdmin) {
+    return domainError('forbidden', 'Only programme owners and app admins can start a round. Ask your admin to add you as a programme owner.');
+  }
+  const id = roundIdFor(caller, input.name ?? '', input.window?.start ?? '');
+  const round = createRoundInDomain({ ...input, id, tenantId: caller.tenantId, ownerIds: input.ownerIds ?? [caller.userId] }, actorOf(caller), ports.clock.now().toISOString());
+  if (isDomainError(round)) return round;
+  try {
+    return (await ports.rounds.create(round)).round;
+  } catch (error) {
+    if (!(error instanceof EntityAlreadyExistsError)) throw error;
+    const existing = await ports.rounds.get(id);
+    if (!existing) throw error;
+    return existing.round; // the same request again: answer with what the first one made
+  }
+}
+
+/** Loads the round, applies a pure change, saves it on the ETag it read; a lost race is retried once from fresh state. */
+async function changeRound<R>(
+  roundId: RoundId,
+  ports: UseCasePorts,
+  change: (round: Round) => { round: Round; changed: boolean; result: R } | DomainError,
+): Promise<{ round: Round; result: R } | DomainError> {
+  for (let attempt = 1; ; attempt++) {
+    const stored = await ports.rounds.get(roundId);
+    if (!stored) return domainError('not_found', 'That round does not exist, or it was removed.');
+    const next = change(stored.round);
+    if (isDomainError(next)) return next;
+    if (!next.changed) return { round: stored.round, result: next.result };
+    try {
+      const saved = await ports.rounds.update(next.round, stored.etag);
+      return { round: saved.round, result: next.result };
+    } catch (error) {
+      if (!(error instanceof ConcurrencyConflictError) || attempt >= 2) throw error;
+    }
+  }
+}
+
+export async function editRound(roundId: RoundId, changes: RoundChanges, caller: Caller, ports: UseCasePorts): Promise<Round | DomainError> {
+  const outcome = await changeRound(roundId, ports, (round) => {
+    const next = editRoundInDomain(round, changes, actorOf(caller), ports.clock.now().toISOString());
+    return isDomainError(next) ? next : { round: next, changed: next !== round, result: null };
+  });
+  return isDomainError(outcome) ? outcome : outcome.round;
+}
+
+export async function publishPolicy(roundId: RoundId, text: string, caller: Caller, ports: UseCasePorts): Promise<Round | DomainError> {
+  const outcome = await changeRound(roundId, ports, (round) => {
+    const next = publishPolicyVersion(round, text, actorOf(caller), ports.clock.now().toISOString());
+    return isDomainError(next) ? next : { round: next.round, changed: next.changed, result: next.changed };
+  });
+  if (isDomainError(outcome)) return outcome;
+  if (outcome.result && outcome.round.status === 'open') {
+    // A new version during the round: everyone who already acknowledged is asked again (practice waits until they do).
+    const acknowledged = new Set((await ports.acknowledgements.listForRound(roundId)).map((ack) => ack.userId));
+    const version = outcome.round.policy.versions.at(-1)?.version ?? 0;
+    await ports.jobs.send([...acknowledged].map((userId) => ({ kind: 'policy.reacknowledge', id: `reack:${roundId}:${userId}:${version}`, payload: { roundId, userId, version } })));
+  }
+  return outcome.round;
+}
+
+/** Everyone in scope: the people named, plus everyone under each manager scope (all levels down). */
+async function resolveParticipants(round: Round, ports: UseCasePorts): Promise<{ userId: UserId; via: RoundMember['via'] }[]> {
+  const people = new Map<UserId, RoundMember['via']>(round.participantIds.map((id) => [id, 'named']));
+  const visited = new Set<UserId>();
+  const pending = [...round.managerScopes];
+  while (pending.length > 0) {
+    const managerId = pending.shift()!;
+    if (visited.has(managerId)) continue;
+    visited.add(managerId);
+    for (const report of await ports.directory.listDirectReports(managerId)) {
+      if (!people.has(report.id)) people.set(report.id, 'manager');
+      pending.push(report.id);
+    }
+  }
+  return [...people].map(([userId, via]) => ({ userId, via }));
+}
+
+export interface OpenRoundOutcome {
+  readonly round: Round;
+  readonly alreadyOpen: boolean;
+  /** Kickoff jobs handed to the workers by this call (people still waiting for their kickoff). */
+  readonly kickoffsQueued: number;
+}
+
+/**
+ * Opens the round and hands one kickoff job per participant to the workers. Opening again is safe:
+ * people already messaged (or being messaged) are skipped, and the job id per person and round makes
+ * a duplicate delivery recognisable; the delivery row decides whether anything is sent.
+ */
+export async function openRound(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<OpenRoundOutcome | DomainError> {
+  const outcome = await changeRound(roundId, ports, (round) => {
+    const next = openRoundInDomain(round, actorOf(caller), ports.clock.now().toISOString());
+    return isDomainError(next) ? next : { round: next.round, changed: !next.alreadyOpen, result: next.alreadyOpen };
+  });
+  if (isDomainError(outcome)) return outcome;
+  const participants = await resolveParticipants(outcome.round, ports);
+  await ports.roundMembers.addQueued(roundId, participants, ports.clock.now().toISOString());
+  const waiting = (await ports.roundMembers.list(roundId)).filter((member) => member.delivery === 'queued');
+  await ports.jobs.send(waiting.map((member) => kickoffJob(roundId, member.userId)));
+  return { round: outcome.round, alreadyOpen: outcome.result, kickoffsQueued: waiting.length };
+}

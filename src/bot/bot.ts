@@ -4,11 +4,13 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { renderNoticeCard } from '../cards/notice';
 import { matchCommand } from '../domain/commands';
+import type { ChatMessenger } from '../ports/chatMessenger';
 import { isCardSubmit } from './activity';
 import type { BotDependencies } from './dependencies';
 import { sendHelp } from './handlers/showHelp';
 import { answerUnknownAction } from './handlers/unknownAction';
 import { sendWelcome } from './handlers/welcome';
+import { createChatMessenger, type CreateChatMessengerOptions } from './messenger';
 
 /**
  * The bot: a teams-ai Application on botbuilder's CloudAdapter (TeamsAdapter). Every botbuilder and
@@ -26,12 +28,19 @@ export interface BotCredentials {
 export interface Bot {
   /** Express handler for POST /api/messages. */
   handle(req: Request, res: Response): Promise<void>;
+  /** Proactive cards into personal chats, on the same adapter and credentials as `handle`. */
+  readonly messenger: ChatMessenger;
+}
+
+export interface CreateBotOptions {
+  /** Pace and retries of proactive sends (defaults: 50/s per tenant, 5 attempts). */
+  readonly messenger?: Omit<CreateChatMessengerOptions, 'botAppId' | 'logger'>;
 }
 
 // The smallest shape botbuilder needs to route an activity; anything less is a 400 before auth or routing.
 const activityShape = z.object({ type: z.string().min(1) }).passthrough();
 
-export function createBot(credentials: BotCredentials, deps: BotDependencies): Bot {
+export function createBot(credentials: BotCredentials, deps: BotDependencies, options: CreateBotOptions = {}): Bot {
   // Empty MicrosoftAppId = anonymous (local emulators only; config refuses it when AUTH_MODE=entra).
   const adapter = new TeamsAdapter({
     MicrosoftAppId: credentials.appId ?? '',
@@ -73,6 +82,7 @@ export function createBot(credentials: BotCredentials, deps: BotDependencies): B
   });
 
   return {
+    messenger: createChatMessenger(adapter, { ...options.messenger, botAppId: credentials.appId ?? '', logger: deps.logger }),
     async handle(req, res) {
       const parsed = activityShape.safeParse(req.body);
       if (!parsed.success) {

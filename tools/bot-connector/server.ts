@@ -7,7 +7,8 @@ import type { Server } from 'node:http';
  * A stand-in for the Bot Connector service (dev, tests and benchmarks only): the bot's replies and
  * proactive messages are POSTed to the activity's `serviceUrl`, so pointing `serviceUrl` here lets a
  * test read exactly what the bot sent. It answers like the connector (`{ id }`) and, when asked,
- * enforces Teams' per-app rate limit with 429 + Retry-After.
+ * enforces Teams' per-app rate limit with 429 + Retry-After, or refuses the next sends with a chosen
+ * status (`failNext`: a blocked user's 403, a gone conversation's 404, a 503).
  */
 export interface CapturedActivity {
   readonly conversationId: string;
@@ -22,12 +23,30 @@ export interface StartConnectorOptions {
   readonly requestsPerSecond?: number;
 }
 
+export interface FailNextOptions {
+  /** e.g. 403, 404, 412, 429, 503. */
+  readonly status: number;
+  /** How many activity sends to refuse (default 1). */
+  readonly count?: number;
+  /** Sent as `Retry-After` when given. */
+  readonly retryAfterSeconds?: number;
+  /** The connector's error code in the body, e.g. "ConversationBlockedByUser" (default: one for the status). */
+  readonly code?: string;
+  /** Only sends to this conversation (default: any). */
+  readonly conversationId?: string;
+}
+
 export interface RunningConnector {
   readonly url: string;
   readonly activities: CapturedActivity[];
   /** Resolves with the captured activities of a conversation once there are at least `count`. */
   waitFor(conversationId: string, count?: number, timeoutInMs?: number): Promise<CapturedActivity[]>;
   throttledCount(): number;
+  /** Refuse the next activity sends (POST/PUT …/activities) with a status, like the real connector would. */
+  failNext(options: FailNextOptions): void;
+  /** Every activity request that reached the stand-in for a conversation: delivered, refused or throttled. */
+  requestsTo(conversationId: string): number;
+  /** Forgets captured activities, per-conversation request counts and pending failures (not `throttledCount`). */
   clear(): void;
   close(): Promise<void>;
 }
@@ -38,9 +57,24 @@ export async function startBotConnector(options: StartConnectorOptions = {}): Pr
   let throttled = 0;
   let windowStartedAt = Date.now();
   let inWindow = 0;
+  const requestCounts = new Map<string, number>();
+  const faults: Array<{ status: number; remaining: number; retryAfterSeconds?: number; code: string; conversationId?: string }> = [];
+  const defaultCodes: Record<number, string> = {
+    400: 'BadSyntax', 401: 'Unauthorized', 403: 'Forbidden', 404: 'ConversationNotFound', 412: 'PreconditionFailed',
+    429: 'TooManyRequests', 500: 'InternalServerError', 502: 'BadGateway', 503: 'ServiceUnavailable', 504: 'GatewayTimeout',
+  };
 
   const app = express();
   app.use(express.json({ limit: '1mb' }));
+  // Counted before the rate limit so a test sees every attempt, throttled ones included.
+  app.use((req, _res, next) => {
+    const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/|$)/.exec(req.path);
+    if (match?.[1]) {
+      const conversationId = decodeURIComponent(match[1]);
+      requestCounts.set(conversationId, (requestCounts.get(conversationId) ?? 0) + 1);
+    }
+    next();
+  });
   app.use((_req, res, next) => {
     if (!options.requestsPerSecond) return next();
     const now = Date.now();
@@ -56,8 +90,17 @@ export async function startBotConnector(options: StartConnectorOptions = {}): Pr
 
   function capture(method: 'POST' | 'PUT') {
     return (req: Request, res: Response) => {
+      const conversationId = String(req.params.conversationId);
+      const fault = faults.find((f) => f.remaining > 0 && (f.conversationId === undefined || f.conversationId === conversationId));
+      if (fault) {
+        fault.remaining--;
+        if (fault.remaining === 0) faults.splice(faults.indexOf(fault), 1);
+        if (fault.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(fault.retryAfterSeconds));
+        res.status(fault.status).json({ error: { code: fault.code, message: `Refused by the connector stand-in (${fault.status} ${fault.code})` } });
+        return;
+      }
       const activity = (req.body ?? {}) as Record<string, unknown>;
-      activities.push({ conversationId: String(req.params.conversationId), replyToId: req.params.activityId ? String(req.params.activityId) : null, method, activity, receivedAt: Date.now() });
+      activities.push({ conversationId, replyToId: req.params.activityId ? String(req.params.activityId) : null, method, activity, receivedAt: Date.now() });
       for (const wake of waiters) wake();
       res.status(200).json({ id: req.params.activityId && method === 'PUT' ? req.params.activityId : randomUUID() });
     };
@@ -89,7 +132,15 @@ export async function startBotConnector(options: StartConnectorOptions = {}): Pr
       });
     },
     throttledCount: () => throttled,
-    clear() { activities.length = 0; },
+    failNext(fail) {
+      faults.push({ status: fail.status, remaining: fail.count ?? 1, retryAfterSeconds: fail.retryAfterSeconds, code: fail.code ?? defaultCodes[fail.status] ?? 'Error', conversationId: fail.conversationId });
+    },
+    requestsTo: (conversationId) => requestCounts.get(conversationId) ?? 0,
+    clear() {
+      activities.length = 0;
+      requestCounts.clear();
+      faults.length = 0;
+    },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -50,6 +50,9 @@ const configSchema = z
     IN_PROCESS_WORKER: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('true')),
   })
   .superRefine((env, ctx) => {
+    if (/TableEndpoint=/i.test(env.STORAGE_CONNECTION_STRING) && !/QueueEndpoint=/i.test(env.STORAGE_CONNECTION_STRING)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['STORAGE_CONNECTION_STRING'], message: 'names a TableEndpoint but no QueueEndpoint: add QueueEndpoint=… (queues carry the background jobs)' });
+    }
     if (env.AUTH_MODE === 'entra') {
       for (const key of ['AAD_APP_CLIENT_ID', 'AAD_APP_TENANT_ID'] as const) {
         if (!env[key]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: 'is required when AUTH_MODE=entra (the tab SSO token is checked against it)' });

@@ -1,23 +1,19 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createGraphClient } from './adapters/graph/client';
-import { createGraphDirectory } from './adapters/graph/directory';
-import { EntityTable } from './adapters/tables/entityTable';
-import { createTableMemberRepo } from './adapters/tables/memberRepo';
 import { apiRouter } from './api/routes';
 import { devAuthenticator, entraAuthenticator, type Authenticate } from './api/auth';
-import { checkHealth, healthHandler, type HealthProbe } from './api/health';
-import { createBot } from './bot/bot';
-import { jobHandlers, jobQueueName } from './jobs/handlers';
+import { checkHealth, healthHandler } from './api/health';
+import { JOB_MAX_ATTEMPTS, jobHandlers, jobQueueName } from './jobs/handlers';
 import { runWorker, type RunningWorker } from './jobs/runtime/runWorker';
 import { ConfigError, loadConfig, type AppConfig } from './config';
 import { createLogger, type Logger } from './logging';
 import { systemClock, type Clock } from './ports/clock';
+import { dashboardUrlOf, ensureQueues, wireApplication } from './wiring';
 
 /**
- * The one place that wires adapters to use cases and surfaces (STYLE §1). `startService` is what
- * tests and benchmarks start; running this file starts it from the environment.
+ * The service: HTTP surfaces (bot, REST, tab, health) over the ports that src/wiring.ts builds.
+ * `startService` is what tests and benchmarks start; running this file starts it from the environment.
  */
 
 export class StartupError extends Error {
@@ -42,40 +38,17 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-/** Where the storage connection string points, without its key: "http://127.0.0.1:10002/devstoreaccount1". */
-export function describeStorage(connectionString: string): string {
-  const fields = new Map(connectionString.split(';').filter(Boolean).map((part) => {
-    const at = part.indexOf('=');
-    return [part.slice(0, at).toLowerCase(), part.slice(at + 1)] as const;
-  }));
-  return fields.get('tableendpoint') ?? `https://${fields.get('accountname') ?? '?'}.table.core.windows.net`;
-}
-
-/** In Teams: a deep link to the personal tab. Locally (no app id; the Playground cannot open Teams links): the tab's own page. */
-export function dashboardUrlOf(config: Pick<AppConfig, 'teamsAppId' | 'tabEndpoint'>): string {
-  if (config.teamsAppId) return `https://teams.microsoft.com/l/entity/${encodeURIComponent(config.teamsAppId)}/dashboard`;
-  return config.tabEndpoint ? `${config.tabEndpoint}/tab/` : '';
-}
-
 export async function startService(config: AppConfig, overrides: ServiceOverrides = {}): Promise<RunningService> {
   const logger = overrides.logger ?? createLogger('practice-loop', { level: config.logLevel });
   const clock = overrides.clock ?? systemClock;
 
-  const memberTable = EntityTable.fromConnectionString(config.storageConnectionString, `${config.tablePrefix}Members`, 'member');
-  const members = createTableMemberRepo(memberTable);
-  const graph = createGraphClient({ baseUrl: config.graph.baseUrl, credential: config.graph.credential });
-  const directory = createGraphDirectory(graph);
-
-  const probes: HealthProbe[] = [
-    { name: 'storage', describe: `STORAGE_CONNECTION_STRING → ${describeStorage(config.storageConnectionString)}`, probe: (o) => members.probe(o) },
-    { name: 'graph', describe: `GRAPH_BASE_URL → ${config.graph.baseUrl}`, probe: (o) => directory.probe(o) },
-  ];
+  const { ports, bot, probes, callerFor } = wireApplication(config, { logger, clock, botOpenIdMetadataUrl: overrides.botOpenIdMetadataUrl });
+  const { directory } = ports;
   // Refuse to start half-connected: one line per unreachable dependency, naming the setting and address.
   const startup = await checkHealth(probes);
   const down = [startup.storage, startup.graph].filter((state) => state !== 'ok');
   if (down.length > 0) throw new StartupError(`Cannot start: ${down.join('; ')}`);
-
-  const bot = createBot({ ...config.bot, openIdMetadataUrl: overrides.botOpenIdMetadataUrl }, { members, clock, logger, directory, dashboardUrl: dashboardUrlOf(config) });
+  await ensureQueues(ports);
   const authenticate = overrides.authenticate ?? (config.authMode === 'dev'
     ? devAuthenticator(directory)
     : entraAuthenticator({ tenantId: config.sso.tenantId ?? '', clientId: config.sso.clientId ?? '' }));
@@ -85,7 +58,7 @@ export async function startService(config: AppConfig, overrides: ServiceOverride
   app.use(express.json({ limit: '1mb' }));
   app.get('/healthz', healthHandler(probes));
   app.post('/api/messages', (req, res) => bot.handle(req, res));
-  app.use('/api', apiRouter({ authenticate, directory, logger, authMode: config.authMode }));
+  app.use('/api', apiRouter({ authenticate, directory, logger, authMode: config.authMode, ports, callerFor }));
   app.get('/tab/settings.json', (_req, res) => { res.json({ authMode: config.authMode, clientId: config.sso.clientId ?? null }); });
   app.use('/tab', express.static(join(__dirname, 'tab', 'static'), { index: 'index.html' }));
   app.get('/', (_req, res) => { res.redirect('/tab/'); });
@@ -116,7 +89,7 @@ export async function startService(config: AppConfig, overrides: ServiceOverride
   const lifetime = new AbortController();
   let worker: RunningWorker | undefined;
   if (config.inProcessWorker) {
-    worker = await runWorker({ connectionString: config.storageConnectionString, queueName: jobQueueName(config.queuePrefix), handlers: jobHandlers(), logger, stopOnSignals: [], abortSignal: lifetime.signal });
+    worker = await runWorker({ connectionString: config.storageConnectionString, queueName: jobQueueName(config.queuePrefix), handlers: jobHandlers(ports, { dashboardUrl: dashboardUrlOf(config) }), logger, stopOnSignals: [], abortSignal: lifetime.signal, maxAttempts: JOB_MAX_ATTEMPTS });
   }
   const port = (server.address() as AddressInfo).port;
   const shownHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
@@ -150,11 +123,9 @@ async function main(): Promise<void> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   } catch (error) {
-    if (error instanceof StartupError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
+    // One line, not a stack: a StartupError already names the setting; anything else is shown with its message.
+    console.error(error instanceof StartupError ? error.message : `Cannot start: ${(error as Error).message}`);
+    process.exit(1);
   }
 }
 

@@ -1,7 +1,9 @@
 import { ConfigError, loadConfig } from './config';
-import { jobHandlers, jobQueueName } from './jobs/handlers';
+import { JOB_MAX_ATTEMPTS, jobHandlers, jobQueueName } from './jobs/handlers';
 import { runWorker } from './jobs/runtime/runWorker';
 import { createLogger } from './logging';
+import { systemClock } from './ports/clock';
+import { dashboardUrlOf, ensureQueues, wireApplication } from './wiring';
 
 /**
  * `npm run worker`: the queue workers in a process of their own, for scaling out. Set
@@ -19,8 +21,11 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger('practice-loop-worker', { level: config.logLevel });
-  const worker = await runWorker({ connectionString: config.storageConnectionString, queueName: jobQueueName(config.queuePrefix), handlers: jobHandlers(), logger });
-  logger.info({ queue: jobQueueName(config.queuePrefix) }, 'worker running');
+  const { ports } = wireApplication(config, { logger, clock: systemClock });
+  await ensureQueues(ports);
+  const queueName = jobQueueName(config.queuePrefix);
+  const worker = await runWorker({ connectionString: config.storageConnectionString, queueName, handlers: jobHandlers(ports, { dashboardUrl: dashboardUrlOf(config) }), logger, maxAttempts: JOB_MAX_ATTEMPTS });
+  logger.info({ queue: queueName }, 'worker running');
   await worker.stopped;
 }
 

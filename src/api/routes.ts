@@ -1,13 +1,17 @@
 import { Router, type Request, type Response } from 'express';
 import type { Logger } from '../logging';
 import type { DirectoryPort } from '../ports/directory';
+import type { CallerFactory, UseCasePorts } from '../usecases/ports';
 import { callerOf, requireCaller, type Authenticate } from './auth';
+import { roundsRouter } from './rounds';
 
 export interface ApiDependencies {
   readonly authenticate: Authenticate;
   readonly directory: DirectoryPort;
   readonly logger: Logger;
   readonly authMode: 'dev' | 'entra';
+  readonly ports: UseCasePorts;
+  readonly callerFor: CallerFactory;
 }
 
 /** REST for the tabs: every route under /api (except the bot's /api/messages) needs a caller. */
@@ -30,6 +34,8 @@ export function apiRouter(deps: ApiDependencies): Router {
     const person = await deps.directory.getPerson(caller.userId);
     res.json({ userId: caller.userId, tenantId: caller.tenantId, displayName: person?.displayName ?? caller.displayName, jobTitle: person?.jobTitle ?? null, department: person?.department ?? null, signedInVia: caller.via });
   });
+
+  router.use(roundsRouter(deps.ports, (res) => deps.callerFor(callerOf(res))));
 
   router.use((req: Request, res: Response) => {
     res.status(404).json({ error: `No API route ${req.method} ${req.baseUrl}${req.path}.` });

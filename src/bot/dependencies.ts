@@ -2,6 +2,7 @@ import type { Logger } from '../logging';
 import type { Clock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
 import type { MemberRepo } from '../ports/memberRepo';
+import type { CallerFactory, UseCasePorts } from '../usecases/ports';
 
 /** What the bot's handlers use; wired in src/server.ts. */
 export interface BotDependencies {
@@ -11,4 +12,6 @@ export interface BotDependencies {
   readonly logger: Logger;
   /** Link to the dashboard: a Teams deep link, the tab's own URL locally, or '' when neither is configured. */
   readonly dashboardUrl: string;
+  readonly ports: UseCasePorts;
+  readonly callerFor: CallerFactory;
 }

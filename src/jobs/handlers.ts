@@ -1,12 +1,25 @@
 import type { JobHandlers } from '../ports/jobQueue';
+import type { UseCasePorts } from '../usecases/ports';
 
 /**
  * Every job kind the workers run, by kind. The kickoff fan-out, calendar bookings and reminders
  * (issues 4–6) add their handlers here; the service's in-process worker and `npm run worker` both
  * run exactly this table, so scaling out changes where jobs run, not what they do.
  */
-export function jobHandlers(): JobHandlers {
+export interface JobHandlerSettings {
+  readonly dashboardUrl: string;
+}
+
+/** Deliveries before a job goes to the poison queue (and a kickoff is marked failed with its last reason). */
+export const JOB_MAX_ATTEMPTS = 5;
+
+export function jobHandlers(ports: UseCasePorts, settings: JobHandlerSettings): JobHandlers {
   return {};
+}
+
+/** Approved plans waiting for the calendar feature's booking worker. */
+export function bookingQueueName(queuePrefix: string): string {
+  return `${queuePrefix}-bookings`;
 }
 
 /** One queue for all kinds (a message carries its kind); the poison queue is `<name>-poison`. */

@@ -38,3 +38,6 @@ export interface Caller {
   /** Programme owners (PROGRAMME_OWNER_IDS) may create rounds; they then own them. */
   readonly mayCreateRounds: boolean;
 }
+
+/** Builds a Caller from an authenticated identity (adds the configured roles). */
+export type CallerFactory = (identity: { userId: UserId; tenantId: TenantId; displayName: string }) => Caller;

@@ -5,6 +5,8 @@ import { EntityTable } from '../../src/adapters/tables/entityTable';
 import { createTableMemberRepo } from '../../src/adapters/tables/memberRepo';
 import { createBot, type CreateBotOptions } from '../../src/bot/bot';
 import type { BotDependencies } from '../../src/bot/dependencies';
+import { loadConfig } from '../../src/config';
+import { botDependenciesOf } from '../../src/wiring';
 import { parseTenantId } from '../../src/domain/ids';
 import { createLogger } from '../../src/logging';
 import { DeliveryError, type CardContent } from '../../src/ports/chatMessenger';
@@ -45,13 +47,10 @@ beforeAll(async () => {
   connector = await startBotConnector({ requestsPerSecond: 50 });
   sandbox = await startGraphSandbox({ port: 0 });
   const destination = new Writable({ write(chunk, _encoding, done) { logLines.push(String(chunk)); done(); } });
-  deps = {
-    members: createTableMemberRepo(EntityTable.fromConnectionString(testConnectionString(), `${tablePrefix}Members`, 'member')),
-    directory: createGraphDirectory(createGraphClient({ baseUrl: sandbox.url, credential: { kind: 'sandbox' } })),
-    clock: systemClock,
-    logger: createLogger('messenger-test', { destination, level: 'debug' }),
-    dashboardUrl: '',
-  };
+  // The bot's real dependencies, wired exactly as the service wires them.
+  const config = loadConfig({ STORAGE_CONNECTION_STRING: testConnectionString(), TABLE_PREFIX: tablePrefix, GRAPH_BASE_URL: sandbox.url });
+  deps = botDependenciesOf(config, createLogger('messenger-test', { destination, level: 'debug' }));
+
 });
 
 afterAll(async () => {

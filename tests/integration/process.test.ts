@@ -29,7 +29,7 @@ describe('the service process', () => {
     const dead = await freePort();
     const { code, stderr } = await runServer({
       PORT: '0', HOST: '127.0.0.1', GRAPH_BASE_URL: `http://127.0.0.1:${dead}`,
-      STORAGE_CONNECTION_STRING: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=c2VjcmV0;TableEndpoint=http://127.0.0.1:${dead}/devstoreaccount1;`,
+      STORAGE_CONNECTION_STRING: `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=c2VjcmV0;TableEndpoint=http://127.0.0.1:${dead}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:${dead}/devstoreaccount1;`,
     });
     expect(code).toBe(1);
     const lines = stderr.trim().split('\n');

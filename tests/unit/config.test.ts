@@ -46,6 +46,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ GRAPH_USE_MANAGED_IDENTITY: 'true' }).graph.credential).toEqual({ kind: 'managedIdentity' });
   });
 
+  it('requires a queue endpoint next to an explicit table endpoint', () => {
+    const problems = problemsOf({ ...SANDBOX, STORAGE_CONNECTION_STRING: 'AccountName=a;AccountKey=k;TableEndpoint=http://127.0.0.1:1/a;' });
+    expect(problems).toEqual([expect.stringMatching(/^STORAGE_CONNECTION_STRING names a TableEndpoint but no QueueEndpoint/)]);
+  });
+
   it('requires the bot password with a bot app id', () => {
     expect(problemsOf({ ...SANDBOX, MicrosoftAppId: 'bot' })).toEqual([expect.stringMatching(/^MicrosoftAppPassword is required/)]);
   });

@@ -1,5 +1,7 @@
 import type { JobHandlers } from '../ports/jobQueue';
+import { KICKOFF_JOB_KIND } from '../usecases/kickoff';
 import type { UseCasePorts } from '../usecases/ports';
+import { kickoffHandler } from './kickoffHandler';
 
 /**
  * Every job kind the workers run, by kind. The kickoff fan-out, calendar bookings and reminders
@@ -14,7 +16,9 @@ export interface JobHandlerSettings {
 export const JOB_MAX_ATTEMPTS = 5;
 
 export function jobHandlers(ports: UseCasePorts, settings: JobHandlerSettings): JobHandlers {
-  return {};
+  return {
+    [KICKOFF_JOB_KIND]: kickoffHandler(ports, JOB_MAX_ATTEMPTS),
+  };
 }
 
 /** Approved plans waiting for the calendar feature's booking worker. */

@@ -20,6 +20,8 @@ export interface DirectoryPort {
   getManager(userId: UserId, options?: DirectoryOptions): Promise<DirectoryPerson | null>;
   /** The people who report directly to this person. */
   listDirectReports(userId: UserId, options?: DirectoryOptions): Promise<DirectoryPerson[]>;
+  /** The person's time zone (IANA) from their mailbox settings; null when it is not set or not recognised. */
+  getTimeZone(userId: UserId, options?: DirectoryOptions): Promise<string | null>;
   /** Reachability probe for /healthz: Graph answers with this app's credentials. */
   probe(options?: DirectoryOptions): Promise<void>;
 }

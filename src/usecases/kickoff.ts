@@ -37,7 +37,8 @@ export async function personalConversationOf(userId: UserId, round: Pick<Round, 
 export interface DeliverKickoffOptions {
   readonly attempt: number;
   readonly maxAttempts: number;
-  readonly renderCard: (round: Round, recipient: { userId: UserId; displayName: string }) => CardContent;
+  /** Builds the person's card (async: it may look up their time zone). */
+  readonly renderCard: (round: Round, recipient: { userId: UserId; displayName: string }) => Promise<CardContent>;
 }
 
 /**
@@ -76,7 +77,8 @@ export async function deliverKickoff(roundId: RoundId, userId: UserId, ports: Us
     const person = await ports.directory.getPerson(userId);
     if (!person) throw new DeliveryError('This person is no longer in the directory.', false);
     const conversation = await personalConversationOf(userId, round.round, ports);
-    await ports.messenger.sendCard(conversation, options.renderCard(round.round, { userId, displayName: person.displayName }));
+    const card = await options.renderCard(round.round, { userId, displayName: person.displayName });
+    await ports.messenger.sendCard(conversation, card);
     sent = true;
     await save({ ...claim.member, delivery: 'sent', deliveryReason: null, deliveredAt: now() }, claim.etag);
     return 'sent';

@@ -34,6 +34,8 @@ export async function startTestStack(label: string, options: StartTestStackOptio
     TABLE_PREFIX: tablePrefix,
     GRAPH_BASE_URL: sandbox.url,
     IN_PROCESS_WORKER: 'false',
+    // People the bot has not heard from are reached through the connector stand-in too.
+    BOT_SERVICE_URL: connector.url,
     ...options.env,
   });
   const service = await startService(config, { logger: createLogger('test', { destination }), ...options.overrides });

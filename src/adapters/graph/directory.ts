@@ -1,4 +1,5 @@
 import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
+import { findIana } from 'windows-iana';
 import { z } from 'zod';
 import { parseUserId } from '../../domain/ids';
 import type { DirectoryPerson, DirectoryPort } from '../../ports/directory';
@@ -13,6 +14,14 @@ const graphUserSchema = z.object({
 });
 
 const userPageSchema = z.object({ value: z.array(graphUserSchema), '@odata.nextLink': z.string().optional() });
+
+const mailboxZoneSchema = z.object({ timeZone: z.string().nullable().optional() });
+
+/** Outlook stores Windows zone names ("GMT Standard Time"); the app works in IANA ("Europe/London"). Either is accepted. */
+export function ianaZoneOf(zone: string): string | null {
+  if (zone.includes('/')) return zone;
+  return findIana(zone)[0] ?? null;
+}
 
 const SELECT = ['id', 'displayName', 'mail', 'userPrincipalName', 'jobTitle', 'department'];
 
@@ -75,6 +84,11 @@ export function createGraphDirectory(client: Client): DirectoryPort {
         if (!next) return people;
         request = client.api(next);
       }
+    },
+    async getTimeZone(userId, options) {
+      const response: unknown = await client.api(`/users/${encodeURIComponent(userId)}/mailboxSettings`).option('signal', options?.abortSignal).get();
+      const zone = mailboxZoneSchema.parse(response).timeZone;
+      return zone ? ianaZoneOf(zone) : null;
     },
     async probe() {
       await client.api('/users').select(['id']).top(1).get();

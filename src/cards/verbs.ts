@@ -1,5 +1,24 @@
 /** Every verb a card can submit; templates and bot handlers both use this list. */
-export const CARD_VERBS = ['showHelp'] as const;
+export const CARD_VERBS = [
+  'showHelp',
+  // Participant, steps 1–2 (Action.Submit: `data.verb`).
+  'startExperiment', // kickoff → acknowledgement card
+  'acknowledgePolicy', // acknowledgement → selection card
+  'saveSelection', // selection: save and re-render with the fit assessment
+  'continueToPlan', // selection: save and move on to the hypothesis card
+  'submitPlan', // hypothesis: save and send to the reviewer
+  'backToSelection', // hypothesis → selection card
+  'reviseExperiment', // plan-status "changes requested" → hypothesis card with values kept
+  // Manager review (Action.Execute: the invoke's `action.verb`).
+  'approvePlan',
+  'requestChanges',
+  'extendWindow',
+  'refreshReview',
+  // Programme owner (Action.Submit).
+  'createRound',
+  'openRound',
+  'refreshRoundSummary',
+] as const;
 export type CardVerb = (typeof CARD_VERBS)[number];
 
 export function isCardVerb(value: unknown): value is CardVerb {

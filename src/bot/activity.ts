@@ -26,6 +26,14 @@ export function memberFromActivity(context: TurnContext): Omit<Member, 'firstSee
   };
 }
 
+/** Who sent the activity (any conversation type): their Entra id and tenant; null for a non-Teams sender. */
+export function identityFromActivity(context: TurnContext): { userId: Member['userId']; tenantId: Member['tenantId']; displayName: string } | null {
+  const activity = context.activity;
+  const userId = parseUserId(activity.from?.aadObjectId);
+  const tenantId = parseTenantId(activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id);
+  return userId && tenantId ? { userId, tenantId, displayName: activity.from.name ?? '' } : null;
+}
+
 export function displayNameOf(context: TurnContext): string {
   return context.activity.from?.name ?? '';
 }

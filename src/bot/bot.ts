@@ -8,6 +8,9 @@ import type { ChatMessenger } from '../ports/chatMessenger';
 import { isCardSubmit } from './activity';
 import type { BotDependencies } from './dependencies';
 import { sendHelp } from './handlers/showHelp';
+import { onAcknowledgePolicy, onBackToSelection, onSaveSelection, onSubmitPlan, showNextStep } from './handlers/participant';
+import { onCreateRound, onNewRoundCommand, onRoundSummaryAction } from './handlers/rounds';
+import { onRefreshReview, onReviewAction } from './handlers/review';
 import { answerUnknownAction } from './handlers/unknownAction';
 import { sendWelcome } from './handlers/welcome';
 import { createChatMessenger, type CreateChatMessengerOptions } from './messenger';
@@ -58,6 +61,19 @@ export function createBot(credentials: BotCredentials, deps: BotDependencies, op
 
   // Card submits first (they are messages too), then typed commands, then the welcome as a fallback.
   app.adaptiveCards.actionSubmit('showHelp', async (context) => sendHelp(context));
+  app.adaptiveCards.actionSubmit(['startExperiment', 'reviseExperiment'], async (context) => showNextStep(context, deps));
+  app.adaptiveCards.actionSubmit('acknowledgePolicy', async (context) => onAcknowledgePolicy(context, deps));
+  app.adaptiveCards.actionSubmit('saveSelection', async (context) => onSaveSelection(false)(context, deps));
+  app.adaptiveCards.actionSubmit('continueToPlan', async (context) => onSaveSelection(true)(context, deps));
+  app.adaptiveCards.actionSubmit('backToSelection', async (context) => onBackToSelection(context, deps));
+  app.adaptiveCards.actionSubmit('submitPlan', async (context) => onSubmitPlan(context, deps));
+  app.adaptiveCards.actionSubmit('createRound', async (context) => onCreateRound(context, deps));
+  app.adaptiveCards.actionSubmit(['openRound', 'refreshRoundSummary'], async (context) => onRoundSummaryAction(context, deps));
+  // Action.Execute (Universal Actions): the invoke answers with the card as this viewer should now see it.
+  for (const verb of ['approvePlan', 'requestChanges', 'extendWindow'] as const) {
+    app.adaptiveCards.actionExecute(verb, async (context, _state, data: unknown) => onReviewAction(verb)(context, deps, data));
+  }
+  app.adaptiveCards.actionExecute('refreshReview', async (context, _state, data: unknown) => onRefreshReview(context, deps, data));
   app.addRoute(async (context) => isCardSubmit(context), async (context) => answerUnknownAction(context, deps));
   app.addRoute(
     async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action',
@@ -71,6 +87,7 @@ export function createBot(credentials: BotCredentials, deps: BotDependencies, op
     true,
   );
   app.message(async (context) => matchCommand(context.activity.text ?? '')?.keyword === 'help', async (context) => sendHelp(context));
+  app.message(async (context) => matchCommand(context.activity.text ?? '')?.keyword === 'new round', async (context) => onNewRoundCommand(context, deps));
   app.activity(ActivityTypes.Message, async (context) => sendWelcome(context, deps));
 
   app.error(async (context: TurnContext, error: Error) => {

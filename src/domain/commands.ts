@@ -10,6 +10,7 @@ export interface ChatCommand {
 
 export const CHAT_COMMANDS: readonly ChatCommand[] = [
   { keyword: 'help', description: 'Show what Practice Loop does and the commands you can type.' },
+  { keyword: 'new round', description: 'Programme owners: set up a practice round (dates, protected time, shareback, policy).' },
 ];
 
 /** Normalises a typed message: trims, lower-cases, drops a leading slash and trailing punctuation. */

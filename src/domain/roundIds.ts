@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { UserId } from './ids';
+import { parseUserId, type UserId } from './ids';
 
 /**
  * Ids the adapters generate: lower-case letters, digits and hyphens. Round ids are at most 26 long so an
@@ -37,4 +37,13 @@ export function roundIdSchema(message = 'A round id is 8 to 26 lower-case letter
     }
     return id;
   });
+}
+
+/** The round and person an experiment id names (the inverse of `experimentIdFor`); null for anything else. */
+export function experimentKeyOf(experimentId: string): { roundId: RoundId; participantId: UserId } | null {
+  const at = experimentId.lastIndexOf('--');
+  if (at < 0) return null;
+  const roundId = parseRoundId(experimentId.slice(0, at));
+  const participantId = parseUserId(experimentId.slice(at + 2));
+  return roundId && participantId ? { roundId, participantId } : null;
 }

@@ -2,6 +2,9 @@ import type { JobHandlers } from '../ports/jobQueue';
 import { KICKOFF_JOB_KIND } from '../usecases/kickoff';
 import type { UseCasePorts } from '../usecases/ports';
 import { kickoffHandler } from './kickoffHandler';
+import { planNoticeHandler, reacknowledgeHandler, reviewRequestHandler } from './noticeHandlers';
+import { PLAN_NOTICE_JOB_KIND, REVIEW_REQUEST_JOB_KIND } from '../usecases/experiments';
+import { REACKNOWLEDGE_JOB_KIND } from '../usecases/rounds';
 
 /**
  * Every job kind the workers run, by kind. The kickoff fan-out, calendar bookings and reminders
@@ -18,6 +21,9 @@ export const JOB_MAX_ATTEMPTS = 5;
 export function jobHandlers(ports: UseCasePorts, settings: JobHandlerSettings): JobHandlers {
   return {
     [KICKOFF_JOB_KIND]: kickoffHandler(ports, JOB_MAX_ATTEMPTS),
+    [REVIEW_REQUEST_JOB_KIND]: reviewRequestHandler(ports),
+    [PLAN_NOTICE_JOB_KIND]: planNoticeHandler(ports),
+    [REACKNOWLEDGE_JOB_KIND]: reacknowledgeHandler(ports, settings),
   };
 }
 

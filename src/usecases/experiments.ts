@@ -139,11 +139,8 @@ export async function submitPlan(roundId: RoundId, hypothesis: HypothesisInput, 
   const acknowledgedCurrentPolicy = !needsAcknowledgement(saved.round, ack, tool ? { tool } : {});
   const submitted = await runExperimentCommand(roundId, caller.userId, { kind: 'submit', acknowledgedCurrentPolicy, reviewerId, expectedVersion: saved.experiment.version }, caller, ports);
   if (isDomainError(submitted) || !submitted.changed) return submitted;
-  const version = submitted.experiment.version;
-  await ports.jobs.send([
-    { kind: REVIEW_REQUEST_JOB_KIND, id: `review:${submitted.experiment.id}:${version}`, payload: { roundId, participantId: caller.userId } },
-    { kind: PLAN_NOTICE_JOB_KIND, id: `notice:${submitted.experiment.id}:${version}`, payload: { roundId, participantId: caller.userId } },
-  ]);
+  // The participant sees the outcome on the card they submitted; the reviewer is asked in their own chat.
+  await ports.jobs.send([{ kind: REVIEW_REQUEST_JOB_KIND, id: `review:${submitted.experiment.id}:${submitted.experiment.version}`, payload: { roundId, participantId: caller.userId } }]);
   return submitted;
 }
 

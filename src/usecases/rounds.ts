@@ -8,6 +8,8 @@ import type { RoundMember } from '../ports/roundRepo';
 import { kickoffJob } from './kickoff';
 import type { Caller, UseCasePorts } from './ports';
 
+export const REACKNOWLEDGE_JOB_KIND = 'policy.reacknowledge';
+
 export type NewRoundInput = Omit<CreateRoundInput, 'id' | 'tenantId' | 'ownerIds'> & { readonly ownerIds?: readonly string[] };
 
 const actorOf = (caller: Caller): RoundActor => ({ userId: caller.userId, isAdmin: caller.isAdmin });
@@ -79,7 +81,7 @@ export async function publishPolicy(roundId: RoundId, text: string, caller: Call
     // A new version during the round: everyone who already acknowledged is asked again (practice waits until they do).
     const acknowledged = new Set((await ports.acknowledgements.listForRound(roundId)).map((ack) => ack.userId));
     const version = outcome.round.policy.versions.at(-1)?.version ?? 0;
-    await ports.jobs.send([...acknowledged].map((userId) => ({ kind: 'policy.reacknowledge', id: `reack:${roundId}:${userId}:${version}`, payload: { roundId, userId, version } })));
+    await ports.jobs.send([...acknowledged].map((userId) => ({ kind: REACKNOWLEDGE_JOB_KIND, id: `reack:${roundId}:${userId}:${version}`, payload: { roundId, userId, version } })));
   }
   return outcome.round;
 }

@@ -52,3 +52,43 @@ export function cardOf(activity: Record<string, unknown>): Record<string, unknow
   if (!card) throw new Error(`the activity has no Adaptive Card: ${JSON.stringify(activity).slice(0, 300)}`);
   return card.content;
 }
+
+/** An Action.Execute (Universal Actions) invoke, as Teams sends it when a card button is pressed. */
+export function executeActivity(context: ActivityContext, verb: string, data: Record<string, unknown>) {
+  // Teams names the message that holds the card (replyToId); a refresh with `refresh.userIds` replaces it for everyone.
+  return { ...base(context), type: 'invoke', name: 'adaptiveCard/action', replyToId: 'card-message-1', value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } };
+}
+
+/** The card in an invoke's HTTP response (`{ statusCode, type, value }`). */
+export async function invokeCardOf(response: Response): Promise<Record<string, unknown>> {
+  const body = (await response.json()) as { statusCode?: number; type?: string; value?: Record<string, unknown> };
+  if (body.type !== 'application/vnd.microsoft.card.adaptive' || !body.value) throw new Error(`the invoke did not answer with a card: ${JSON.stringify(body).slice(0, 300)}`);
+  return body.value;
+}
+
+/** Every text in a card, joined: for "does the card say X" checks. */
+export function cardText(card: unknown): string {
+  const texts: string[] = [];
+  (function visit(node: unknown) {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if ((key === 'text' || key === 'title' || key === 'value' || key === 'label') && typeof value === 'string') texts.push(value);
+      else visit(value);
+    }
+  })(card);
+  return texts.join('\n');
+}
+
+/** The value an input shows (what the person typed is kept on re-render). */
+export function inputValue(card: unknown, id: string): unknown {
+  let found: unknown;
+  (function visit(node: unknown) {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const record = node as Record<string, unknown>;
+    if (record.id === id && typeof record.type === 'string' && record.type.startsWith('Input.')) found = record.value;
+    Object.values(record).forEach(visit);
+  })(card);
+  return found;
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { formatDay } from '../cards/format';
+import { renderAcknowledgementCard } from '../cards/acknowledgement';
+import { renderPlanStatusCard } from '../cards/planStatus';
+import { reviewCardFor } from '../cards/reviewView';
+import { parseUserId } from '../domain/ids';
+import { currentPolicyVersion } from '../domain/round';
+import { parseRoundId } from '../domain/roundIds';
+import type { JobHandler } from '../ports/jobQueue';
+import { personalConversationOf } from '../usecases/kickoff';
+import type { UseCasePorts } from '../usecases/ports';
+
+/**
+ * Proactive messages after a plan changes hands: the review request to the manager, the outcome to the
+ * participant, and "please confirm the new policy" after a new version. Each job carries ids only and
+ * reads the current state, so a late or repeated job tells the truth as it is now.
+ */
+const experimentPayload = z.object({
+  roundId: z.string().transform((v, ctx) => parseRoundId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a round id' }), z.NEVER)),
+  participantId: z.string().transform((v, ctx) => parseUserId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a user id' }), z.NEVER)),
+});
+
+async function load(payload: unknown, ports: UseCasePorts) {
+  const { roundId, participantId } = experimentPayload.parse(payload);
+  const [round, stored] = await Promise.all([ports.rounds.get(roundId), ports.experiments.get(roundId, participantId)]);
+  return round && stored ? { round: round.round, experiment: stored.experiment } : null;
+}
+
+export function reviewRequestHandler(ports: UseCasePorts): JobHandler {
+  return async (job) => {
+    const loaded = await load(job.payload, ports);
+    // Withdrawn, re-submitted to someone else, or already decided: the newer job (or nobody) speaks.
+    if (!loaded || loaded.experiment.state !== 'submitted' || !loaded.experiment.reviewerId) return;
+    const { round, experiment } = loaded;
+    const reviewer = experiment.reviewerId!;
+    const card = await reviewCardFor(round, experiment, { userId: reviewer, isAdmin: false }, { directory: ports.directory, now: ports.clock.now().toISOString() });
+    await ports.messenger.sendCard(await personalConversationOf(reviewer, round, ports), card);
+  };
+}
+
+export function planNoticeHandler(ports: UseCasePorts): JobHandler {
+  return async (job) => {
+    const loaded = await load(job.payload, ports);
+    if (!loaded) return;
+    const { round, experiment } = loaded;
+    const review = experiment.reviews.at(-1);
+    if (!review) return;
+    const reviewerName = (await ports.directory.getPerson(review.by))?.displayName ?? 'Your manager';
+    const card = experiment.state === 'changes_requested'
+      ? renderPlanStatusCard({ kind: 'changes_requested', reviewerName, comment: review.comment, roundId: round.id })
+      : experiment.state === 'approved' || experiment.state === 'practising'
+        ? renderPlanStatusCard({ kind: 'approved', reviewerName, comment: review.comment || undefined })
+        : null;
+    if (card) await ports.messenger.sendCard(await personalConversationOf(experiment.participantId, round, ports), card);
+  };
+}
+
+const reacknowledgePayload = z.object({ roundId: z.string(), userId: z.string(), version: z.number().int() });
+
+export function reacknowledgeHandler(ports: UseCasePorts, settings: { dashboardUrl: string }): JobHandler {
+  return async (job) => {
+    const payload = reacknowledgePayload.parse(job.payload);
+    const roundId = parseRoundId(payload.roundId);
+    const userId = parseUserId(payload.userId);
+    if (!roundId || !userId) throw new Error(`policy.reacknowledge job ${job.id} names an invalid round or person`);
+    const stored = await ports.rounds.get(roundId);
+    const policy = stored ? currentPolicyVersion(stored.round) : null;
+    // A newer version was published since this job was queued: that version's job asks instead.
+    if (!stored || !policy || policy.version !== payload.version) return;
+    const previous = await ports.acknowledgements.latest(roundId, userId);
+    if (previous && previous.policyVersion >= policy.version) return;
+    const card = renderAcknowledgementCard({
+      roundId, roundName: stored.round.name, catalogue: stored.round.catalogue, fullPolicyUrl: settings.dashboardUrl,
+      policy: { version: policy.version, text: policy.text, publishedOn: formatDay(policy.publishedAt.slice(0, 10)) },
+      previousVersion: previous?.policyVersion,
+      values: previous ? { toolId: previous.toolId ?? 'other', otherToolName: previous.otherToolName ?? undefined } : undefined,
+    });
+    await ports.messenger.sendCard(await personalConversationOf(userId, stored.round, ports), card);
+  };
+}

@@ -131,6 +131,20 @@ describe('steps 1–2 in chat', () => {
     expect((review.refresh as { userIds: string[] }).userIds).toEqual(expect.arrayContaining([manager.id, participant.id]));
   });
 
+  it('lists the plan in the manager’s review queue on the dashboard API, and nobody else’s', async () => {
+    const queue = await (await fetch(`${stack.service.url}/api/reviews`, { headers: { 'x-dev-user': manager.id } })).json();
+    expect(queue.value).toEqual([expect.objectContaining({ participantId: participant.id, state: 'submitted', roundId })]);
+    const other = await (await fetch(`${stack.service.url}/api/reviews`, { headers: { 'x-dev-user': colleague.id } })).json();
+    expect(other.value).toEqual([]);
+  });
+
+  it('refuses the same approval over the REST API to someone who is not the manager', async () => {
+    const response = await fetch(`${stack.service.url}/api/rounds/${roundId}/experiments/${participant.id}/review`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-dev-user': colleague.id }, body: JSON.stringify({ kind: 'approve' }),
+    });
+    expect(response.status).toBe(403);
+  });
+
   it('refuses the approval from someone who is not the manager, and changes nothing', async () => {
     const experimentId = `${roundId}--${participant.id}`;
     const mine = await (await fetch(`${stack.service.url}/api/rounds/${roundId}/me`, { headers: { 'x-dev-user': participant.id } })).json();

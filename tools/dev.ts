@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { startAzurite, type RunningAzurite } from './azurite';
+import { loadDemoOrganisation } from './demo-org';
 import { startPlayground } from './playground/start';
 import { waitForPort } from './free-port';
 
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
     storage = azurite.connectionString;
   }
 
+  const organisation = loadDemoOrganisation();
   const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
   run('graph', tsx, ['tools/graph-sandbox/main.ts', '--port', String(sandboxPort)], process.env);
   await waitForPort('127.0.0.1', sandboxPort, 20_000).catch(() => fail(`the Graph sandbox did not start on port ${sandboxPort}`));
@@ -121,9 +123,12 @@ async function main(): Promise<void> {
     AUTH_MODE: settings.AUTH_MODE ?? 'dev',
     STORAGE_CONNECTION_STRING: storage,
     GRAPH_BASE_URL: graphBaseUrl,
-    // The Playground cannot open Teams deep links: the welcome card links to the local tab instead.
-    TEAMS_APP_ID: '',
     TAB_ENDPOINT: `http://127.0.0.1:${servicePort}`,
+    // Roles the directory does not hold, from the demo organisation's flags (a real tenant sets these by hand).
+    ADMIN_USER_IDS: settings.ADMIN_USER_IDS ?? organisation.people.filter((p) => p.admin).map((p) => p.id).join(','),
+    PROGRAMME_OWNER_IDS: settings.PROGRAMME_OWNER_IDS ?? organisation.people.filter((p) => p.programmeOwner).map((p) => p.id).join(','),
+    // Proactive messages to people the bot has not met go to the Playground's connector.
+    BOT_SERVICE_URL: settings.BOT_SERVICE_URL ?? `http://127.0.0.1:${playgroundPort}/_connector`,
   };
   run('service', tsx, ['src/server.ts'], serviceEnv);
   const serviceUrl = `http://127.0.0.1:${servicePort}`;

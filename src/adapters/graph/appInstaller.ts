@@ -1,5 +1,6 @@
 import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
+import { nextPagePath } from './paging';
 import type { UserId } from '../../domain/ids';
 import type { AppInstaller, InstallOptions } from '../../ports/appInstaller';
 
@@ -59,7 +60,7 @@ export function createGraphAppInstaller(client: Client, options: CreateGraphAppI
       if (match) return match.id;
       const next = page['@odata.nextLink'];
       if (!next) return null;
-      request = client.api(next);
+      request = client.api(nextPagePath(next));
     }
   }
 

@@ -1,5 +1,6 @@
 import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
-import { findIana } from 'windows-iana';
+import { nextPagePath } from './paging';
+import { ianaZoneOf } from './zones';
 import { z } from 'zod';
 import { parseUserId } from '../../domain/ids';
 import type { DirectoryPerson, DirectoryPort } from '../../ports/directory';
@@ -17,11 +18,6 @@ const userPageSchema = z.object({ value: z.array(graphUserSchema), '@odata.nextL
 
 const mailboxZoneSchema = z.object({ timeZone: z.string().nullable().optional() });
 
-/** Outlook stores Windows zone names ("GMT Standard Time"); the app works in IANA ("Europe/London"). Either is accepted. */
-export function ianaZoneOf(zone: string): string | null {
-  if (zone.includes('/')) return zone;
-  return findIana(zone)[0] ?? null;
-}
 
 const SELECT = ['id', 'displayName', 'mail', 'userPrincipalName', 'jobTitle', 'department'];
 
@@ -59,7 +55,7 @@ export function createGraphDirectory(client: Client): DirectoryPort {
         }
         next = page['@odata.nextLink'];
         if (!next) return;
-        request = client.api(next);
+        request = client.api(nextPagePath(next));
       }
     },
     async getManager(userId, options) {
@@ -82,7 +78,7 @@ export function createGraphDirectory(client: Client): DirectoryPort {
         }
         const next = page['@odata.nextLink'];
         if (!next) return people;
-        request = client.api(next);
+        request = client.api(nextPagePath(next));
       }
     },
     async getTimeZone(userId, options) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { apiRouter } from './api/routes';
 import { devAuthenticator, entraAuthenticator, type Authenticate } from './api/auth';
 import { checkHealth, healthHandler } from './api/health';
-import { JOB_MAX_ATTEMPTS, jobHandlers, jobQueueName } from './jobs/handlers';
+import { JOB_MAX_ATTEMPTS, workerQueues } from './jobs/handlers';
 import { runWorker, type RunningWorker } from './jobs/runtime/runWorker';
 import { ConfigError, loadConfig, type AppConfig } from './config';
 import { createLogger, type Logger } from './logging';
@@ -87,9 +87,11 @@ export async function startService(config: AppConfig, overrides: ServiceOverride
   });
   // Jobs run in this process by default; `npm run worker` runs the same handlers elsewhere to scale out.
   const lifetime = new AbortController();
-  let worker: RunningWorker | undefined;
+  const workers: RunningWorker[] = [];
   if (config.inProcessWorker) {
-    worker = await runWorker({ connectionString: config.storageConnectionString, queueName: jobQueueName(config.queuePrefix), handlers: jobHandlers(ports, { dashboardUrl: dashboardUrlOf(config) }), logger, stopOnSignals: [], abortSignal: lifetime.signal, maxAttempts: JOB_MAX_ATTEMPTS });
+    for (const queue of workerQueues(config.queuePrefix, ports, { dashboardUrl: dashboardUrlOf(config), tabEndpoint: config.tabEndpoint ?? null })) {
+      workers.push(await runWorker({ connectionString: config.storageConnectionString, ...queue, logger, stopOnSignals: [], abortSignal: lifetime.signal, maxAttempts: JOB_MAX_ATTEMPTS }));
+    }
   }
   const port = (server.address() as AddressInfo).port;
   const shownHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
@@ -99,7 +101,7 @@ export async function startService(config: AppConfig, overrides: ServiceOverride
     port,
     async close() {
       lifetime.abort();
-      await worker?.stopped;
+      await Promise.all(workers.map((worker) => worker.stopped));
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
     },

@@ -4,6 +4,9 @@ import { createGraphDirectory } from './adapters/graph/directory';
 import { createStorageJobQueue, type StorageJobQueue } from './adapters/queues/storageJobQueue';
 import { EntityTable } from './adapters/tables/entityTable';
 import { createTableAcknowledgementRepo, createTableExperimentRepo } from './adapters/tables/experimentRepo';
+import { createTableBookingRepo } from './adapters/tables/bookingRepo';
+import { createTableSharebackRepo } from './adapters/tables/sharebackRepo';
+import { createGraphCalendar } from './adapters/graph/calendar';
 import { createTableMemberRepo } from './adapters/tables/memberRepo';
 import { createTableRoundMemberRepo, createTableRoundRepo } from './adapters/tables/roundRepo';
 import type { HealthProbe } from './api/health';
@@ -22,7 +25,7 @@ import type { CallerFactory, UseCasePorts } from './usecases/ports';
  * stand-alone worker (src/worker.ts), so both run the same code against the same storage and Graph.
  */
 export interface Wiring {
-  readonly ports: UseCasePorts & { readonly jobs: StorageJobQueue; readonly bookings: StorageJobQueue };
+  readonly ports: UseCasePorts & { readonly jobs: StorageJobQueue; readonly bookingJobs: StorageJobQueue };
   readonly bot: Bot;
   readonly probes: readonly HealthProbe[];
   readonly callerFor: CallerFactory;
@@ -85,7 +88,11 @@ export function wireApplication(config: AppConfig, options: WireOptions): Wiring
     members,
     directory,
     jobs: createStorageJobQueue({ connectionString: config.storageConnectionString, queueName: jobQueueName(config.queuePrefix) }),
-    bookings: createStorageJobQueue({ connectionString: config.storageConnectionString, queueName: bookingQueueName(config.queuePrefix) }),
+    bookingJobs: createStorageJobQueue({ connectionString: config.storageConnectionString, queueName: bookingQueueName(config.queuePrefix) }),
+    bookings: createTableBookingRepo({ bookings: table('Bookings', 'booking'), bookingsByRound: table('BookingsByRound', 'round booking index') }),
+    calendar: createGraphCalendar(graph),
+    sharebacks: createTableSharebackRepo(roundTables.rounds),
+    teamsAppId: config.teamsAppId ?? null,
     messenger: {
       sendCard: (conversation, card, sendOptions) => {
         if (!bot) throw new Error('the bot is not ready');
@@ -112,5 +119,5 @@ export function botDependenciesOf(config: AppConfig, logger: Logger): BotDepende
 }
 
 export async function ensureQueues(ports: Wiring['ports']): Promise<void> {
-  await Promise.all([ports.jobs.ensureCreated(), ports.bookings.ensureCreated()]);
+  await Promise.all([ports.jobs.ensureCreated(), ports.bookingJobs.ensureCreated()]);
 }

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config';
-import { JOB_MAX_ATTEMPTS, jobHandlers, jobQueueName } from './jobs/handlers';
+import { JOB_MAX_ATTEMPTS, workerQueues } from './jobs/handlers';
 import { runWorker } from './jobs/runtime/runWorker';
 import { createLogger } from './logging';
 import { systemClock } from './ports/clock';
@@ -23,10 +23,12 @@ async function main(): Promise<void> {
   const logger = createLogger('practice-loop-worker', { level: config.logLevel });
   const { ports } = wireApplication(config, { logger, clock: systemClock });
   await ensureQueues(ports);
-  const queueName = jobQueueName(config.queuePrefix);
-  const worker = await runWorker({ connectionString: config.storageConnectionString, queueName, handlers: jobHandlers(ports, { dashboardUrl: dashboardUrlOf(config) }), logger, maxAttempts: JOB_MAX_ATTEMPTS });
-  logger.info({ queue: queueName }, 'worker running');
-  await worker.stopped;
+  const workers = [];
+  for (const queue of workerQueues(config.queuePrefix, ports, { dashboardUrl: dashboardUrlOf(config), tabEndpoint: config.tabEndpoint ?? null })) {
+    workers.push(await runWorker({ connectionString: config.storageConnectionString, ...queue, logger, maxAttempts: JOB_MAX_ATTEMPTS }));
+    logger.info({ queue: queue.queueName }, 'worker running');
+  }
+  await Promise.all(workers.map((worker) => worker.stopped));
 }
 
 void main().catch((error: unknown) => {

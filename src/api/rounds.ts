@@ -7,7 +7,7 @@ import { canManageRound, type RoundChanges } from '../domain/round';
 import { parseRoundId } from '../domain/roundIds';
 import type { HypothesisInput, SelectionInput } from '../domain/experimentPlan';
 import { createRound, editRound, openRound, publishPolicy, type NewRoundInput } from '../usecases/rounds';
-import { participantView, reviewPlan, saveSelection, submitPlan, type ReviewAction } from '../usecases/experiments';
+import { acknowledgePolicy, participantView, reviewPlan, saveSelection, submitPlan, type ReviewAction } from '../usecases/experiments';
 import type { Caller, UseCasePorts } from '../usecases/ports';
 import { sendDomainError } from './errors';
 
@@ -64,11 +64,18 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
     const stored = await ports.rounds.get(roundId);
     if (!stored) return void res.status(404).json({ error: 'No such round.' });
     if (!canManageRound(stored.round, caller)) return void res.status(403).json({ error: 'Only the round’s owners can see everyone’s status.' });
-    const [members, experiments] = await Promise.all([ports.roundMembers.list(roundId), ports.experiments.listForRound(roundId)]);
+    const [members, experiments, bookings, shareback] = await Promise.all([ports.roundMembers.list(roundId), ports.experiments.listForRound(roundId), ports.bookings.listForRound(roundId), ports.sharebacks.get(roundId)]);
     const stateOf = new Map(experiments.map((e) => [e.participantId, e.state]));
+    const bookingOf = new Map(bookings.map((b) => [b.participantId, { status: b.status, reason: b.reason, weeks: b.weeks, blocks: b.blocks.length }]));
     res.json({
       round: stored.round,
-      people: members.map((m) => ({ userId: m.userId, via: m.via, kickoff: { state: m.delivery, attempts: m.deliveryAttempts, reason: m.deliveryReason, deliveredAt: m.deliveredAt }, experimentState: stateOf.get(m.userId) ?? 'not started' })),
+      shareback: shareback ? { joinUrl: shareback.joinUrl, invited: shareback.attendeeEmails.length, tabAdded: shareback.tabAdded } : null,
+      people: members.map((m) => ({
+        userId: m.userId, via: m.via,
+        kickoff: { state: m.delivery, attempts: m.deliveryAttempts, reason: m.deliveryReason, deliveredAt: m.deliveredAt },
+        experimentState: stateOf.get(m.userId) ?? 'not started',
+        practiceTime: bookingOf.get(m.userId) ?? null,
+      })),
     });
   });
 
@@ -120,6 +127,21 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
     const view = await participantView(roundId, callerOf(res), ports);
     if (isDomainError(view)) return sendDomainError(res, view);
     res.json({ roundId, experiment: view.experiment, needsAcknowledgement: view.needsAcknowledgement, policyVersion: view.round.policy.versions.at(-1)?.version ?? null });
+  });
+
+  router.post('/rounds/:roundId/me/acknowledgement', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    const input = roundId && body(req, res);
+    if (!roundId || !input) return;
+    const tool = (input.tool ?? {}) as Record<string, unknown>;
+    const view = await acknowledgePolicy(roundId, {
+      policyVersion: typeof input.policyVersion === 'number' ? input.policyVersion : Number.NaN,
+      policyAccepted: input.policyAccepted === true,
+      toolTermsAccepted: input.toolTermsAccepted === true,
+      tool: { toolId: typeof tool.toolId === 'string' ? tool.toolId : undefined, otherToolName: typeof tool.otherToolName === 'string' ? tool.otherToolName : undefined, otherToolTermsUrl: typeof tool.otherToolTermsUrl === 'string' ? tool.otherToolTermsUrl : undefined },
+    }, callerOf(res), ports);
+    if (isDomainError(view)) return sendDomainError(res, view);
+    res.json({ roundId, experiment: view.experiment, needsAcknowledgement: view.needsAcknowledgement });
   });
 
   router.put('/rounds/:roundId/me/selection', async (req, res) => {

@@ -1,38 +1,67 @@
 import type { JobHandlers } from '../ports/jobQueue';
+import { bookingPayloadSchema, bookPracticeTime } from '../usecases/booking';
+import { BOOKING_JOB_KIND, PLAN_NOTICE_JOB_KIND, REVIEW_REQUEST_JOB_KIND } from '../usecases/experiments';
 import { KICKOFF_JOB_KIND } from '../usecases/kickoff';
 import type { UseCasePorts } from '../usecases/ports';
+import { REACKNOWLEDGE_JOB_KIND } from '../usecases/rounds';
+import { scheduleShareback, SHAREBACK_JOB_KIND } from '../usecases/shareback';
+import { parseRoundId } from '../domain/roundIds';
 import { kickoffHandler } from './kickoffHandler';
 import { planNoticeHandler, reacknowledgeHandler, reviewRequestHandler } from './noticeHandlers';
-import { PLAN_NOTICE_JOB_KIND, REVIEW_REQUEST_JOB_KIND } from '../usecases/experiments';
-import { REACKNOWLEDGE_JOB_KIND } from '../usecases/rounds';
 
 /**
- * Every job kind the workers run, by kind. The kickoff fan-out, calendar bookings and reminders
- * (issues 4–6) add their handlers here; the service's in-process worker and `npm run worker` both
- * run exactly this table, so scaling out changes where jobs run, not what they do.
+ * Every queue the workers consume and the handler of each job kind on it. The service's in-process
+ * worker and `npm run worker` both run exactly this table, so scaling out changes where jobs run, not
+ * what they do. Bookings have their own queue: they are slower (Graph) and must not hold up messages.
  */
 export interface JobHandlerSettings {
   readonly dashboardUrl: string;
+  /** The service's public URL (the meeting tab's address); null locally without one. */
+  readonly tabEndpoint: string | null;
 }
 
 /** Deliveries before a job goes to the poison queue (and a kickoff is marked failed with its last reason). */
 export const JOB_MAX_ATTEMPTS = 5;
 
-export function jobHandlers(ports: UseCasePorts, settings: JobHandlerSettings): JobHandlers {
-  return {
-    [KICKOFF_JOB_KIND]: kickoffHandler(ports, JOB_MAX_ATTEMPTS),
-    [REVIEW_REQUEST_JOB_KIND]: reviewRequestHandler(ports),
-    [PLAN_NOTICE_JOB_KIND]: planNoticeHandler(ports),
-    [REACKNOWLEDGE_JOB_KIND]: reacknowledgeHandler(ports, settings),
-  };
+/** One queue for all message kinds (a message carries its kind); the poison queue is `<name>-poison`. */
+export function jobQueueName(queuePrefix: string): string {
+  return `${queuePrefix}-jobs`;
 }
 
-/** Approved plans waiting for the calendar feature's booking worker. */
+/** Approved plans waiting to be booked in Outlook. */
 export function bookingQueueName(queuePrefix: string): string {
   return `${queuePrefix}-bookings`;
 }
 
-/** One queue for all kinds (a message carries its kind); the poison queue is `<name>-poison`. */
-export function jobQueueName(queuePrefix: string): string {
-  return `${queuePrefix}-jobs`;
+export interface WorkerQueue {
+  readonly queueName: string;
+  readonly handlers: JobHandlers;
+}
+
+export function workerQueues(queuePrefix: string, ports: UseCasePorts, settings: JobHandlerSettings): WorkerQueue[] {
+  return [
+    {
+      queueName: jobQueueName(queuePrefix),
+      handlers: {
+        [KICKOFF_JOB_KIND]: kickoffHandler(ports, JOB_MAX_ATTEMPTS),
+        [REVIEW_REQUEST_JOB_KIND]: reviewRequestHandler(ports),
+        [PLAN_NOTICE_JOB_KIND]: planNoticeHandler(ports),
+        [REACKNOWLEDGE_JOB_KIND]: reacknowledgeHandler(ports, settings),
+        [SHAREBACK_JOB_KIND]: async (job) => {
+          const roundId = parseRoundId((job.payload as { roundId?: unknown } | null)?.roundId);
+          if (!roundId) throw new Error(`shareback job ${job.id} names no round`);
+          await scheduleShareback(roundId, ports, settings);
+        },
+      },
+    },
+    {
+      queueName: bookingQueueName(queuePrefix),
+      handlers: {
+        [BOOKING_JOB_KIND]: async (job) => {
+          const { roundId, participantId } = bookingPayloadSchema.parse(job.payload);
+          await bookPracticeTime(roundId, participantId, ports, settings);
+        },
+      },
+    },
+  ];
 }

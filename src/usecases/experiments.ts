@@ -158,7 +158,7 @@ export async function reviewPlan(roundId: RoundId, participantId: UserId, action
   const { experiment } = outcome;
   if (action.kind === 'approve') {
     // The calendar feature's worker books the practice blocks from this message (idempotent by experiment id).
-    await ports.bookings.send([{ kind: BOOKING_JOB_KIND, id: `book:${experiment.id}`, payload: { roundId, participantId, experimentId: experiment.id } }]);
+    await ports.bookingJobs.send([{ kind: BOOKING_JOB_KIND, id: `book:${experiment.id}`, payload: { roundId, participantId, experimentId: experiment.id } }]);
   }
   if (action.kind !== 'extendWindow') {
     await ports.jobs.send([{ kind: PLAN_NOTICE_JOB_KIND, id: `notice:${experiment.id}:${experiment.version}`, payload: { roundId, participantId } }]);

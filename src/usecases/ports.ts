@@ -1,5 +1,8 @@
 import type { TenantId, UserId } from '../domain/ids';
 import type { AppInstaller } from '../ports/appInstaller';
+import type { BookingRepo } from '../ports/bookingRepo';
+import type { CalendarPort } from '../ports/calendar';
+import type { SharebackRepo } from '../ports/sharebackRepo';
 import type { ChatMessenger } from '../ports/chatMessenger';
 import type { Clock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
@@ -19,8 +22,14 @@ export interface UseCasePorts {
   readonly directory: DirectoryPort;
   /** Kickoff, review requests, notices: run by the workers. */
   readonly jobs: JobQueue;
-  /** Calendar bookings after approval (consumed by the calendar feature's worker). */
-  readonly bookings: JobQueue;
+  /** Calendar bookings after approval (the booking worker's own queue). */
+  readonly bookingJobs: JobQueue;
+  /** The plan and the created events of each experiment's practice time. */
+  readonly bookings: BookingRepo;
+  readonly calendar: CalendarPort;
+  readonly sharebacks: SharebackRepo;
+  /** Needed to add the meeting app to the shareback's chat; absent locally without an app id. */
+  readonly teamsAppId: string | null;
   readonly messenger: ChatMessenger;
   readonly installer: AppInstaller;
   /** Where to reach people who have not talked to the bot yet (Teams' connector for the tenant's region). */

@@ -6,6 +6,7 @@ import { parseRoundId, type RoundId } from '../domain/roundIds';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import type { RoundMember } from '../ports/roundRepo';
 import { kickoffJob } from './kickoff';
+import { sharebackJob } from './shareback';
 import type { Caller, UseCasePorts } from './ports';
 
 export const REACKNOWLEDGE_JOB_KIND = 'policy.reacknowledge';
@@ -124,6 +125,7 @@ export async function openRound(roundId: RoundId, caller: Caller, ports: UseCase
   const participants = await resolveParticipants(outcome.round, ports);
   await ports.roundMembers.addQueued(roundId, participants, ports.clock.now().toISOString());
   const waiting = (await ports.roundMembers.list(roundId)).filter((member) => member.delivery === 'queued');
-  await ports.jobs.send(waiting.map((member) => kickoffJob(roundId, member.userId)));
+  // The shareback goes on everyone's calendar now; re-run on every open so people added later are invited.
+  await ports.jobs.send([...waiting.map((member) => kickoffJob(roundId, member.userId)), sharebackJob(roundId, outcome.round.version)]);
   return { round: outcome.round, alreadyOpen: outcome.result, kickoffsQueued: waiting.length };
 }

@@ -1,0 +1,38 @@
+import type { UserId } from '../domain/ids';
+import type { ExperimentId, RoundId } from '../domain/roundIds';
+import type { RepoOptions } from './roundRepo';
+
+/** One practice block: planned, then created in the participant's calendar (its Graph event id kept). */
+export interface BookedBlock {
+  readonly week: number;
+  readonly index: number;
+  readonly start: string;
+  readonly end: string;
+  /** Null until the event exists in the calendar. */
+  readonly eventId: string | null;
+  /** The deterministic id the create carried, so a retried create returns the same event. */
+  readonly transactionId: string;
+}
+
+export type BookingStatus = 'planned' | 'booked' | 'failed';
+
+/** The booking of one experiment's practice time: the plan per week (with shortfalls) and its blocks. */
+export interface Booking {
+  readonly experimentId: ExperimentId;
+  readonly roundId: RoundId;
+  readonly participantId: UserId;
+  readonly status: BookingStatus;
+  /** "could not book: …" when failed; warnings such as an unknown time zone otherwise. */
+  readonly reason: string | null;
+  readonly timeZone: string;
+  readonly weeks: readonly { readonly week: number; readonly targetMinutes: number; readonly plannedMinutes: number; readonly shortfall: string | null }[];
+  readonly blocks: readonly BookedBlock[];
+  readonly updatedAt: string;
+}
+
+export interface BookingRepo {
+  get(experimentId: ExperimentId, options?: RepoOptions): Promise<Booking | null>;
+  /** Writes the whole booking (plan row + one row per block); rows of blocks no longer in it are removed. */
+  save(booking: Booking, options?: RepoOptions): Promise<void>;
+  listForRound(roundId: RoundId, options?: RepoOptions): Promise<Booking[]>;
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import type { Experiment } from '../domain/experiment';
+import { parseUserId, type UserId } from '../domain/ids';
+import { planPracticeBlocks, withUtcFallback, type PlannedBlock } from '../domain/planner';
+import { roundWindow, type Round } from '../domain/round';
+import { parseRoundId } from '../domain/roundIds';
+import { toolName } from '../domain/toolCatalogue';
+import { isDomainError } from '../domain/errors';
+import type { BookedBlock, Booking } from '../ports/bookingRepo';
+import { MailboxUnavailableError, type NewCalendarEvent } from '../ports/calendar';
+import { escapeHtml } from './html';
+import type { UseCasePorts } from './ports';
+
+export const bookingPayloadSchema = z.object({
+  roundId: z.string().transform((v, ctx) => parseRoundId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a round id' }), z.NEVER)),
+  participantId: z.string().transform((v, ctx) => parseUserId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a user id' }), z.NEVER)),
+});
+
+export const PRACTICE_CATEGORY = 'Practice Loop';
+
+/** Deterministic per experiment, week and block: a retried create returns the event it made the first time. */
+export function practiceTransactionId(experiment: Pick<Experiment, 'id'>, block: Pick<PlannedBlock, 'week' | 'index'>): string {
+  return `pl:${experiment.id}:w${block.week}:b${block.index}`;
+}
+
+
+function practiceEvent(experiment: Experiment, block: BookedBlock, dashboardUrl: string): NewCalendarEvent {
+  const selection = experiment.selection!;
+  const hypothesis = experiment.hypothesis!;
+  const tool = toolName(selection.tool);
+  const friction = selection.frictionPoint.description.length > 80 ? `${selection.frictionPoint.description.slice(0, 77)}…` : selection.frictionPoint.description;
+  const body = [
+    `<p>Protected time to practise with <b>${escapeHtml(tool)}</b> on a real task: ${escapeHtml(selection.frictionPoint.description)}</p>`,
+    `<p>What you expect: ${escapeHtml(hypothesis.measure)}, from ${hypothesis.baseline.value} ${escapeHtml(hypothesis.baseline.unit)} to ${hypothesis.target.value} ${escapeHtml(hypothesis.target.unit)}.</p>`,
+    '<p>Use it on live work, note what improves and what breaks. Nothing here is graded.</p>',
+    dashboardUrl ? `<p><a href="${escapeHtml(dashboardUrl)}">Open your Practice Loop dashboard</a></p>` : '',
+  ].join('');
+  return {
+    transactionId: block.transactionId,
+    subject: `AI practice: ${tool} for ${friction}`,
+    bodyHtml: body,
+    start: block.start,
+    end: block.end,
+    showAs: 'busy',
+    categories: [PRACTICE_CATEGORY],
+    reminderMinutesBeforeStart: 10,
+  };
+}
+
+export type BookingOutcome = 'booked' | 'not-approved' | 'failed' | 'already-booked';
+
+/**
+ * Books an approved plan's practice blocks in the participant's calendar (step 3). The plan is computed
+ * once and stored before any event is created; every create carries a deterministic transactionId and
+ * each created event id is stored, so a retry, a duplicate message or a worker killed half-way finishes
+ * the same plan without a second event.
+ */
+export async function bookPracticeTime(roundId: Round['id'], participantId: UserId, ports: UseCasePorts, settings: { dashboardUrl: string }): Promise<BookingOutcome> {
+  const [round, stored] = await Promise.all([ports.rounds.get(roundId), ports.experiments.get(roundId, participantId)]);
+  if (!round || !stored) return 'not-approved';
+  const experiment = stored.experiment;
+  if ((experiment.state !== 'approved' && experiment.state !== 'practising') || !experiment.selection || !experiment.hypothesis) return 'not-approved';
+  const now = ports.clock.now().toISOString();
+
+  let booking = await ports.bookings.get(experiment.id);
+  if (booking?.status === 'booked') return 'already-booked';
+  try {
+    if (!booking || booking.status === 'failed') booking = await planBooking(round.round, experiment, ports, now);
+    if (booking.status === 'failed') return 'failed';
+    const missing = booking.blocks.filter((block) => block.eventId === null);
+    if (missing.length > 0) {
+      const created = await ports.calendar.createEvents(participantId, missing.map((block) => practiceEvent(experiment, block, settings.dashboardUrl)));
+      const idOf = new Map(created.map((event) => [event.transactionId, event.eventId]));
+      booking = { ...booking, blocks: booking.blocks.map((block) => (block.eventId ? block : { ...block, eventId: idOf.get(block.transactionId) ?? null })) };
+    }
+    const complete = booking.blocks.every((block) => block.eventId !== null);
+    booking = { ...booking, status: complete ? 'booked' : 'planned', updatedAt: now };
+    await ports.bookings.save(booking);
+    return complete ? 'booked' : 'failed';
+  } catch (error) {
+    if (!(error instanceof MailboxUnavailableError)) throw error; // throttling, 5xx: the queue retries; stored progress is kept
+    await ports.bookings.save({
+      experimentId: experiment.id, roundId, participantId, status: 'failed', reason: `could not book: ${error.reason}`,
+      timeZone: booking?.timeZone ?? 'UTC', weeks: booking?.weeks ?? [], blocks: booking?.blocks ?? [], updatedAt: now,
+    });
+    return 'failed';
+  }
+}
+
+async function planBooking(round: Round, experiment: Experiment, ports: UseCasePorts, now: string): Promise<Booking> {
+  const participantId = experiment.participantId;
+  const hours = await ports.calendar.getWorkingHours(participantId);
+  const { workingHours, warning } = withUtcFallback({ daysOfWeek: hours.daysOfWeek, startTime: hours.startTime, endTime: hours.endTime, timeZone: hours.timeZone });
+  const window = roundWindow(round);
+  // Free/busy for the whole window plus any extension (getSchedule is chunked by the adapter).
+  const endsAt = new Date(Date.parse(window.endsAt) + experiment.windowExtensionDays * 86_400_000).toISOString();
+  const busy = (await ports.calendar.getBusy([participantId], { start: window.startsAt, end: endsAt })).get(participantId) ?? [];
+  const plan = planPracticeBlocks({
+    window: { start: round.window.start, weeks: round.window.weeks, extensionDays: experiment.windowExtensionDays },
+    hoursPerWeek: round.hoursPerWeek,
+    blockMinutes: experiment.hypothesis!.blockMinutes,
+    preferredTimes: experiment.hypothesis!.preferredTimes,
+    workingHours,
+    busy,
+    shareback: { startsAt: round.shareback.startsAt, durationMinutes: round.shareback.durationMinutes },
+    now,
+  });
+  if (isDomainError(plan)) {
+    return { experimentId: experiment.id, roundId: round.id, participantId, status: 'failed', reason: `could not plan: ${plan.message}`, timeZone: workingHours.timeZone, weeks: [], blocks: [], updatedAt: now };
+  }
+  const booking: Booking = {
+    experimentId: experiment.id,
+    roundId: round.id,
+    participantId,
+    status: 'planned',
+    reason: [warning, ...plan.warnings].filter(Boolean).join(' ') || null,
+    timeZone: workingHours.timeZone,
+    weeks: plan.weeks.map((w) => ({ week: w.week, targetMinutes: w.targetMinutes, plannedMinutes: w.plannedMinutes, shortfall: w.shortfall })),
+    blocks: plan.blocks.map((block) => ({ week: block.week, index: block.index, start: block.start, end: block.end, eventId: null, transactionId: practiceTransactionId(experiment, block) })),
+    updatedAt: now,
+  };
+  // Stored before any event exists: a crash after this point finishes this plan, never a different one.
+  await ports.bookings.save(booking);
+  return booking;
+}

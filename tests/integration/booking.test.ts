@@ -1,0 +1,132 @@
+import { loadDemoOrganisation, type DemoPerson } from '../../tools/demo-org';
+import { eventually } from '../support/eventually';
+import { aNewRoundBody } from '../support/rounds';
+import { startTestStack, type TestStack } from '../support/service';
+
+// Step 3 over real HTTP against the Graph sandbox: an approved plan becomes busy blocks in Outlook, once;
+// the shareback is on everyone's calendar from the day the round opens.
+const organisation = loadDemoOrganisation();
+const byName = (name: string) => organisation.people.find((p) => p.displayName === name)!;
+const owner = byName('Priya Raman');
+const manager = byName('Maya Johnson'); // New York; two reports
+const participant = byName('Carlos Rivera');
+const secondParticipant = byName('Emily Chen');
+const TEAMS_APP_ID = '6f1c1b2e-5a3d-4f7e-9b8a-0c1d2e3f4a5b';
+
+let stack: TestStack;
+let roundId: string;
+
+const as = (person: DemoPerson) => ({ 'content-type': 'application/json', 'x-dev-user': person.id });
+async function call(person: DemoPerson, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${stack.service.url}/api${path}`, { method, headers: as(person), body: body === undefined ? undefined : JSON.stringify(body) });
+  const json = response.headers.get('content-type')?.includes('json') ? await response.json() : null;
+  return { status: response.status, json };
+}
+
+const selection = {
+  frictionPoint: { description: 'Summarising long customer call notes for the CRM', frequency: 'daily', minutesToday: 45 },
+  role: 'sales', tool: { kind: 'catalogue', entry: null }, kpi: 'Minutes per call note',
+  scores: { relevance: 5, kpiImpact: 4, learningCurve: 4, interest: 5, riskSupport: 4 }, supportNamed: 'Maya',
+};
+const hypothesis = {
+  measure: 'Minutes to write one call summary', baseline: { value: 45, unit: 'minutes' }, target: { value: 15, unit: 'minutes' },
+  howWeWillKnow: 'I will time ten summaries in the last week and compare.', preferredTimes: 'mornings', blockMinutes: 60,
+};
+
+async function approvePlanOf(person: DemoPerson, beforeApproval: () => void = () => undefined): Promise<void> {
+  const round = await call(owner, 'GET', `/rounds/${roundId}`);
+  const policyVersion = round.json.round.policy.versions.at(-1).version;
+  expect((await call(person, 'POST', `/rounds/${roundId}/me/acknowledgement`, { policyVersion, policyAccepted: true, toolTermsAccepted: true, tool: { toolId: 'm365-copilot' } })).status).toBe(200);
+  const catalogueEntry = round.json.round.catalogue.find((t: { id: string }) => t.id === 'm365-copilot');
+  const saved = await call(person, 'PUT', `/rounds/${roundId}/me/selection`, { selection: { ...selection, tool: { kind: 'catalogue', entry: catalogueEntry } } });
+  expect(saved.status).toBe(200);
+  const submitted = await call(person, 'POST', `/rounds/${roundId}/me/submit`, { hypothesis, expectedVersion: saved.json.version });
+  expect(submitted.status).toBe(200);
+  beforeApproval();
+  const approved = await call(manager, 'POST', `/rounds/${roundId}/experiments/${person.id}/review`, { kind: 'approve' });
+  expect(approved.status).toBe(200);
+  expect(approved.json.state).toBe('approved');
+}
+
+async function practiceTimeOf(person: DemoPerson) {
+  const round = await call(owner, 'GET', `/rounds/${roundId}`);
+  return round.json.people.find((p: { userId: string }) => p.userId === person.id).practiceTime as { status: string; reason: string | null; blocks: number; weeks: Array<{ plannedMinutes: number; targetMinutes: number }> } | null;
+}
+
+const practiceEvents = (person: DemoPerson) => stack.sandbox.control.events(person.id).filter((e) => (e.categories as string[] | undefined)?.includes('Practice Loop') && !String(e.subject).startsWith('Practice Loop shareback'));
+
+beforeAll(async () => {
+  stack = await startTestStack('booking', { env: { IN_PROCESS_WORKER: 'true', PROGRAMME_OWNER_IDS: owner.id, TEAMS_APP_ID, TAB_ENDPOINT: 'https://practiceloop.example' } });
+  const created = await call(owner, 'POST', '/rounds', aNewRoundBody(organisation, { managerScopes: [manager.id] }));
+  roundId = created.json.id;
+  expect((await call(owner, 'POST', `/rounds/${roundId}/open`)).status).toBe(202);
+}, 30_000);
+
+afterAll(async () => { await stack.stop(); });
+
+describe('the shareback meeting', () => {
+  it('is a Teams meeting in the owner’s calendar from the day the round opens, with every participant and manager invited and the app’s tab in its chat', async () => {
+    const shareback = await eventually(async () => {
+      const round = await call(owner, 'GET', `/rounds/${roundId}`);
+      expect(round.json.shareback?.tabAdded).toBe(true);
+      return round.json.shareback;
+    }, { timeoutInMs: 15_000 });
+    expect(shareback.joinUrl).toMatch(/meetup-join/);
+    const meeting = stack.sandbox.control.events(owner.id).find((e) => String(e.subject).startsWith('Practice Loop shareback'))!;
+    const invited = (meeting.attendees as Array<{ emailAddress: { address: string } }>).map((a) => a.emailAddress.address).sort();
+    expect(invited).toEqual([manager.mail, participant.mail, secondParticipant.mail].sort());
+    // The invitees see it in their own calendars too.
+    expect(stack.sandbox.control.events(participant.id).some((e) => String(e.subject).startsWith('Practice Loop shareback'))).toBe(true);
+  });
+});
+
+describe('booking practice time', () => {
+  it('books the approved plan as busy blocks in the participant’s working hours, meeting the weekly hours', async () => {
+    await approvePlanOf(participant);
+    const booked = await eventually(async () => {
+      const time = await practiceTimeOf(participant);
+      expect(time?.status).toBe('booked');
+      return time!;
+    }, { timeoutInMs: 20_000 });
+    const events = practiceEvents(participant);
+    expect(events).toHaveLength(booked.blocks);
+    expect(booked.weeks.every((w) => w.plannedMinutes === w.targetMinutes)).toBe(true);
+    for (const event of events) {
+      expect(event.showAs).toBe('busy');
+      expect(String(event.subject)).toBe('AI practice: Microsoft 365 Copilot for Summarising long customer call notes for the CRM');
+      expect(String((event.body as { content: string }).content)).toContain('45 minutes to 15 minutes');
+    }
+    expect(stack.sandbox.control.invalidRequests()).toEqual([]);
+  });
+
+  it('creates nothing twice when the booking job runs again', async () => {
+    const before = practiceEvents(participant).length;
+    const { createStorageJobQueue } = await import('../../src/adapters/queues/storageJobQueue');
+    const { bookingQueueName } = await import('../../src/jobs/handlers');
+    const { testConnectionString } = await import('../support/storage');
+    const queue = createStorageJobQueue({ connectionString: testConnectionString(), queueName: bookingQueueName(stack.tablePrefix) });
+    await queue.send([{ kind: 'calendar.book', id: 'again', payload: { roundId, participantId: participant.id } }]);
+    const { QueueClient } = await import('@azure/storage-queue');
+    const raw = new QueueClient(testConnectionString(), bookingQueueName(stack.tablePrefix));
+    await eventually(async () => expect((await raw.getProperties()).approximateMessagesCount).toBe(0), { timeoutInMs: 10_000 });
+    expect(practiceEvents(participant)).toHaveLength(before);
+  });
+
+  it('books everything exactly once through a throttling storm', async () => {
+    // The storm hits the participant's mailbox, which only the booking touches after approval.
+    await approvePlanOf(secondParticipant, () => {
+      stack.sandbox.control.injectFaults({ status: 429, count: 4, retryAfterSeconds: 1, mailbox: secondParticipant.id });
+      stack.sandbox.control.injectFaults({ status: 503, count: 2, retryAfterSeconds: 1, mailbox: secondParticipant.id });
+    });
+    const booked = await eventually(async () => {
+      const time = await practiceTimeOf(secondParticipant);
+      expect(time?.status).toBe('booked');
+      return time!;
+    }, { timeoutInMs: 30_000 });
+    const events = practiceEvents(secondParticipant);
+    expect(events).toHaveLength(booked.blocks);
+    expect(new Set(events.map((e) => e.transactionId)).size).toBe(events.length);
+    const pushedBack = stack.sandbox.control.requests().filter((r) => r.mailbox === secondParticipant.id && (r.status === 429 || r.status === 503));
+    expect(pushedBack.length).toBeGreaterThan(0);
+  });
+});

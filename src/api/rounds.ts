@@ -167,6 +167,21 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
     res.json({ value: await ports.experiments.listForReviewer(callerOf(res).userId) });
   });
 
+  // A manager's direct reports and where each stands in each round (process, never a score of their work).
+  router.get('/reports', async (_req, res) => {
+    const caller = callerOf(res);
+    const reports = await ports.directory.listDirectReports(caller.userId);
+    const value = await Promise.all(reports.map(async (person) => {
+      const rounds = await ports.roundMembers.roundsOf(person.id);
+      const experiments = await Promise.all(rounds.map(async (roundId) => {
+        const stored = await ports.experiments.get(roundId, person.id);
+        return { roundId, state: stored?.experiment.state ?? 'not started', updatedAt: stored?.experiment.updatedAt ?? null };
+      }));
+      return { userId: person.id, displayName: person.displayName, jobTitle: person.jobTitle, experiments };
+    }));
+    res.json({ value });
+  });
+
   const reviewActionSchema = z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('approve'), comment: z.string().optional() }),
     z.object({ kind: z.literal('requestChanges'), comment: z.string() }),

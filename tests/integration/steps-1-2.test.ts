@@ -138,6 +138,12 @@ describe('steps 1–2 in chat', () => {
     expect(other.value).toEqual([]);
   });
 
+  it('shows the manager where each direct report stands', async () => {
+    const reports = await (await fetch(`${stack.service.url}/api/reports`, { headers: { 'x-dev-user': manager.id } })).json();
+    const sofia = reports.value.find((r: { userId: string }) => r.userId === participant.id);
+    expect(sofia.experiments).toEqual([expect.objectContaining({ roundId, state: 'submitted' })]);
+  });
+
   it('refuses the same approval over the REST API to someone who is not the manager', async () => {
     const response = await fetch(`${stack.service.url}/api/rounds/${roundId}/experiments/${participant.id}/review`, {
       method: 'POST', headers: { 'content-type': 'application/json', 'x-dev-user': colleague.id }, body: JSON.stringify({ kind: 'approve' }),

@@ -53,10 +53,6 @@ export function clip(spans: readonly Span[], window: Span): Span[] {
   return normalize(spans.map((span) => ({ start: Math.max(span.start, window.start), end: Math.min(span.end, window.end) })));
 }
 
-export function overlaps(a: Span, b: Span): boolean {
-  return a.start < b.end && b.start < a.end;
-}
-
 /** The first multiple of `stepInMs` (counted from the epoch) at or after `at`. */
 export function ceilToStep(at: number, stepInMs: number): number {
   return Math.ceil(at / stepInMs) * stepInMs;

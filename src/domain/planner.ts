@@ -1,6 +1,7 @@
 import { DateTime, IANAZone, type Zone } from 'luxon';
 import { z } from 'zod';
 import { isDomainError, type DomainError } from './errors';
+import { PREFERRED_TIMES, type PreferredTimes } from './experimentPlan';
 import { MINUTE_IN_MS, ceilToStep, clip, countSlots, normalize, subtract, type Span } from './intervals';
 import { instantOrThrow, isoDateSchema, parseInstant, type IsoDate, type IsoInstant } from './time';
 import { fieldErrorsOf, invalidInput } from './validation';
@@ -66,8 +67,6 @@ export interface Interval {
   readonly end: IsoInstant;
 }
 
-export type PreferredTimes = 'mornings' | 'afternoons' | 'no-preference';
-
 export interface PlanInput {
   /**
    * First day of practice (a date in `workingHours.timeZone`) and whole weeks. Extension days continue the
@@ -76,6 +75,7 @@ export interface PlanInput {
   readonly window: { readonly start: IsoDate; readonly weeks: number; readonly extensionDays?: number };
   readonly hoursPerWeek: number;
   readonly blockMinutes: number;
+  /** 'mornings' | 'afternoons' | 'no-preference', as the hypothesis card asks it. */
   readonly preferredTimes: PreferredTimes;
   /** The person's zone and hours. */
   readonly workingHours: WorkingHours;
@@ -197,7 +197,7 @@ const planInputSchema = z.object({
   blockMinutes: z.number({ required_error: blockMessage, invalid_type_error: blockMessage }).int({ message: blockMessage })
     .min(R.blockMinutes.min, { message: blockMessage }).max(R.blockMinutes.max, { message: blockMessage })
     .multipleOf(R.blockMinutes.step, { message: blockMessage }),
-  preferredTimes: z.enum(['mornings', 'afternoons', 'no-preference'], { errorMap: () => ({ message: preferredMessage }) }),
+  preferredTimes: z.enum(PREFERRED_TIMES, { errorMap: () => ({ message: preferredMessage }) }),
   workingHours: z.object({
     daysOfWeek: z.array(z.enum(WEEKDAYS, { errorMap: () => ({ message: daysMessage }) }), { required_error: daysMessage, invalid_type_error: daysMessage })
       .min(1, { message: daysMessage }),

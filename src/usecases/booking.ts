@@ -92,9 +92,12 @@ async function planBooking(round: Round, experiment: Experiment, ports: UseCaseP
   const hours = await ports.calendar.getWorkingHours(participantId);
   const { workingHours, warning } = withUtcFallback({ daysOfWeek: hours.daysOfWeek, startTime: hours.startTime, endTime: hours.endTime, timeZone: hours.timeZone });
   const window = roundWindow(round);
-  // Free/busy for the whole window plus any extension (getSchedule is chunked by the adapter).
-  const endsAt = new Date(Date.parse(window.endsAt) + experiment.windowExtensionDays * 86_400_000).toISOString();
-  const busy = (await ports.calendar.getBusy([participantId], { start: window.startsAt, end: endsAt })).get(participantId) ?? [];
+  // Free/busy for the whole window plus any extension (getSchedule is chunked by the adapter). The window's
+  // dates are read in the person's zone, which can start up to 14 h before the round's own midnight: widen by that.
+  const margin = 14 * 3_600_000;
+  const startsAt = new Date(Date.parse(window.startsAt) - margin).toISOString();
+  const endsAt = new Date(Date.parse(window.endsAt) + experiment.windowExtensionDays * 86_400_000 + margin).toISOString();
+  const busy = (await ports.calendar.getBusy([participantId], { start: startsAt, end: endsAt })).get(participantId) ?? [];
   const plan = planPracticeBlocks({
     window: { start: round.window.start, weeks: round.window.weeks, extensionDays: experiment.windowExtensionDays },
     hoursPerWeek: round.hoursPerWeek,

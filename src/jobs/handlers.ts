@@ -1,5 +1,5 @@
 import type { JobHandlers } from '../ports/jobQueue';
-import { bookingPayloadSchema, bookPracticeTime } from '../usecases/booking';
+import { BOOKED_NOTICE_JOB_KIND, bookingPayloadSchema, bookPracticeTime } from '../usecases/booking';
 import { BOOKING_JOB_KIND, PLAN_NOTICE_JOB_KIND, REVIEW_REQUEST_JOB_KIND } from '../usecases/experiments';
 import { KICKOFF_JOB_KIND } from '../usecases/kickoff';
 import type { UseCasePorts } from '../usecases/ports';
@@ -7,7 +7,7 @@ import { REACKNOWLEDGE_JOB_KIND } from '../usecases/rounds';
 import { scheduleShareback, SHAREBACK_JOB_KIND } from '../usecases/shareback';
 import { parseRoundId } from '../domain/roundIds';
 import { kickoffHandler } from './kickoffHandler';
-import { planNoticeHandler, reacknowledgeHandler, reviewRequestHandler } from './noticeHandlers';
+import { bookedNoticeHandler, planNoticeHandler, reacknowledgeHandler, reviewRequestHandler } from './noticeHandlers';
 
 /**
  * Every queue the workers consume and the handler of each job kind on it. The service's in-process
@@ -47,6 +47,7 @@ export function workerQueues(queuePrefix: string, ports: UseCasePorts, settings:
         [REVIEW_REQUEST_JOB_KIND]: reviewRequestHandler(ports),
         [PLAN_NOTICE_JOB_KIND]: planNoticeHandler(ports),
         [REACKNOWLEDGE_JOB_KIND]: reacknowledgeHandler(ports, settings),
+        [BOOKED_NOTICE_JOB_KIND]: bookedNoticeHandler(ports),
         [SHAREBACK_JOB_KIND]: async (job) => {
           const roundId = parseRoundId((job.payload as { roundId?: unknown } | null)?.roundId);
           if (!roundId) throw new Error(`shareback job ${job.id} names no round`);

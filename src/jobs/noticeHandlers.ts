@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { formatDay } from '../cards/format';
+import { formatDay, formatMinutes } from '../cards/format';
+import { renderNoticeCard } from '../cards/notice';
 import { renderAcknowledgementCard } from '../cards/acknowledgement';
 import { renderPlanStatusCard } from '../cards/planStatus';
 import { reviewCardFor } from '../cards/reviewView';
 import { parseUserId } from '../domain/ids';
 import { currentPolicyVersion } from '../domain/round';
-import { parseRoundId } from '../domain/roundIds';
+import { experimentIdFor, parseRoundId } from '../domain/roundIds';
 import type { JobHandler } from '../ports/jobQueue';
 import { personalConversationOf } from '../usecases/kickoff';
 import type { UseCasePorts } from '../usecases/ports';
@@ -76,5 +77,28 @@ export function reacknowledgeHandler(ports: UseCasePorts, settings: { dashboardU
       values: previous ? { toolId: previous.toolId ?? 'other', otherToolName: previous.otherToolName ?? undefined } : undefined,
     });
     await ports.messenger.sendCard(await personalConversationOf(userId, stored.round, ports), card);
+  };
+}
+
+/** "Your practice time is booked": blocks per week in the person's zone, and any week that fell short (their manager hears too). */
+export function bookedNoticeHandler(ports: UseCasePorts): JobHandler {
+  return async (job) => {
+    const { roundId, participantId } = experimentPayload.parse(job.payload);
+    const [round, booking] = await Promise.all([ports.rounds.get(roundId), ports.bookings.get(experimentIdFor(roundId, participantId))]);
+    if (!round || booking?.status !== 'booked') return;
+    const lines = booking.weeks.map((week) => week.shortfall ?? `Week ${week.week}: ${formatMinutes(week.plannedMinutes)} booked`);
+    const shortfalls = booking.weeks.filter((week) => week.shortfall !== null).map((week) => week.shortfall!);
+    await ports.messenger.sendCard(await personalConversationOf(participantId, round.round, ports), renderNoticeCard({
+      title: 'Your practice time is in your calendar',
+      message: [`${booking.blocks.length} blocks are booked as busy in Outlook, in your working hours (${booking.timeZone}). Move one if you must, but keep the time.`, ...lines, booking.reason ?? ''].filter(Boolean).join('\n\n'),
+    }));
+    const manager = shortfalls.length > 0 ? await ports.directory.getManager(participantId) : null;
+    if (manager) {
+      const person = await ports.directory.getPerson(participantId);
+      await ports.messenger.sendCard(await personalConversationOf(manager.id, round.round, ports), renderNoticeCard({
+        title: `${person?.displayName ?? 'Your report'}'s calendar is full in places`,
+        message: [`Not all of the protected practice time fitted into ${person?.displayName ?? 'their'} calendar:`, ...shortfalls, 'Freeing an hour or moving a deadline is the most useful thing you can do for their experiment.'].join('\n\n'),
+      }));
+    }
   };
 }

@@ -18,6 +18,9 @@ export const bookingPayloadSchema = z.object({
 
 export const PRACTICE_CATEGORY = 'Practice Loop';
 
+/** Tells the participant (and, when a week fell short, their manager) what was booked. */
+export const BOOKED_NOTICE_JOB_KIND = 'booking.notice';
+
 /** Deterministic per experiment, week and block: a retried create returns the event it made the first time. */
 export function practiceTransactionId(experiment: Pick<Experiment, 'id'>, block: Pick<PlannedBlock, 'week' | 'index'>): string {
   return `pl:${experiment.id}:w${block.week}:b${block.index}`;
@@ -76,6 +79,7 @@ export async function bookPracticeTime(roundId: Round['id'], participantId: User
     const complete = booking.blocks.every((block) => block.eventId !== null);
     booking = { ...booking, status: complete ? 'booked' : 'planned', updatedAt: now };
     await ports.bookings.save(booking);
+    if (complete) await ports.jobs.send([{ kind: BOOKED_NOTICE_JOB_KIND, id: `booked:${experiment.id}`, payload: { roundId, participantId } }]);
     return complete ? 'booked' : 'failed';
   } catch (error) {
     if (!(error instanceof MailboxUnavailableError)) throw error; // throttling, 5xx: the queue retries; stored progress is kept

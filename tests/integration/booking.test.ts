@@ -97,6 +97,11 @@ describe('booking practice time', () => {
       expect(String((event.body as { content: string }).content)).toContain('45 minutes to 15 minutes');
     }
     expect(stack.sandbox.control.invalidRequests()).toEqual([]);
+    // …and they are told in chat, week by week.
+    await eventually(() => {
+      const told = stack.connector.activities.some((a) => JSON.stringify(a.activity).includes('Your practice time is in your calendar') && a.conversationId.includes(participant.id));
+      if (!told) throw new Error('not told yet');
+    }, { timeoutInMs: 10_000 });
   });
 
   it('creates nothing twice when the booking job runs again', async () => {

@@ -150,3 +150,14 @@ function graphCredential(raw: RawConfig): AppConfig['graph']['credential'] {
   }
   return { kind: 'sandbox' };
 }
+
+/** For the entry points: the config, or one line per problem on stderr and exit code 1. */
+export function loadConfigOrExit(env: Readonly<Record<string, string | undefined>>): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

@@ -6,7 +6,7 @@ import { devAuthenticator, entraAuthenticator, type Authenticate } from './api/a
 import { checkHealth, healthHandler } from './api/health';
 import { JOB_MAX_ATTEMPTS, workerQueues } from './jobs/handlers';
 import { runWorker, type RunningWorker } from './jobs/runtime/runWorker';
-import { ConfigError, loadConfig, type AppConfig } from './config';
+import { loadConfigOrExit, type AppConfig } from './config';
 import { createLogger, type Logger } from './logging';
 import { systemClock, type Clock } from './ports/clock';
 import { dashboardUrlOf, ensureQueues, wireApplication } from './wiring';
@@ -109,16 +109,7 @@ export async function startService(config: AppConfig, overrides: ServiceOverride
 }
 
 async function main(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit(process.env);
   try {
     const service = await startService(config);
     const stop = () => { void service.close().then(() => process.exit(0)); };

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { JOB_MAX_ATTEMPTS, workerQueues } from './jobs/handlers';
 import { runWorker } from './jobs/runtime/runWorker';
 import { createLogger } from './logging';
@@ -10,16 +10,7 @@ import { dashboardUrlOf, ensureQueues, wireApplication } from './wiring';
  * IN_PROCESS_WORKER=false on the service instances when you run these.
  */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit(process.env);
   const logger = createLogger('practice-loop-worker', { level: config.logLevel });
   const { ports } = wireApplication(config, { logger, clock: systemClock });
   await ensureQueues(ports);

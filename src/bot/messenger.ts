@@ -3,6 +3,7 @@ import { CardFactory, MessageFactory, TurnContext, type CloudAdapter, type Conve
 import { silentLogger, type Logger } from '../logging';
 import { DeliveryError, type CardContent, type ChatMessenger, type SendCardOptions } from '../ports/chatMessenger';
 import type { PersonalConversation } from '../ports/memberRepo';
+import { sleep } from '../adapters/sleep';
 
 /**
  * Proactive cards into a person's personal chat, through the Bot Connector, on the bot's own adapter.
@@ -134,14 +135,6 @@ function finalReason(failure: ConnectorFailure): string {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(timer); reject(signal?.reason); };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** Stops waiting for `promise` when `signal` aborts (the work itself checks the signal when it starts). */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

@@ -1,6 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { retryDelayInMs } from './policy';
+import { sleep } from '../sleep';
 
 /**
  * JSON batching (learn.microsoft.com/graph/json-batching): up to 20 requests in one POST /$batch.
@@ -84,7 +85,7 @@ export async function sendBatch(client: Client, items: readonly BatchRequestItem
     if (throttled.length === 0 || attempt >= maxAttempts) return answers;
     // 5 of 7 items throttled with Retry-After 1, 1, 2, 1, 1 → one new batch of those 5, after 2 s.
     const waitInMs = Math.max(...throttled.map((answer) => retryDelayInMs(headerOf(answer.headers, 'Retry-After'), attempt, backoffBaseInMs)));
-    await sleep(waitInMs, options.abortSignal);
+      await sleep(waitInMs, options.abortSignal);
     const again = new Set(throttled.map((answer) => answer.id));
     pending = pending.filter((item) => again.has(item.id));
   }
@@ -98,17 +99,3 @@ export function headerOf(headers: Readonly<Record<string, string>>, name: string
   return null;
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -1,6 +1,7 @@
 import Bottleneck from 'bottleneck';
 import type { Context } from '@microsoft/microsoft-graph-client';
 import type { Middleware } from '@microsoft/microsoft-graph-client/lib/src/middleware/IMiddleware';
+import { sleep } from '../sleep';
 
 /**
  * The one retry/throttle policy for Graph (STYLE §3): every call site goes through it, none sleeps.
@@ -32,14 +33,6 @@ export function retryDelayInMs(retryAfterHeader: string | null, attempt: number,
   return exponential / 2 + Math.random() * (exponential / 2);
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(timer); reject(signal?.reason); };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 export class GraphPolicyMiddleware implements Middleware {
   private next: Middleware | undefined;

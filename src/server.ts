@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { apiRouter } from './api/routes';
 import { devAuthenticator, entraAuthenticator, type Authenticate } from './api/auth';
 import { checkHealth, healthHandler } from './api/health';
-import { JOB_MAX_ATTEMPTS, workerQueues } from './jobs/handlers';
+import { JOB_MAX_ATTEMPTS, periodicTasks, workerQueues } from './jobs/handlers';
+import { startScheduler } from './jobs/scheduler';
 import { runWorker, type RunningWorker } from './jobs/runtime/runWorker';
 import { loadConfigOrExit, type AppConfig } from './config';
 import { createLogger, type Logger } from './logging';
@@ -42,7 +43,7 @@ export async function startService(config: AppConfig, overrides: ServiceOverride
   const logger = overrides.logger ?? createLogger('practice-loop', { level: config.logLevel });
   const clock = overrides.clock ?? systemClock;
 
-  const { ports, bot, probes, callerFor } = wireApplication(config, { logger, clock, botOpenIdMetadataUrl: overrides.botOpenIdMetadataUrl });
+  const { ports, bot, probes, callerFor, schedule } = wireApplication(config, { logger, clock, botOpenIdMetadataUrl: overrides.botOpenIdMetadataUrl });
   const { directory } = ports;
   // Refuse to start half-connected: one line per unreachable dependency, naming the setting and address.
   const startup = await checkHealth(probes);
@@ -92,6 +93,7 @@ export async function startService(config: AppConfig, overrides: ServiceOverride
     for (const queue of workerQueues(config.queuePrefix, ports, { dashboardUrl: dashboardUrlOf(config), tabEndpoint: config.tabEndpoint ?? null })) {
       workers.push(await runWorker({ connectionString: config.storageConnectionString, ...queue, logger, stopOnSignals: [], abortSignal: lifetime.signal, maxAttempts: JOB_MAX_ATTEMPTS }));
     }
+    startScheduler({ tasks: periodicTasks(ports), store: schedule, clock, logger, abortSignal: lifetime.signal });
   }
   const port = (server.address() as AddressInfo).port;
   const shownHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;

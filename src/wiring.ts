@@ -6,6 +6,8 @@ import { EntityTable } from './adapters/tables/entityTable';
 import { createTableAcknowledgementRepo, createTableExperimentRepo } from './adapters/tables/experimentRepo';
 import { createTableBookingRepo } from './adapters/tables/bookingRepo';
 import { createTableSharebackRepo } from './adapters/tables/sharebackRepo';
+import { createTableScheduleStore } from './adapters/tables/scheduleStore';
+import type { ScheduleStore } from './ports/schedule';
 import { createGraphCalendar } from './adapters/graph/calendar';
 import { createTableMemberRepo } from './adapters/tables/memberRepo';
 import { createTableRoundMemberRepo, createTableRoundRepo } from './adapters/tables/roundRepo';
@@ -30,6 +32,7 @@ export interface Wiring {
   readonly probes: readonly HealthProbe[];
   readonly callerFor: CallerFactory;
   readonly botDependencies: BotDependencies;
+  readonly schedule: ScheduleStore;
 }
 
 export interface WireOptions {
@@ -75,7 +78,7 @@ export function wireApplication(config: AppConfig, options: WireOptions): Wiring
   const members = createTableMemberRepo(table('Members', 'member'));
   const graph = createGraphClient({ baseUrl: config.graph.baseUrl, credential: config.graph.credential });
   const directory = createGraphDirectory(graph);
-  const roundTables = { rounds: table('Rounds', 'round'), roundsByOwner: table('RoundsByOwner', 'owner index'), members: table('RoundMembers', 'round member'), memberships: table('Memberships', 'membership') };
+  const roundTables = { rounds: table('Rounds', 'round'), roundsByOwner: table('RoundsByOwner', 'owner index'), members: table('RoundMembers', 'round member'), memberships: table('Memberships', 'membership'), roundsByStatus: table('RoundsByStatus', 'round status index') };
 
   // The messenger lives on the bot's adapter, and the bot's handlers need the ports: a late-bound reference breaks the cycle.
   let bot: Bot | undefined;
@@ -110,7 +113,7 @@ export function wireApplication(config: AppConfig, options: WireOptions): Wiring
     { name: 'storage', describe: `STORAGE_CONNECTION_STRING → ${describeStorage(config.storageConnectionString)}`, probe: (o) => members.probe(o) },
     { name: 'graph', describe: `GRAPH_BASE_URL → ${config.graph.baseUrl}`, probe: (o) => directory.probe(o) },
   ];
-  return { ports, bot, probes, callerFor, botDependencies: deps };
+  return { ports, bot, probes, callerFor, botDependencies: deps, schedule: createTableScheduleStore(table('Schedule', 'schedule')) };
 }
 
 /** The bot's dependencies as the service wires them (tests that build their own bot use this). */

@@ -1,5 +1,6 @@
 import { loadConfigOrExit } from './config';
-import { JOB_MAX_ATTEMPTS, workerQueues } from './jobs/handlers';
+import { JOB_MAX_ATTEMPTS, periodicTasks, workerQueues } from './jobs/handlers';
+import { startScheduler } from './jobs/scheduler';
 import { runWorker } from './jobs/runtime/runWorker';
 import { createLogger } from './logging';
 import { systemClock } from './ports/clock';
@@ -12,14 +13,17 @@ import { dashboardUrlOf, ensureQueues, wireApplication } from './wiring';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(process.env);
   const logger = createLogger('practice-loop-worker', { level: config.logLevel });
-  const { ports } = wireApplication(config, { logger, clock: systemClock });
+  const { ports, schedule } = wireApplication(config, { logger, clock: systemClock });
   await ensureQueues(ports);
   const workers = [];
   for (const queue of workerQueues(config.queuePrefix, ports, { dashboardUrl: dashboardUrlOf(config), tabEndpoint: config.tabEndpoint ?? null })) {
     workers.push(await runWorker({ connectionString: config.storageConnectionString, ...queue, logger, maxAttempts: JOB_MAX_ATTEMPTS }));
     logger.info({ queue: queue.queueName }, 'worker running');
   }
+  const stopScheduler = new AbortController();
+  startScheduler({ tasks: periodicTasks(ports), store: schedule, clock: systemClock, logger, abortSignal: stopScheduler.signal });
   await Promise.all(workers.map((worker) => worker.stopped));
+  stopScheduler.abort();
 }
 
 void main().catch((error: unknown) => {

@@ -7,7 +7,9 @@ import { REACKNOWLEDGE_JOB_KIND } from '../usecases/rounds';
 import { scheduleShareback, SHAREBACK_JOB_KIND } from '../usecases/shareback';
 import { parseRoundId } from '../domain/roundIds';
 import { kickoffHandler } from './kickoffHandler';
-import { bookedNoticeHandler, planNoticeHandler, reacknowledgeHandler, reviewRequestHandler } from './noticeHandlers';
+import { bookedNoticeHandler, planNoticeHandler, reacknowledgeHandler, reviewRequestHandler, timeMovedNoticeHandler } from './noticeHandlers';
+import { checkPracticeTime, enqueueTimeChecks, TIME_CHECK_JOB_KIND, TIME_MOVED_NOTICE_JOB_KIND } from '../usecases/defendTime';
+import type { PeriodicTask } from './scheduler';
 
 /**
  * Every queue the workers consume and the handler of each job kind on it. The service's in-process
@@ -48,6 +50,7 @@ export function workerQueues(queuePrefix: string, ports: UseCasePorts, settings:
         [PLAN_NOTICE_JOB_KIND]: planNoticeHandler(ports),
         [REACKNOWLEDGE_JOB_KIND]: reacknowledgeHandler(ports, settings),
         [BOOKED_NOTICE_JOB_KIND]: bookedNoticeHandler(ports),
+        [TIME_MOVED_NOTICE_JOB_KIND]: timeMovedNoticeHandler(ports),
         [SHAREBACK_JOB_KIND]: async (job) => {
           const roundId = parseRoundId((job.payload as { roundId?: unknown } | null)?.roundId);
           if (!roundId) throw new Error(`shareback job ${job.id} names no round`);
@@ -62,7 +65,17 @@ export function workerQueues(queuePrefix: string, ports: UseCasePorts, settings:
           const { roundId, participantId } = bookingPayloadSchema.parse(job.payload);
           await bookPracticeTime(roundId, participantId, ports, settings);
         },
+        [TIME_CHECK_JOB_KIND]: async (job) => {
+          const { roundId, participantId } = bookingPayloadSchema.parse(job.payload);
+          const round = await ports.rounds.get(roundId);
+          if (round) await checkPracticeTime(round.round, participantId, ports, settings);
+        },
       },
     },
   ];
+}
+
+/** Periodic work, claimed by one instance per run (see scheduler.ts). */
+export function periodicTasks(ports: UseCasePorts): PeriodicTask[] {
+  return [{ name: 'practice-time.check', intervalInMs: 24 * 3_600_000, run: async () => { await enqueueTimeChecks(ports); } }];
 }

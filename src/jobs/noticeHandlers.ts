@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatDay, formatMinutes } from '../cards/format';
+import { formatDateTime, formatDay, formatMinutes } from '../cards/format';
 import { renderNoticeCard } from '../cards/notice';
 import { renderAcknowledgementCard } from '../cards/acknowledgement';
 import { renderPlanStatusCard } from '../cards/planStatus';
@@ -98,6 +98,38 @@ export function bookedNoticeHandler(ports: UseCasePorts): JobHandler {
       await ports.messenger.sendCard(await personalConversationOf(manager.id, round.round, ports), renderNoticeCard({
         title: `${person?.displayName ?? 'Your report'}'s calendar is full in places`,
         message: [`Not all of the protected practice time fitted into ${person?.displayName ?? 'their'} calendar:`, ...shortfalls, 'Freeing an hour or moving a deadline is the most useful thing you can do for their experiment.'].join('\n\n'),
+      }));
+    }
+  };
+}
+
+const movedPayload = z.object({ roundId: z.string(), participantId: z.string(), moved: z.array(z.object({ from: z.string(), to: z.string() })), unplaced: z.array(z.string()) });
+
+/** After the daily check moved or dropped blocks: the participant hears what moved; their manager hears when time could not be found. */
+export function timeMovedNoticeHandler(ports: UseCasePorts): JobHandler {
+  return async (job) => {
+    const payload = movedPayload.parse(job.payload);
+    const roundId = parseRoundId(payload.roundId);
+    const participantId = parseUserId(payload.participantId);
+    if (!roundId || !participantId) throw new Error(`calendar.moved job ${job.id} names an invalid round or person`);
+    const stored = await ports.rounds.get(roundId);
+    if (!stored) return;
+    const zone = (await ports.directory.getTimeZone(participantId)) ?? stored.round.shareback.timeZone;
+    const when = (instant: string) => formatDateTime(instant, zone);
+    const lines = [
+      ...payload.moved.map((m) => `Moved: ${when(m.from)} → ${when(m.to)}`),
+      ...payload.unplaced.map((start) => `No free time left that week for the block on ${when(start)}.`),
+    ];
+    await ports.messenger.sendCard(await personalConversationOf(participantId, stored.round, ports), renderNoticeCard({
+      title: 'We moved some of your practice time',
+      message: ['A practice block was deleted, declined or double-booked, so it was re-planned into free time in the same week.', ...lines].join('\n\n'),
+    }));
+    const manager = payload.unplaced.length > 0 ? await ports.directory.getManager(participantId) : null;
+    if (manager) {
+      const person = await ports.directory.getPerson(participantId);
+      await ports.messenger.sendCard(await personalConversationOf(manager.id, stored.round, ports), renderNoticeCard({
+        title: `${person?.displayName ?? 'Your report'} lost practice time`,
+        message: [`There was no free time left to re-book ${payload.unplaced.length === 1 ? 'a practice block' : `${payload.unplaced.length} practice blocks`} this week.`, 'A word about priorities, or a deadline moved, protects the experiment.'].join('\n\n'),
       }));
     }
   };

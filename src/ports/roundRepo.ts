@@ -25,6 +25,8 @@ export interface RoundRepo {
   /** Conditional on `etag`; a lost race throws ConcurrencyConflictError. */
   update(round: Round, etag: string, options?: RepoOptions): Promise<StoredRound>;
   listForOwner(ownerId: UserId, options?: RepoOptions): Promise<RoundListing[]>;
+  /** Rounds that are open now (periodic checks walk these). */
+  listOpen(options?: RepoOptions): Promise<RoundId[]>;
 }
 
 /** Kickoff delivery to one person (DESIGN: tracked per person, visible to the owner). */

@@ -27,7 +27,7 @@ export function practiceTransactionId(experiment: Pick<Experiment, 'id'>, block:
 }
 
 
-function practiceEvent(experiment: Experiment, block: BookedBlock, dashboardUrl: string): NewCalendarEvent {
+export function practiceEventFor(experiment: Experiment, block: BookedBlock, dashboardUrl: string): NewCalendarEvent {
   const selection = experiment.selection!;
   const hypothesis = experiment.hypothesis!;
   const tool = toolName(selection.tool);
@@ -72,7 +72,7 @@ export async function bookPracticeTime(roundId: Round['id'], participantId: User
     if (booking.status === 'failed') return 'failed';
     const missing = booking.blocks.filter((block) => block.eventId === null);
     if (missing.length > 0) {
-      const created = await ports.calendar.createEvents(participantId, missing.map((block) => practiceEvent(experiment, block, settings.dashboardUrl)));
+      const created = await ports.calendar.createEvents(participantId, missing.map((block) => practiceEventFor(experiment, block, settings.dashboardUrl)));
       const idOf = new Map(created.map((event) => [event.transactionId, event.eventId]));
       booking = { ...booking, blocks: booking.blocks.map((block) => (block.eventId ? block : { ...block, eventId: idOf.get(block.transactionId) ?? null })) };
     }

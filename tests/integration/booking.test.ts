@@ -135,3 +135,44 @@ describe('booking practice time', () => {
     expect(pushedBack.length).toBeGreaterThan(0);
   });
 });
+
+describe('defending the practice time', () => {
+  async function graph(method: string, path: string, body?: unknown) {
+    const response = await fetch(`${stack.sandbox.url}/v1.0${path}`, { method, headers: { authorization: 'Bearer test', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    expect(response.status).toBeLessThan(300);
+    return response.status === 204 ? null : response.json();
+  }
+
+  it('moves a deleted block and a double-booked one into free time in the same week, and tells the participant', async () => {
+    const before = practiceEvents(participant).sort((a, b) => String((a.start as { dateTime: string }).dateTime).localeCompare(String((b.start as { dateTime: string }).dateTime)));
+    const [deleted, clashing] = [before[0]!, before[1]!];
+    await graph('DELETE', `/users/${participant.id}/events/${deleted.id}`);
+    // A new meeting lands on top of the second block.
+    await graph('POST', `/users/${participant.id}/events`, {
+      subject: 'Quarterly pipeline review', showAs: 'busy',
+      start: clashing.start, end: clashing.end,
+    });
+    const { createStorageJobQueue } = await import('../../src/adapters/queues/storageJobQueue');
+    const { bookingQueueName } = await import('../../src/jobs/handlers');
+    const { testConnectionString } = await import('../support/storage');
+    const queue = createStorageJobQueue({ connectionString: testConnectionString(), queueName: bookingQueueName(stack.tablePrefix) });
+    await queue.send([{ kind: 'calendar.check', id: 'check-now', payload: { roundId, participantId: participant.id } }]);
+
+    await eventually(() => {
+      const told = stack.connector.activities.some((a) => JSON.stringify(a.activity).includes('We moved some of your practice time'));
+      if (!told) throw new Error('not told yet');
+    }, { timeoutInMs: 15_000 });
+    const after = practiceEvents(participant);
+    expect(after).toHaveLength(before.length);
+    const ids = new Set(after.map((e) => e.id));
+    expect(ids.has(deleted.id)).toBe(false);
+    expect(ids.has(clashing.id)).toBe(false);
+    // Nothing overlaps the new meeting (both are written in UTC), and nothing is booked twice.
+    const meetings = stack.sandbox.control.events(participant.id).filter((e) => e.subject === 'Quarterly pipeline review');
+    expect(meetings).toHaveLength(1);
+    const overlaps = after.filter((block) => meetings.some((m) => String((m.start as { dateTime: string }).dateTime) < String((block.end as { dateTime: string }).dateTime) && String((block.start as { dateTime: string }).dateTime) < String((m.end as { dateTime: string }).dateTime)));
+    expect(overlaps).toEqual([]);
+    expect(new Set(after.map((e) => e.transactionId)).size).toBe(after.length);
+    expect(stack.sandbox.control.invalidRequests()).toEqual([]);
+  });
+});

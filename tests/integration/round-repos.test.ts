@@ -8,7 +8,7 @@ import { testConnectionString, uniquePrefix } from '../support/storage';
 
 const prefix = uniquePrefix('repos');
 const table = (name: string) => EntityTable.fromConnectionString(testConnectionString(), `${prefix}${name}`, name);
-const tables = { rounds: table('Rounds'), roundsByOwner: table('RoundsByOwner'), members: table('RoundMembers'), memberships: table('Memberships') };
+const tables = { rounds: table('Rounds'), roundsByOwner: table('RoundsByOwner'), members: table('RoundMembers'), memberships: table('Memberships'), roundsByStatus: table('RoundsByStatus') };
 const rounds = createTableRoundRepo(tables);
 const experimentTables = { experiments: table('Experiments'), reviewQueue: table('ReviewQueue') };
 const experiments = createTableExperimentRepo(experimentTables);
@@ -47,6 +47,7 @@ describe('the round repository', () => {
   it('lists the round for its owner', async () => {
     expect((await rounds.listForOwner(PEOPLE.omar)).map((r) => r.roundId)).toContain(ROUND_ID);
     expect(await rounds.listForOwner(PEOPLE.sam)).toEqual([]);
+    expect(await rounds.listOpen()).toEqual([ROUND_ID]);
   });
 });
 

@@ -13,6 +13,7 @@ import { fromJsonColumn, toJsonColumn } from './json';
  *   <prefix>RoundsByOwner  PK = ownerId   RK = roundId            an owner's list of rounds
  *   <prefix>RoundMembers   PK = roundId   RK = userId             who is in the round, and the kickoff delivery state
  *   <prefix>Memberships    PK = userId    RK = roundId            the rounds a person is in
+ *   <prefix>RoundsByStatus PK = "open"    RK = roundId            open rounds (what periodic checks walk)
  * Participants live as member rows, not in the round row: 5,000 ids would pass the 32,768-character limit of one property.
  */
 const ROUND_ROW = 'round';
@@ -39,6 +40,7 @@ export interface RoundTables {
   readonly roundsByOwner: EntityTable;
   readonly members: EntityTable;
   readonly memberships: EntityTable;
+  readonly roundsByStatus: EntityTable;
 }
 
 function userIdOrThrow(value: string): UserId {
@@ -49,7 +51,7 @@ function userIdOrThrow(value: string): UserId {
 
 export function createTableRoundRepo(tables: RoundTables): RoundRepo {
   async function ensure(options?: RepoOptions) {
-    await Promise.all([tables.rounds.ensureCreated(options), tables.roundsByOwner.ensureCreated(options), tables.members.ensureCreated(options), tables.memberships.ensureCreated(options)]);
+    await Promise.all([tables.rounds.ensureCreated(options), tables.roundsByOwner.ensureCreated(options), tables.members.ensureCreated(options), tables.memberships.ensureCreated(options), tables.roundsByStatus.ensureCreated(options)]);
   }
 
   function roundRow(round: Round) {
@@ -74,6 +76,8 @@ export function createTableRoundRepo(tables: RoundTables): RoundRepo {
   async function writeOwnerIndex(round: Round, options?: RepoOptions) {
     await Promise.all(round.ownerIds.map((ownerId) =>
       tables.roundsByOwner.upsert(ownerId, round.id, { name: round.name, status: round.status, updatedAt: round.updatedAt }, options)));
+    if (round.status === 'open') await tables.roundsByStatus.upsert('open', round.id, { updatedAt: round.updatedAt }, options);
+    else await tables.roundsByStatus.delete('open', round.id, options);
   }
 
   const membersRepo = createTableRoundMemberRepo(tables);
@@ -124,6 +128,16 @@ export function createTableRoundRepo(tables: RoundTables): RoundRepo {
       await writeNamedMembers(round, options);
       await writeOwnerIndex(round, options);
       return { round, etag: nextEtag };
+    },
+
+    async listOpen(options) {
+      await ensure(options);
+      const open: RoundId[] = [];
+      for await (const row of tables.roundsByStatus.listPartition('open', options)) {
+        const roundId = parseRoundId(row.rowKey);
+        if (roundId) open.push(roundId);
+      }
+      return open;
     },
 
     async listForOwner(ownerId, options) {

@@ -1,0 +1,101 @@
+import { experimentIdFor, type ExperimentId } from '../domain/roundIds';
+import type { UserId } from '../domain/ids';
+import { replanBlock, withUtcFallback, type PlannedBlock } from '../domain/planner';
+import type { Round } from '../domain/round';
+import type { BookedBlock, Booking } from '../ports/bookingRepo';
+import type { CalendarEventView } from '../ports/calendar';
+import type { Job } from '../ports/jobQueue';
+import { PRACTICE_CATEGORY, practiceEventFor, practiceTransactionId } from './booking';
+import type { UseCasePorts } from './ports';
+
+export const TIME_CHECK_JOB_KIND = 'calendar.check';
+export const TIME_MOVED_NOTICE_JOB_KIND = 'calendar.moved';
+
+/** The daily task: one check job per booked experiment of every open round (the workers do the Graph work). */
+export async function enqueueTimeChecks(ports: UseCasePorts): Promise<number> {
+  const day = ports.clock.now().toISOString().slice(0, 10);
+  const jobs: Job[] = [];
+  for (const roundId of await ports.rounds.listOpen()) {
+    for (const booking of await ports.bookings.listForRound(roundId)) {
+      if (booking.status !== 'booked') continue;
+      jobs.push({ kind: TIME_CHECK_JOB_KIND, id: `check:${booking.experimentId}:${day}`, payload: { roundId, participantId: booking.participantId } });
+    }
+  }
+  await ports.bookingJobs.send(jobs);
+  return jobs.length;
+}
+
+export interface TimeCheckOutcome {
+  readonly moved: readonly { readonly from: BookedBlock; readonly to: BookedBlock }[];
+  readonly unplaced: readonly BookedBlock[];
+}
+
+const BUSY = new Set(['busy', 'oof', 'tentative', 'workingElsewhere']);
+
+/** Why a future block no longer protects its time, or null while it still does. */
+function lostBecause(block: BookedBlock, events: readonly CalendarEventView[]): string | null {
+  const event = events.find((candidate) => candidate.eventId === block.eventId);
+  if (!event || event.isCancelled) return 'deleted';
+  if (event.responseStatus === 'declined') return 'declined';
+  const overlap = events.some((other) => other.eventId !== block.eventId && !other.isCancelled && BUSY.has(other.showAs)
+    && !other.categories.includes(PRACTICE_CATEGORY) && other.start < block.end && block.start < other.end);
+  return overlap ? 'overlapped' : null;
+}
+
+/**
+ * Defends the booked practice time (step 3): a future block that was deleted, declined or now overlaps a
+ * new meeting is moved into free time in the same week (a new block index, so a new transactionId);
+ * when the week has no room it is dropped and reported. Nothing that has started or passed is touched.
+ */
+export async function checkPracticeTime(round: Round, participantId: UserId, ports: UseCasePorts, settings: { dashboardUrl: string }): Promise<TimeCheckOutcome> {
+  const experimentId: ExperimentId = experimentIdFor(round.id, participantId);
+  const [booking, stored] = await Promise.all([ports.bookings.get(experimentId), ports.experiments.get(round.id, participantId)]);
+  if (!booking || booking.status !== 'booked' || !stored?.experiment.hypothesis) return { moved: [], unplaced: [] };
+  const now = ports.clock.now().toISOString();
+  const future = booking.blocks.filter((block) => block.start > now && block.eventId);
+  if (future.length === 0) return { moved: [], unplaced: [] };
+  const window = { start: future[0]!.start, end: future.reduce((end, b) => (b.end > end ? b.end : end), future[0]!.end) };
+  const events = await ports.calendar.listEvents(participantId, window);
+  const lost = future.filter((block) => lostBecause(block, events) !== null);
+  if (lost.length === 0) return { moved: [], unplaced: [] };
+
+  const hours = await ports.calendar.getWorkingHours(participantId);
+  const { workingHours } = withUtcFallback({ daysOfWeek: hours.daysOfWeek, startTime: hours.startTime, endTime: hours.endTime, timeZone: hours.timeZone });
+  const busy = (await ports.calendar.getBusy([participantId], window)).get(participantId) ?? [];
+  const experiment = stored.experiment;
+  let blocks: BookedBlock[] = [...booking.blocks];
+  const moved: { from: BookedBlock; to: BookedBlock }[] = [];
+  const unplaced: BookedBlock[] = [];
+  for (const block of lost) {
+    const keep: PlannedBlock[] = blocks.filter((b) => b !== block).map((b) => ({ week: b.week, index: b.index, start: b.start, end: b.end }));
+    const replacement = replanBlock({
+      window: { start: round.window.start, weeks: round.window.weeks, extensionDays: experiment.windowExtensionDays },
+      hoursPerWeek: round.hoursPerWeek,
+      blockMinutes: experiment.hypothesis!.blockMinutes,
+      preferredTimes: experiment.hypothesis!.preferredTimes,
+      workingHours,
+      // Busy includes the practice blocks themselves (they are busy in Outlook); they are in `keep` anyway.
+      busy,
+      shareback: { startsAt: round.shareback.startsAt, durationMinutes: round.shareback.durationMinutes },
+      now,
+      keep,
+    }, { week: block.week, index: block.index, start: block.start, end: block.end });
+    // The old event goes either way (it may still sit under the new meeting); 404 counts as gone.
+    await ports.calendar.deleteEvent(participantId, block.eventId!);
+    blocks = blocks.filter((b) => b !== block);
+    if (!replacement) {
+      unplaced.push(block);
+      continue;
+    }
+    const next: BookedBlock = { ...replacement, eventId: null, transactionId: practiceTransactionId(experiment, replacement) };
+    const [created] = await ports.calendar.createEvents(participantId, [practiceEventFor(experiment, next, settings.dashboardUrl)]);
+    const placed = { ...next, eventId: created?.eventId ?? null };
+    blocks.push(placed);
+    moved.push({ from: block, to: placed });
+  }
+  blocks.sort((a, b) => a.week - b.week || a.index - b.index);
+  const updated: Booking = { ...booking, blocks, updatedAt: now };
+  await ports.bookings.save(updated);
+  await ports.jobs.send([{ kind: TIME_MOVED_NOTICE_JOB_KIND, id: `moved:${experimentId}:${now}`, payload: { roundId: round.id, participantId, moved: moved.map((m) => ({ from: m.from.start, to: m.to.start })), unplaced: unplaced.map((b) => b.start) } }]);
+  return { moved, unplaced };
+}

@@ -7,7 +7,10 @@
  */
 const SAFE_KEY_CHARACTER = /[A-Za-z0-9\-_.~:@]/;
 
+const ALL_SAFE = /^[A-Za-z0-9\-_.~:@]+$/;
+
 export function encodeKey(raw: string): string {
+  if (ALL_SAFE.test(raw) && raw.length <= 512) return raw; // GUIDs and generated ids: the common case, no copying
   let encoded = '';
   for (const character of raw) {
     if (SAFE_KEY_CHARACTER.test(character)) {
@@ -23,6 +26,7 @@ export function encodeKey(raw: string): string {
 }
 
 export function decodeKey(encoded: string): string {
+  if (!encoded.includes('!')) return encoded; // ids and most keys: nothing was escaped
   const bytes: number[] = [];
   for (let i = 0; i < encoded.length; i++) {
     if (encoded[i] === '!') {

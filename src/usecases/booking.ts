@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Experiment } from '../domain/experiment';
 import { parseUserId, type UserId } from '../domain/ids';
-import { planPracticeBlocks, withUtcFallback, type PlannedBlock } from '../domain/planner';
+import { planPracticeBlocks, withUtcFallback, type PlanInput, type PlannedBlock } from '../domain/planner';
 import { roundWindow, type Round } from '../domain/round';
 import { parseRoundId } from '../domain/roundIds';
 import { toolName } from '../domain/toolCatalogue';
@@ -91,6 +91,19 @@ export async function bookPracticeTime(roundId: Round['id'], participantId: User
   }
 }
 
+/** What the planner needs, from the round (window, hours, shareback) and the plan (block length, time of day). */
+export function planInputFor(round: Round, experiment: Experiment, calendar: Pick<PlanInput, 'workingHours' | 'busy' | 'now' | 'keep'>): PlanInput {
+  if (!experiment.hypothesis) throw new Error(`experiment ${experiment.id} has no hypothesis to plan from`);
+  return {
+    window: { start: round.window.start, weeks: round.window.weeks, extensionDays: experiment.windowExtensionDays },
+    hoursPerWeek: round.hoursPerWeek,
+    blockMinutes: experiment.hypothesis.blockMinutes,
+    preferredTimes: experiment.hypothesis.preferredTimes,
+    shareback: { startsAt: round.shareback.startsAt, durationMinutes: round.shareback.durationMinutes },
+    ...calendar,
+  };
+}
+
 async function planBooking(round: Round, experiment: Experiment, ports: UseCasePorts, now: string): Promise<Booking> {
   const participantId = experiment.participantId;
   const hours = await ports.calendar.getWorkingHours(participantId);
@@ -102,16 +115,7 @@ async function planBooking(round: Round, experiment: Experiment, ports: UseCaseP
   const startsAt = new Date(Date.parse(window.startsAt) - margin).toISOString();
   const endsAt = new Date(Date.parse(window.endsAt) + experiment.windowExtensionDays * 86_400_000 + margin).toISOString();
   const busy = (await ports.calendar.getBusy([participantId], { start: startsAt, end: endsAt })).get(participantId) ?? [];
-  const plan = planPracticeBlocks({
-    window: { start: round.window.start, weeks: round.window.weeks, extensionDays: experiment.windowExtensionDays },
-    hoursPerWeek: round.hoursPerWeek,
-    blockMinutes: experiment.hypothesis!.blockMinutes,
-    preferredTimes: experiment.hypothesis!.preferredTimes,
-    workingHours,
-    busy,
-    shareback: { startsAt: round.shareback.startsAt, durationMinutes: round.shareback.durationMinutes },
-    now,
-  });
+  const plan = planPracticeBlocks(planInputFor(round, experiment, { workingHours, busy, now }));
   if (isDomainError(plan)) {
     return { experimentId: experiment.id, roundId: round.id, participantId, status: 'failed', reason: `could not plan: ${plan.message}`, timeZone: workingHours.timeZone, weeks: [], blocks: [], updatedAt: now };
   }

@@ -5,7 +5,7 @@ import type { Round } from '../domain/round';
 import type { BookedBlock, Booking } from '../ports/bookingRepo';
 import type { CalendarEventView } from '../ports/calendar';
 import type { Job } from '../ports/jobQueue';
-import { PRACTICE_CATEGORY, practiceEventFor, practiceTransactionId } from './booking';
+import { planInputFor, PRACTICE_CATEGORY, practiceEventFor, practiceTransactionId } from './booking';
 import type { UseCasePorts } from './ports';
 
 export const TIME_CHECK_JOB_KIND = 'calendar.check';
@@ -68,18 +68,8 @@ export async function checkPracticeTime(round: Round, participantId: UserId, por
   const unplaced: BookedBlock[] = [];
   for (const block of lost) {
     const keep: PlannedBlock[] = blocks.filter((b) => b !== block).map((b) => ({ week: b.week, index: b.index, start: b.start, end: b.end }));
-    const replacement = replanBlock({
-      window: { start: round.window.start, weeks: round.window.weeks, extensionDays: experiment.windowExtensionDays },
-      hoursPerWeek: round.hoursPerWeek,
-      blockMinutes: experiment.hypothesis!.blockMinutes,
-      preferredTimes: experiment.hypothesis!.preferredTimes,
-      workingHours,
-      // Busy includes the practice blocks themselves (they are busy in Outlook); they are in `keep` anyway.
-      busy,
-      shareback: { startsAt: round.shareback.startsAt, durationMinutes: round.shareback.durationMinutes },
-      now,
-      keep,
-    }, { week: block.week, index: block.index, start: block.start, end: block.end });
+    // Busy includes the practice blocks themselves (they are busy in Outlook); they are in `keep` anyway.
+    const replacement = replanBlock(planInputFor(round, experiment, { workingHours, busy, now, keep }), { week: block.week, index: block.index, start: block.start, end: block.end });
     // The old event goes either way (it may still sit under the new meeting); 404 counts as gone.
     await ports.calendar.deleteEvent(participantId, block.eventId!);
     blocks = blocks.filter((b) => b !== block);

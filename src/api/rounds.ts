@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { isDomainError } from '../domain/errors';
 import { parseUserId } from '../domain/ids';
 import { canManageRound, type RoundChanges } from '../domain/round';
-import { parseRoundId } from '../domain/roundIds';
+import { experimentIdFor, parseRoundId } from '../domain/roundIds';
+import { practiceHoursByWeek } from '../domain/practiceHours';
+import { markBlockKept } from '../usecases/booking';
 import type { HypothesisInput, SelectionInput } from '../domain/experimentPlan';
 import { createRound, editRound, openRound, publishPolicy, type NewRoundInput } from '../usecases/rounds';
 import { acknowledgePolicy, participantView, reviewPlan, saveSelection, submitPlan, type ReviewAction } from '../usecases/experiments';
@@ -66,7 +68,8 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
     if (!canManageRound(stored.round, caller)) return void res.status(403).json({ error: 'Only the round’s owners can see everyone’s status.' });
     const [members, experiments, bookings, shareback] = await Promise.all([ports.roundMembers.list(roundId), ports.experiments.listForRound(roundId), ports.bookings.listForRound(roundId), ports.sharebacks.get(roundId)]);
     const stateOf = new Map(experiments.map((e) => [e.participantId, e.state]));
-    const bookingOf = new Map(bookings.map((b) => [b.participantId, { status: b.status, reason: b.reason, weeks: b.weeks, blocks: b.blocks.length }]));
+    const now = ports.clock.now().toISOString();
+    const bookingOf = new Map(bookings.map((b) => [b.participantId, { status: b.status, reason: b.reason, weeks: b.weeks, blocks: b.blocks.length, hours: practiceHoursByWeek(b.blocks, now) }]));
     res.json({
       round: stored.round,
       shareback: shareback ? { joinUrl: shareback.joinUrl, invited: shareback.attendeeEmails.length, tabAdded: shareback.tabAdded } : null,
@@ -126,7 +129,25 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
     if (!roundId) return;
     const view = await participantView(roundId, callerOf(res), ports);
     if (isDomainError(view)) return sendDomainError(res, view);
-    res.json({ roundId, experiment: view.experiment, needsAcknowledgement: view.needsAcknowledgement, policyVersion: view.round.policy.versions.at(-1)?.version ?? null });
+    const booking = await ports.bookings.get(experimentIdFor(roundId, view.experiment?.participantId ?? callerOf(res).userId));
+    res.json({
+      roundId, experiment: view.experiment, needsAcknowledgement: view.needsAcknowledgement, policyVersion: view.round.policy.versions.at(-1)?.version ?? null,
+      practiceTime: booking ? { status: booking.status, reason: booking.reason, timeZone: booking.timeZone, blocks: booking.blocks, weeks: booking.weeks, hours: practiceHoursByWeek(booking.blocks, ports.clock.now().toISOString()) } : null,
+    });
+  });
+
+  // "That block did not happen" (or undo): kept vs planned counts it from then on.
+  router.put('/rounds/:roundId/me/blocks/:week/:index', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    const input = roundId && body(req, res);
+    if (!roundId || !input) return;
+    const week = Number(req.params.week);
+    const index = Number(req.params.index);
+    if (!Number.isInteger(week) || !Number.isInteger(index)) return void res.status(404).json({ error: 'No such practice block.' });
+    if (typeof input.kept !== 'boolean') return void res.status(422).json({ error: 'Send kept: true or false.', fieldErrors: { kept: 'Send kept: true or false.' } });
+    const updated = await markBlockKept(roundId, callerOf(res), { week, index }, input.kept, typeof input.reason === 'string' ? input.reason : '', ports);
+    if (isDomainError(updated)) return sendDomainError(res, updated);
+    res.json({ hours: practiceHoursByWeek(updated.blocks, ports.clock.now().toISOString()) });
   });
 
   router.post('/rounds/:roundId/me/acknowledgement', async (req, res) => {

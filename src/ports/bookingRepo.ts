@@ -12,6 +12,8 @@ export interface BookedBlock {
   readonly eventId: string | null;
   /** The deterministic id the create carried, so a retried create returns the same event. */
   readonly transactionId: string;
+  /** Why this block did not count as practice: the participant said so, or it was gone from the calendar after it passed. */
+  readonly notKept?: { readonly by: 'participant' | 'calendar'; readonly reason: string } | null;
 }
 
 export type BookingStatus = 'planned' | 'booked' | 'failed';

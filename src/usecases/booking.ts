@@ -3,9 +3,9 @@ import type { Experiment } from '../domain/experiment';
 import { parseUserId, type UserId } from '../domain/ids';
 import { planPracticeBlocks, withUtcFallback, type PlanInput, type PlannedBlock } from '../domain/planner';
 import { roundWindow, type Round } from '../domain/round';
-import { parseRoundId } from '../domain/roundIds';
+import { experimentIdFor, parseRoundId } from '../domain/roundIds';
 import { toolName } from '../domain/toolCatalogue';
-import { isDomainError } from '../domain/errors';
+import { domainError, isDomainError, type DomainError } from '../domain/errors';
 import type { BookedBlock, Booking } from '../ports/bookingRepo';
 import { MailboxUnavailableError, type NewCalendarEvent } from '../ports/calendar';
 import { escapeHtml } from './html';
@@ -133,4 +133,26 @@ async function planBooking(round: Round, experiment: Experiment, ports: UseCaseP
   // Stored before any event exists: a crash after this point finishes this plan, never a different one.
   await ports.bookings.save(booking);
   return booking;
+}
+
+/**
+ * The participant says a block did (not) happen ("kept unless the participant says otherwise"). Only their
+ * own blocks, and only once a block has started: nobody pre-cancels protected time here.
+ */
+export async function markBlockKept(roundId: Round['id'], caller: { userId: UserId }, block: { week: number; index: number }, kept: boolean, reason: string, ports: UseCasePorts): Promise<Booking | DomainError> {
+  const booking = await ports.bookings.get(experimentIdFor(roundId, caller.userId));
+  if (!booking) return domainError('not_found', 'You have no booked practice time in this round yet.');
+  const target = booking.blocks.find((b) => b.week === block.week && b.index === block.index);
+  if (!target) return domainError('not_found', `There is no practice block ${block.index + 1} in week ${block.week}.`);
+  const now = ports.clock.now().toISOString();
+  if (target.start > now) return domainError('conflict', 'This block has not started yet. If the time will not work, move it in Outlook and keep the hours.');
+  const trimmed = reason.trim();
+  if (!kept && (trimmed.length < 3 || trimmed.length > 300)) return domainError('invalid_input', 'Say in a few words why the block did not happen (3 to 300 characters).', { fieldErrors: { reason: 'Say in a few words why the block did not happen (3 to 300 characters).' } });
+  const updated: Booking = {
+    ...booking,
+    blocks: booking.blocks.map((b) => (b === target ? { ...b, notKept: kept ? null : { by: 'participant' as const, reason: trimmed } } : b)),
+    updatedAt: now,
+  };
+  await ports.bookings.save(updated);
+  return updated;
 }

@@ -52,21 +52,24 @@ export async function checkPracticeTime(round: Round, participantId: UserId, por
   const [booking, stored] = await Promise.all([ports.bookings.get(experimentId), ports.experiments.get(round.id, participantId)]);
   if (!booking || booking.status !== 'booked' || !stored?.experiment.hypothesis) return { moved: [], unplaced: [] };
   const now = ports.clock.now().toISOString();
-  const future = booking.blocks.filter((block) => block.start > now && block.eventId);
-  if (future.length === 0) return { moved: [], unplaced: [] };
-  const window = { start: future[0]!.start, end: future.reduce((end, b) => (b.end > end ? b.end : end), future[0]!.end) };
+  const withEvents = booking.blocks.filter((block) => block.eventId);
+  if (withEvents.length === 0) return { moved: [], unplaced: [] };
+  const window = { start: withEvents[0]!.start, end: withEvents.reduce((end, b) => (b.end > end ? b.end : end), withEvents[0]!.end) };
   const events = await ports.calendar.listEvents(participantId, window);
-  const lost = future.filter((block) => lostBecause(block, events) !== null);
-  if (lost.length === 0) return { moved: [], unplaced: [] };
+  // Past blocks are never moved; one that is gone from the calendar simply did not happen (kept vs planned).
+  const gonePast = booking.blocks.filter((block) => block.end <= now && block.eventId && !block.notKept && (lostBecause(block, events) === 'deleted' || lostBecause(block, events) === 'declined'));
+  const lost = booking.blocks.filter((block) => block.start > now && block.eventId && lostBecause(block, events) !== null);
+  if (lost.length === 0 && gonePast.length === 0) return { moved: [], unplaced: [] };
 
   const hours = await ports.calendar.getWorkingHours(participantId);
   const { workingHours } = withUtcFallback({ daysOfWeek: hours.daysOfWeek, startTime: hours.startTime, endTime: hours.endTime, timeZone: hours.timeZone });
   const busy = (await ports.calendar.getBusy([participantId], window)).get(participantId) ?? [];
   const experiment = stored.experiment;
-  let blocks: BookedBlock[] = [...booking.blocks];
+  let blocks: BookedBlock[] = booking.blocks.map((block) => (gonePast.includes(block) ? { ...block, notKept: { by: 'calendar' as const, reason: `${lostBecause(block, events)} in Outlook` } } : block));
   const moved: { from: BookedBlock; to: BookedBlock }[] = [];
   const unplaced: BookedBlock[] = [];
-  for (const block of lost) {
+  for (const lostBlock of lost) {
+    const block = blocks.find((b) => b.week === lostBlock.week && b.index === lostBlock.index)!;
     const keep: PlannedBlock[] = blocks.filter((b) => b !== block).map((b) => ({ week: b.week, index: b.index, start: b.start, end: b.end }));
     // Busy includes the practice blocks themselves (they are busy in Outlook); they are in `keep` anyway.
     const replacement = replanBlock(planInputFor(round, experiment, { workingHours, busy, now, keep }), { week: block.week, index: block.index, start: block.start, end: block.end });
@@ -86,6 +89,7 @@ export async function checkPracticeTime(round: Round, participantId: UserId, por
   blocks.sort((a, b) => a.week - b.week || a.index - b.index);
   const updated: Booking = { ...booking, blocks, updatedAt: now };
   await ports.bookings.save(updated);
+  if (lost.length === 0) return { moved, unplaced };
   await ports.jobs.send([{ kind: TIME_MOVED_NOTICE_JOB_KIND, id: `moved:${experimentId}:${now}`, payload: { roundId: round.id, participantId, moved: moved.map((m) => ({ from: m.from.start, to: m.to.start })), unplaced: unplaced.map((b) => b.start) } }]);
   return { moved, unplaced };
 }

@@ -21,7 +21,8 @@ const planSchema = z.object({
   timeZone: z.string(), weeks: z.string(), updatedAt: z.string(),
 });
 const weeksSchema = z.array(z.object({ week: z.number(), targetMinutes: z.number(), plannedMinutes: z.number(), shortfall: z.string().nullable() }));
-const blockSchema = z.object({ week: z.number().int(), index: z.number().int(), start: z.string(), end: z.string(), eventId: z.string().nullable().optional(), transactionId: z.string() });
+const blockSchema = z.object({ week: z.number().int(), index: z.number().int(), start: z.string(), end: z.string(), eventId: z.string().nullable().optional(), transactionId: z.string(), notKept: z.string().nullable().optional() });
+const notKeptSchema = z.object({ by: z.enum(['participant', 'calendar']), reason: z.string() });
 
 export function createTableBookingRepo(tables: { bookings: EntityTable; bookingsByRound: EntityTable }): BookingRepo {
   async function ensure(options?: RepoOptions) {
@@ -36,7 +37,8 @@ export function createTableBookingRepo(tables: { bookings: EntityTable; bookings
       if (row.rowKey === PLAN_ROW) plan = planSchema.parse(row.properties);
       else if (row.rowKey.startsWith('block|')) {
         const block = blockSchema.parse(row.properties);
-        blocks.push({ ...block, eventId: block.eventId ?? null });
+        const notKept = block.notKept ? notKeptSchema.parse(fromJsonColumn(block.notKept, `block of ${experimentId}`)) : null;
+        blocks.push({ ...block, eventId: block.eventId ?? null, notKept });
       }
     }
     if (!plan) return null;
@@ -58,7 +60,7 @@ export function createTableBookingRepo(tables: { bookings: EntityTable; bookings
       const keep = new Set(booking.blocks.map(blockRow));
       for (const gone of previous?.blocks ?? []) if (!keep.has(blockRow(gone))) await tables.bookings.delete(booking.experimentId, blockRow(gone), options);
       for (const block of booking.blocks) {
-        await tables.bookings.upsert(booking.experimentId, blockRow(block), { ...block }, options);
+        await tables.bookings.upsert(booking.experimentId, blockRow(block), { ...block, notKept: block.notKept ? toJsonColumn(block.notKept) : null }, options);
       }
       await tables.bookings.upsert(booking.experimentId, PLAN_ROW, {
         roundId: booking.roundId, participantId: booking.participantId, status: booking.status, reason: booking.reason,

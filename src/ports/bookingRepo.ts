@@ -27,6 +27,8 @@ export interface Booking {
   /** "could not book: …" when failed; warnings such as an unknown time zone otherwise. */
   readonly reason: string | null;
   readonly timeZone: string;
+  /** The window extension (days) this plan covers; a later extension tops the plan up. */
+  readonly extensionDays: number;
   readonly weeks: readonly { readonly week: number; readonly targetMinutes: number; readonly plannedMinutes: number; readonly shortfall: string | null }[];
   readonly blocks: readonly BookedBlock[];
   readonly updatedAt: string;

@@ -66,9 +66,11 @@ export async function bookPracticeTime(roundId: Round['id'], participantId: User
   const now = ports.clock.now().toISOString();
 
   let booking = await ports.bookings.get(experiment.id);
-  if (booking?.status === 'booked') return 'already-booked';
+  const extended = booking !== null && experiment.windowExtensionDays > booking.extensionDays;
+  if (booking?.status === 'booked' && !extended) return 'already-booked';
   try {
-    if (!booking || booking.status === 'failed') booking = await planBooking(round.round, experiment, ports, now);
+    // First booking, a retry after a failure, or a window extension (the booked blocks are kept; the added days are planned).
+    if (!booking || booking.status === 'failed' || extended) booking = await planBooking(round.round, experiment, ports, now, extended ? booking!.blocks : []);
     if (booking.status === 'failed') return 'failed';
     const missing = booking.blocks.filter((block) => block.eventId === null);
     if (missing.length > 0) {
@@ -79,13 +81,13 @@ export async function bookPracticeTime(roundId: Round['id'], participantId: User
     const complete = booking.blocks.every((block) => block.eventId !== null);
     booking = { ...booking, status: complete ? 'booked' : 'planned', updatedAt: now };
     await ports.bookings.save(booking);
-    if (complete) await ports.jobs.send([{ kind: BOOKED_NOTICE_JOB_KIND, id: `booked:${experiment.id}`, payload: { roundId, participantId } }]);
+    if (complete) await ports.jobs.send([{ kind: BOOKED_NOTICE_JOB_KIND, id: `booked:${experiment.id}:${booking.extensionDays}`, payload: { roundId, participantId } }]);
     return complete ? 'booked' : 'failed';
   } catch (error) {
     if (!(error instanceof MailboxUnavailableError)) throw error; // throttling, 5xx: the queue retries; stored progress is kept
     await ports.bookings.save({
       experimentId: experiment.id, roundId, participantId, status: 'failed', reason: `could not book: ${error.reason}`,
-      timeZone: booking?.timeZone ?? 'UTC', weeks: booking?.weeks ?? [], blocks: booking?.blocks ?? [], updatedAt: now,
+      timeZone: booking?.timeZone ?? 'UTC', extensionDays: booking?.extensionDays ?? 0, weeks: booking?.weeks ?? [], blocks: booking?.blocks ?? [], updatedAt: now,
     });
     return 'failed';
   }
@@ -104,7 +106,7 @@ export function planInputFor(round: Round, experiment: Experiment, calendar: Pic
   };
 }
 
-async function planBooking(round: Round, experiment: Experiment, ports: UseCasePorts, now: string): Promise<Booking> {
+async function planBooking(round: Round, experiment: Experiment, ports: UseCasePorts, now: string, booked: readonly BookedBlock[]): Promise<Booking> {
   const participantId = experiment.participantId;
   const hours = await ports.calendar.getWorkingHours(participantId);
   const { workingHours, warning } = withUtcFallback({ daysOfWeek: hours.daysOfWeek, startTime: hours.startTime, endTime: hours.endTime, timeZone: hours.timeZone });
@@ -115,9 +117,10 @@ async function planBooking(round: Round, experiment: Experiment, ports: UseCaseP
   const startsAt = new Date(Date.parse(window.startsAt) - margin).toISOString();
   const endsAt = new Date(Date.parse(window.endsAt) + experiment.windowExtensionDays * 86_400_000 + margin).toISOString();
   const busy = (await ports.calendar.getBusy([participantId], { start: startsAt, end: endsAt })).get(participantId) ?? [];
-  const plan = planPracticeBlocks(planInputFor(round, experiment, { workingHours, busy, now }));
+  const keep = booked.map((b) => ({ week: b.week, index: b.index, start: b.start, end: b.end }));
+  const plan = planPracticeBlocks(planInputFor(round, experiment, { workingHours, busy, now, keep }));
   if (isDomainError(plan)) {
-    return { experimentId: experiment.id, roundId: round.id, participantId, status: 'failed', reason: `could not plan: ${plan.message}`, timeZone: workingHours.timeZone, weeks: [], blocks: [], updatedAt: now };
+    return { experimentId: experiment.id, roundId: round.id, participantId, status: 'failed', reason: `could not plan: ${plan.message}`, timeZone: workingHours.timeZone, extensionDays: experiment.windowExtensionDays, weeks: [], blocks: [...booked], updatedAt: now };
   }
   const booking: Booking = {
     experimentId: experiment.id,
@@ -127,7 +130,10 @@ async function planBooking(round: Round, experiment: Experiment, ports: UseCaseP
     reason: [warning, ...plan.warnings].filter(Boolean).join(' ') || null,
     timeZone: workingHours.timeZone,
     weeks: plan.weeks.map((w) => ({ week: w.week, targetMinutes: w.targetMinutes, plannedMinutes: w.plannedMinutes, shortfall: w.shortfall })),
-    blocks: plan.blocks.map((block) => ({ week: block.week, index: block.index, start: block.start, end: block.end, eventId: null, transactionId: practiceTransactionId(experiment, block) })),
+    // Kept blocks come back as they were booked (event ids, "not kept" marks); new ones await their event.
+    blocks: plan.blocks.map((block) => booked.find((b) => b.week === block.week && b.index === block.index)
+      ?? { week: block.week, index: block.index, start: block.start, end: block.end, eventId: null, transactionId: practiceTransactionId(experiment, block) }),
+    extensionDays: experiment.windowExtensionDays,
     updatedAt: now,
   };
   // Stored before any event exists: a crash after this point finishes this plan, never a different one.

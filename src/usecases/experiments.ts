@@ -160,6 +160,10 @@ export async function reviewPlan(roundId: RoundId, participantId: UserId, action
     // The calendar feature's worker books the practice blocks from this message (idempotent by experiment id).
     await ports.bookingJobs.send([{ kind: BOOKING_JOB_KIND, id: `book:${experiment.id}`, payload: { roundId, participantId, experimentId: experiment.id } }]);
   }
+  if (action.kind === 'extendWindow' && (experiment.state === 'approved' || experiment.state === 'practising')) {
+    // Already booked: the booking worker tops the plan up with blocks for the added days.
+    await ports.bookingJobs.send([{ kind: BOOKING_JOB_KIND, id: `book:${experiment.id}:ext${experiment.windowExtensionDays}`, payload: { roundId, participantId, experimentId: experiment.id } }]);
+  }
   if (action.kind !== 'extendWindow') {
     await ports.jobs.send([{ kind: PLAN_NOTICE_JOB_KIND, id: `notice:${experiment.id}:${experiment.version}`, payload: { roundId, participantId } }]);
   }

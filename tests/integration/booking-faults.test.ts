@@ -42,7 +42,7 @@ describe('kept vs planned', () => {
     const experimentId = experimentIdFor(ROUND_ID, PEOPLE.dana);
     const block = (week: number, index: number, start: string) => ({ week, index, start, end: new Date(Date.parse(start) + 3_600_000).toISOString(), eventId: `e${week}${index}`, transactionId: `t${week}${index}`, notKept: null });
     await ports.bookings.save({
-      experimentId, roundId: ROUND_ID, participantId: PEOPLE.dana, status: 'booked', reason: null, timeZone: 'Europe/London',
+      experimentId, roundId: ROUND_ID, participantId: PEOPLE.dana, status: 'booked', reason: null, timeZone: 'Europe/London', extensionDays: 0,
       weeks: [{ week: 1, targetMinutes: 120, plannedMinutes: 120, shortfall: null }], updatedAt: now.toISOString(),
       blocks: [block(1, 0, '2025-03-10T09:00:00.000Z'), block(1, 1, '2025-03-13T09:00:00.000Z')],
     });

@@ -176,3 +176,22 @@ describe('defending the practice time', () => {
     expect(stack.sandbox.control.invalidRequests()).toEqual([]);
   });
 });
+
+describe('extending the window', () => {
+  it('adds blocks for the added days and keeps every block already booked', async () => {
+    const before = practiceEvents(participant).map((e) => e.id).sort();
+    const extended = await call(manager, 'POST', `/rounds/${roundId}/experiments/${participant.id}/review`, { kind: 'extendWindow', days: 7 });
+    expect(extended.status).toBe(200);
+    const time = await eventually(async () => {
+      const t = await practiceTimeOf(participant);
+      expect(t?.weeks.length).toBe(4);
+      expect(t?.status).toBe('booked');
+      return t!;
+    }, { timeoutInMs: 20_000 });
+    const after = practiceEvents(participant);
+    expect(after.map((e) => e.id)).toEqual(expect.arrayContaining(before));
+    expect(after.length).toBe(time.blocks);
+    expect(after.length).toBeGreaterThan(before.length);
+    expect(new Set(after.map((e) => e.transactionId)).size).toBe(after.length);
+  });
+});

@@ -18,7 +18,7 @@ const blockRow = (block: Pick<BookedBlock, 'week' | 'index'>) => `block|${String
 
 const planSchema = z.object({
   roundId: z.string(), participantId: z.string(), status: z.enum(['planned', 'booked', 'failed']), reason: z.string().nullable().optional(),
-  timeZone: z.string(), weeks: z.string(), updatedAt: z.string(),
+  timeZone: z.string(), weeks: z.string(), updatedAt: z.string(), extensionDays: z.number().int().optional(),
 });
 const weeksSchema = z.array(z.object({ week: z.number(), targetMinutes: z.number(), plannedMinutes: z.number(), shortfall: z.string().nullable() }));
 const blockSchema = z.object({ week: z.number().int(), index: z.number().int(), start: z.string(), end: z.string(), eventId: z.string().nullable().optional(), transactionId: z.string(), notKept: z.string().nullable().optional() });
@@ -47,7 +47,7 @@ export function createTableBookingRepo(tables: { bookings: EntityTable; bookings
     if (!roundId || !participantId) throw new Error(`booking ${experimentId} holds invalid ids`);
     blocks.sort((a, b) => a.week - b.week || a.index - b.index);
     return {
-      experimentId, roundId, participantId, status: plan.status, reason: plan.reason ?? null, timeZone: plan.timeZone,
+      experimentId, roundId, participantId, status: plan.status, reason: plan.reason ?? null, timeZone: plan.timeZone, extensionDays: plan.extensionDays ?? 0,
       weeks: weeksSchema.parse(fromJsonColumn(plan.weeks, `booking ${experimentId} weeks`)), blocks, updatedAt: plan.updatedAt,
     };
   }
@@ -64,7 +64,7 @@ export function createTableBookingRepo(tables: { bookings: EntityTable; bookings
       }
       await tables.bookings.upsert(booking.experimentId, PLAN_ROW, {
         roundId: booking.roundId, participantId: booking.participantId, status: booking.status, reason: booking.reason,
-        timeZone: booking.timeZone, weeks: toJsonColumn(booking.weeks), updatedAt: booking.updatedAt,
+        timeZone: booking.timeZone, extensionDays: booking.extensionDays, weeks: toJsonColumn(booking.weeks), updatedAt: booking.updatedAt,
       }, options);
       await tables.bookingsByRound.upsert(booking.roundId, booking.experimentId, { status: booking.status, reason: booking.reason, updatedAt: booking.updatedAt }, options);
     },

@@ -7,6 +7,7 @@ import { canManageRound, type RoundChanges } from '../domain/round';
 import { experimentIdFor, parseRoundId } from '../domain/roundIds';
 import { practiceHoursByWeek } from '../domain/practiceHours';
 import { markBlockKept } from '../usecases/booking';
+import { listRoundEvents, removeRoundEvents, withdrawExperiment } from '../usecases/releaseTime';
 import type { HypothesisInput, SelectionInput } from '../domain/experimentPlan';
 import { createRound, editRound, openRound, publishPolicy, type NewRoundInput } from '../usecases/rounds';
 import { acknowledgePolicy, participantView, reviewPlan, saveSelection, submitPlan, type ReviewAction } from '../usecases/experiments';
@@ -186,6 +187,34 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
   // The manager's queue and decisions (the same use case as the review card).
   router.get('/reviews', async (_req, res) => {
     res.json({ value: await ports.experiments.listForReviewer(callerOf(res).userId) });
+  });
+
+  // Withdrawing: the participant, or an owner for them. Future practice blocks leave the calendar.
+  router.post('/rounds/:roundId/experiments/:participantId/withdraw', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    const participantId = parseUserId(req.params.participantId);
+    if (!roundId) return;
+    if (!participantId) return void res.status(404).json({ error: 'No such experiment.' });
+    const outcome = await withdrawExperiment(roundId, participantId, callerOf(res), ports);
+    if (isDomainError(outcome)) return sendDomainError(res, outcome);
+    res.json(outcome.experiment);
+  });
+
+  // Cleanup for owners: every event the app created for the round, and removing them all.
+  router.get('/rounds/:roundId/calendar-events', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    if (!roundId) return;
+    const events = await listRoundEvents(roundId, callerOf(res), ports);
+    if (isDomainError(events)) return sendDomainError(res, events);
+    res.json({ value: events });
+  });
+
+  router.delete('/rounds/:roundId/calendar-events', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    if (!roundId) return;
+    const removed = await removeRoundEvents(roundId, callerOf(res), ports);
+    if (isDomainError(removed)) return sendDomainError(res, removed);
+    res.json({ removed });
   });
 
   // A manager's direct reports and where each stands in each round (process, never a score of their work).

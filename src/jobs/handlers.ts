@@ -10,6 +10,7 @@ import { kickoffHandler } from './kickoffHandler';
 import { bookedNoticeHandler, planNoticeHandler, reacknowledgeHandler, reviewRequestHandler, timeMovedNoticeHandler } from './noticeHandlers';
 import { checkPracticeTime, enqueueTimeChecks, TIME_CHECK_JOB_KIND, TIME_MOVED_NOTICE_JOB_KIND } from '../usecases/defendTime';
 import type { PeriodicTask } from './scheduler';
+import { RELEASE_JOB_KIND, releasePayloadSchema, releasePracticeTime } from '../usecases/releaseTime';
 
 /**
  * Every queue the workers consume and the handler of each job kind on it. The service's in-process
@@ -64,6 +65,10 @@ export function workerQueues(queuePrefix: string, ports: UseCasePorts, settings:
         [BOOKING_JOB_KIND]: async (job) => {
           const { roundId, participantId } = bookingPayloadSchema.parse(job.payload);
           await bookPracticeTime(roundId, participantId, ports, settings);
+        },
+        [RELEASE_JOB_KIND]: async (job) => {
+          const { roundId, participantId } = releasePayloadSchema.parse(job.payload);
+          await releasePracticeTime(roundId, participantId, ports);
         },
         [TIME_CHECK_JOB_KIND]: async (job) => {
           const { roundId, participantId } = bookingPayloadSchema.parse(job.payload);

@@ -16,7 +16,8 @@ export interface BookedBlock {
   readonly notKept?: { readonly by: 'participant' | 'calendar'; readonly reason: string } | null;
 }
 
-export type BookingStatus = 'planned' | 'booked' | 'failed';
+/** `released`: the experiment was withdrawn (or the round cleaned up) and its future blocks removed. */
+export type BookingStatus = 'planned' | 'booked' | 'failed' | 'released';
 
 /** The booking of one experiment's practice time: the plan per week (with shortfalls) and its blocks. */
 export interface Booking {

@@ -67,7 +67,7 @@ export async function bookPracticeTime(roundId: Round['id'], participantId: User
 
   let booking = await ports.bookings.get(experiment.id);
   const extended = booking !== null && experiment.windowExtensionDays > booking.extensionDays;
-  if (booking?.status === 'booked' && !extended) return 'already-booked';
+  if ((booking?.status === 'booked' && !extended) || booking?.status === 'released') return 'already-booked';
   try {
     // First booking, a retry after a failure, or a window extension (the booked blocks are kept; the added days are planned).
     if (!booking || booking.status === 'failed' || extended) booking = await planBooking(round.round, experiment, ports, now, extended ? booking!.blocks : []);

@@ -24,7 +24,8 @@ export async function scheduleShareback(roundId: RoundId, ports: UseCasePorts, s
   if (!stored || stored.round.status === 'draft') return 'no-round';
   const round = stored.round;
   const organiserId = round.ownerIds[0]!;
-  const members = await ports.roundMembers.list(roundId);
+  const withdrawn = new Set((await ports.experiments.listForRound(roundId)).filter((e) => e.state === 'withdrawn').map((e) => e.participantId));
+  const members = (await ports.roundMembers.list(roundId)).filter((member) => !withdrawn.has(member.userId));
   const invited = new Set<UserId>();
   for (const member of members) {
     invited.add(member.userId);

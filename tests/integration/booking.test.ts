@@ -195,3 +195,32 @@ describe('extending the window', () => {
     expect(new Set(after.map((e) => e.transactionId)).size).toBe(after.length);
   });
 });
+
+describe('withdrawing and cleaning up', () => {
+  const invitees = () => {
+    const meeting = stack.sandbox.control.events(owner.id).find((e) => String(e.subject).startsWith('Practice Loop shareback'))!;
+    return (meeting.attendees as Array<{ emailAddress: { address: string } }>).map((a) => a.emailAddress.address);
+  };
+
+  it('removes the future blocks of a withdrawn experiment and takes the person off the shareback invite', async () => {
+    expect(practiceEvents(secondParticipant).length).toBeGreaterThan(0);
+    const withdrawn = await call(secondParticipant, 'POST', `/rounds/${roundId}/experiments/${secondParticipant.id}/withdraw`);
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.json.state).toBe('withdrawn');
+    await eventually(() => expect(practiceEvents(secondParticipant)).toHaveLength(0), { timeoutInMs: 15_000 });
+    await eventually(() => expect(invitees()).not.toContain(secondParticipant.mail), { timeoutInMs: 15_000 });
+    expect(invitees()).toEqual(expect.arrayContaining([participant.mail, manager.mail]));
+    expect((await practiceTimeOf(secondParticipant))?.status).toBe('released');
+  });
+
+  it('lists every event the app created for the round, and removes them all for the owner only', async () => {
+    const listed = await call(owner, 'GET', `/rounds/${roundId}/calendar-events`);
+    expect(listed.json.value.length).toBe(practiceEvents(participant).length + 1);
+    expect((await call(participant, 'DELETE', `/rounds/${roundId}/calendar-events`)).status).toBe(403);
+    const removed = await call(owner, 'DELETE', `/rounds/${roundId}/calendar-events`);
+    expect(removed.json.removed).toBe(listed.json.value.length);
+    expect(practiceEvents(participant)).toHaveLength(0);
+    expect(stack.sandbox.control.events(owner.id).some((e) => String(e.subject).startsWith('Practice Loop shareback'))).toBe(false);
+    expect(stack.sandbox.control.invalidRequests()).toEqual([]);
+  });
+});

@@ -17,7 +17,7 @@ const PLAN_ROW = 'plan';
 const blockRow = (block: Pick<BookedBlock, 'week' | 'index'>) => `block|${String(block.week).padStart(2, '0')}|${String(block.index).padStart(2, '0')}`;
 
 const planSchema = z.object({
-  roundId: z.string(), participantId: z.string(), status: z.enum(['planned', 'booked', 'failed']), reason: z.string().nullable().optional(),
+  roundId: z.string(), participantId: z.string(), status: z.enum(['planned', 'booked', 'failed', 'released']), reason: z.string().nullable().optional(),
   timeZone: z.string(), weeks: z.string(), updatedAt: z.string(), extensionDays: z.number().int().optional(),
 });
 const weeksSchema = z.array(z.object({ week: z.number(), targetMinutes: z.number(), plannedMinutes: z.number(), shortfall: z.string().nullable() }));

@@ -5,8 +5,11 @@ import { createLogger } from '../../src/logging';
 import { systemClock } from '../../src/ports/clock';
 import { bookPracticeTime, markBlockKept } from '../../src/usecases/booking';
 import { isDomainError } from '../../src/domain/errors';
+import { parseUserId } from '../../src/domain/ids';
+import { DateTime } from 'luxon';
+import { loadDemoOrganisation } from '../../tools/demo-org';
 import { practiceHoursByWeek } from '../../src/domain/practiceHours';
-import { wireApplication } from '../../src/wiring';
+import { ensureQueues, wireApplication } from '../../src/wiring';
 import { startGraphSandbox, type RunningGraphSandbox } from '../../tools/graph-sandbox/server';
 import { aRound, anExperiment, PEOPLE, ROUND_ID } from '../support/builders';
 import { testConnectionString, uniquePrefix } from '../support/storage';
@@ -59,5 +62,34 @@ describe('kept vs planned', () => {
     const stored = (await ports.bookings.get(experimentId))!;
     expect(stored.blocks[0]!.notKept).toEqual({ by: 'participant', reason: 'Customer escalation took the morning' });
     expect(practiceHoursByWeek(stored.blocks, now.toISOString())).toEqual([{ week: 1, plannedMinutes: 120, keptMinutes: 60, upcomingMinutes: 0 }]);
+  });
+});
+
+describe('a worker stopped in the middle of a booking', () => {
+  it('finishes the same plan on the retry, with no duplicate events', async () => {
+    const config = loadConfig({ STORAGE_CONNECTION_STRING: testConnectionString(), TABLE_PREFIX: uniquePrefix('crash'), GRAPH_BASE_URL: sandbox.url });
+    const quiet = createLogger('test', { destination: new Writable({ write(_c, _e, done) { done(); } }) });
+    const { ports } = wireApplication(config, { logger: quiet, clock: systemClock });
+    await ensureQueues(ports);
+    const person = loadDemoOrganisation().people.find((p) => p.displayName === 'Oliver Bennett')!;
+    const personId = parseUserId(person.id)!;
+    const start = DateTime.now().setZone('Europe/London').plus({ weeks: 1 }).startOf('week');
+    await ports.rounds.create(aRound({ status: 'open', window: { start: start.toISODate()!, weeks: 2 }, shareback: { startsAt: start.plus({ weeks: 2 }).set({ hour: 15 }).toUTC().toISO()!, durationMinutes: 60, timeZone: 'Europe/London' } }));
+    const approved = anExperiment({ state: 'approved' });
+    await ports.experiments.create({ ...approved, participantId: personId, id: experimentIdFor(ROUND_ID, personId) });
+
+    // The "kill": the events reach Outlook, then the worker dies before it records their ids.
+    const crashing = { ...ports, calendar: { ...ports.calendar, createEvents: async (...args: Parameters<typeof ports.calendar.createEvents>) => { await ports.calendar.createEvents(...args); throw new Error('worker killed'); } } };
+    await expect(bookPracticeTime(ROUND_ID, personId, crashing, { dashboardUrl: '' })).rejects.toThrow('worker killed');
+    const practice = () => sandbox.control.events(person.id).filter((e) => (e.categories as string[] | undefined)?.includes('Practice Loop'));
+    const afterCrash = practice().length;
+    expect(afterCrash).toBeGreaterThan(0);
+
+    expect(await bookPracticeTime(ROUND_ID, personId, ports, { dashboardUrl: '' })).toBe('booked');
+    const booking = (await ports.bookings.get(experimentIdFor(ROUND_ID, personId)))!;
+    expect(practice()).toHaveLength(afterCrash);
+    expect(practice()).toHaveLength(booking.blocks.length);
+    expect(new Set(practice().map((e) => e.transactionId)).size).toBe(booking.blocks.length);
+    expect(booking.blocks.every((b) => b.eventId !== null)).toBe(true);
   });
 });

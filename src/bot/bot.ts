@@ -11,6 +11,7 @@ import { sendHelp } from './handlers/showHelp';
 import { onAcknowledgePolicy, onBackToSelection, onSaveSelection, onSubmitPlan, showNextStep } from './handlers/participant';
 import { onCreateRound, onNewRoundCommand, onRoundSummaryAction } from './handlers/rounds';
 import { onRefreshReview, onReviewAction } from './handlers/review';
+import { onUndoMove } from './handlers/practiceTime';
 import { answerUnknownAction } from './handlers/unknownAction';
 import { sendWelcome } from './handlers/welcome';
 import { createChatMessenger, type CreateChatMessengerOptions } from './messenger';
@@ -69,6 +70,7 @@ export function createBot(credentials: BotCredentials, deps: BotDependencies, op
   app.adaptiveCards.actionSubmit('submitPlan', async (context) => onSubmitPlan(context, deps));
   app.adaptiveCards.actionSubmit('createRound', async (context) => onCreateRound(context, deps));
   app.adaptiveCards.actionSubmit(['openRound', 'refreshRoundSummary'], async (context) => onRoundSummaryAction(context, deps));
+  app.adaptiveCards.actionSubmit('undoMove', async (context) => onUndoMove(context, deps));
   // Action.Execute (Universal Actions): the invoke answers with the card as this viewer should now see it.
   for (const verb of ['approvePlan', 'requestChanges', 'extendWindow'] as const) {
     app.adaptiveCards.actionExecute(verb, async (context, _state, data: unknown) => onReviewAction(verb)(context, deps, data));

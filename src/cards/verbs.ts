@@ -18,6 +18,8 @@ export const CARD_VERBS = [
   'createRound',
   'openRound',
   'refreshRoundSummary',
+  // Practice time (Action.Submit).
+  'undoMove', // "Put it back" after the daily check moved a block
 ] as const;
 export type CardVerb = (typeof CARD_VERBS)[number];
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formatDateTime, formatDay, formatMinutes } from '../cards/format';
 import { renderNoticeCard } from '../cards/notice';
+import { renderTimeMovedCard } from '../cards/timeMoved';
 import { renderAcknowledgementCard } from '../cards/acknowledgement';
 import { renderPlanStatusCard } from '../cards/planStatus';
 import { reviewCardFor } from '../cards/reviewView';
@@ -103,7 +104,7 @@ export function bookedNoticeHandler(ports: UseCasePorts): JobHandler {
   };
 }
 
-const movedPayload = z.object({ roundId: z.string(), participantId: z.string(), moved: z.array(z.object({ from: z.string(), to: z.string() })), unplaced: z.array(z.string()) });
+const movedPayload = z.object({ roundId: z.string(), participantId: z.string(), moved: z.array(z.object({ from: z.string(), fromEnd: z.string(), to: z.string(), week: z.number().int(), index: z.number().int() })), unplaced: z.array(z.string()) });
 
 /** After the daily check moved or dropped blocks: the participant hears what moved; their manager hears when time could not be found. */
 export function timeMovedNoticeHandler(ports: UseCasePorts): JobHandler {
@@ -116,13 +117,10 @@ export function timeMovedNoticeHandler(ports: UseCasePorts): JobHandler {
     if (!stored) return;
     const zone = (await ports.directory.getTimeZone(participantId)) ?? stored.round.shareback.timeZone;
     const when = (instant: string) => formatDateTime(instant, zone);
-    const lines = [
-      ...payload.moved.map((m) => `Moved: ${when(m.from)} → ${when(m.to)}`),
-      ...payload.unplaced.map((start) => `No free time left that week for the block on ${when(start)}.`),
-    ];
-    await ports.messenger.sendCard(await personalConversationOf(participantId, stored.round, ports), renderNoticeCard({
-      title: 'We moved some of your practice time',
-      message: ['A practice block was deleted, declined or double-booked, so it was re-planned into free time in the same week.', ...lines].join('\n\n'),
+    await ports.messenger.sendCard(await personalConversationOf(participantId, stored.round, ports), renderTimeMovedCard({
+      roundId,
+      moves: payload.moved.map((m) => ({ from: when(m.from), to: when(m.to), week: m.week, index: m.index, fromStart: m.from, fromEnd: m.fromEnd })),
+      unplaced: payload.unplaced.map((start) => ({ when: when(start) })),
     }));
     const manager = payload.unplaced.length > 0 ? await ports.directory.getManager(participantId) : null;
     if (manager) {

@@ -1,5 +1,6 @@
 import { experimentIdFor, type ExperimentId } from '../domain/roundIds';
 import type { UserId } from '../domain/ids';
+import { domainError, type DomainError } from '../domain/errors';
 import { replanBlock, withUtcFallback, type PlannedBlock } from '../domain/planner';
 import type { Round } from '../domain/round';
 import type { BookedBlock, Booking } from '../ports/bookingRepo';
@@ -90,6 +91,26 @@ export async function checkPracticeTime(round: Round, participantId: UserId, por
   const updated: Booking = { ...booking, blocks, updatedAt: now };
   await ports.bookings.save(updated);
   if (lost.length === 0) return { moved, unplaced };
-  await ports.jobs.send([{ kind: TIME_MOVED_NOTICE_JOB_KIND, id: `moved:${experimentId}:${now}`, payload: { roundId: round.id, participantId, moved: moved.map((m) => ({ from: m.from.start, to: m.to.start })), unplaced: unplaced.map((b) => b.start) } }]);
+  await ports.jobs.send([{ kind: TIME_MOVED_NOTICE_JOB_KIND, id: `moved:${experimentId}:${now}`, payload: { roundId: round.id, participantId, moved: moved.map((m) => ({ from: m.from.start, fromEnd: m.from.end, to: m.to.start, week: m.to.week, index: m.to.index })), unplaced: unplaced.map((b) => b.start) } }]);
   return { moved, unplaced };
+}
+
+/**
+ * "Put it back": the participant prefers the old time after all (a clash they accept). The moved block's
+ * event is removed and the old time booked again as a new block (new index, so a new transactionId).
+ */
+export async function undoMove(roundId: Round['id'], caller: { userId: UserId }, moved: { week: number; index: number }, old: { start: string; end: string }, ports: UseCasePorts, settings: { dashboardUrl: string }): Promise<BookedBlock | DomainError> {
+  const experimentId = experimentIdFor(roundId, caller.userId);
+  const [booking, stored] = await Promise.all([ports.bookings.get(experimentId), ports.experiments.get(roundId, caller.userId)]);
+  const block = booking?.blocks.find((b) => b.week === moved.week && b.index === moved.index);
+  if (!booking || !stored || !block) return domainError('not_found', 'That practice block is not in your calendar any more.');
+  const now = ports.clock.now().toISOString();
+  if (block.start <= now || old.start <= now) return domainError('conflict', 'That time has already started or passed, so it stays as it is.');
+  const index = Math.max(...booking.blocks.filter((b) => b.week === block.week).map((b) => b.index)) + 1;
+  const restored: BookedBlock = { week: block.week, index, start: old.start, end: old.end, eventId: null, transactionId: practiceTransactionId(stored.experiment, { week: block.week, index }) };
+  const [created] = await ports.calendar.createEvents(caller.userId, [practiceEventFor(stored.experiment, restored, settings.dashboardUrl)]);
+  if (block.eventId) await ports.calendar.deleteEvent(caller.userId, block.eventId);
+  const placed = { ...restored, eventId: created?.eventId ?? null };
+  await ports.bookings.save({ ...booking, blocks: [...booking.blocks.filter((b) => b !== block), placed].sort((a, b) => a.week - b.week || a.index - b.index), updatedAt: now });
+  return placed;
 }

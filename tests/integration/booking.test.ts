@@ -1,5 +1,7 @@
 import { loadDemoOrganisation, type DemoPerson } from '../../tools/demo-org';
 import { eventually } from '../support/eventually';
+import { cardOf, cardSubmitActivity, postActivity } from '../support/activities';
+import { cardSchemaErrors } from '../support/cardSchema';
 import { aNewRoundBody } from '../support/rounds';
 import { startTestStack, type TestStack } from '../support/service';
 
@@ -174,6 +176,20 @@ describe('defending the practice time', () => {
     expect(overlaps).toEqual([]);
     expect(new Set(after.map((e) => e.transactionId)).size).toBe(after.length);
     expect(stack.sandbox.control.invalidRequests()).toEqual([]);
+  });
+
+  it('puts a moved block back at its old time when the participant asks', async () => {
+    const movedCard = stack.connector.activities.map((a) => cardOf(a.activity)).find((c) => JSON.stringify(c).includes('undoMove'))!;
+    expect(cardSchemaErrors(movedCard)).toEqual([]);
+    const undo = JSON.stringify(movedCard).match(/\{"verb":"undoMove"[^}]*\}/)![0];
+    const data = JSON.parse(undo) as { fromStart: string };
+    const before = practiceEvents(participant).length;
+    const response = await postActivity(stack.service.url, cardSubmitActivity({ serviceUrl: stack.connector.url, tenantId: organisation.tenantId, person: participant }, JSON.parse(undo)));
+    expect(response.status).toBe(200);
+    await stack.connector.waitFor(`a:${participant.id}`);
+    const after = practiceEvents(participant);
+    expect(after).toHaveLength(before);
+    expect(after.some((e) => `${String((e.start as { dateTime: string }).dateTime).slice(0, 19)}` === data.fromStart.slice(0, 19))).toBe(true);
   });
 });
 

@@ -2,6 +2,7 @@ import { CHAT_COMMANDS } from '../../src/domain/commands';
 import { renderHelpCard } from '../../src/cards/help';
 import { renderNoticeCard } from '../../src/cards/notice';
 import { renderWelcomeCard } from '../../src/cards/welcome';
+import { renderTimeMovedCard } from '../../src/cards/timeMoved';
 import { cardBytes, cardSchemaErrors, inputsWithoutId, MAX_CARD_BYTES } from '../support/cardSchema';
 
 const cards = {
@@ -9,6 +10,8 @@ const cards = {
   'welcome (Playground, no link)': renderWelcomeCard({ firstName: 'Zoë "Z" O’Neil', nextStep: 'x', dashboardUrl: '' }),
   help: renderHelpCard({ commands: CHAT_COMMANDS }),
   notice: renderNoticeCard({ title: 'That button has expired', message: 'Type help to see what you can do.' }),
+  'time moved (a move and a week without room)': renderTimeMovedCard({ roundId: 'r-0123456789abcdef0123', moves: [{ from: 'Tue 10:00', to: 'Wed 14:00', week: 2, index: 3, fromStart: '2026-12-08T10:00:00.000Z', fromEnd: '2026-12-08T11:00:00.000Z' }], unplaced: [{ when: 'Thu 9:00' }] }),
+  'time moved (only a week without room)': renderTimeMovedCard({ roundId: 'r-0123456789abcdef0123', moves: [], unplaced: [{ when: 'Thu 9:00' }] }),
 };
 
 describe.each(Object.entries(cards))('the %s card', (_name, card) => {
@@ -31,6 +34,12 @@ describe('the card schema check', () => {
   it('rejects a string where a boolean belongs', () => {
     const card = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'x', wrap: 'yes' }] };
     expect(cardSchemaErrors(card).join('\n')).toMatch(/wrap/);
+  });
+});
+
+describe('renderTimeMovedCard', () => {
+  it('puts the round id in each "Put it back" button', () => {
+    expect(JSON.stringify(cards['time moved (a move and a week without room)'])).toContain('"roundId":"r-0123456789abcdef0123"');
   });
 });
 

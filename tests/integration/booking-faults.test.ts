@@ -7,7 +7,7 @@ import { bookPracticeTime, markBlockKept } from '../../src/usecases/booking';
 import { isDomainError } from '../../src/domain/errors';
 import { parseUserId } from '../../src/domain/ids';
 import { DateTime } from 'luxon';
-import { loadDemoOrganisation } from '../../tools/demo-org';
+import { loadDemoOrganisation, parseDemoOrganisation } from '../../tools/demo-org';
 import { practiceHoursByWeek } from '../../src/domain/practiceHours';
 import { ensureQueues, wireApplication } from '../../src/wiring';
 import { startGraphSandbox, type RunningGraphSandbox } from '../../tools/graph-sandbox/server';
@@ -91,5 +91,31 @@ describe('a worker stopped in the middle of a booking', () => {
     expect(practice()).toHaveLength(booking.blocks.length);
     expect(new Set(practice().map((e) => e.transactionId)).size).toBe(booking.blocks.length);
     expect(booking.blocks.every((b) => b.eventId !== null)).toBe(true);
+  });
+});
+
+describe('a mailbox in a time zone the app does not know', () => {
+  it('books in UTC and says so, rather than failing', async () => {
+    const demo = loadDemoOrganisation();
+    const custom = parseDemoOrganisation({ ...demo, people: demo.people.map((p) => (p.displayName === 'Sofia Marin' ? { ...p, windowsTimeZone: 'Customized Time Zone' } : p)) });
+    const oddSandbox = await startGraphSandbox({ port: 0, organisation: custom });
+    try {
+      const config = loadConfig({ STORAGE_CONNECTION_STRING: testConnectionString(), TABLE_PREFIX: uniquePrefix('zone'), GRAPH_BASE_URL: oddSandbox.url });
+      const quiet = createLogger('test', { destination: new Writable({ write(_c, _e, done) { done(); } }) });
+      const { ports } = wireApplication(config, { logger: quiet, clock: systemClock });
+      await ensureQueues(ports);
+      const personId = parseUserId(custom.people.find((p) => p.displayName === 'Sofia Marin')!.id)!;
+      const start = DateTime.now().setZone('Europe/London').plus({ weeks: 1 }).startOf('week');
+      await ports.rounds.create(aRound({ status: 'open', window: { start: start.toISODate()!, weeks: 2 }, shareback: { startsAt: start.plus({ weeks: 2 }).set({ hour: 15 }).toUTC().toISO()!, durationMinutes: 60, timeZone: 'Europe/London' } }));
+      await ports.experiments.create({ ...anExperiment({ state: 'approved' }), participantId: personId, id: experimentIdFor(ROUND_ID, personId) });
+
+      expect(await bookPracticeTime(ROUND_ID, personId, ports, { dashboardUrl: '' })).toBe('booked');
+      const booking = (await ports.bookings.get(experimentIdFor(ROUND_ID, personId)))!;
+      expect(booking.timeZone).toBe('UTC');
+      expect(booking.reason).toMatch(/don't recognise your time zone "Customized Time Zone".*UTC/);
+      expect(booking.blocks.length).toBeGreaterThan(0);
+    } finally {
+      await oddSandbox.close();
+    }
   });
 });

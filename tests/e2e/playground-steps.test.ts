@@ -13,6 +13,9 @@ const owner = organisation.people.find((p) => p.displayName === 'Priya Raman')!;
 const participant = organisation.people.find((p) => p.displayName === 'Sofia Marin')!;
 const manager = organisation.people.find((p) => p.id === participant.managerId)!;
 
+// A real browser and the Playground's client on a 2-core machine: give each step room.
+jest.setTimeout(60_000);
+
 let stack: TestStack;
 let playground: RunningPlayground;
 let browser: Browser;
@@ -25,9 +28,10 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   // A step that cannot find its element fails in seconds with the locator named, not at the test's deadline.
   page.setDefaultTimeout(8_000);
-  await page.goto(playground.url);
-  await page.locator('.ac-adaptiveCard').filter({ hasText: 'welcome to Practice Loop' }).waitFor({ timeout: 15_000 });
-}, 60_000);
+  // Loading the Playground's client is the slow part (several MB of script), especially on a busy 2-core machine.
+  await page.goto(playground.url, { timeout: 45_000 });
+  await page.locator('.ac-adaptiveCard').filter({ hasText: 'welcome to Practice Loop' }).waitFor({ timeout: 30_000 });
+}, 90_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -48,19 +52,19 @@ describe('a participant in the Agents Playground', () => {
     const created = await fetch(`${stack.service.url}/api/rounds`, { method: 'POST', headers, body: JSON.stringify(aNewRoundBody(organisation, { managerScopes: [], participantIds: [participant.id] })) });
     const round = (await created.json()) as { id: string };
     expect((await fetch(`${stack.service.url}/api/rounds/${round.id}/open`, { method: 'POST', headers })).status).toBe(202);
-    await page.locator('.ac-adaptiveCard').filter({ hasText: `Hi ${participant.givenName}, your practice round is about to start` }).waitFor({ timeout: 15_000 });
+    await page.locator('.ac-adaptiveCard').filter({ hasText: `Hi ${participant.givenName}, your practice round is about to start` }).waitFor({ timeout: 25_000 });
   });
 
   it('confirms the safe-use policy and the tool terms', async () => {
     await page.getByRole('button', { name: 'Start' }).last().click();
     const card = page.locator('.ac-adaptiveCard').filter({ hasText: 'Confirm and continue' }).last();
-    await card.waitFor({ timeout: 10_000 });
+    await card.waitFor({ timeout: 20_000 });
     await card.getByRole('checkbox', { name: /I have read version 1/ }).check();
     await choose(card, /Your role/, 'Sales');
     await choose(card, /The AI tool/, /^Microsoft 365 Copilot \(Microsoft\)/);
     await card.getByRole('checkbox', { name: /I accept the terms/ }).check();
     await card.getByRole('button', { name: 'Confirm and continue' }).click();
-    await page.locator('.ac-adaptiveCard').filter({ hasText: 'What slows you down?' }).last().waitFor({ timeout: 10_000 });
+    await page.locator('.ac-adaptiveCard').filter({ hasText: 'What slows you down?' }).last().waitFor({ timeout: 20_000 });
   });
 
   it('fills step 1 and sees the fit of the idea', async () => {
@@ -71,13 +75,13 @@ describe('a participant in the Agents Playground', () => {
     await card.getByRole('textbox', { name: /The KPI/ }).fill('Hours a week spent on the pipeline summary');
     for (const label of [/^Relevance/, /^KPI impact/, /^Learning curve/, /^Interest/, /^Risk/]) await choose(card, label, '4');
     await card.getByRole('button', { name: 'Check my fit' }).click();
-    await page.locator('.ac-adaptiveCard').filter({ hasText: 'of 25' }).last().waitFor({ timeout: 10_000 });
+    await page.locator('.ac-adaptiveCard').filter({ hasText: 'of 25' }).last().waitFor({ timeout: 20_000 });
   });
 
   it('states the hypothesis and sends the plan to their manager', async () => {
     await page.locator('.ac-adaptiveCard').filter({ hasText: 'of 25' }).last().getByRole('button', { name: /Next/ }).click();
     const card = page.locator('.ac-adaptiveCard').filter({ hasText: 'What will you measure?' }).last();
-    await card.waitFor({ timeout: 10_000 });
+    await card.waitFor({ timeout: 20_000 });
     await card.getByRole('textbox', { name: /What will you measure/ }).fill('Minutes to write the weekly summary');
     await card.getByRole('spinbutton', { name: /Today/ }).fill('90');
     await choose(card, /^Unit$/, 'minutes');
@@ -87,6 +91,6 @@ describe('a participant in the Agents Playground', () => {
     await card.getByRole('radio', { name: 'Mornings' }).check();
     await choose(card, /How long should each block be/, '1 h');
     await card.getByRole('button', { name: /Send to my manager/ }).click();
-    await page.locator('.ac-adaptiveCard').filter({ hasText: `sent to ${manager.displayName}` }).last().waitFor({ timeout: 10_000 });
+    await page.locator('.ac-adaptiveCard').filter({ hasText: `sent to ${manager.displayName}` }).last().waitFor({ timeout: 20_000 });
   });
 });

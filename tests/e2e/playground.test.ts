@@ -14,6 +14,9 @@ import { testConnectionString } from '../support/storage';
 const organisation = loadDemoOrganisation();
 const person = organisation.people.find((p) => p.managerId && !p.programmeOwner)!;
 
+// A real browser and the Playground's client on a 2-core machine: give each step room.
+jest.setTimeout(60_000);
+
 let stack: TestStack;
 let playground: RunningPlayground;
 let browser: Browser;
@@ -24,7 +27,7 @@ beforeAll(async () => {
   playground = await startPlayground({ port: await freePort(), botEndpoint: `${stack.service.url}/api/messages`, userId: person.id });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(playground.url);
+  await page.goto(playground.url, { timeout: 45_000 });
 }, 60_000);
 
 afterAll(async () => {
@@ -44,7 +47,7 @@ async function send(text: string): Promise<void> {
 
 describe('the bot in the Agents Playground', () => {
   it('greets the person by name with the welcome card when the app is installed', async () => {
-    await cards().filter({ hasText: `Hi ${person.givenName}, welcome to Practice Loop` }).first().waitFor({ timeout: 15_000 });
+    await cards().filter({ hasText: `Hi ${person.givenName}, welcome to Practice Loop` }).first().waitFor({ timeout: 25_000 });
   });
 
   it('remembers the personal conversation for later proactive messages', async () => {
@@ -60,7 +63,7 @@ describe('the bot in the Agents Playground', () => {
 
   it('answers "help" typed in the compose box with the commands card', async () => {
     await send('help');
-    await cards().filter({ hasText: 'What you can type' }).first().waitFor({ timeout: 10_000 });
+    await cards().filter({ hasText: 'What you can type' }).first().waitFor({ timeout: 20_000 });
   });
 
   it('answers the "Show commands" button on the welcome card', async () => {

@@ -23,6 +23,7 @@ import { readSelectionSubmission, renderSelectionCard, SELECTION_INPUT_IDS, sele
 import { CARD_VERBS, isCardVerb } from '../../src/cards/verbs';
 import { anExperiment, aRound, aRoundInput, asReviewer, NOW, ownerActor, PEOPLE, ROUND_ID, TENANT, unwrap } from '../support/builders';
 import { cardBytes, cardSchemaErrors, inputsWithoutId, MAX_CARD_BYTES } from '../support/cardSchema';
+import { renderTimeMovedCard } from '../../src/cards/timeMoved';
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers: walk a rendered card.
@@ -206,6 +207,7 @@ describe('CARD_VERBS', () => {
       renderKickoffCard(kickoffData()), renderAcknowledgementCard(acknowledgementData()), renderSelectionCard(selectionData()),
       renderHypothesisCard(hypothesisData()), renderReviewCard(reviewData()), renderPlanStatusCard({ kind: 'changes_requested', reviewerName: 'Maria', comment: 'More detail', roundId: ROUND_ID }),
       renderRoundSetupCard(roundSetupData()), renderRoundSummaryCard(summaryData()),
+      renderTimeMovedCard({ roundId: ROUND_ID, moves: [{ from: 'a', to: 'b', week: 1, index: 2, fromStart: '2026-12-08T10:00:00.000Z', fromEnd: '2026-12-08T11:00:00.000Z' }], unplaced: [] }),
     ];
     const used = cards.flatMap(verbsIn);
     expect(used.filter((verb) => !isCardVerb(verb))).toEqual([]);

@@ -4,6 +4,7 @@
  *   BENCH_QUICK=1     small sizes for development
  *   BENCH_TURNS=N     turns for bot.turn and bot.action (default 500)
  *   BENCH_KICKOFF_PEOPLE=N (default 2000), BENCH_KICKOFF_KNOWN=1|0, …   see bench/kickoff.ts
+ *   BENCH_BOOKING_PEOPLE=N (default 1000; 100 with BENCH_QUICK=1), …   see bench/booking.ts
  * Progress goes to stderr so stdout stays machine-readable.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -13,6 +14,7 @@ import { startBotConnector, type RunningConnector } from '../tools/bot-connector
 import { loadDemoOrganisation } from '../tools/demo-org';
 import { freePort } from '../tools/free-port';
 import { startGraphSandbox } from '../tools/graph-sandbox/server';
+import { runBookingBench } from './booking';
 import { runKickoffBench } from './kickoff';
 import { cardSubmitActivity, messageActivity, postActivity, type ActivityContext } from '../tests/support/activities';
 
@@ -101,6 +103,8 @@ async function main(): Promise<void> {
     await new Promise((r) => (botService.child.exitCode !== null ? r(undefined) : botService.child.once('exit', r)));
 
     await runKickoffBench({ quick: QUICK, azurite, startService: startServiceProcess, emit, progress });
+    progress('calendar.booking');
+    await runBookingBench({ quick: QUICK, azurite, emit, progress });
   } finally {
     service?.child.kill('SIGTERM');
     await connector.close();

@@ -1,8 +1,6 @@
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { loadDemoOrganisation } from '../../tools/demo-org';
-import { freePort } from '../../tools/free-port';
-import { startPlayground, type RunningPlayground } from '../../tools/playground/start';
-import { launchChromium } from '../support/browser';
+import { openPlaygroundAs, type OpenPlayground } from '../support/playground';
 import { aNewRoundBody } from '../support/rounds';
 import { startTestStack, type TestStack } from '../support/service';
 
@@ -17,25 +15,18 @@ const manager = organisation.people.find((p) => p.id === participant.managerId)!
 jest.setTimeout(60_000);
 
 let stack: TestStack;
-let playground: RunningPlayground;
-let browser: Browser;
+let opened: OpenPlayground;
 let page: Page;
 
 beforeAll(async () => {
   stack = await startTestStack('e2esteps', { env: { IN_PROCESS_WORKER: 'true', PROGRAMME_OWNER_IDS: owner.id, TEAMS_APP_ID: '6f1c1b2e-5a3d-4f7e-9b8a-0c1d2e3f4a5b' } });
-  playground = await startPlayground({ port: await freePort(), botEndpoint: `${stack.service.url}/api/messages`, userId: participant.id });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  // A step that cannot find its element fails in seconds with the locator named, not at the test's deadline.
-  page.setDefaultTimeout(8_000);
-  // Loading the Playground's client is the slow part (several MB of script), especially on a busy 2-core machine.
-  await page.goto(playground.url, { timeout: 45_000 });
+  opened = await openPlaygroundAs(stack, participant.id);
+  page = opened.page;
   await page.locator('.ac-adaptiveCard').filter({ hasText: 'welcome to Practice Loop' }).waitFor({ timeout: 30_000 });
 }, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await playground?.stop();
+  await opened?.close();
   await stack?.stop();
 });
 

@@ -1,11 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { EntityTable } from '../../src/adapters/tables/entityTable';
 import { createTableMemberRepo } from '../../src/adapters/tables/memberRepo';
 import { parseUserId } from '../../src/domain/ids';
 import { loadDemoOrganisation } from '../../tools/demo-org';
-import { freePort } from '../../tools/free-port';
-import { startPlayground, type RunningPlayground } from '../../tools/playground/start';
-import { launchChromium } from '../support/browser';
+import { openPlaygroundAs, type OpenPlayground } from '../support/playground';
 import { eventually } from '../support/eventually';
 import { startTestStack, type TestStack } from '../support/service';
 import { testConnectionString } from '../support/storage';
@@ -18,21 +16,17 @@ const person = organisation.people.find((p) => p.managerId && !p.programmeOwner)
 jest.setTimeout(60_000);
 
 let stack: TestStack;
-let playground: RunningPlayground;
-let browser: Browser;
+let opened: OpenPlayground;
 let page: Page;
 
 beforeAll(async () => {
   stack = await startTestStack('e2epg');
-  playground = await startPlayground({ port: await freePort(), botEndpoint: `${stack.service.url}/api/messages`, userId: person.id });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(playground.url, { timeout: 45_000 });
-}, 60_000);
+  opened = await openPlaygroundAs(stack, person.id);
+  page = opened.page;
+}, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await playground?.stop();
+  await opened?.close();
   await stack?.stop();
 });
 
@@ -58,7 +52,7 @@ describe('the bot in the Agents Playground', () => {
       return member;
     });
     expect(stored).toMatchObject({ displayName: person.displayName, conversation: { tenantId: organisation.tenantId } });
-    expect(stored.conversation.serviceUrl).toBe(`http://localhost:${new URL(playground.url).port}/_connector`);
+    expect(stored.conversation.serviceUrl).toBe(`http://localhost:${new URL(opened.playground.url).port}/_connector`);
   });
 
   it('answers "help" typed in the compose box with the commands card', async () => {

@@ -1,0 +1,36 @@
+import type { UserId } from '../domain/ids';
+import type { JournalEntry } from '../domain/journal';
+import type { ExperimentId, RoundId } from '../domain/roundIds';
+import type { IsoDate, IsoInstant } from '../domain/time';
+import type { RepoOptions } from './roundRepo';
+
+export interface StoredJournalEntry { readonly entry: JournalEntry; readonly etag: string }
+
+/** Process facts per participant of a round, for digests and the dashboard (never a rating of the work). */
+export interface JournalStats { readonly entries: number; readonly lastEntryAt: IsoInstant | null; readonly hoursLogged: number }
+
+/** A proactive message that must go out once: the weekly prompt (key = weekStart) or the 10-day nudge (key = "nudge|<lastEntry or start>"). */
+export interface JournalReminder {
+  readonly roundId: RoundId;
+  readonly participantId: UserId;
+  readonly kind: 'prompt' | 'nudge';
+  readonly key: string;
+  readonly at: IsoInstant;
+}
+
+export interface JournalRepo {
+  /** Newest week first. */
+  listForExperiment(experimentId: ExperimentId, options?: RepoOptions): Promise<JournalEntry[]>;
+  get(experimentId: ExperimentId, weekStart: IsoDate, options?: RepoOptions): Promise<StoredJournalEntry | null>;
+  /** Fails with EntityAlreadyExistsError when the week already has an entry (the week is the identity). */
+  create(entry: JournalEntry, options?: RepoOptions): Promise<StoredJournalEntry>;
+  /** Conditional on `etag`; a lost race throws ConcurrencyConflictError. */
+  update(entry: JournalEntry, etag: string, options?: RepoOptions): Promise<StoredJournalEntry>;
+  /** One partition query over the round. */
+  statsForRound(roundId: RoundId, options?: RepoOptions): Promise<Map<UserId, JournalStats>>;
+  /** Records a reminder as sent; false when it was already recorded (another instance or an earlier run sent it). */
+  recordReminder(reminder: JournalReminder, options?: RepoOptions): Promise<boolean>;
+  /** Undo a claim whose send failed, so the next run tries again. */
+  forgetReminder(reminder: Pick<JournalReminder, 'roundId' | 'participantId' | 'kind' | 'key'>, options?: RepoOptions): Promise<void>;
+  listReminders(roundId: RoundId, participantId: UserId, options?: RepoOptions): Promise<JournalReminder[]>;
+}

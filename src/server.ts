@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiRouter } from './api/routes';
 import { devAuthenticator, entraAuthenticator, type Authenticate } from './api/auth';
@@ -61,7 +62,7 @@ export async function startService(config: AppConfig, overrides: ServiceOverride
   app.post('/api/messages', (req, res) => bot.handle(req, res));
   app.use('/api', apiRouter({ authenticate, directory, logger, authMode: config.authMode, ports, callerFor }));
   app.get('/tab/settings.json', (_req, res) => { res.json({ authMode: config.authMode, clientId: config.sso.clientId ?? null }); });
-  app.use('/tab', express.static(join(__dirname, 'tab', 'static'), { index: 'index.html' }));
+  app.use('/tab', tabAssets());
   app.get('/', (_req, res) => { res.redirect('/tab/'); });
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = (error as { status?: unknown }).status;
@@ -108,6 +109,26 @@ export async function startService(config: AppConfig, overrides: ServiceOverride
       server.closeAllConnections();
     },
   };
+}
+
+/**
+ * The built tabs (Vite, tools/build-tab.ts → dist/tab). From src/server.ts (tsx) and from dist/src/server.js
+ * both candidates name the same folder. Hashed assets are cached for a year; pages are revalidated so a
+ * deployment shows at once. Not built yet → a page saying how to build it, not a blank 404.
+ */
+function tabAssets(): express.RequestHandler {
+  const folder = [join(__dirname, '..', 'dist', 'tab'), join(__dirname, '..', 'tab')].find((candidate) => existsSync(join(candidate, 'index.html')));
+  if (!folder) {
+    return (_req, res) => {
+      res.status(503).type('html').send('<!doctype html><html lang="en"><title>Practice Loop</title><h1>Practice Loop: the tab is not built</h1><p>Run <code>npm run build:tab</code> (or <code>npm start</code>, which builds it) and reload.</p></html>');
+    };
+  }
+  return express.static(folder, {
+    index: 'index.html',
+    setHeaders(res, path) {
+      res.setHeader('Cache-Control', path.includes(`${join('assets', '')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
 }
 
 async function main(): Promise<void> {

@@ -1,0 +1,7 @@
+import { createRoot } from 'react-dom/client';
+import { SessionGate } from '../shared/session';
+import { Dashboard } from './Dashboard';
+
+createRoot(document.getElementById('root')!).render(
+  <SessionGate>{(session) => <Dashboard session={session} />}</SessionGate>,
+);

@@ -1,7 +1,9 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  transform: { '^.+\\.tsx?$': ['@swc/jest'] },
+  // @secretlint/* is ESM-only: Jest's loader cannot require() it, so @swc/jest turns those packages into CommonJS.
+  transform: { '^.+\\.tsx?$': ['@swc/jest'], '^.+/node_modules/@secretlint/.+\\.m?js$': ['@swc/jest', { module: { type: 'commonjs' }, jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' } }] },
+  transformIgnorePatterns: ['/node_modules/(?!@secretlint/)'],
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   // One Azurite for the whole run; each test file isolates itself with its own TABLE_PREFIX / queue names.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { domainError, isDomainError, type DomainError } from './errors';
 import {
   decisionSchema, hypothesisSchema, selectionSchema,
-  type DecisionInput, type DecisionOutcome, type Hypothesis, type HypothesisInput, type Selection, type SelectionInput,
+  type DecisionDetails, type DecisionInput, type Hypothesis, type HypothesisInput, type Selection, type SelectionInput,
 } from './experimentPlan';
 import type { TenantId, UserId } from './ids';
 import { experimentIdFor, type ExperimentId, type RoundId } from './roundIds';
@@ -43,12 +43,16 @@ export interface HistoryEntry {
   readonly to: ExperimentState;
 }
 
-export interface Decision {
-  readonly outcome: DecisionOutcome;
-  readonly note?: string;
+/** One version of the decision: what was decided (validated details), by whom and when. */
+export type DecisionRevision = DecisionDetails & {
   readonly by: UserId;
   readonly at: IsoInstant;
-}
+  /** 1 for the decision made in the meeting; +1 for each later edit by an owner. */
+  readonly revision: number;
+};
+
+/** The current decision and, oldest first, the revisions it replaced (edits keep history). */
+export type Decision = DecisionRevision & { readonly previous: readonly Omit<DecisionRevision, never>[] };
 
 export interface Experiment {
   readonly id: ExperimentId;
@@ -112,7 +116,8 @@ export const COMMAND_RULES: Readonly<Record<ExperimentCommandKind, CommandRule>>
   extendWindow: { relations: ['reviewer', 'owner'], from: ['submitted', 'approved', 'practising'], to: null },
   startPractice: { relations: ['participant'], from: ['approved'], to: 'practising' },
   startSharing: { relations: ['participant', 'owner'], from: ['practising'], to: 'sharing' },
-  recordDecision: { relations: ['owner'], from: ['sharing'], to: 'decided' },
+  // From decided: an owner's edit of the decision they were shown (it must carry expectedVersion).
+  recordDecision: { relations: ['owner'], from: ['sharing', 'decided'], to: 'decided' },
   withdraw: { relations: ['participant', 'owner'], from: BEFORE_DECIDED, to: 'withdrawn' },
 };
 
@@ -147,7 +152,7 @@ export function newExperiment(roundId: RoundId, participantId: UserId, tenantId:
  * - approve when this reviewer's approval is the latest review and the plan is approved or beyond;
  * - requestChanges with the same comment by the same reviewer while changes are requested;
  * - submit to the same reviewer while submitted; startPractice while practising; startSharing while sharing;
- * - withdraw while withdrawn; recordDecision with the same outcome and note once decided;
+ * - withdraw while withdrawn; recordDecision with exactly the decision already recorded;
  * - saveSelection / saveHypothesis with exactly what is already saved.
  * extendWindow is additive and never a no-op: a repeated card is caught by `expectedVersion` instead.
  */
@@ -271,8 +276,7 @@ function isNoOp(experiment: Experiment, command: ExperimentCommand): boolean {
       return state === 'withdrawn';
     case 'recordDecision': {
       const decision = decisionSchema.safeParse(command.decision);
-      return state === 'decided' && decision.success && experiment.decision !== null &&
-        experiment.decision.outcome === decision.data.outcome && experiment.decision.note === decision.data.note;
+      return state === 'decided' && decision.success && experiment.decision !== null && sameJson(decision.data, decisionDetailsOf(experiment.decision));
     }
     case 'saveSelection': {
       const selection = selectionSchema.safeParse(command.selection);
@@ -349,9 +353,28 @@ function decide(experiment: Experiment, command: ExperimentCommand, at: IsoInsta
     case 'recordDecision': {
       const decision = decisionSchema.safeParse(command.decision);
       if (!decision.success) return invalidInput(fieldErrorsOf(decision.error.issues));
-      return { decision: { outcome: decision.data.outcome, ...(decision.data.note === undefined ? {} : { note: decision.data.note }), by: command.actor.userId, at } };
+      const current = experiment.decision;
+      // Two owners deciding at once: the second one did not see the first decision, so it is not an edit.
+      if (current && command.expectedVersion === undefined) {
+        return domainError('conflict', 'A decision has already been recorded for this experiment. Look at it, and edit it if it should change.');
+      }
+      const details = Object.fromEntries(Object.entries(decision.data).filter(([, value]) => value !== undefined)) as DecisionDetails;
+      const { previous = [], ...replaced } = current ?? {};
+      return {
+        decision: {
+          ...details, by: command.actor.userId, at, revision: (current?.revision ?? 0) + 1,
+          previous: current ? [...previous, replaced as DecisionRevision] : [],
+        },
+      };
     }
   }
+}
+
+/** The decided details of a decision, without who/when/history (what a form shows and sends back). */
+export function decisionDetailsOf(decision: Decision | DecisionRevision): DecisionDetails {
+  const { by: _by, at: _at, revision: _revision, ...rest } = decision;
+  const { previous: _previous, ...details } = rest as DecisionDetails & { previous?: unknown };
+  return details;
 }
 
 /**

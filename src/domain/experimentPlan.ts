@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { rubricScoresSchema } from './rubric';
 import { roleSchema, toolChoiceSchema } from './toolCatalogue';
+import { isoDateSchema } from './time';
 import { boundedText, characterCount, optionalText } from './validation';
 
 /**
@@ -78,15 +79,53 @@ export type HypothesisInput = z.input<typeof hypothesisSchema>;
 
 /**
  * What the owners decide for an experiment after the shareback (step 6). It is about the tool and the
- * workflow (test again, buy licences, give it an owner, follow up), never a score for the person.
+ * workflow (test again, buy licences, give it an owner, follow up, stop), never a score for the person.
+ * Every decision has an owner (who makes it happen) and a due date; each outcome adds what it needs:
+ * another round → optionally a changed scope; paid licence → tool, seats and who approves (by the due date);
+ * internal owner → the person who becomes the go-to for the tool; stop → what was learned.
  */
-export const DECISION_OUTCOMES = ['another-round', 'paid-licence', 'internal-owner', 'manager-follow-up', 'no-further-action'] as const;
+export const DECISION_OUTCOMES = ['another-round', 'paid-licence', 'internal-owner', 'manager-follow-up', 'stop'] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 
+export const DECISION_OUTCOME_LABELS: Readonly<Record<DecisionOutcome, string>> = {
+  'another-round': 'Another round',
+  'paid-licence': 'Paid licence',
+  'internal-owner': 'Internal owner',
+  'manager-follow-up': 'Manager follow-up',
+  stop: 'Stop',
+};
+
+const outcomeMessage = 'Choose what happens next: another round, a paid licence, an internal owner, a manager follow-up, or stop.';
+const ownerMessage = 'Name the person who owns this decision.';
+const dueMessage = 'Give the date this is due, as YYYY-MM-DD.';
+const seatsMessage = 'Say how many seats, a whole number from 1 to 10,000.';
+const personId = (message: string) => z.string({ required_error: message, invalid_type_error: message })
+  .trim().toLowerCase().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { message });
+
 export const decisionSchema = z.object({
-  outcome: z.enum(DECISION_OUTCOMES, {
-    errorMap: () => ({ message: 'Choose what happens next: another round, a paid licence, an internal owner, a manager follow-up, or no further action.' }),
-  }),
+  outcome: z.enum(DECISION_OUTCOMES, { errorMap: () => ({ message: outcomeMessage }) }),
+  ownerId: personId(ownerMessage),
+  dueDate: isoDateSchema(dueMessage),
   note: optionalText(1000, 'Keep the note to 1,000 characters or fewer.'),
+  /** another-round: what changes next time (optional). */
+  scope: optionalText(500, 'Describe the changed scope in up to 500 characters, or leave it empty.'),
+  /** paid-licence */
+  tool: optionalText(120, 'Name the tool in up to 120 characters.'),
+  seats: z.number({ invalid_type_error: seatsMessage }).int({ message: seatsMessage }).min(1, { message: seatsMessage }).max(10_000, { message: seatsMessage }).optional(),
+  approver: optionalText(120, 'Name who approves the licence in up to 120 characters.'),
+  /** internal-owner: the person who becomes the go-to for this tool. */
+  internalOwnerId: personId('Choose the person who becomes the go-to for this tool.').optional(),
+  /** stop: what was learned. */
+  learned: optionalText(1000, 'Say what was learned in up to 1,000 characters.'),
+}).superRefine((decision, ctx) => {
+  const need = (path: string, message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
+  if (decision.outcome === 'paid-licence') {
+    if (!decision.tool) need('tool', 'Name the tool the licence is for.');
+    if (decision.seats === undefined) need('seats', seatsMessage);
+    if (!decision.approver) need('approver', 'Say who approves the licence.');
+  }
+  if (decision.outcome === 'internal-owner' && !decision.internalOwnerId) need('internalOwnerId', 'Choose the person who becomes the go-to for this tool.');
+  if (decision.outcome === 'stop' && !decision.learned) need('learned', 'Say what was learned, so the next person does not start from zero.');
 });
 export type DecisionInput = z.input<typeof decisionSchema>;
+export type DecisionDetails = z.output<typeof decisionSchema>;

@@ -1,6 +1,6 @@
 import { isDomainError, type DomainError } from '../../src/domain/errors';
 import { applyCommand, newExperiment, type Experiment, type ExperimentActor, type ExperimentCommand, type ExperimentState } from '../../src/domain/experiment';
-import type { HypothesisInput, SelectionInput } from '../../src/domain/experimentPlan';
+import type { DecisionInput, HypothesisInput, SelectionInput } from '../../src/domain/experimentPlan';
 import { parseTenantId, parseUserId, type TenantId, type UserId } from '../../src/domain/ids';
 import { createRound, openRound, publishPolicyVersion, type CreateRoundInput, type Round, type RoundActor } from '../../src/domain/round';
 import { parseRoundId, type RoundId } from '../../src/domain/roundIds';
@@ -115,6 +115,11 @@ export function aHypothesis(overrides: Partial<HypothesisInput> = {}): Hypothesi
   };
 }
 
+/** A complete paid-licence decision (owner Omar, due 2025-05-30); override any field. */
+export function aDecision(overrides: Partial<DecisionInput> = {}): DecisionInput {
+  return { outcome: 'paid-licence', ownerId: PEOPLE.omar, dueDate: '2025-05-30', tool: 'Microsoft 365 Copilot', seats: 5, approver: 'Finance director', ...overrides };
+}
+
 export const asParticipant: ExperimentActor = { userId: PEOPLE.dana, relation: 'participant' };
 export const asReviewer: ExperimentActor = { userId: PEOPLE.maria, relation: 'reviewer' };
 export const asOwner: ExperimentActor = { userId: PEOPLE.omar, relation: 'owner' };
@@ -136,7 +141,7 @@ export function pathTo(state: ExperimentState): ExperimentCommand[] {
     case 'approved': return [...plan, submit, approve];
     case 'practising': return [...plan, submit, approve, practise];
     case 'sharing': return [...plan, submit, approve, practise, share];
-    case 'decided': return [...plan, submit, approve, practise, share, { kind: 'recordDecision', actor: asOwner, decision: { outcome: 'paid-licence' } }];
+    case 'decided': return [...plan, submit, approve, practise, share, { kind: 'recordDecision', actor: asOwner, decision: aDecision() }];
     case 'withdrawn': return [...plan, { kind: 'withdraw', actor: asParticipant }];
   }
 }

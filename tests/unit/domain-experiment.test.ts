@@ -6,7 +6,7 @@ import {
 } from '../../src/domain/experiment';
 import { experimentIdFor } from '../../src/domain/roundIds';
 import {
-  NOW, PEOPLE, ROUND_ID, TENANT, aHypothesis, aSelection, anExperiment, asOwner, asParticipant, asReviewer, expectError, later, unwrap,
+  NOW, PEOPLE, ROUND_ID, TENANT, aDecision, aHypothesis, aSelection, anExperiment, asOwner, asParticipant, asReviewer, expectError, later, unwrap,
 } from '../support/builders';
 
 const AT = later(NOW, 60);
@@ -25,7 +25,7 @@ function commandFor(kind: ExperimentCommandKind, actor?: ExperimentActor): Exper
     case 'extendWindow': return { kind, actor: actor ?? asReviewer, participantName, days: 3 };
     case 'startPractice': return { kind, actor: actor ?? asParticipant, participantName, acknowledgedCurrentPolicy: true };
     case 'startSharing': return { kind, actor: actor ?? asParticipant, participantName };
-    case 'recordDecision': return { kind, actor: actor ?? asOwner, participantName, decision: { outcome: 'another-round', note: 'Run it again with the EMEA team.' } };
+    case 'recordDecision': return { kind, actor: actor ?? asOwner, participantName, decision: aDecision({ outcome: 'another-round', note: 'Run it again with the EMEA team.' }) };
     case 'withdraw': return { kind, actor: actor ?? asParticipant, participantName };
   }
 }
@@ -108,7 +108,7 @@ describe('illegal transitions', () => {
     ['withdraw', 'decided', "A decision has been recorded for this experiment, so it can't change any more."],
     ['approve', 'withdrawn', "This experiment was withdrawn, so it can't change any more."],
     ['saveSelection', 'withdrawn', "This experiment was withdrawn, so it can't change any more."],
-    ['recordDecision', 'decided', "A decision has been recorded for this experiment, so it can't change any more."],
+    ['recordDecision', 'decided', 'A decision has already been recorded for this experiment. Look at it, and edit it if it should change.'],
   ])('%s in %s: "%s"', (kind, state, message) => {
     expect(applyCommand(anExperiment({ state }), commandFor(kind), AT)).toEqual({ kind: 'conflict', message });
   });
@@ -417,17 +417,17 @@ describe('extendWindow', () => {
 describe('recordDecision', () => {
   it('records what happens next, by whom and when', () => {
     const decided = apply(anExperiment({ state: 'sharing' }), commandFor('recordDecision')).experiment;
-    expect(decided.decision).toEqual({ outcome: 'another-round', note: 'Run it again with the EMEA team.', by: PEOPLE.omar, at: AT });
+    expect(decided.decision).toMatchObject({ outcome: 'another-round', ownerId: PEOPLE.omar, dueDate: '2025-05-30', note: 'Run it again with the EMEA team.', by: PEOPLE.omar, at: AT, revision: 1, previous: [] });
   });
 
   it('refuses an outcome it does not know', () => {
-    const result = applyCommand(anExperiment({ state: 'sharing' }), { kind: 'recordDecision', actor: asOwner, decision: { outcome: 'promote' as 'another-round' } }, AT);
+    const result = applyCommand(anExperiment({ state: 'sharing' }), { kind: 'recordDecision', actor: asOwner, decision: aDecision({ outcome: 'promote' as 'another-round' }) }, AT);
     expect(isDomainError(result) && result.kind === 'invalid_input' ? Object.keys(result.fieldErrors ?? {}) : []).toEqual(['outcome']);
   });
 
   it('treats the same decision twice as harmless', () => {
     const decided = anExperiment({ state: 'decided' });
-    const same: ExperimentCommand = { kind: 'recordDecision', actor: asOwner, decision: { outcome: 'paid-licence' } };
+    const same: ExperimentCommand = { kind: 'recordDecision', actor: asOwner, decision: aDecision() };
     expect(applyCommand(decided, same, AT)).toEqual({ experiment: decided, changed: false });
   });
 });

@@ -4,6 +4,7 @@ import type { DirectoryPort } from '../ports/directory';
 import type { CallerFactory, UseCasePorts } from '../usecases/ports';
 import { callerOf, requireCaller, type Authenticate } from './auth';
 import { roundsRouter } from './rounds';
+import { dashboardRouter } from './dashboard';
 
 export interface ApiDependencies {
   readonly authenticate: Authenticate;
@@ -36,6 +37,7 @@ export function apiRouter(deps: ApiDependencies): Router {
   });
 
   router.use(roundsRouter(deps.ports, (res) => deps.callerFor(callerOf(res))));
+  router.use(dashboardRouter(deps.ports, (res) => deps.callerFor(callerOf(res))));
 
   router.use((req: Request, res: Response) => {
     res.status(404).json({ error: `No API route ${req.method} ${req.baseUrl}${req.path}.` });

@@ -115,7 +115,8 @@ export const COMMAND_RULES: Readonly<Record<ExperimentCommandKind, CommandRule>>
   requestChanges: { relations: ['reviewer'], from: ['submitted'], to: 'changes_requested' },
   extendWindow: { relations: ['reviewer', 'owner'], from: ['submitted', 'approved', 'practising'], to: null },
   startPractice: { relations: ['participant'], from: ['approved'], to: 'practising' },
-  startSharing: { relations: ['participant', 'owner'], from: ['practising'], to: 'sharing' },
+  // From approved too: the shareback comes at the end of the window whether or not practice was started in the app.
+  startSharing: { relations: ['participant', 'owner'], from: ['approved', 'practising'], to: 'sharing' },
   // From decided: an owner's edit of the decision they were shown (it must carry expectedVersion).
   recordDecision: { relations: ['owner'], from: ['sharing', 'decided'], to: 'decided' },
   withdraw: { relations: ['participant', 'owner'], from: BEFORE_DECIDED, to: 'withdrawn' },

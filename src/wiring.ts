@@ -6,6 +6,9 @@ import { EntityTable } from './adapters/tables/entityTable';
 import { createTableAcknowledgementRepo, createTableExperimentRepo } from './adapters/tables/experimentRepo';
 import { createTableBookingRepo } from './adapters/tables/bookingRepo';
 import { createTableSharebackRepo } from './adapters/tables/sharebackRepo';
+import { createTableAssetRepo } from './adapters/tables/assetRepo';
+import { createTableJournalRepo } from './adapters/tables/journalRepo';
+import { createSensitiveDataScanner } from './adapters/scanning/sensitiveDataScanner';
 import { createTableScheduleStore } from './adapters/tables/scheduleStore';
 import type { ScheduleStore } from './ports/schedule';
 import { createGraphCalendar } from './adapters/graph/calendar';
@@ -95,6 +98,9 @@ export function wireApplication(config: AppConfig, options: WireOptions): Wiring
     bookings: createTableBookingRepo({ bookings: table('Bookings', 'booking'), bookingsByRound: table('BookingsByRound', 'round booking index') }),
     calendar: createGraphCalendar(graph),
     sharebacks: createTableSharebackRepo(roundTables.rounds),
+    journals: createTableJournalRepo({ journals: table('Journals', 'journal entry'), reminders: table('JournalReminders', 'journal reminder') }),
+    assets: createTableAssetRepo(table('Assets', 'asset')),
+    sensitiveData: createSensitiveDataScanner(),
     teamsAppId: config.teamsAppId ?? null,
     messenger: {
       sendCard: (conversation, card, sendOptions) => {

@@ -1,3 +1,4 @@
+import { SENSITIVE_TERMS_LIMITS } from './sensitiveData';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { domainError, isDomainError, type DomainError } from './errors';
@@ -35,6 +36,8 @@ export interface Round {
   readonly shareback: { readonly startsAt: IsoInstant; readonly durationMinutes: number; readonly timeZone: string };
   readonly policy: { readonly versions: readonly PolicyVersion[] };
   readonly catalogue: readonly ToolCatalogueEntry[];
+  /** Words the safe-use check flags in journals and assets (client names, code names); the owners edit it. Absent on rounds made before step 4. */
+  readonly sensitiveTerms?: readonly string[];
   readonly status: RoundStatus;
   readonly createdAt: IsoInstant;
   readonly updatedAt: IsoInstant;
@@ -73,6 +76,7 @@ function peopleSchema(what: string, max: number, min = 0) {
 const weeksMessage = `A practice window runs ${L.weeks.min} to ${L.weeks.max} whole weeks.`;
 const hoursMessage = `Protected time is ${L.hoursPerWeek.min} to ${L.hoursPerWeek.max} hours a week, in half hours.`;
 const durationMessage = `A shareback lasts ${L.sharebackMinutes.min} to ${L.sharebackMinutes.max} minutes.`;
+const termsMessage = `List up to ${SENSITIVE_TERMS_LIMITS.max} words to flag (client names, code names), each ${SENSITIVE_TERMS_LIMITS.minCharacters} to ${SENSITIVE_TERMS_LIMITS.maxCharacters} characters.`;
 const policyMessage = `Write the policy in ${L.policyCharacters.min} to ${L.policyCharacters.max.toLocaleString('en-GB')} characters.`;
 
 const roundSettingsSchema = z.object({
@@ -97,6 +101,10 @@ const roundSettingsSchema = z.object({
     timeZone: timeZoneSchema('Choose the time zone the round runs in, such as Europe/London.'),
   }, { required_error: 'Put the shareback on the calendar: a start time and a time zone.' }),
   catalogue: toolCatalogueSchema.default(() => [...DEFAULT_TOOL_CATALOGUE]),
+  sensitiveTerms: z.array(z.string({ invalid_type_error: termsMessage }).trim(), { invalid_type_error: termsMessage })
+    .transform((terms) => [...new Set(terms.filter((term) => term !== ''))])
+    .refine((terms) => terms.length <= SENSITIVE_TERMS_LIMITS.max && terms.every((t) => t.length >= SENSITIVE_TERMS_LIMITS.minCharacters && t.length <= SENSITIVE_TERMS_LIMITS.maxCharacters), { message: termsMessage })
+    .default([]),
 });
 type RoundSettings = z.output<typeof roundSettingsSchema>;
 
@@ -119,6 +127,7 @@ export interface CreateRoundInput {
   readonly hoursPerWeek?: number;
   readonly shareback: { readonly startsAt: string; readonly durationMinutes?: number; readonly timeZone: string };
   readonly catalogue?: readonly ToolCatalogueEntry[];
+  readonly sensitiveTerms?: readonly string[];
   readonly policyText?: string;
 }
 
@@ -132,6 +141,7 @@ export interface RoundChanges {
   readonly hoursPerWeek?: number;
   readonly shareback?: { readonly startsAt?: string; readonly durationMinutes?: number; readonly timeZone?: string };
   readonly catalogue?: readonly ToolCatalogueEntry[];
+  readonly sensitiveTerms?: readonly string[];
   /** The `version` the form was showing; a different current version is a conflict. */
   readonly expectedVersion?: number;
 }
@@ -218,6 +228,7 @@ function settingsOf(round: Round): RoundSettings {
     hoursPerWeek: round.hoursPerWeek,
     shareback: { ...round.shareback },
     catalogue: [...round.catalogue],
+    sensitiveTerms: [...(round.sensitiveTerms ?? [])],
   };
 }
 
@@ -246,6 +257,7 @@ export function editRound(round: Round, changes: RoundChanges, actor: RoundActor
       timeZone: changes.shareback?.timeZone ?? current.shareback.timeZone,
     },
     catalogue: changes.catalogue ?? current.catalogue,
+    sensitiveTerms: changes.sensitiveTerms ?? current.sensitiveTerms,
   };
   const next = parseSettings(merged, at, (settings) => settings.shareback.startsAt !== round.shareback.startsAt);
   if (isDomainError(next)) return next;

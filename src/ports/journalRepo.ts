@@ -9,11 +9,15 @@ export interface StoredJournalEntry { readonly entry: JournalEntry; readonly eta
 /** Process facts per participant of a round, for digests and the dashboard (never a rating of the work). */
 export interface JournalStats { readonly entries: number; readonly lastEntryAt: IsoInstant | null; readonly hoursLogged: number }
 
-/** A proactive message that must go out once: the weekly prompt (key = weekStart) or the 10-day nudge (key = "nudge|<lastEntry or start>"). */
+/**
+ * A proactive message that must go out once, recorded before it is sent:
+ *   prompt  (userId = participant, key = "<roundId>|<weekStart>")   the weekly journal card
+ *   nudge   (userId = participant, key = "<roundId>|<last entry or practice start>")  one gentle nudge per silence
+ *   digest  (userId = manager,     key = "<weekStart>")             the manager's weekly digest
+ */
 export interface JournalReminder {
-  readonly roundId: RoundId;
-  readonly participantId: UserId;
-  readonly kind: 'prompt' | 'nudge';
+  readonly userId: UserId;
+  readonly kind: 'prompt' | 'nudge' | 'digest';
   readonly key: string;
   readonly at: IsoInstant;
 }
@@ -31,6 +35,7 @@ export interface JournalRepo {
   /** Records a reminder as sent; false when it was already recorded (another instance or an earlier run sent it). */
   recordReminder(reminder: JournalReminder, options?: RepoOptions): Promise<boolean>;
   /** Undo a claim whose send failed, so the next run tries again. */
-  forgetReminder(reminder: Pick<JournalReminder, 'roundId' | 'participantId' | 'kind' | 'key'>, options?: RepoOptions): Promise<void>;
-  listReminders(roundId: RoundId, participantId: UserId, options?: RepoOptions): Promise<JournalReminder[]>;
+  forgetReminder(reminder: Pick<JournalReminder, 'userId' | 'kind' | 'key'>, options?: RepoOptions): Promise<void>;
+  /** A person's reminders of one kind (one partition, row-key prefix). */
+  listReminders(userId: UserId, kind: JournalReminder['kind'], options?: RepoOptions): Promise<JournalReminder[]>;
 }

@@ -1,5 +1,8 @@
 import type { TenantId, UserId } from '../domain/ids';
 import type { AppInstaller } from '../ports/appInstaller';
+import type { AssetRepo } from '../ports/assetRepo';
+import type { JournalRepo } from '../ports/journalRepo';
+import type { SensitiveDataScanner } from '../ports/sensitiveDataScanner';
 import type { BookingRepo } from '../ports/bookingRepo';
 import type { CalendarPort } from '../ports/calendar';
 import type { SharebackRepo } from '../ports/sharebackRepo';
@@ -28,6 +31,10 @@ export interface UseCasePorts {
   readonly bookings: BookingRepo;
   readonly calendar: CalendarPort;
   readonly sharebacks: SharebackRepo;
+  /** Step 4: weekly journal entries (and the reminders sent about them), the asset library, the safe-use check. */
+  readonly journals: JournalRepo;
+  readonly assets: AssetRepo;
+  readonly sensitiveData: SensitiveDataScanner;
   /** Needed to add the meeting app to the shareback's chat; absent locally without an app id. */
   readonly teamsAppId: string | null;
   readonly messenger: ChatMessenger;

@@ -1,0 +1,152 @@
+import { DateTime } from 'luxon';
+import { createHash } from 'node:crypto';
+import { firstSharedSlot, type DigestLine } from '../domain/checkIn';
+import { domainError, isDomainError, type DomainError } from '../domain/errors';
+import type { Experiment } from '../domain/experiment';
+import type { UserId } from '../domain/ids';
+import { weekStartOf } from '../domain/journal';
+import { withUtcFallback, type Interval } from '../domain/planner';
+import { practiceHoursByWeek } from '../domain/practiceHours';
+import type { Round } from '../domain/round';
+import type { RoundId } from '../domain/roundIds';
+import { characterCount } from '../domain/validation';
+import { wholeDaysBetween } from '../domain/weeklyMoment';
+import type { AssetCounts } from '../ports/assetRepo';
+import type { Job } from '../ports/jobQueue';
+import type { JournalStats } from '../ports/journalRepo';
+import { relationTo } from './journal';
+import type { Caller, UseCasePorts } from './ports';
+
+export const DIGEST_JOB_KIND = 'checkin.digest';
+
+/** States in which a report shows in their manager's digest. */
+const DIGEST_STATES: readonly Experiment['state'][] = ['practising', 'sharing'];
+
+/** The digest goes out on Monday from 09:00 in the manager's zone (about last week, ahead of the new one). */
+export const DIGEST_LOCAL_HOUR = 9;
+
+const hours = (minutes: number) => Math.round((minutes / 60) * 100) / 100;
+
+/**
+ * One manager's digest: per practising report, process only — journals kept, hours kept vs planned, assets
+ * saved, days since the last entry, and whether a nudge went out. Nothing rates the work itself.
+ * Reports come from the directory (the manager's direct reports) and their rounds from the membership index.
+ */
+export async function managerDigest(managerId: UserId, ports: UseCasePorts): Promise<DigestLine[]> {
+  const now = ports.clock.now().toISOString();
+  const stats = new Map<RoundId, Map<UserId, JournalStats>>();
+  const counts = new Map<RoundId, Map<UserId, AssetCounts>>();
+  const lines: DigestLine[] = [];
+  for (const report of await ports.directory.listDirectReports(managerId)) {
+    const nudges = await ports.journals.listReminders(report.id, 'nudge');
+    for (const roundId of await ports.roundMembers.roundsOf(report.id)) {
+      const stored = await ports.experiments.get(roundId, report.id);
+      if (!stored || !DIGEST_STATES.includes(stored.experiment.state)) continue;
+      if (!stats.has(roundId)) stats.set(roundId, await ports.journals.statsForRound(roundId));
+      if (!counts.has(roundId)) counts.set(roundId, await ports.assets.countsForRound(roundId));
+      const booking = await ports.bookings.get(stored.experiment.id);
+      const weeks = practiceHoursByWeek(booking?.blocks.filter((b) => b.eventId) ?? [], now);
+      const journal = stats.get(roundId)!.get(report.id);
+      const started = stored.experiment.history.find((h) => h.command === 'startPractice')?.at ?? stored.experiment.updatedAt;
+      const nudgedAt = nudges.filter((n) => n.key.startsWith(`${roundId}|`)).map((n) => n.at).sort().at(-1) ?? null;
+      lines.push({
+        userId: report.id, displayName: report.displayName, roundId, state: stored.experiment.state,
+        journals: journal?.entries ?? 0,
+        hoursKept: hours(weeks.reduce((sum, w) => sum + w.keptMinutes, 0)),
+        // Planned so far: blocks that have ended (kept or not), so the two figures compare like with like.
+        hoursPlanned: hours(weeks.reduce((sum, w) => sum + w.plannedMinutes - w.upcomingMinutes, 0)),
+        assetsSaved: counts.get(roundId)!.get(report.id)?.saved ?? 0,
+        daysSinceLastEntry: wholeDaysBetween(journal?.lastEntryAt ?? started, now),
+        nudgedAt,
+      });
+    }
+  }
+  return lines.sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
+
+/**
+ * The hourly task: for each manager with a practising report, one digest job per week once it is Monday
+ * 09:00 in their zone. The job id and the reminder row derive from (manager, week): one card.
+ */
+export async function enqueueDigests(ports: UseCasePorts): Promise<number> {
+  const now = ports.clock.now();
+  const managers = new Set<UserId>();
+  for (const roundId of await ports.rounds.listOpen()) {
+    for (const experiment of await ports.experiments.listForRound(roundId)) {
+      if (!DIGEST_STATES.includes(experiment.state)) continue;
+      const manager = await ports.directory.getManager(experiment.participantId);
+      if (manager) managers.add(manager.id);
+    }
+  }
+  const jobs: Job[] = [];
+  for (const managerId of managers) {
+    const zone = (await ports.directory.getTimeZone(managerId)) ?? 'UTC';
+    const weekStart = weekStartOf(now.toISOString(), zone);
+    const local = DateTime.fromJSDate(now, { zone });
+    if (local.weekday === 1 && local.hour < DIGEST_LOCAL_HOUR) continue;
+    const sent = await ports.journals.listReminders(managerId, 'digest');
+    if (sent.some((r) => r.key === weekStart)) continue;
+    jobs.push({ kind: DIGEST_JOB_KIND, id: `checkin-digest:${managerId}:${weekStart}`, payload: { managerId, weekStart } });
+  }
+  if (jobs.length > 0) await ports.jobs.send(jobs);
+  return jobs.length;
+}
+
+/** Looks up round and checks the caller manages `userId` (or owns the round). */
+async function asManagerOf(roundId: RoundId, userId: UserId, caller: Caller, ports: UseCasePorts): Promise<Round | DomainError> {
+  const round = await ports.rounds.get(roundId);
+  if (!round) return domainError('not_found', 'That round does not exist (any more).');
+  const relation = await relationTo(round.round, userId, caller, ports);
+  if (relation !== 'manager' && relation !== 'owner') return domainError('forbidden', 'Only this person\'s manager (or the round\'s owners) can do that.');
+  return round.round;
+}
+
+export const ENCOURAGEMENT_LIMITS = { min: 2, max: 1_000 } as const;
+
+/** A short, kind note from the manager to the report (sent by the caller's surface as a card). */
+export async function prepareEncouragement(roundId: RoundId, userId: UserId, message: string, caller: Caller, ports: UseCasePorts): Promise<{ round: Round; text: string; fromName: string } | DomainError> {
+  const round = await asManagerOf(roundId, userId, caller, ports);
+  if (isDomainError(round)) return round;
+  const text = (message ?? '').trim();
+  if (characterCount(text) < ENCOURAGEMENT_LIMITS.min || characterCount(text) > ENCOURAGEMENT_LIMITS.max) {
+    const over = characterCount(text) - ENCOURAGEMENT_LIMITS.max;
+    return domainError('invalid_input', over > 0 ? `A note is limited to ${ENCOURAGEMENT_LIMITS.max.toLocaleString('en-GB')} characters; this is ${over} over.` : 'Write a few words of encouragement.', { fieldErrors: { message: 'Between 2 and 1,000 characters.' } });
+  }
+  const fromName = (await ports.directory.getPerson(caller.userId))?.displayName ?? caller.displayName;
+  return { round, text, fromName };
+}
+
+export interface BookedCheckIn { readonly start: string; readonly end: string; readonly eventId: string; readonly withName: string }
+
+/**
+ * Proposes a 15-minute check-in at the first time both are free (working hours of both, minus both calendars),
+ * booked in the manager's calendar with the report invited (Graph puts it in both). The transactionId derives
+ * from (round, report, week), so a retry or a second click that week returns the same event.
+ */
+export async function proposeCheckIn(roundId: RoundId, userId: UserId, caller: Caller, ports: UseCasePorts): Promise<BookedCheckIn | DomainError> {
+  const round = await asManagerOf(roundId, userId, caller, ports);
+  if (isDomainError(round)) return round;
+  const now = ports.clock.now().toISOString();
+  const [managerHours, reportHours, manager, report] = await Promise.all([
+    ports.calendar.getWorkingHours(caller.userId), ports.calendar.getWorkingHours(userId), ports.directory.getPerson(caller.userId), ports.directory.getPerson(userId),
+  ]);
+  const window: Interval = { start: now, end: new Date(Date.parse(now) + 7 * 24 * 3_600_000).toISOString() };
+  const busy = await ports.calendar.getBusy([caller.userId, userId], window);
+  const slot = firstSharedSlot([
+    { hours: withUtcFallback({ ...managerHours, daysOfWeek: [...managerHours.daysOfWeek] }).workingHours, busy: busy.get(caller.userId) ?? [] },
+    { hours: withUtcFallback({ ...reportHours, daysOfWeek: [...reportHours.daysOfWeek] }).workingHours, busy: busy.get(userId) ?? [] },
+  ], now);
+  if (!slot) return domainError('conflict', 'There is no 15-minute slot free in both calendars in the next five working days. Try again next week, or pick a time together.');
+  const weekStart = weekStartOf(now, managerHours.timeZoneKnown ? managerHours.timeZone : 'UTC');
+  const transactionId = `ci-${createHash('sha256').update(`${roundId}|${userId}|${weekStart}`).digest('hex').slice(0, 32)}`;
+  const reportName = report?.displayName ?? 'your report';
+  const [created] = await ports.calendar.createEvents(caller.userId, [{
+    transactionId,
+    subject: `Practice check-in: ${reportName} and ${manager?.displayName ?? 'manager'}`,
+    bodyHtml: '<p>Fifteen minutes on how practice is going: what helps, what gets in the way, what you need. Not a review of the work.</p>',
+    start: slot.start, end: slot.end, showAs: 'busy', categories: ['Practice Loop'], reminderMinutesBeforeStart: 5, onlineMeeting: true,
+    attendees: report?.mail ? [{ email: report.mail, name: reportName }] : [],
+  }]);
+  if (!created) throw new Error('the calendar returned no event for the check-in');
+  return { start: slot.start, end: slot.end, eventId: created.eventId, withName: reportName };
+}

@@ -6,6 +6,7 @@ import { experimentIdFor, parseRoundId, type RoundId } from '../domain/roundIds'
 import { practiceHoursByWeek, type WeekHours } from '../domain/practiceHours';
 import { roundFunnel, statesReachedBy } from '../domain/funnel';
 import type { Experiment } from '../domain/experiment';
+import { toolName } from '../domain/toolCatalogue';
 import type { AssetCounts, AssetRepo } from '../ports/assetRepo';
 import type { JournalRepo, JournalStats } from '../ports/journalRepo';
 import type { Booking } from '../ports/bookingRepo';
@@ -131,6 +132,8 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
       round: roundOutline(round),
       acknowledgedPolicyVersion: acknowledgement?.policyVersion ?? null,
       acknowledgedAt: acknowledgement?.acknowledgedAt ?? null,
+      policyText: round.policy.versions.at(-1)?.text ?? null,
+      catalogue: round.catalogue,
       meeting: shareback ? { joinUrl: shareback.joinUrl } : null,
     });
   });
@@ -259,6 +262,29 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
     res.json({ round: roundOutline(round), value: team });
   });
 
+  /**
+   * One person's experiment, for the people allowed to see it: the participant, their manager (directory) or the
+   * round's owners. Anyone else gets 403 — a deep link to a colleague's experiment shows nothing of it.
+   */
+  router.get('/rounds/:roundId/experiments/:participantId', async (req, res) => {
+    const round = await loadRound(req, res);
+    if (!round) return;
+    const participantId = parseUserId(req.params.participantId);
+    if (!participantId) return void res.status(404).json({ error: 'No such experiment.' });
+    const caller = callerOf(res);
+    if (participantId !== caller.userId && !canManageRound(round, caller)) {
+      const manager = await ports.directory.getManager(participantId);
+      if (manager?.id !== caller.userId) return void res.status(403).json({ error: 'This experiment belongs to someone else; only they, their manager and the round’s owners can open it.' });
+    }
+    const [stored, booking, person] = await Promise.all([ports.experiments.get(round.id, participantId), ports.bookings.get(experimentIdFor(round.id, participantId)), ports.directory.getPerson(participantId)]);
+    if (!stored) return void res.status(404).json({ error: 'This person has not started an experiment in this round yet.' });
+    const hours = hoursOf(booking, ports.clock.now().toISOString());
+    res.json({
+      round: roundOutline(round), participant: { userId: participantId, displayName: person?.displayName ?? null },
+      experiment: stored.experiment, hours, booking: booking ? { status: booking.status, reason: booking.reason, blocks: booking.blocks, timeZone: booking.timeZone } : null,
+    });
+  });
+
   /** The round as CSV for the owner: one row per person, process facts only (no rating of anyone's work). */
   router.get('/rounds/:roundId/export.csv', async (req, res) => {
     const round = await ownedRound(req, res, 'the round export');
@@ -287,7 +313,7 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
       const tool = experiment?.selection?.tool;
       return [
         m.userId, names.get(m.userId) ?? '', m.via, m.delivery, m.deliveryReason ?? '', ackOf.get(m.userId)?.policyVersion ?? '',
-        experiment?.state ?? 'not started', experiment?.selection?.frictionPoint ?? '', tool ? ('name' in tool ? tool.name : String(tool)) : '',
+        experiment?.state ?? 'not started', experiment?.selection?.frictionPoint.description ?? '', tool ? toolName(tool) : '',
         booking?.status ?? '', booking?.status === 'failed' ? booking.reason ?? '' : '',
         (hours.plannedMinutes / 60).toFixed(2), (hours.keptMinutes / 60).toFixed(2),
         journalStats.get(m.userId)?.entries ?? 0, assetCounts.get(m.userId)?.saved ?? 0, assetCounts.get(m.userId)?.shared ?? 0,

@@ -12,7 +12,9 @@ import type { RoundId } from '../domain/roundIds';
 import { characterCount } from '../domain/validation';
 import { wholeDaysBetween } from '../domain/weeklyMoment';
 import type { AssetCounts } from '../ports/assetRepo';
+import type { CardContent } from '../ports/chatMessenger';
 import type { Job } from '../ports/jobQueue';
+import { personalConversationOf } from './kickoff';
 import type { JournalStats } from '../ports/journalRepo';
 import { relationTo } from './journal';
 import type { Caller, UseCasePorts } from './ports';
@@ -149,4 +151,15 @@ export async function proposeCheckIn(roundId: RoundId, userId: UserId, caller: C
   }]);
   if (!created) throw new Error('the calendar returned no event for the check-in');
   return { start: slot.start, end: slot.end, eventId: created.eventId, withName: reportName };
+}
+
+/**
+ * Sends the note to the report's personal chat. The surface passes how the card looks (cards stay out of use
+ * cases), so the digest card and POST …/encourage send the same thing.
+ */
+export async function sendEncouragement(roundId: RoundId, userId: UserId, message: string, caller: Caller, ports: UseCasePorts, renderNote: (note: { fromName: string; text: string; roundId: RoundId }) => CardContent): Promise<{ sentTo: UserId } | DomainError> {
+  const prepared = await prepareEncouragement(roundId, userId, message, caller, ports);
+  if (isDomainError(prepared)) return prepared;
+  await ports.messenger.sendCard(await personalConversationOf(userId, prepared.round, ports), renderNote({ fromName: prepared.fromName, text: prepared.text, roundId }));
+  return { sentTo: userId };
 }

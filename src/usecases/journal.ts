@@ -27,7 +27,7 @@ export interface StaleWrite<T> {
   readonly current: T;
 }
 
-export function isStaleWrite(value: unknown): value is StaleWrite<unknown> {
+export function isStaleWrite<T>(value: T | StaleWrite<T> | object): value is StaleWrite<T> {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'stale';
 }
 
@@ -262,4 +262,15 @@ export const nudgeKey = (roundId: RoundId, since: string) => `${roundId}|${since
 /** Answers that were filled, for cards and summaries. */
 export function filledAnswers(entry: JournalEntry): { field: (typeof JOURNAL_ANSWER_FIELDS)[number]; text: string }[] {
   return JOURNAL_ANSWER_FIELDS.filter((f) => entry[f] !== '').map((field) => ({ field, text: entry[field] }));
+}
+
+/** The round a `journal` or `save asset` command is about: the caller's most recent experiment that has started practice. */
+export async function currentPracticeRound(userId: UserId, ports: UseCasePorts, states: readonly Experiment['state'][] = JOURNALING_STATES): Promise<RoundId | null> {
+  let best: { roundId: RoundId; at: string } | null = null;
+  for (const roundId of await ports.roundMembers.roundsOf(userId)) {
+    const stored = await ports.experiments.get(roundId, userId);
+    if (!stored || !states.includes(stored.experiment.state)) continue;
+    if (!best || stored.experiment.updatedAt > best.at) best = { roundId, at: stored.experiment.updatedAt };
+  }
+  return best?.roundId ?? null;
 }

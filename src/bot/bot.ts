@@ -12,6 +12,9 @@ import { onAcknowledgePolicy, onBackToSelection, onSaveSelection, onSubmitPlan, 
 import { onCreateRound, onNewRoundCommand, onRoundSummaryAction } from './handlers/rounds';
 import { onRefreshReview, onReviewAction } from './handlers/review';
 import { onUndoMove } from './handlers/practiceTime';
+import { onOpenJournal, onSaveJournal } from './handlers/journal';
+import { onSaveAsset, onSaveAssetCommand, onShareAsset } from './handlers/assets';
+import { onDigestExtendWindow, onProposeCheckIn, onSendEncouragement } from './handlers/checkIns';
 import { answerUnknownAction } from './handlers/unknownAction';
 import { sendWelcome } from './handlers/welcome';
 import { createChatMessenger, type CreateChatMessengerOptions } from './messenger';
@@ -71,6 +74,13 @@ export function createBot(credentials: BotCredentials, deps: BotDependencies, op
   app.adaptiveCards.actionSubmit('createRound', async (context) => onCreateRound(context, deps));
   app.adaptiveCards.actionSubmit(['openRound', 'refreshRoundSummary'], async (context) => onRoundSummaryAction(context, deps));
   app.adaptiveCards.actionSubmit('undoMove', async (context) => onUndoMove(context, deps));
+  app.adaptiveCards.actionSubmit('openJournal', async (context) => onOpenJournal(context, deps));
+  app.adaptiveCards.actionSubmit('saveJournal', async (context) => onSaveJournal(context, deps));
+  app.adaptiveCards.actionSubmit('saveAsset', async (context) => onSaveAsset(context, deps));
+  app.adaptiveCards.actionSubmit('shareAsset', async (context) => onShareAsset(context, deps));
+  app.adaptiveCards.actionSubmit('sendEncouragement', async (context) => onSendEncouragement(context, deps));
+  app.adaptiveCards.actionSubmit('proposeCheckIn', async (context) => onProposeCheckIn(context, deps));
+  app.adaptiveCards.actionSubmit('digestExtendWindow', async (context) => onDigestExtendWindow(context, deps));
   // Action.Execute (Universal Actions): the invoke answers with the card as this viewer should now see it.
   for (const verb of ['approvePlan', 'requestChanges', 'extendWindow'] as const) {
     app.adaptiveCards.actionExecute(verb, async (context, _state, data: unknown) => onReviewAction(verb)(context, deps, data));
@@ -90,6 +100,8 @@ export function createBot(credentials: BotCredentials, deps: BotDependencies, op
   );
   app.message(async (context) => matchCommand(context.activity.text ?? '')?.keyword === 'help', async (context) => sendHelp(context));
   app.message(async (context) => matchCommand(context.activity.text ?? '')?.keyword === 'new round', async (context) => onNewRoundCommand(context, deps));
+  app.message(async (context) => matchCommand(context.activity.text ?? '')?.keyword === 'journal', async (context) => onOpenJournal(context, deps));
+  app.message(async (context) => matchCommand(context.activity.text ?? '')?.keyword === 'save asset', async (context) => onSaveAssetCommand(context, deps));
   app.activity(ActivityTypes.Message, async (context) => sendWelcome(context, deps));
 
   app.error(async (context: TurnContext, error: Error) => {

@@ -20,6 +20,15 @@ export const CARD_VERBS = [
   'refreshRoundSummary',
   // Practice time (Action.Submit).
   'undoMove', // "Put it back" after the daily check moved a block
+  // Step 4: journal and assets (Action.Submit).
+  'openJournal', // a week's journal card (the missed-week offer, the nudge)
+  'saveJournal', // journal: save (with sensitiveData 'redact' | 'confirm' after findings)
+  'saveAsset', // asset form, standalone or inside the journal card
+  'shareAsset', // saved asset: share with the round / stop sharing
+  // Step 4: the manager's digest (Action.Submit).
+  'sendEncouragement',
+  'proposeCheckIn',
+  'digestExtendWindow',
 ] as const;
 export type CardVerb = (typeof CARD_VERBS)[number];
 

@@ -11,6 +11,8 @@ export interface ChatCommand {
 export const CHAT_COMMANDS: readonly ChatCommand[] = [
   { keyword: 'help', description: 'Show what Practice Loop does and the commands you can type.' },
   { keyword: 'new round', description: 'Programme owners: set up a practice round (dates, protected time, shareback, policy).' },
+  { keyword: 'journal', description: 'Write or edit this week\'s practice journal (what improved, broke, surprised, taught).' },
+  { keyword: 'save asset', description: 'Save a prompt, context file, reference link or workflow from your practice.' },
 ];
 
 /** Normalises a typed message: trims, lower-cases, drops a leading slash and trailing punctuation. */

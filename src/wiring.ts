@@ -6,6 +6,7 @@ import { EntityTable } from './adapters/tables/entityTable';
 import { createTableAcknowledgementRepo, createTableExperimentRepo } from './adapters/tables/experimentRepo';
 import { createTableBookingRepo } from './adapters/tables/bookingRepo';
 import { createTableSharebackRepo } from './adapters/tables/sharebackRepo';
+import { createTableSharebackSessionRepo } from './adapters/tables/sharebackSessionRepo';
 import { createTableAssetRepo } from './adapters/tables/assetRepo';
 import { createTableJournalRepo } from './adapters/tables/journalRepo';
 import { createSensitiveDataScanner } from './adapters/scanning/sensitiveDataScanner';
@@ -98,6 +99,7 @@ export function wireApplication(config: AppConfig, options: WireOptions): Wiring
     bookings: createTableBookingRepo({ bookings: table('Bookings', 'booking'), bookingsByRound: table('BookingsByRound', 'round booking index') }),
     calendar: createGraphCalendar(graph),
     sharebacks: createTableSharebackRepo(roundTables.rounds),
+    sharebackSessions: createTableSharebackSessionRepo({ shareback: table('Shareback', 'shareback session'), meetingChats: table('MeetingChats', 'meeting chat link') }),
     journals: createTableJournalRepo({ journals: table('Journals', 'journal entry'), reminders: table('JournalReminders', 'journal reminder') }),
     assets: createTableAssetRepo(table('Assets', 'asset')),
     sensitiveData: createSensitiveDataScanner(),

@@ -5,6 +5,7 @@ import type { CallerFactory, UseCasePorts } from '../usecases/ports';
 import { callerOf, requireCaller, type Authenticate } from './auth';
 import { roundsRouter } from './rounds';
 import { dashboardRouter } from './dashboard';
+import { sharebackRouter } from './shareback';
 
 export interface ApiDependencies {
   readonly authenticate: Authenticate;
@@ -38,6 +39,8 @@ export function apiRouter(deps: ApiDependencies): Router {
 
   router.use(roundsRouter(deps.ports, (res) => deps.callerFor(callerOf(res))));
   router.use(dashboardRouter(deps.ports, (res) => deps.callerFor(callerOf(res))));
+  // Retries from the tab send the decision notice without a dashboard link (the job's first run carries it).
+  router.use(sharebackRouter(deps.ports, (res) => deps.callerFor(callerOf(res)), { dashboardUrl: '' }));
 
   router.use((req: Request, res: Response) => {
     res.status(404).json({ error: `No API route ${req.method} ${req.baseUrl}${req.path}.` });

@@ -6,6 +6,7 @@ import type { SensitiveDataScanner } from '../ports/sensitiveDataScanner';
 import type { BookingRepo } from '../ports/bookingRepo';
 import type { CalendarPort } from '../ports/calendar';
 import type { SharebackRepo } from '../ports/sharebackRepo';
+import type { SharebackSessionRepo } from '../ports/sharebackSessionRepo';
 import type { ChatMessenger } from '../ports/chatMessenger';
 import type { Clock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
@@ -31,6 +32,8 @@ export interface UseCasePorts {
   readonly bookings: BookingRepo;
   readonly calendar: CalendarPort;
   readonly sharebacks: SharebackRepo;
+  /** Step 5–6: the meeting's running order and presenter, summaries, and what each decision's effects did. */
+  readonly sharebackSessions: SharebackSessionRepo;
   /** Step 4: weekly journal entries (and the reminders sent about them), the asset library, the safe-use check. */
   readonly journals: JournalRepo;
   readonly assets: AssetRepo;

@@ -43,6 +43,8 @@ export async function scheduleShareback(roundId: RoundId, ports: UseCasePorts, s
   const now = ports.clock.now().toISOString();
 
   const existing = await ports.sharebacks.get(roundId);
+  // The meeting tab finds its round by the meeting chat (written on every run: replay-safe).
+  if (existing?.chatId) await ports.sharebackSessions.linkChat(existing.chatId, roundId);
   if (existing) {
     if (existing.attendeeEmails.join('\n') === emails.join('\n') && (existing.tabAdded || !ports.teamsAppId)) return 'unchanged';
     if (existing.attendeeEmails.join('\n') !== emails.join('\n')) await ports.calendar.updateAttendees(existing.organiserId, existing.eventId, attendees);
@@ -69,6 +71,7 @@ export async function scheduleShareback(roundId: RoundId, ports: UseCasePorts, s
     onlineMeeting: true,
   }]);
   if (!created) throw new Error(`the shareback meeting of ${roundId} was not created`);
+  if (created.chatId) await ports.sharebackSessions.linkChat(created.chatId, roundId);
   const tabAdded = await addTab(created.chatId, roundId, ports, settings);
   await ports.sharebacks.save({ roundId, organiserId, eventId: created.eventId, joinUrl: created.joinUrl, chatId: created.chatId, attendeeEmails: emails, tabAdded, updatedAt: now });
   return 'created';

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { parseUserId } from '../../domain/ids';
+import { parseRoundId, type RoundId } from '../../domain/roundIds';
+import type { DecisionEffectLog, MeetingSession, SharebackSessionRepo, SharebackSummary, Stored } from '../../ports/sharebackSessionRepo';
+import type { EntityTable } from './entityTable';
+import { fromJsonColumn, toJsonColumn } from './json';
+
+/*
+ * Key map:
+ *   <prefix>Shareback     PK = roundId   RK = "session"                the running order and current presenter (ETag per change)
+ *                                        RK = "summary|<userId>"       one participant's summary (draft, their edits, ready)
+ *                                        RK = "effects|<userId>"       what each decision effect did (booked, told, needs the owner)
+ *   <prefix>MeetingChats  PK = chat id   RK = "round"                  which round a meeting chat belongs to (the tab's lookup)
+ * The meeting screens read one partition (the round's); the tab's first call is one point read by chat id.
+ */
+const SESSION = 'session';
+const SUMMARY = 'summary|';
+const EFFECTS = 'effects|';
+
+const sessionSchema = z.object({
+  roundId: z.string(), grouping: z.enum(['team', 'tool']), order: z.array(z.string()).nullable(), currentParticipantId: z.string().nullable(),
+  version: z.number().int(), endHandledAt: z.string().nullable(), reportSentAt: z.string().nullable().optional(), updatedAt: z.string(),
+});
+const summarySchema = z.object({
+  roundId: z.string(), participantId: z.string(), draft: z.record(z.unknown()), edits: z.record(z.unknown()), ready: z.boolean(), readyAt: z.string().nullable(),
+  reviewRequestedAt: z.string().nullable(), flaggedAt: z.string().nullable(), version: z.number().int(), updatedAt: z.string(),
+});
+const effectsSchema = z.object({
+  roundId: z.string(), participantId: z.string(),
+  outcomes: z.record(z.object({ status: z.enum(['done', 'needs-owner', 'failed']), detail: z.string(), ref: z.string().nullable(), at: z.string() })),
+});
+
+function ids(stored: { roundId: string; participantId?: string }, what: string) {
+  const roundId = parseRoundId(stored.roundId);
+  const participantId = stored.participantId === undefined ? null : parseUserId(stored.participantId);
+  if (!roundId || (stored.participantId !== undefined && !participantId)) throw new Error(`${what} has invalid ids`);
+  return { roundId, participantId: participantId! };
+}
+
+export function createTableSharebackSessionRepo(tables: { shareback: EntityTable; meetingChats: EntityTable }): SharebackSessionRepo {
+  const { shareback, meetingChats } = tables;
+
+  async function write(pk: string, rk: string, value: unknown, etag: string | null, options?: { abortSignal?: AbortSignal }): Promise<string> {
+    await shareback.ensureCreated(options);
+    const properties = { data: toJsonColumn(value) };
+    return etag === null ? shareback.create(pk, rk, properties, options) : shareback.update(pk, rk, properties, etag, options);
+  }
+
+  async function* rows(roundId: RoundId, prefix: string, options?: { abortSignal?: AbortSignal }) {
+    await shareback.ensureCreated(options);
+    yield* shareback.listPartition(roundId, { ...options, rowKeyPrefix: prefix });
+  }
+
+  const parseSummary = (data: unknown, what: string): SharebackSummary => {
+    const stored = summarySchema.parse(fromJsonColumn(data, what));
+    // Shape checked above; the content was validated by the domain when it was drafted and edited.
+    return { ...(stored as unknown as SharebackSummary), ...ids(stored, what) };
+  };
+  const parseEffects = (data: unknown, what: string): DecisionEffectLog => {
+    const stored = effectsSchema.parse(fromJsonColumn(data, what));
+    return { ...stored, ...ids(stored, what) };
+  };
+
+  return {
+    async getSession(roundId, options) {
+      await shareback.ensureCreated(options);
+      const row = await shareback.get(roundId, SESSION, options);
+      if (!row) return null;
+      const stored = sessionSchema.parse(fromJsonColumn(row.properties.data, `meeting session of ${roundId}`));
+      return { value: { ...stored, roundId: ids(stored, 'meeting session').roundId }, etag: row.etag };
+    },
+    async saveSession(session, etag, options) {
+      return { value: session, etag: await write(session.roundId, SESSION, session, etag, options) };
+    },
+    async getSummary(roundId, participantId, options) {
+      await shareback.ensureCreated(options);
+      const row = await shareback.get(roundId, `${SUMMARY}${participantId}`, options);
+      return row ? { value: parseSummary(row.properties.data, `summary of ${participantId}`), etag: row.etag } : null;
+    },
+    async listSummaries(roundId, options) {
+      const list: SharebackSummary[] = [];
+      for await (const row of rows(roundId, SUMMARY, options)) list.push(parseSummary(row.properties.data, `summary ${row.rowKey}`));
+      return list;
+    },
+    async saveSummary(summary, etag, options) {
+      return { value: summary, etag: await write(summary.roundId, `${SUMMARY}${summary.participantId}`, summary, etag, options) };
+    },
+    async getEffects(roundId, participantId, options) {
+      await shareback.ensureCreated(options);
+      const row = await shareback.get(roundId, `${EFFECTS}${participantId}`, options);
+      return row ? { value: parseEffects(row.properties.data, `decision effects of ${participantId}`), etag: row.etag } : null;
+    },
+    async listEffects(roundId, options) {
+      const list: DecisionEffectLog[] = [];
+      for await (const row of rows(roundId, EFFECTS, options)) list.push(parseEffects(row.properties.data, `decision effects ${row.rowKey}`));
+      return list;
+    },
+    async saveEffects(log, etag, options): Promise<Stored<DecisionEffectLog>> {
+      return { value: log, etag: await write(log.roundId, `${EFFECTS}${log.participantId}`, log, etag, options) };
+    },
+    async roundForChat(chatId, options) {
+      await meetingChats.ensureCreated(options);
+      const row = await meetingChats.get(chatId, 'round', options);
+      return row ? parseRoundId(row.properties.roundId) : null;
+    },
+    async linkChat(chatId, roundId, options) {
+      await meetingChats.ensureCreated(options);
+      // A chat belongs to one round; linking again (the booking job's retry, or an owner's link) writes the same row.
+      await meetingChats.upsert(chatId, 'round', { roundId }, options);
+    },
+  };
+}

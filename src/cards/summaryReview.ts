@@ -1,0 +1,51 @@
+import template from './summaryReview.json';
+import type { SummaryContent } from '../domain/summary';
+import { expandForm, hiddenId, placeErrors, readFormValues, readHidden, topError, type FieldErrors, type FormValues } from './forms';
+import type { AdaptiveCardJson } from './render';
+
+/**
+ * One to two weeks before the shareback: the participant reviews the drafted summary, edits it (their
+ * words win) and marks it ready. Verb `saveSummary` (Action.Submit) with `{ roundId }`; input ids are the
+ * summary's field names, so errors land beside them and the person's values come back as typed.
+ */
+export const SUMMARY_INPUT_IDS = ['resultNow', 'resultValue', 'worked', 'failed', 'keepTesting', 'ready'] as const;
+export type SummaryInputId = (typeof SUMMARY_INPUT_IDS)[number];
+
+export interface SummaryReviewCardData {
+  readonly roundId: string;
+  readonly roundName: string;
+  readonly meetingDay: string;
+  readonly summary: SummaryContent;
+  readonly ready: boolean;
+  readonly values?: FormValues<SummaryInputId>;
+  readonly errors?: FieldErrors;
+  readonly error?: string;
+  readonly saved?: string;
+}
+
+const SLOTS = { resultNow: ['resultNow'], resultValue: ['resultValue'], worked: ['worked'], failed: ['failed'], keepTesting: ['keepTesting'] } as const;
+
+export function renderSummaryReviewCard(data: SummaryReviewCardData): AdaptiveCardJson {
+  const s = data.summary;
+  const { beside, rest } = placeErrors(SLOTS, data.errors);
+  return expandForm(template, {
+    roundId: data.roundId,
+    intro: `The shareback of “${data.roundName}” is on ${data.meetingDay}. We drafted this from your plan and journal: change anything, it is your summary, then mark it ready.`,
+    tool: s.tool || '—', task: s.task || '—', hypothesis: s.hypothesis || '—', hours: String(s.hoursPractised),
+    assets: s.assets.length === 0 ? 'none yet' : s.assets.map((a) => a.title).join(', '),
+    resultLabel: s.target ? `What you see now, in ${s.target.unit} (your target was ${s.target.value})` : 'What you see now, as a number (optional)',
+    values: {
+      resultNow: s.resultNow, resultValue: s.resultValue === null ? '' : String(s.resultValue), worked: s.worked, failed: s.failed, keepTesting: s.keepTesting,
+      ready: data.ready ? 'true' : 'false', ...data.values,
+    },
+    errors: beside,
+    error: topError(data.error, rest),
+    saved: data.saved ?? '',
+  });
+}
+
+export function readSummarySubmission(raw: unknown): { roundId: string; values: FormValues<SummaryInputId> } | null {
+  const hidden = readHidden(raw, { roundId: hiddenId });
+  const values = readFormValues(raw, SUMMARY_INPUT_IDS);
+  return hidden && values ? { roundId: hidden.roundId, values } : null;
+}

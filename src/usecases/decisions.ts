@@ -1,0 +1,274 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { renderDecisionNoticeCard } from '../cards/decisionNotice';
+import { renderFollowUpNeedsTimeCard } from '../cards/followUpNeedsTime';
+import { decisionEffects, describeDecision, firstFreeSlot, FOLLOW_UP, type DecisionEffect } from '../domain/decision';
+import { domainError, isDomainError, type DomainError } from '../domain/errors';
+import { newExperiment, type Decision, type Experiment } from '../domain/experiment';
+import { parseUserId, type UserId } from '../domain/ids';
+import type { WorkingHours } from '../domain/planner';
+import { canManageRound, type Round } from '../domain/round';
+import { experimentIdFor, parseRoundId, type RoundId } from '../domain/roundIds';
+import { instantOrThrow, parseInstant } from '../domain/time';
+import { toolName } from '../domain/toolCatalogue';
+import type { DecisionEffectLog, EffectOutcome } from '../ports/sharebackSessionRepo';
+import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
+import { PRACTICE_CATEGORY } from './booking';
+import { runExperimentCommand, type ExperimentChange } from './experiments';
+import { escapeHtml } from './html';
+import { personalConversationOf } from './kickoff';
+import type { Caller, UseCasePorts } from './ports';
+import { personOf } from './sharebackSession';
+
+/**
+ * Step 6: an owner records the decision on an experiment (in the meeting tab, on the undecided card after
+ * the meeting, or over REST: one implementation). The decision is saved on the experiment with the ETag it
+ * read; its effects (src/domain/decision.ts) then run in a job, each idempotent on its id and logged, so a
+ * retried job books one event and sends one message.
+ */
+export const DECISION_EFFECTS_JOB_KIND = 'decision.effects';
+export const decisionJobPayloadSchema = z.object({
+  roundId: z.string().transform((v, ctx) => parseRoundId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a round id' }), z.NEVER)),
+  participantId: z.string().transform((v, ctx) => parseUserId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a user id' }), z.NEVER)),
+});
+
+/** A refused decision that lost a race carries the decision as it now stands, so the form can show it. */
+export type DecisionRefusal = DomainError & { readonly current?: { readonly decision: Decision | null; readonly version: number; readonly state: Experiment['state'] } };
+
+export async function recordDecision(
+  roundId: RoundId, participantId: UserId, decision: Record<string, unknown>, expectedVersion: number | undefined, caller: Caller, ports: UseCasePorts,
+): Promise<ExperimentChange | DecisionRefusal> {
+  const stored = await ports.rounds.get(roundId);
+  if (!stored) return domainError('not_found', 'That round does not exist any more.');
+  if (!canManageRound(stored.round, caller)) return domainError('forbidden', 'Only the round’s owners can record decisions.');
+  const before = await ports.experiments.get(roundId, participantId);
+  if (!before) return domainError('not_found', 'This person has no experiment in this round.');
+  let version = expectedVersion;
+  if (before.experiment.state === 'approved' || before.experiment.state === 'practising') {
+    // The shareback is where sharing happens: deciding moves the experiment to sharing first.
+    const shared = await runExperimentCommand(roundId, participantId, { kind: 'startSharing' }, caller, ports);
+    if (isDomainError(shared)) return shared;
+    if (version === before.experiment.version) version = shared.experiment.version;
+  }
+  const outcome = await runExperimentCommand(roundId, participantId, { kind: 'recordDecision', decision: decision as never, expectedVersion: version }, caller, ports);
+  if (isDomainError(outcome)) {
+    if (outcome.kind !== 'conflict') return outcome;
+    const now = await ports.experiments.get(roundId, participantId);
+    return { ...outcome, current: now ? { decision: now.experiment.decision, version: now.experiment.version, state: now.experiment.state } : undefined };
+  }
+  if (outcome.changed) {
+    await ports.jobs.send([{ kind: DECISION_EFFECTS_JOB_KIND, id: `effects:${outcome.experiment.id}:v${outcome.experiment.version}`, payload: { roundId, participantId } }]);
+  }
+  return outcome;
+}
+
+export interface DecisionView {
+  readonly participantId: UserId;
+  readonly state: Experiment['state'];
+  readonly version: number;
+  readonly decision: Decision | null;
+  readonly summary: string | null;
+  readonly effects: Readonly<Record<string, EffectOutcome>>;
+}
+
+/** Owners, the participant and their manager see the decision, its history and what its effects did. */
+export async function decisionView(roundId: RoundId, participantId: UserId, caller: Caller, ports: UseCasePorts): Promise<DecisionView | DomainError> {
+  const stored = await ports.rounds.get(roundId);
+  if (!stored) return domainError('not_found', 'That round does not exist any more.');
+  const allowed = canManageRound(stored.round, caller) || caller.userId === participantId || (await ports.directory.getManager(participantId))?.id === caller.userId;
+  if (!allowed) return domainError('forbidden', 'Only the person, their manager and the round’s owners can see this decision.');
+  const [experiment, effects] = await Promise.all([ports.experiments.get(roundId, participantId), ports.sharebackSessions.getEffects(roundId, participantId)]);
+  if (!experiment) return domainError('not_found', 'This person has no experiment in this round.');
+  const decision = experiment.experiment.decision;
+  const names = new Map<string, string>();
+  if (decision) for (const id of [decision.ownerId, decision.internalOwnerId].filter(Boolean) as string[]) names.set(id, (await personOf(id, ports)).name);
+  return {
+    participantId, state: experiment.experiment.state, version: experiment.experiment.version, decision,
+    summary: decision ? describeDecision(decision, (id) => names.get(id) ?? id) : null,
+    effects: effects?.value.outcomes ?? {},
+  };
+}
+
+/* ---------- effects ---------- */
+
+async function recordOutcome(roundId: RoundId, participantId: UserId, effectId: string, outcome: EffectOutcome, ports: UseCasePorts): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const stored = await ports.sharebackSessions.getEffects(roundId, participantId);
+    const log: DecisionEffectLog = { roundId, participantId, outcomes: { ...(stored?.value.outcomes ?? {}), [effectId]: outcome } };
+    try {
+      await ports.sharebackSessions.saveEffects(log, stored?.etag ?? null);
+      return;
+    } catch (error) {
+      if (!(error instanceof ConcurrencyConflictError || error instanceof EntityAlreadyExistsError) || attempt >= 5) throw error;
+    }
+  }
+}
+
+async function workingHoursOf(userId: UserId, ports: UseCasePorts): Promise<WorkingHours> {
+  const hours = await ports.calendar.getWorkingHours(userId);
+  return { daysOfWeek: hours.daysOfWeek, startTime: hours.startTime, endTime: hours.endTime, timeZone: hours.timeZoneKnown ? hours.timeZone : 'UTC' };
+}
+
+function followUpEvent(effect: Extract<DecisionEffect, { kind: 'book-follow-up' }>, round: Round, participantName: string, slot: { start: string; end: string }, attendees: { email: string; name: string }[]) {
+  return {
+    transactionId: effect.transactionId,
+    subject: `Practice Loop follow-up: ${participantName}`,
+    bodyHtml: `<p>The shareback of <b>${escapeHtml(round.name)}</b> asked for a follow-up between ${escapeHtml(participantName)} and their manager: what to keep, what support helps, what comes next.</p>`,
+    start: slot.start, end: slot.end, showAs: 'busy' as const, categories: [PRACTICE_CATEGORY], reminderMinutesBeforeStart: 15, attendees, onlineMeeting: true,
+  };
+}
+
+/** Books the follow-up in the manager's calendar with the participant invited; `at` is the owner's pick when no free time was found. */
+async function bookFollowUp(effect: Extract<DecisionEffect, { kind: 'book-follow-up' }>, round: Round, experiment: Experiment, ports: UseCasePorts, at?: string): Promise<EffectOutcome> {
+  const now = ports.clock.now().toISOString();
+  const manager = await ports.directory.getManager(experiment.participantId);
+  if (!manager) return { status: 'needs-owner', detail: 'This person has no manager in the directory, so there is nobody to follow up with.', ref: null, at: now };
+  const participant = await ports.directory.getPerson(experiment.participantId);
+  let slot: { start: string; end: string } | null;
+  if (at) {
+    slot = { start: at, end: instantOrThrow(at).plus({ minutes: FOLLOW_UP.durationMinutes }).toUTC().toISO() };
+  } else {
+    const [participantHours, managerHours] = await Promise.all([workingHoursOf(experiment.participantId, ports), workingHoursOf(manager.id, ports)]);
+    const window = { start: now, end: instantOrThrow(now).plus({ days: 21 }).toUTC().toISO() };
+    const busy = await ports.calendar.getBusy([experiment.participantId, manager.id], window);
+    slot = firstFreeSlot({
+      now, durationMinutes: FOLLOW_UP.durationMinutes, workingDays: FOLLOW_UP.workingDays,
+      people: [{ workingHours: participantHours, busy: busy.get(experiment.participantId) ?? [] }, { workingHours: managerHours, busy: busy.get(manager.id) ?? [] }],
+    });
+  }
+  if (!slot) return { status: 'needs-owner', detail: `${participant?.displayName ?? 'The participant'} and ${manager.displayName} have no common free half hour in the next ${FOLLOW_UP.workingDays} working days. Pick a time.`, ref: null, at: now };
+  const attendees = participant?.mail ? [{ email: participant.mail, name: participant.displayName }] : [];
+  const [created] = await ports.calendar.createEvents(manager.id, [followUpEvent(effect, round, participant?.displayName ?? 'your report', slot, attendees)]);
+  return { status: 'done', detail: `Follow-up booked for ${slot.start} with ${manager.displayName}.`, ref: created?.eventId ?? slot.start, at: now };
+}
+
+/** The next round: the owner's earliest round (not closed) whose window starts after this one's. */
+async function nextRoundAfter(round: Round, ports: UseCasePorts): Promise<Round | null> {
+  const listings = (await ports.rounds.listForOwner(round.ownerIds[0]!)).filter((r) => r.roundId !== round.id && r.status !== 'closed');
+  const candidates: Round[] = [];
+  for (const listing of listings.slice(0, 20)) {
+    const stored = await ports.rounds.get(listing.roundId);
+    if (stored && stored.round.window.start > round.window.start) candidates.push(stored.round);
+  }
+  return candidates.sort((a, b) => a.window.start.localeCompare(b.window.start))[0] ?? null;
+}
+
+async function carryOver(effect: Extract<DecisionEffect, { kind: 'carry-over' }>, round: Round, experiment: Experiment, ports: UseCasePorts): Promise<EffectOutcome> {
+  const now = ports.clock.now().toISOString();
+  const next = await nextRoundAfter(round, ports);
+  if (!next) return { status: 'needs-owner', detail: 'There is no next round yet. Create it, then retry the carry-over from the decision.', ref: null, at: now };
+  await ports.roundMembers.addQueued(next.id, [{ userId: experiment.participantId, via: 'named' }], now);
+  const draft: Experiment = { ...newExperiment(next.id, experiment.participantId, experiment.tenantId, now), selection: experiment.selection, hypothesis: experiment.hypothesis };
+  try {
+    await ports.experiments.create(draft);
+  } catch (error) {
+    if (!(error instanceof EntityAlreadyExistsError)) throw error; // carried over already (a retry), or they joined it themselves
+  }
+  // The assets come along (same ids in the next round's partition, so a retry finds them), private until shared again.
+  const assets = await ports.assets.listForAuthor(round.id, experiment.participantId);
+  for (const asset of assets) {
+    try {
+      await ports.assets.create({ ...asset, roundId: next.id, experimentId: experimentIdFor(next.id, experiment.participantId), shared: false, sharedAt: null, createdAt: now, updatedAt: now, version: 1 });
+    } catch (error) {
+      if (!(error instanceof EntityAlreadyExistsError)) throw error;
+    }
+  }
+  const scope = effect.scope ? ` Scope: ${effect.scope}` : '';
+  return { status: 'done', detail: `Carried over to “${next.name}” as a draft with ${assets.length} asset${assets.length === 1 ? '' : 's'}.${scope}`, ref: experimentIdFor(next.id, experiment.participantId), at: now };
+}
+
+async function licenceReminder(effect: Extract<DecisionEffect, { kind: 'licence-reminder' }>, round: Round, experiment: Experiment, ports: UseCasePorts): Promise<EffectOutcome> {
+  const now = ports.clock.now().toISOString();
+  const owner = parseUserId(effect.ownerId)!;
+  const zone = (await ports.directory.getTimeZone(owner)) ?? 'UTC';
+  // A task-like reminder: 09:00–09:15 on the due date in the owner's zone, shown as free so it blocks nothing.
+  const start = DateTime.fromISO(`${effect.dueDate}T09:00`, { zone });
+  const participant = (await personOf(experiment.participantId, ports)).name;
+  const [created] = await ports.calendar.createEvents(owner, [{
+    transactionId: effect.transactionId,
+    subject: `Due: paid licence decision — ${effect.tool} (${effect.seats} seats)`,
+    bodyHtml: `<p>From the shareback of <b>${escapeHtml(round.name)}</b> (${escapeHtml(participant)}'s experiment): ${effect.seats} seats of ${escapeHtml(effect.tool)}, to be approved by ${escapeHtml(effect.approver)}. This is due today.</p>`,
+    start: start.toUTC().toISO()!, end: start.plus({ minutes: 15 }).toUTC().toISO()!, showAs: 'free', categories: [PRACTICE_CATEGORY], reminderMinutesBeforeStart: 0,
+  }]);
+  return { status: 'done', detail: `Reminder on ${effect.dueDate} in the owner's calendar.`, ref: created?.eventId ?? null, at: now };
+}
+
+async function notifyParticipant(round: Round, experiment: Experiment, ports: UseCasePorts, settings: { dashboardUrl: string }): Promise<EffectOutcome> {
+  const decision = experiment.decision!;
+  const names = new Map<string, string>();
+  for (const id of [decision.ownerId, decision.internalOwnerId].filter(Boolean) as string[]) names.set(id, (await personOf(id, ports)).name);
+  const card = renderDecisionNoticeCard({
+    roundName: round.name, tool: experiment.selection ? toolName(experiment.selection.tool) : '', revised: decision.revision > 1,
+    decision: describeDecision(decision, (id) => names.get(id) ?? id), note: decision.note ?? '', dashboardUrl: settings.dashboardUrl,
+  });
+  await ports.messenger.sendCard(await personalConversationOf(experiment.participantId, round, ports), card);
+  return { status: 'done', detail: 'Told in chat.', ref: null, at: ports.clock.now().toISOString() };
+}
+
+export type EffectsRunResult = { readonly ran: string[]; readonly skipped: string[] };
+
+/**
+ * Carries out the current decision's effects that have not succeeded yet (the log says which did), so a
+ * retried or duplicated job repeats nothing; Graph creates carry deterministic transactionIds besides.
+ */
+export async function runDecisionEffects(roundId: RoundId, participantId: UserId, ports: UseCasePorts, settings: { dashboardUrl: string }): Promise<EffectsRunResult> {
+  const [round, stored, log] = await Promise.all([ports.rounds.get(roundId), ports.experiments.get(roundId, participantId), ports.sharebackSessions.getEffects(roundId, participantId)]);
+  if (!round || !stored || stored.experiment.state !== 'decided') return { ran: [], skipped: [] };
+  const experiment = stored.experiment;
+  const ran: string[] = [];
+  const skipped: string[] = [];
+  for (const effect of decisionEffects(experiment)) {
+    const previous = log?.value.outcomes[effect.id];
+    if (previous && previous.status !== 'failed') {
+      skipped.push(effect.id);
+      continue;
+    }
+    const outcome = effect.kind === 'notify-participant' ? await notifyParticipant(round.round, experiment, ports, settings)
+      : effect.kind === 'book-follow-up' ? await bookFollowUp(effect, round.round, experiment, ports)
+        : effect.kind === 'carry-over' ? await carryOver(effect, round.round, experiment, ports)
+          : await licenceReminder(effect, round.round, experiment, ports);
+    await recordOutcome(roundId, participantId, effect.id, outcome, ports);
+    if (outcome.status === 'needs-owner' && effect.kind === 'book-follow-up') await tellOwnerToPickTime(round.round, experiment, outcome.detail, ports, settings);
+    ran.push(effect.id);
+  }
+  return { ran, skipped };
+}
+
+async function tellOwnerToPickTime(round: Round, experiment: Experiment, reason: string, ports: UseCasePorts, settings: { dashboardUrl: string }): Promise<void> {
+  const owner = parseUserId(experiment.decision!.by) ?? round.ownerIds[0]!;
+  const card = renderFollowUpNeedsTimeCard({
+    roundId: round.id, participantId: experiment.participantId, participantName: (await personOf(experiment.participantId, ports)).name,
+    reason, suggestedDate: instantOrThrow(ports.clock.now().toISOString()).plus({ days: 1 }).toISODate()!, dashboardUrl: settings.dashboardUrl,
+  });
+  await ports.messenger.sendCard(await personalConversationOf(owner, round, ports), card);
+}
+
+/** No free time was found: the owner picks one (from the card or the tab). Same transactionId: one event however often it is sent. */
+export async function pickFollowUpTime(roundId: RoundId, participantId: UserId, start: string, caller: Caller, ports: UseCasePorts): Promise<EffectOutcome | DomainError> {
+  const stored = await ports.rounds.get(roundId);
+  if (!stored) return domainError('not_found', 'That round does not exist any more.');
+  if (!canManageRound(stored.round, caller)) return domainError('forbidden', 'Only the round’s owners can book the follow-up.');
+  const at = parseInstant(start);
+  if (!at) return domainError('invalid_input', 'Give the start as a date and time.', { fieldErrors: { start: 'Give the start as a date and time.' } });
+  if (at.toMillis() <= ports.clock.now().getTime()) return domainError('invalid_input', 'Pick a time in the future.', { fieldErrors: { start: 'Pick a time in the future.' } });
+  const experiment = await ports.experiments.get(roundId, participantId);
+  const effect = experiment ? decisionEffects(experiment.experiment).find((e) => e.kind === 'book-follow-up') : undefined;
+  if (!experiment || !effect || effect.kind !== 'book-follow-up') return domainError('conflict', 'This experiment’s decision is not a manager follow-up (any more).');
+  const outcome = await bookFollowUp(effect, stored.round, experiment.experiment, ports, at.toUTC().toISO()!);
+  await recordOutcome(roundId, participantId, effect.id, outcome, ports);
+  return outcome;
+}
+
+/** Owner: run the effects that still need doing (after creating the next round, or when one failed). */
+export async function retryDecisionEffects(roundId: RoundId, participantId: UserId, caller: Caller, ports: UseCasePorts, settings: { dashboardUrl: string }): Promise<EffectsRunResult | DomainError> {
+  const stored = await ports.rounds.get(roundId);
+  if (!stored) return domainError('not_found', 'That round does not exist any more.');
+  if (!canManageRound(stored.round, caller)) return domainError('forbidden', 'Only the round’s owners can do this.');
+  const log = await ports.sharebackSessions.getEffects(roundId, participantId);
+  if (log) {
+    // Forget the "needs the owner" outcomes so they are tried again.
+    const outcomes = Object.fromEntries(Object.entries(log.value.outcomes).filter(([, o]) => o.status !== 'needs-owner'));
+    await ports.sharebackSessions.saveEffects({ ...log.value, outcomes }, log.etag);
+  }
+  return runDecisionEffects(roundId, participantId, ports, settings);
+}

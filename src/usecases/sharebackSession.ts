@@ -1,0 +1,397 @@
+import { domainError, isDomainError, type DomainError } from '../domain/errors';
+import { decisionDetailsOf, type Experiment } from '../domain/experiment';
+import type { UserId } from '../domain/ids';
+import { canManageRound, type Round } from '../domain/round';
+import type { RoundId } from '../domain/roundIds';
+import {
+  groupedOrder, isPermutationOf, meetingEndsAt, meetingPhase, nextPresenter, runningOrder,
+  type Grouping, type MeetingPhase, type OrderGroup, type Presenter,
+} from '../domain/runningOrder';
+import { draftSummary, effectiveSummary, summaryEditSchema, summaryReviewStep, SUMMARY_REVIEW, type SummaryContent, type SummaryFacts } from '../domain/summary';
+import { toolName } from '../domain/toolCatalogue';
+import { ROLE_LABELS } from '../domain/toolCatalogue';
+import { invalidInputFrom } from '../domain/validation';
+import type { MeetingSession, SharebackSummary } from '../ports/sharebackSessionRepo';
+import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
+import type { Caller, UseCasePorts } from './ports';
+
+/**
+ * The shareback meeting (step 5): which round a meeting chat belongs to, the running order, who is
+ * presenting, and each participant's summary. The meeting tab polls the session (GET with If-None-Match
+ * every 2–3 s): a poll is a handful of point reads and single-partition queries, answers 304 when nothing
+ * changed, and needs no socket through Teams' iframe, proxies or a scaled-out service.
+ */
+
+/** Experiments that present: approved or later, not withdrawn (a draft or a plan under review has nothing to share). */
+export const PRESENTING_STATES: readonly Experiment['state'][] = ['approved', 'practising', 'sharing', 'decided'];
+
+/** Names and teams come from the directory; a meeting polls often, so they are kept for a few minutes per process. */
+const PERSON_TTL_IN_MS = 5 * 60_000;
+const people = new Map<string, { name: string; team: string; at: number }>();
+
+export async function personOf(userId: string, ports: UseCasePorts): Promise<{ name: string; team: string }> {
+  const cached = people.get(userId);
+  const now = ports.clock.now().getTime();
+  if (cached && now - cached.at < PERSON_TTL_IN_MS) return cached;
+  const person = await ports.directory.getPerson(userId as UserId);
+  const entry = { name: person?.displayName ?? 'Someone', team: person?.department ?? '', at: now };
+  people.set(userId, entry);
+  return entry;
+}
+
+export function isPresenting(experiment: Experiment): boolean {
+  return PRESENTING_STATES.includes(experiment.state) && experiment.selection !== null;
+}
+
+async function presenterOf(experiment: Experiment, ports: UseCasePorts): Promise<Presenter> {
+  const person = await personOf(experiment.participantId, ports);
+  return { participantId: experiment.participantId, name: person.name, team: person.team, tool: experiment.selection ? toolName(experiment.selection.tool) : '' };
+}
+
+/* ---------- summaries ---------- */
+
+export async function summaryFactsOf(experiment: Experiment, ports: UseCasePorts): Promise<SummaryFacts> {
+  const [journals, assets] = await Promise.all([
+    ports.journals.listForExperiment(experiment.id),
+    ports.assets.listForAuthor(experiment.roundId, experiment.participantId),
+  ]);
+  const selection = experiment.selection;
+  const hypothesis = experiment.hypothesis;
+  return {
+    tool: selection ? toolName(selection.tool) : '',
+    task: selection?.frictionPoint.description ?? '',
+    useCase: selection ? `${ROLE_LABELS[selection.role]} — ${selection.kpi}` : '',
+    hypothesis: hypothesis ? { measure: hypothesis.measure, baseline: hypothesis.baseline, target: hypothesis.target } : null,
+    journals,
+    assets: assets.filter((asset) => asset.experimentId === experiment.id || asset.experimentId === undefined),
+  };
+}
+
+/**
+ * The summary row with a fresh draft (journals and assets change until the meeting); the participant's
+ * edits and ready mark are kept as they are. Created on first use; a lost race re-reads.
+ */
+export async function refreshSummary(experiment: Experiment, ports: UseCasePorts): Promise<{ value: SharebackSummary; etag: string }> {
+  const draft = draftSummary(await summaryFactsOf(experiment, ports));
+  for (let attempt = 1; ; attempt++) {
+    const stored = await ports.sharebackSessions.getSummary(experiment.roundId, experiment.participantId);
+    if (stored && JSON.stringify(stored.value.draft) === JSON.stringify(draft)) return stored;
+    const now = ports.clock.now().toISOString();
+    const next: SharebackSummary = stored
+      ? { ...stored.value, draft, version: stored.value.version + 1, updatedAt: now }
+      : { roundId: experiment.roundId, participantId: experiment.participantId, draft, edits: {}, ready: false, readyAt: null, reviewRequestedAt: null, flaggedAt: null, version: 1, updatedAt: now };
+    try {
+      return await ports.sharebackSessions.saveSummary(next, stored?.etag ?? null);
+    } catch (error) {
+      if (!(error instanceof ConcurrencyConflictError || error instanceof EntityAlreadyExistsError) || attempt >= 3) throw error;
+    }
+  }
+}
+
+export interface SummaryView {
+  readonly roundId: RoundId;
+  readonly participantId: UserId;
+  readonly summary: SummaryContent;
+  readonly draft: SummaryContent;
+  readonly ready: boolean;
+  readonly version: number;
+}
+
+function viewOf(summary: SharebackSummary): SummaryView {
+  return { roundId: summary.roundId, participantId: summary.participantId, summary: effectiveSummary(summary.draft, summary.edits), draft: summary.draft, ready: summary.ready, version: summary.version };
+}
+
+async function loadRound(roundId: RoundId, ports: UseCasePorts): Promise<Round | DomainError> {
+  const stored = await ports.rounds.get(roundId);
+  return stored ? stored.round : domainError('not_found', 'That round does not exist any more.');
+}
+
+/** Who may read one person's summary: themselves, their manager (directory), the round's owners. */
+async function maySeePerson(round: Round, participantId: UserId, caller: Caller, ports: UseCasePorts): Promise<boolean> {
+  if (caller.userId === participantId || canManageRound(round, caller)) return true;
+  return (await ports.directory.getManager(participantId))?.id === caller.userId;
+}
+
+export async function getSummary(roundId: RoundId, participantId: UserId, caller: Caller, ports: UseCasePorts): Promise<SummaryView | DomainError> {
+  const round = await loadRound(roundId, ports);
+  if (isDomainError(round)) return round;
+  if (!(await maySeePerson(round, participantId, caller, ports))) return domainError('forbidden', 'Only the person, their manager and the round’s owners can see this summary.');
+  const stored = await ports.experiments.get(roundId, participantId);
+  if (!stored || !isPresenting(stored.experiment)) return domainError('not_found', 'There is no summary yet: it is drafted once the plan is approved.');
+  return viewOf((await refreshSummary(stored.experiment, ports)).value);
+}
+
+export interface SummaryEditInput {
+  readonly edits: Record<string, unknown>;
+  readonly ready?: boolean;
+}
+
+/**
+ * The participant edits their summary and/or marks it ready (the card and the tab call this). Only the
+ * person writes their own summary, and edits merge field by field onto what is stored, so a draft
+ * refreshed in between (a new journal entry) never undoes an edit and needs no version check.
+ */
+export async function editSummary(roundId: RoundId, input: SummaryEditInput, caller: Caller, ports: UseCasePorts): Promise<SummaryView | DomainError> {
+  const stored = await ports.experiments.get(roundId, caller.userId);
+  if (!stored || !isPresenting(stored.experiment)) return domainError('not_found', 'There is no summary to edit yet: it is drafted once your plan is approved.');
+  const parsed = summaryEditSchema.safeParse(input.edits);
+  if (!parsed.success) return invalidInputFrom(parsed.error);
+  // A field sent empty is an edit too ("nothing failed"): only fields not sent keep the draft.
+  const edits: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed.data)) if (key in input.edits) edits[key] = value ?? (key === 'resultValue' ? null : '');
+  for (let attempt = 1; ; attempt++) {
+    const current = await refreshSummary(stored.experiment, ports);
+    const summary = current.value;
+    const now = ports.clock.now().toISOString();
+    const ready = input.ready ?? summary.ready;
+    const next: SharebackSummary = {
+      ...summary, edits: { ...summary.edits, ...edits }, ready, readyAt: ready ? (summary.readyAt ?? now) : null,
+      version: summary.version + 1, updatedAt: now,
+    };
+    if (JSON.stringify(next.edits) === JSON.stringify(summary.edits) && next.ready === summary.ready) return viewOf(summary);
+    try {
+      const saved = await ports.sharebackSessions.saveSummary(next, current.etag);
+      return viewOf(saved.value);
+    } catch (error) {
+      if (!(error instanceof ConcurrencyConflictError) || attempt >= 3) throw error;
+    }
+  }
+}
+
+/* ---------- the meeting ---------- */
+
+export interface LinkState { readonly linked: false; readonly message: string; readonly canLink: boolean; readonly rounds: readonly { roundId: RoundId; name: string }[] }
+
+export interface BoardPerson {
+  readonly participantId: string;
+  readonly name: string;
+  readonly team: string;
+  readonly tool: string;
+  readonly state: Experiment['state'];
+  readonly summaryReady: boolean;
+  /** The experiment's version: the decision form sends it back as expectedVersion. */
+  readonly version: number;
+  readonly decision: (ReturnType<typeof decisionDetailsOf> & { by: string; at: string; revision: number; ownerName: string }) | null;
+}
+
+export interface SessionView {
+  readonly linked: true;
+  readonly roundId: RoundId;
+  readonly roundName: string;
+  readonly isOwner: boolean;
+  readonly meeting: { readonly startsAt: string; readonly endsAt: string; readonly phase: MeetingPhase };
+  readonly grouping: Grouping;
+  readonly groups: readonly OrderGroup[];
+  readonly order: readonly BoardPerson[];
+  readonly currentParticipantId: string | null;
+  /** The current presenter's summary, for the stage. */
+  readonly current: { readonly participantId: string; readonly name: string; readonly summary: SummaryContent | null } | null;
+  /** From 10 minutes before the end: experiments still without a decision. */
+  readonly undecided: readonly { participantId: string; name: string }[];
+  readonly sessionVersion: number;
+}
+
+function emptySession(roundId: RoundId, now: string): MeetingSession {
+  return { roundId, grouping: 'team', order: null, currentParticipantId: null, version: 0, endHandledAt: null, updatedAt: now };
+}
+
+/** Everyone invited to the shareback may watch it: round members, owners, and the invited managers. */
+async function mayWatch(round: Round, caller: Caller, ports: UseCasePorts): Promise<boolean> {
+  if (canManageRound(round, caller)) return true;
+  if (await ports.roundMembers.get(round.id, caller.userId)) return true;
+  const [meeting, person] = await Promise.all([ports.sharebacks.get(round.id), ports.directory.getPerson(caller.userId)]);
+  return Boolean(meeting && person?.mail && meeting.attendeeEmails.includes(person.mail));
+}
+
+export async function roundOfMeeting(chatId: string, caller: Caller, ports: UseCasePorts): Promise<{ round: Round } | LinkState | DomainError> {
+  const roundId = await ports.sharebackSessions.roundForChat(chatId);
+  if (!roundId) {
+    const rounds = caller.mayCreateRounds || caller.isAdmin ? await ports.rounds.listForOwner(caller.userId) : [];
+    return {
+      linked: false,
+      message: 'This meeting is not linked to a Practice Loop round.',
+      canLink: rounds.length > 0,
+      rounds: rounds.filter((r) => r.status !== 'closed').map((r) => ({ roundId: r.roundId, name: r.name })),
+    };
+  }
+  const round = await loadRound(roundId, ports);
+  if (isDomainError(round)) return round;
+  if (!(await mayWatch(round, caller, ports))) return domainError('forbidden', 'This shareback is for the people in its round, their managers and its owners.');
+  return { round };
+}
+
+/** An owner links a meeting the app did not book (or re-links it) to one of their rounds. */
+export async function linkMeeting(chatId: string, roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<{ roundId: RoundId } | DomainError> {
+  if (!/^19:[^\s/\\#?]{1,300}$/.test(chatId)) return domainError('invalid_input', 'This is not a Teams meeting chat id.', { fieldErrors: { chatId: 'This is not a Teams meeting chat id.' } });
+  const round = await loadRound(roundId, ports);
+  if (isDomainError(round)) return round;
+  if (!canManageRound(round, caller)) return domainError('forbidden', 'Only the round’s owners can link a meeting to it.');
+  await ports.sharebackSessions.linkChat(chatId, roundId);
+  return { roundId };
+}
+
+export async function sessionView(round: Round, caller: Caller, ports: UseCasePorts): Promise<SessionView> {
+  const now = ports.clock.now().toISOString();
+  const [experiments, summaries, storedSession] = await Promise.all([
+    ports.experiments.listForRound(round.id), ports.sharebackSessions.listSummaries(round.id), ports.sharebackSessions.getSession(round.id),
+  ]);
+  const session = storedSession?.value ?? emptySession(round.id, now);
+  const presenting = experiments.filter(isPresenting);
+  const presenters = await Promise.all(presenting.map((e) => presenterOf(e, ports)));
+  const order = runningOrder(presenters, session.grouping, session.order);
+  const byId = new Map(presenting.map((e) => [e.participantId as string, e]));
+  const presenterById = new Map(presenters.map((p) => [p.participantId, p]));
+  const summaryOf = new Map(summaries.map((s) => [s.participantId as string, s]));
+  const board: BoardPerson[] = await Promise.all(order.map(async (id) => {
+    const experiment = byId.get(id)!;
+    const presenter = presenterById.get(id)!;
+    const decision = experiment.decision;
+    return {
+      participantId: id, name: presenter.name, team: presenter.team, tool: presenter.tool, state: experiment.state,
+      summaryReady: summaryOf.get(id)?.ready ?? false, version: experiment.version,
+      decision: decision ? { ...decisionDetailsOf(decision), by: decision.by, at: decision.at, revision: decision.revision, ownerName: (await personOf(decision.ownerId, ports)).name } : null,
+    };
+  }));
+  const currentId = session.currentParticipantId && byId.has(session.currentParticipantId) ? session.currentParticipantId : null;
+  const currentSummary = currentId ? summaryOf.get(currentId) : undefined;
+  const meeting = { startsAt: round.shareback.startsAt, durationMinutes: round.shareback.durationMinutes };
+  const phase = meetingPhase(meeting, now);
+  return {
+    linked: true,
+    roundId: round.id,
+    roundName: round.name,
+    isOwner: canManageRound(round, caller),
+    meeting: { startsAt: meeting.startsAt, endsAt: meetingEndsAt(meeting), phase },
+    grouping: session.grouping,
+    groups: session.order ? [] : groupedOrder(presenters, session.grouping),
+    order: board,
+    currentParticipantId: currentId,
+    current: currentId
+      ? { participantId: currentId, name: presenterById.get(currentId)!.name, summary: currentSummary ? effectiveSummary(currentSummary.draft, currentSummary.edits) : (currentId ? draftSummary(await summaryFactsOf(byId.get(currentId)!, ports)) : null) }
+      : null,
+    undecided: phase === 'closing' || phase === 'ended' ? board.filter((p) => p.decision === null).map((p) => ({ participantId: p.participantId, name: p.name })) : [],
+    sessionVersion: session.version,
+  };
+}
+
+async function changeSession(round: Round, caller: Caller, ports: UseCasePorts, expectedVersion: number | undefined, change: (session: MeetingSession, order: string[]) => MeetingSession | DomainError): Promise<MeetingSession | DomainError> {
+  if (!canManageRound(round, caller)) return domainError('forbidden', 'Only the round’s owners can run the running order.');
+  for (let attempt = 1; ; attempt++) {
+    const stored = await ports.sharebackSessions.getSession(round.id);
+    const now = ports.clock.now().toISOString();
+    const session = stored?.value ?? emptySession(round.id, now);
+    if (expectedVersion !== undefined && expectedVersion !== session.version) {
+      return domainError('conflict', 'Someone else moved the running order since you loaded it; here it is as it stands now.');
+    }
+    const presenting = (await ports.experiments.listForRound(round.id)).filter(isPresenting);
+    const order = runningOrder(await Promise.all(presenting.map((e) => presenterOf(e, ports))), session.grouping, session.order);
+    const next = change(session, order);
+    if (isDomainError(next)) return next;
+    try {
+      return (await ports.sharebackSessions.saveSession({ ...next, version: session.version + 1, updatedAt: now }, stored?.etag ?? null)).value;
+    } catch (error) {
+      // Two owners clicking "next" at once: the second click is retried on the first one's result only without expectedVersion.
+      if (!(error instanceof ConcurrencyConflictError || error instanceof EntityAlreadyExistsError) || attempt >= 3) throw error;
+      if (expectedVersion !== undefined) return domainError('conflict', 'Someone else moved the running order at the same moment; here it is as it stands now.');
+    }
+  }
+}
+
+export interface AdvanceInput { readonly to?: string; readonly step?: 1 | -1; readonly expectedVersion?: number }
+
+/** The owner moves to the next (or previous, or a named) presenter; the others' tabs follow on their next poll. */
+export async function advancePresenter(round: Round, input: AdvanceInput, caller: Caller, ports: UseCasePorts): Promise<MeetingSession | DomainError> {
+  return changeSession(round, caller, ports, input.expectedVersion, (session, order) => {
+    if (input.to !== undefined) {
+      if (!order.includes(input.to)) return domainError('invalid_input', 'That person is not in the running order.', { fieldErrors: { to: 'That person is not in the running order.' } });
+      return { ...session, currentParticipantId: input.to };
+    }
+    return { ...session, currentParticipantId: nextPresenter(order, session.currentParticipantId, input.step ?? 1) };
+  });
+}
+
+export interface ReorderInput { readonly order?: readonly string[]; readonly grouping?: Grouping; readonly expectedVersion?: number }
+
+/** Group by team or tool (the order is then the grouped one again), or set an explicit order of the same people. */
+export async function reorderPresenters(round: Round, input: ReorderInput, caller: Caller, ports: UseCasePorts): Promise<MeetingSession | DomainError> {
+  return changeSession(round, caller, ports, input.expectedVersion, (session, order) => {
+    if (input.order !== undefined) {
+      if (!isPermutationOf(order, input.order)) return domainError('invalid_input', 'The new order must list everyone presenting, each once.', { fieldErrors: { order: 'The new order must list everyone presenting, each once.' } });
+      return { ...session, order: [...input.order], ...(input.grouping ? { grouping: input.grouping } : {}) };
+    }
+    if (input.grouping) return { ...session, grouping: input.grouping, order: null };
+    return domainError('invalid_input', 'Send an order or a grouping (team or tool).', { fieldErrors: { order: 'Send an order or a grouping (team or tool).' } });
+  });
+}
+
+export async function sessionOf(round: Round, ports: UseCasePorts): Promise<MeetingSession> {
+  return (await ports.sharebackSessions.getSession(round.id))?.value ?? emptySession(round.id, ports.clock.now().toISOString());
+}
+
+/* ---------- periodic checks and their jobs ---------- */
+
+export const SUMMARY_REVIEW_JOB_KIND = 'shareback.summary-review';
+export const SUMMARIES_FLAGGED_JOB_KIND = 'shareback.summaries-flagged';
+export const UNDECIDED_JOB_KIND = 'shareback.undecided';
+
+/**
+ * Daily-ish: for each open round whose shareback is within two weeks, drafts every presenting person's
+ * summary and asks for a review (once), and the day before flags the unready ones to the owners (once).
+ * The marks are written before the jobs are sent, with the ETag read, so two instances never both send.
+ */
+export async function checkSummaries(ports: UseCasePorts): Promise<void> {
+  const now = ports.clock.now().toISOString();
+  for (const roundId of await ports.rounds.listOpen()) {
+    const stored = await ports.rounds.get(roundId);
+    if (!stored) continue;
+    const round = stored.round;
+    const days = (Date.parse(round.shareback.startsAt) - Date.parse(now)) / 86_400_000;
+    if (days < 0 || days > SUMMARY_REVIEW.opensDaysBefore) continue;
+    const flagged: string[] = [];
+    for (const experiment of (await ports.experiments.listForRound(roundId)).filter((e) => isPresenting(e) && e.state !== 'decided')) {
+      const current = await refreshSummary(experiment, ports);
+      const step = summaryReviewStep(current.value, round.shareback.startsAt, now);
+      if (step === 'none') continue;
+      const next: SharebackSummary = step === 'flag' ? { ...current.value, flaggedAt: now } : { ...current.value, reviewRequestedAt: now };
+      try {
+        await ports.sharebackSessions.saveSummary({ ...next, version: next.version + 1, updatedAt: now }, current.etag);
+      } catch (error) {
+        if (error instanceof ConcurrencyConflictError) continue; // someone else (or the person) changed it: the next check decides again
+        throw error;
+      }
+      if (step === 'flag') flagged.push(experiment.participantId);
+      else await ports.jobs.send([{ kind: SUMMARY_REVIEW_JOB_KIND, id: `summary-review:${experiment.id}`, payload: { roundId, participantId: experiment.participantId } }]);
+    }
+    if (flagged.length > 0) await ports.jobs.send([{ kind: SUMMARIES_FLAGGED_JOB_KIND, id: `summaries-flagged:${roundId}:${now}`, payload: { roundId, participantIds: flagged } }]);
+  }
+}
+
+/** Every minute: a shareback that has ended with experiments still undecided sends them to the owners, once. */
+export async function checkMeetingEnds(ports: UseCasePorts): Promise<void> {
+  const now = ports.clock.now().toISOString();
+  for (const roundId of await ports.rounds.listOpen()) {
+    const stored = await ports.rounds.get(roundId);
+    if (!stored) continue;
+    const round = stored.round;
+    if (meetingPhase({ startsAt: round.shareback.startsAt, durationMinutes: round.shareback.durationMinutes }, now) !== 'ended') continue;
+    // Only meetings that ended in the last day: an old round left open is not chased every minute.
+    if (Date.parse(now) - Date.parse(meetingEndsAt(round.shareback)) > 86_400_000) continue;
+    await handleMeetingEnd(round, ports);
+  }
+}
+
+export async function handleMeetingEnd(round: Round, ports: UseCasePorts): Promise<boolean> {
+  const now = ports.clock.now().toISOString();
+  const stored = await ports.sharebackSessions.getSession(round.id);
+  if (stored?.value.endHandledAt) return false;
+  const session = stored?.value ?? emptySession(round.id, now);
+  try {
+    await ports.sharebackSessions.saveSession({ ...session, endHandledAt: now, version: session.version + 1, updatedAt: now }, stored?.etag ?? null);
+  } catch (error) {
+    if (error instanceof ConcurrencyConflictError || error instanceof EntityAlreadyExistsError) return false; // another instance has it
+    throw error;
+  }
+  const undecided = (await ports.experiments.listForRound(round.id)).filter((e) => isPresenting(e) && e.state !== 'decided');
+  if (undecided.length > 0) await ports.jobs.send([{ kind: UNDECIDED_JOB_KIND, id: `undecided:${round.id}`, payload: { roundId: round.id } }]);
+  return true;
+}

@@ -11,6 +11,10 @@ import { bookedNoticeHandler, planNoticeHandler, reacknowledgeHandler, reviewReq
 import { checkPracticeTime, enqueueTimeChecks, TIME_CHECK_JOB_KIND, TIME_MOVED_NOTICE_JOB_KIND } from '../usecases/defendTime';
 import type { PeriodicTask } from './scheduler';
 import { RELEASE_JOB_KIND, releasePayloadSchema, releasePracticeTime } from '../usecases/releaseTime';
+import { enqueueJournalPrompts, enqueueNudges, JOURNAL_NUDGE_JOB_KIND, JOURNAL_PROMPT_JOB_KIND } from '../usecases/journal';
+import { DIGEST_JOB_KIND, enqueueDigests } from '../usecases/checkIns';
+import { digestHandler, journalNudgeHandler, journalPromptHandler } from './journalHandlers';
+import { sharebackJobHandlers, sharebackPeriodicTasks } from './sharebackHandlers';
 
 /**
  * Every queue the workers consume and the handler of each job kind on it. The service's in-process
@@ -52,6 +56,10 @@ export function workerQueues(queuePrefix: string, ports: UseCasePorts, settings:
         [REACKNOWLEDGE_JOB_KIND]: reacknowledgeHandler(ports, settings),
         [BOOKED_NOTICE_JOB_KIND]: bookedNoticeHandler(ports),
         [TIME_MOVED_NOTICE_JOB_KIND]: timeMovedNoticeHandler(ports),
+        [JOURNAL_PROMPT_JOB_KIND]: journalPromptHandler(ports),
+        [JOURNAL_NUDGE_JOB_KIND]: journalNudgeHandler(ports),
+        [DIGEST_JOB_KIND]: digestHandler(ports),
+        ...sharebackJobHandlers(ports, settings),
         [SHAREBACK_JOB_KIND]: async (job) => {
           const roundId = parseRoundId((job.payload as { roundId?: unknown } | null)?.roundId);
           if (!roundId) throw new Error(`shareback job ${job.id} names no round`);
@@ -82,5 +90,17 @@ export function workerQueues(queuePrefix: string, ports: UseCasePorts, settings:
 
 /** Periodic work, claimed by one instance per run (see scheduler.ts). */
 export function periodicTasks(ports: UseCasePorts): PeriodicTask[] {
-  return [{ name: 'practice-time.check', intervalInMs: 24 * 3_600_000, run: async () => { await enqueueTimeChecks(ports); } }];
+  return [{ name: 'practice-time.check', intervalInMs: 24 * 3_600_000, run: async () => { await enqueueTimeChecks(ports); } }, ...sharebackPeriodicTasks(ports), ...journalPeriodicTasks(ports)];
+}
+
+/**
+ * Step 4: hourly, because each person's weekly moment is their own (after their last block, or Friday 15:00 in
+ * their zone); what was already sent is recorded per (experiment, week), so an hourly look sends once a week.
+ */
+export function journalPeriodicTasks(ports: UseCasePorts): PeriodicTask[] {
+  return [
+    { name: 'journal.prompts', intervalInMs: 3_600_000, run: async () => { await enqueueJournalPrompts(ports); } },
+    { name: 'journal.nudges', intervalInMs: 3_600_000, run: async () => { await enqueueNudges(ports); } },
+    { name: 'checkin.digests', intervalInMs: 3_600_000, run: async () => { await enqueueDigests(ports); } },
+  ];
 }

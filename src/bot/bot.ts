@@ -12,6 +12,7 @@ import { onAcknowledgePolicy, onBackToSelection, onSaveSelection, onSubmitPlan, 
 import { onCreateRound, onNewRoundCommand, onRoundSummaryAction } from './handlers/rounds';
 import { onRefreshReview, onReviewAction } from './handlers/review';
 import { onUndoMove } from './handlers/practiceTime';
+import { onDecideExperiment, onPickFollowUpTime, onRefreshUndecided, onSaveSummary } from './handlers/shareback';
 import { onOpenJournal, onSaveJournal } from './handlers/journal';
 import { onSaveAsset, onSaveAssetCommand, onShareAsset } from './handlers/assets';
 import { onDigestExtendWindow, onProposeCheckIn, onSendEncouragement } from './handlers/checkIns';
@@ -74,6 +75,8 @@ export function createBot(credentials: BotCredentials, deps: BotDependencies, op
   app.adaptiveCards.actionSubmit('createRound', async (context) => onCreateRound(context, deps));
   app.adaptiveCards.actionSubmit(['openRound', 'refreshRoundSummary'], async (context) => onRoundSummaryAction(context, deps));
   app.adaptiveCards.actionSubmit('undoMove', async (context) => onUndoMove(context, deps));
+  app.adaptiveCards.actionSubmit('saveSummary', async (context) => onSaveSummary(context, deps));
+  app.adaptiveCards.actionSubmit('pickFollowUpTime', async (context) => onPickFollowUpTime(context, deps));
   app.adaptiveCards.actionSubmit('openJournal', async (context) => onOpenJournal(context, deps));
   app.adaptiveCards.actionSubmit('saveJournal', async (context) => onSaveJournal(context, deps));
   app.adaptiveCards.actionSubmit('saveAsset', async (context) => onSaveAsset(context, deps));
@@ -86,6 +89,8 @@ export function createBot(credentials: BotCredentials, deps: BotDependencies, op
     app.adaptiveCards.actionExecute(verb, async (context, _state, data: unknown) => onReviewAction(verb)(context, deps, data));
   }
   app.adaptiveCards.actionExecute('refreshReview', async (context, _state, data: unknown) => onRefreshReview(context, deps, data));
+  app.adaptiveCards.actionExecute('decideExperiment', async (context, _state, data: unknown) => onDecideExperiment(context, deps, data));
+  app.adaptiveCards.actionExecute('refreshUndecided', async (context, _state, data: unknown) => onRefreshUndecided(context, deps, data));
   app.addRoute(async (context) => isCardSubmit(context), async (context) => answerUnknownAction(context, deps));
   app.addRoute(
     async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === 'adaptiveCard/action',

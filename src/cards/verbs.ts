@@ -20,6 +20,11 @@ export const CARD_VERBS = [
   'refreshRoundSummary',
   // Practice time (Action.Submit).
   'undoMove', // "Put it back" after the daily check moved a block
+  // Steps 5–6.
+  'saveSummary', // summary review: save edits, mark ready (Action.Submit)
+  'pickFollowUpTime', // owner: a time for a follow-up that found no free slot (Action.Submit)
+  'decideExperiment', // owner: one-click decision after the meeting (Action.Execute)
+  'refreshUndecided',
   // Step 4: journal and assets (Action.Submit).
   'openJournal', // a week's journal card (the missed-week offer, the nudge)
   'saveJournal', // journal: save (with sensitiveData 'redact' | 'confirm' after findings)

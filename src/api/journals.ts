@@ -1,0 +1,203 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { ASSET_KINDS } from '../domain/asset';
+import { isDomainError, type DomainError } from '../domain/errors';
+import { parseUserId } from '../domain/ids';
+import { JOURNAL_LIMITS } from '../domain/journal';
+import { parseRoundId } from '../domain/roundIds';
+import { isSensitiveChoice, isSensitiveDataFound, type SensitiveDataFound } from '../domain/sensitiveData';
+import { renderNoteCard } from '../cards/nudge';
+import { assetsOf, changeMyAsset, exportSharedAssets, listMyAssets, saveAsset, searchSharedAssets } from '../usecases/assets';
+import { managerDigest, proposeCheckIn, sendEncouragement } from '../usecases/checkIns';
+import { isStaleWrite, journalsOf, listMyJournals, saveJournal, type StaleWrite } from '../usecases/journal';
+import type { UseCasePorts } from '../usecases/ports';
+import { sendDomainError } from './errors';
+import type { CallerOf } from './rounds';
+
+/**
+ * REST for step 4 (journals, assets, check-ins): parse, call the use case the cards call, answer.
+ * Sensitive content without a choice → 422 `{ error, sensitiveFindings }` (resend with `sensitiveData`);
+ * a stale write → 409 `{ error, current }`.
+ */
+const objectBody = z.record(z.unknown());
+
+function body(req: Request, res: Response): Record<string, unknown> | null {
+  const parsed = objectBody.safeParse(req.body);
+  if (!parsed.success) {
+    res.status(400).json({ error: 'Send a JSON object as the request body.' });
+    return null;
+  }
+  return parsed.data;
+}
+
+function roundIdParam(req: Request, res: Response) {
+  const id = parseRoundId(req.params.roundId);
+  if (!id) res.status(404).json({ error: 'No such round.' });
+  return id;
+}
+
+/** Text fields must be strings when present: a number or an object is a mistake worth naming, not coercing. */
+function textFields(input: Record<string, unknown>, names: readonly string[]): Record<string, string> | DomainError {
+  const fieldErrors: Record<string, string> = {};
+  const out: Record<string, string> = {};
+  for (const name of names) {
+    const value = input[name];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') fieldErrors[name] = `${name} must be text.`;
+    else out[name] = value;
+  }
+  return Object.keys(fieldErrors).length > 0 ? { kind: 'invalid_input', message: Object.values(fieldErrors)[0]!, fieldErrors } : out;
+}
+
+function numberField(input: Record<string, unknown>, name: string): number | undefined {
+  const value = input[name];
+  if (value === undefined || value === null || value === '') return undefined;
+  return typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+}
+
+function sendOutcome<T>(res: Response, result: T | DomainError | SensitiveDataFound | StaleWrite<unknown>, status = 200): void {
+  if (isSensitiveDataFound(result)) {
+    res.status(422).json({ error: result.message, sensitiveFindings: result.findings.map(({ field, kind, label, excerpt }) => ({ field, kind, label, excerpt })) });
+  } else if (isStaleWrite(result)) {
+    res.status(409).json({ error: result.message, current: result.current });
+  } else if (isDomainError(result)) {
+    sendDomainError(res, result);
+  } else {
+    res.status(status).json(result);
+  }
+}
+
+function choiceOf(input: Record<string, unknown>): 'redact' | 'confirm' | undefined | DomainError {
+  if (input.sensitiveData === undefined || input.sensitiveData === null) return undefined;
+  return isSensitiveChoice(input.sensitiveData) ? input.sensitiveData : { kind: 'invalid_input', message: 'sensitiveData is "redact" or "confirm".', fieldErrors: { sensitiveData: 'Use "redact" or "confirm".' } };
+}
+
+export function journalsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
+  const router = Router();
+
+  router.get('/rounds/:roundId/me/journals', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    if (!roundId) return;
+    res.json({ value: await listMyJournals(roundId, callerOf(res), ports), editableDays: JOURNAL_LIMITS.editableDays });
+  });
+
+  router.put('/rounds/:roundId/me/journals/:weekStart', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    const input = roundId ? body(req, res) : null;
+    if (!roundId || !input) return;
+    const text = textFields(input, ['improved', 'broke', 'surprised', 'taught', 'missedReason']);
+    const choice = choiceOf(input);
+    if (isDomainError(text)) return sendDomainError(res, text);
+    if (isDomainError(choice)) return sendDomainError(res, choice);
+    const refs = Array.isArray(input.missedBlockRefs) ? input.missedBlockRefs.filter((r): r is string => typeof r === 'string') : undefined;
+    const result = await saveJournal(roundId, callerOf(res), String(req.params.weekStart), {
+      ...text, hoursPractised: numberField(input, 'hoursPractised'), missedBlocks: numberField(input, 'missedBlocks'),
+      expectedVersion: typeof input.expectedVersion === 'number' ? input.expectedVersion : undefined, sensitiveData: choice, missedBlockRefs: refs,
+    }, ports);
+    if (!isDomainError(result) && !isSensitiveDataFound(result) && !isStaleWrite(result)) return void res.status(result.created ? 201 : 200).json(result.entry);
+    sendOutcome(res, result);
+  });
+
+  router.get('/rounds/:roundId/me/assets', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    if (!roundId) return;
+    res.json({ value: await listMyAssets(roundId, callerOf(res), ports) });
+  });
+
+  router.post('/rounds/:roundId/me/assets', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    const input = roundId ? body(req, res) : null;
+    if (!roundId || !input) return;
+    const text = textFields(input, ['kind', 'title', 'content', 'url', 'goodFor', 'submissionId']);
+    const choice = choiceOf(input);
+    if (isDomainError(text)) return sendDomainError(res, text);
+    if (isDomainError(choice)) return sendDomainError(res, choice);
+    const result = await saveAsset(roundId, callerOf(res), { ...text, sensitiveData: choice }, ports);
+    if (!isDomainError(result) && !isSensitiveDataFound(result)) return void res.status(result.created ? 201 : 200).json(result.asset);
+    sendOutcome(res, result);
+  });
+
+  router.patch('/rounds/:roundId/me/assets/:assetId', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    const input = roundId ? body(req, res) : null;
+    if (!roundId || !input) return;
+    const text = textFields(input, ['kind', 'title', 'content', 'url', 'goodFor']);
+    const choice = choiceOf(input);
+    if (isDomainError(text)) return sendDomainError(res, text);
+    if (isDomainError(choice)) return sendDomainError(res, choice);
+    if (input.shared !== undefined && typeof input.shared !== 'boolean') return sendDomainError(res, { kind: 'invalid_input', message: 'shared is true or false.', fieldErrors: { shared: 'true or false' } });
+    const result = await changeMyAsset(roundId, String(req.params.assetId), callerOf(res), {
+      ...text, shared: input.shared as boolean | undefined, expectedVersion: typeof input.expectedVersion === 'number' ? input.expectedVersion : undefined, sensitiveData: choice,
+    }, ports);
+    sendOutcome(res, result);
+  });
+
+  router.get('/rounds/:roundId/assets/export', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    if (!roundId) return;
+    const format = req.query.format === undefined ? 'md' : req.query.format;
+    if (format !== 'md' && format !== 'json') return void res.status(400).json({ error: 'format is md or json.' });
+    const exported = await exportSharedAssets(roundId, format, callerOf(res), ports);
+    if (isDomainError(exported)) return sendDomainError(res, exported);
+    res.setHeader('Content-Disposition', `attachment; filename="${exported.fileName}"`);
+    res.type(exported.contentType).send(exported.body);
+  });
+
+  router.get('/rounds/:roundId/assets', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    if (!roundId) return;
+    const one = (value: unknown) => (typeof value === 'string' ? value : undefined);
+    const kind = one(req.query.kind);
+    if (kind !== undefined && kind !== '' && !(ASSET_KINDS as readonly string[]).includes(kind)) return void res.status(400).json({ error: `kind is one of ${ASSET_KINDS.join(', ')}.` });
+    const result = await searchSharedAssets(roundId, { tool: one(req.query.tool), kind, q: one(req.query.q) }, callerOf(res), ports);
+    if (isDomainError(result)) return sendDomainError(res, result);
+    res.json({ value: result });
+  });
+
+  router.get('/rounds/:roundId/reports/:userId/journals', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    const userId = parseUserId(req.params.userId);
+    if (!roundId) return;
+    if (!userId) return void res.status(404).json({ error: 'No such person.' });
+    const result = await journalsOf(roundId, userId, callerOf(res), ports);
+    if (isDomainError(result)) return sendDomainError(res, result);
+    res.json({ value: result, editableDays: JOURNAL_LIMITS.editableDays });
+  });
+
+  router.get('/rounds/:roundId/reports/:userId/assets', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    const userId = parseUserId(req.params.userId);
+    if (!roundId) return;
+    if (!userId) return void res.status(404).json({ error: 'No such person.' });
+    const result = await assetsOf(roundId, userId, callerOf(res), ports);
+    if (isDomainError(result)) return sendDomainError(res, result);
+    res.json({ value: result });
+  });
+
+  router.get('/checkins', async (_req, res) => {
+    res.json({ value: await managerDigest(callerOf(res).userId, ports) });
+  });
+
+  router.post('/rounds/:roundId/reports/:userId/encourage', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    const input = roundId ? body(req, res) : null;
+    const userId = parseUserId(req.params.userId);
+    if (!roundId || !input) return;
+    if (!userId) return void res.status(404).json({ error: 'No such person.' });
+    const result = await sendEncouragement(roundId, userId, typeof input.message === 'string' ? input.message : '', callerOf(res), ports, renderNoteCard);
+    if (isDomainError(result)) return sendDomainError(res, result);
+    res.status(202).json(result);
+  });
+
+  router.post('/rounds/:roundId/reports/:userId/checkin', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    const userId = parseUserId(req.params.userId);
+    if (!roundId) return;
+    if (!userId) return void res.status(404).json({ error: 'No such person.' });
+    const result = await proposeCheckIn(roundId, userId, callerOf(res), ports);
+    if (isDomainError(result)) return sendDomainError(res, result);
+    res.status(201).json(result);
+  });
+
+  return router;
+}

@@ -8,7 +8,7 @@ import { parseRoundId, type RoundId } from '../domain/roundIds';
 import { wholeDaysBetween } from '../domain/weeklyMoment';
 import type { JobHandler } from '../ports/jobQueue';
 import { managerDigest } from '../usecases/checkIns';
-import { journalView, nudgeKey, promptKey, sendOnce } from '../usecases/journal';
+import { isPractisingNow, journalView, nudgeKey, promptKey, sendOnce } from '../usecases/journal';
 import { personalConversationOf } from '../usecases/kickoff';
 import type { UseCasePorts } from '../usecases/ports';
 
@@ -25,7 +25,7 @@ const digestPayload = z.object({ managerId: userIdField, weekStart: z.string().r
 
 async function stillPractising(roundId: RoundId, participantId: UserId, ports: UseCasePorts) {
   const [round, stored] = await Promise.all([ports.rounds.get(roundId), ports.experiments.get(roundId, participantId)]);
-  return round && stored?.experiment.state === 'practising' ? round.round : null;
+  return round && stored && isPractisingNow(round.round, stored.experiment, ports.clock.now().toISOString()) ? round.round : null;
 }
 
 export function journalPromptHandler(ports: UseCasePorts): JobHandler {

@@ -16,13 +16,13 @@ import type { CardContent } from '../ports/chatMessenger';
 import type { Job } from '../ports/jobQueue';
 import { personalConversationOf } from './kickoff';
 import type { JournalStats } from '../ports/journalRepo';
-import { relationTo } from './journal';
+import { isPractisingNow, practiceStartedAt, relationTo } from './journal';
 import type { Caller, UseCasePorts } from './ports';
 
 export const DIGEST_JOB_KIND = 'checkin.digest';
 
-/** States in which a report shows in their manager's digest. */
-const DIGEST_STATES: readonly Experiment['state'][] = ['practising', 'sharing'];
+/** States in which a report shows in their manager's digest (approved is practice once the window has started). */
+const DIGEST_STATES: readonly Experiment['state'][] = ['approved', 'practising', 'sharing'];
 
 /** The digest goes out on Monday from 09:00 in the manager's zone (about last week, ahead of the new one). */
 export const DIGEST_LOCAL_HOUR = 9;
@@ -42,14 +42,15 @@ export async function managerDigest(managerId: UserId, ports: UseCasePorts): Pro
   for (const report of await ports.directory.listDirectReports(managerId)) {
     const nudges = await ports.journals.listReminders(report.id, 'nudge');
     for (const roundId of await ports.roundMembers.roundsOf(report.id)) {
-      const stored = await ports.experiments.get(roundId, report.id);
-      if (!stored || !DIGEST_STATES.includes(stored.experiment.state)) continue;
+      const [stored, round] = await Promise.all([ports.experiments.get(roundId, report.id), ports.rounds.get(roundId)]);
+      if (!stored || !round || !DIGEST_STATES.includes(stored.experiment.state)) continue;
+      if (stored.experiment.state !== 'sharing' && !isPractisingNow(round.round, stored.experiment, now)) continue;
       if (!stats.has(roundId)) stats.set(roundId, await ports.journals.statsForRound(roundId));
       if (!counts.has(roundId)) counts.set(roundId, await ports.assets.countsForRound(roundId));
       const booking = await ports.bookings.get(stored.experiment.id);
       const weeks = practiceHoursByWeek(booking?.blocks.filter((b) => b.eventId) ?? [], now);
       const journal = stats.get(roundId)!.get(report.id);
-      const started = stored.experiment.history.find((h) => h.command === 'startPractice')?.at ?? stored.experiment.updatedAt;
+      const started = practiceStartedAt(round.round, stored.experiment);
       const nudgedAt = nudges.filter((n) => n.key.startsWith(`${roundId}|`)).map((n) => n.at).sort().at(-1) ?? null;
       lines.push({
         userId: report.id, displayName: report.displayName, roundId, state: stored.experiment.state,
@@ -74,8 +75,10 @@ export async function enqueueDigests(ports: UseCasePorts): Promise<number> {
   const now = ports.clock.now();
   const managers = new Set<UserId>();
   for (const roundId of await ports.rounds.listOpen()) {
+    const round = await ports.rounds.get(roundId);
+    if (!round) continue;
     for (const experiment of await ports.experiments.listForRound(roundId)) {
-      if (!DIGEST_STATES.includes(experiment.state)) continue;
+      if (!isPractisingNow(round.round, experiment, now.toISOString())) continue;
       const manager = await ports.directory.getManager(experiment.participantId);
       if (manager) managers.add(manager.id);
     }

@@ -3,7 +3,7 @@ import { domainError, isDomainError, type DomainError } from '../domain/errors';
 import type { Experiment } from '../domain/experiment';
 import type { UserId } from '../domain/ids';
 import { JOURNAL_ANSWER_FIELDS, previousWeekStart, saveJournalEntry, weekStartOf, type JournalEntry, type JournalInput } from '../domain/journal';
-import { canManageRound, type Round } from '../domain/round';
+import { canManageRound, roundWindow, type Round } from '../domain/round';
 import { experimentIdFor, type RoundId } from '../domain/roundIds';
 import { redactFields, sensitiveDataFound, type SensitiveChoice, type SensitiveDataFound } from '../domain/sensitiveData';
 import { parseIsoDate } from '../domain/time';
@@ -17,8 +17,28 @@ import type { Caller, UseCasePorts } from './ports';
 export const JOURNAL_PROMPT_JOB_KIND = 'journal.prompt';
 export const JOURNAL_NUDGE_JOB_KIND = 'journal.nudge';
 
-/** Where a journal can be written: practice has started (and sharing has not ended it). */
-const JOURNALING_STATES: readonly Experiment['state'][] = ['practising', 'sharing'];
+/**
+ * Where a journal can be written. An approved plan is practice once the round's window has started (the app
+ * books the time; nobody has to press "start"), so approved counts as practising from the window's first day.
+ */
+const JOURNALING_STATES: readonly Experiment['state'][] = ['approved', 'practising', 'sharing'];
+const PRACTISING_STATES: readonly Experiment['state'][] = ['approved', 'practising'];
+
+/** When practice began: the window's first local midnight, or the approval (or "start practice") if that came later. */
+export function practiceStartedAt(round: Round, experiment: Experiment): string {
+  const started = experiment.history.find((h) => h.command === 'startPractice')?.at
+    ?? experiment.history.filter((h) => h.command === 'approve').at(-1)?.at ?? experiment.updatedAt;
+  const windowStart = roundWindow(round).startsAt;
+  return started > windowStart ? started : windowStart;
+}
+
+/** Approved or practising, inside the window (with its extension): the people who get prompts, nudges and digests. */
+export function isPractisingNow(round: Round, experiment: Experiment, now: string): boolean {
+  if (!PRACTISING_STATES.includes(experiment.state)) return false;
+  const window = roundWindow(round);
+  const endsAt = DateTime.fromISO(window.endsAt, { zone: 'utc' }).plus({ days: experiment.windowExtensionDays }).toISO()!;
+  return now >= window.startsAt && now < endsAt;
+}
 
 /** A write lost to a newer version: the refusal carries the record as it now stands (REST: 409 `{ error, current }`). */
 export interface StaleWrite<T> {
@@ -78,10 +98,6 @@ async function loadPractice(roundId: RoundId, participantId: UserId, ports: UseC
   return { round: round.round, experiment: stored.experiment, booking };
 }
 
-function practiceStartedAt(experiment: Experiment): string {
-  return experiment.history.find((h) => h.command === 'startPractice')?.at ?? experiment.updatedAt;
-}
-
 /** What the journal card (or the dashboard) needs for one week: the entry if any, the prefill, and a missed week. */
 export async function journalView(roundId: RoundId, participantId: UserId, weekStart: string | undefined, ports: UseCasePorts): Promise<JournalView | DomainError> {
   const loaded = await loadPractice(roundId, participantId, ports);
@@ -93,7 +109,7 @@ export async function journalView(roundId: RoundId, participantId: UserId, weekS
   const [stored, previous] = await Promise.all([ports.journals.get(experiment.id, week), ports.journals.get(experiment.id, previousWeekStart(week))]);
   // The week before counts as missed only if practice had started before it ended.
   const previousEnded = DateTime.fromISO(week, { zone }).startOf('day').toUTC().toISO()!;
-  const missedWeek = !previous && weekStart === undefined && practiceStartedAt(experiment) < previousEnded ? previousWeekStart(week) : null;
+  const missedWeek = !previous && weekStart === undefined && practiceStartedAt(round, experiment) < previousEnded ? previousWeekStart(week) : null;
   const blocks = blocksInWeek(booking, week, zone);
   return {
     round, experiment, zone, weekStart: week, entry: stored?.entry ?? null, missedWeek,
@@ -125,10 +141,10 @@ export async function saveJournal(roundId: RoundId, caller: Caller, weekStart: s
   const loaded = await loadPractice(roundId, caller.userId, ports);
   if (isDomainError(loaded)) return loaded;
   const { round, experiment, booking } = loaded;
-  if (!JOURNALING_STATES.includes(experiment.state)) {
-    return domainError('conflict', 'The journal opens once your practice has started (after your manager approves the plan).');
-  }
   const now = ports.clock.now().toISOString();
+  if (!JOURNALING_STATES.includes(experiment.state) || (experiment.state !== 'sharing' && now < roundWindow(round).startsAt)) {
+    return domainError('conflict', 'The journal opens on the first day of practice, once your manager has approved the plan.');
+  }
   const zone = await zoneOf(caller.userId, round, booking, ports);
   const stored = await ports.journals.get(experiment.id, weekStart);
   const target = { experimentId: experiment.id, roundId, participantId: caller.userId, weekStart };
@@ -191,12 +207,13 @@ export async function journalsOf(roundId: RoundId, userId: UserId, caller: Calle
 
 /** Practising experiments of open rounds, with what the periodic tasks need. */
 async function practisingNow(ports: UseCasePorts) {
+  const now = ports.clock.now().toISOString();
   const out: { round: Round; experiment: Experiment }[] = [];
   for (const roundId of await ports.rounds.listOpen()) {
     const round = await ports.rounds.get(roundId);
     if (!round) continue;
     for (const experiment of await ports.experiments.listForRound(roundId)) {
-      if (experiment.state === 'practising') out.push({ round: round.round, experiment });
+      if (isPractisingNow(round.round, experiment, now)) out.push({ round: round.round, experiment });
     }
   }
   return out;
@@ -249,7 +266,7 @@ export async function enqueueNudges(ports: UseCasePorts): Promise<number> {
   const statsByRound = new Map<RoundId, Awaited<ReturnType<UseCasePorts['journals']['statsForRound']>>>();
   for (const { round, experiment } of await practisingNow(ports)) {
     if (!statsByRound.has(round.id)) statsByRound.set(round.id, await ports.journals.statsForRound(round.id));
-    const since = statsByRound.get(round.id)!.get(experiment.participantId)?.lastEntryAt ?? practiceStartedAt(experiment);
+    const since = statsByRound.get(round.id)!.get(experiment.participantId)?.lastEntryAt ?? practiceStartedAt(round, experiment);
     if (wholeDaysBetween(since, now) < NUDGE_AFTER_DAYS) continue;
     jobs.push({ kind: JOURNAL_NUDGE_JOB_KIND, id: `journal-nudge:${experiment.id}:${since}`, payload: { roundId: round.id, participantId: experiment.participantId, since } });
   }

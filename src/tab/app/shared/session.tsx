@@ -6,6 +6,7 @@ import { browserLocale, type Locale } from './format';
 import { Failure, Loading } from './states';
 import { connectToTeams, type TeamsHost } from './teams';
 import { ThemedApp, useTeamsTheme } from './theme';
+import './base.css';
 
 /**
  * Who is looking at the tab, and how to call the API as them. In Teams: SSO. Outside Teams with AUTH_MODE=dev:

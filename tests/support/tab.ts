@@ -1,0 +1,68 @@
+import AxeBuilder from '@axe-core/playwright';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+
+/**
+ * Helpers for the tab suites (tests/tab): a browser context that never leaves loopback (teams-js' valid-domains
+ * fetch is answered locally), a page opened as a demo user, axe checks, and screenshots kept as test artefacts.
+ */
+export const ARTIFACTS = resolve(__dirname, '..', '..', 'test-artifacts', 'tab');
+
+/** What teams-js fetches at start to learn which hosts may embed it (a CDN this machine cannot reach). */
+export const VALID_DOMAINS_URL = 'https://res.cdn.office.net/teams-js/validDomains/json/validDomains.json';
+export const VALID_DOMAINS = { validOrigins: ['teams.microsoft.com', '*.teams.microsoft.com', 'teams.cloud.microsoft', '*.office.com', 'outlook.office.com'] };
+
+export interface ContextOptions {
+  readonly viewport?: { width: number; height: number };
+  readonly locale?: string;
+  readonly timezoneId?: string;
+  readonly colorScheme?: 'light' | 'dark';
+  readonly forcedColors?: 'active' | 'none';
+}
+
+export async function tabContext(browser: Browser, options: ContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    locale: options.locale ?? 'en-GB',
+    timezoneId: options.timezoneId ?? 'Europe/London',
+    colorScheme: options.colorScheme ?? 'light',
+    forcedColors: options.forcedColors ?? 'none',
+  });
+  await context.route(VALID_DOMAINS_URL, (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(VALID_DOMAINS) }));
+  return context;
+}
+
+/** Opens the dashboard as a demo user (AUTH_MODE=dev; `?as=` seeds the "signed in as" picker). */
+export async function openDashboard(context: BrowserContext, serviceUrl: string, userId: string, hash = '', query = ''): Promise<Page> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  (page as Page & { pageErrors?: string[] }).pageErrors = errors;
+  await page.goto(`${serviceUrl}/tab/index.html?as=${userId}${query}${hash}`);
+  return page;
+}
+
+export function pageErrorsOf(page: Page): string[] {
+  return (page as Page & { pageErrors?: string[] }).pageErrors ?? [];
+}
+
+/** axe-core on the page: serious and critical violations (Fluent's focus-trap helpers are not content). */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).exclude('[data-tabster-dummy]').analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** True when nothing on the page is wider than the viewport (no sideways scrolling at 320 px). */
+export async function fitsViewport(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+}

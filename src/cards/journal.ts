@@ -2,7 +2,7 @@ import template from './journal.json';
 import { JOURNAL_ANSWER_FIELDS, JOURNAL_FIELD_LABELS, JOURNAL_LIMITS, type JournalEntry } from '../domain/journal';
 import type { SensitiveFinding } from '../domain/sensitiveData';
 import { renderAssetFormCard, type AssetFormData } from './assetSave';
-import { expandForm, firstThatFits, placeErrors, readFormValues, submittedList, submittedNumber, topError, type FieldErrors, type FormValues } from './forms';
+import { expandForm, firstThatFits, numberOrNull, placeErrors, readFormValues, submittedList, submittedNumber, topError, type FieldErrors, type FormValues } from './forms';
 import { formatDay, formatHours } from './format';
 import type { AdaptiveCardJson } from './render';
 
@@ -84,7 +84,8 @@ function render(data: JournalCardData, values: JournalValues, assetForm: Adaptiv
     pastBlocks: data.pastBlocks,
     limitsNote: `Up to ${JOURNAL_LIMITS.answerCharacters.toLocaleString('en-GB')} characters per answer. You can edit an entry for ${JOURNAL_LIMITS.editableDays} days.`,
     saveTitle: entry ? 'Save changes' : 'Save this week',
-    v: { improved: '', broke: '', surprised: '', taught: '', hoursPractised: '', missedBlocks: '', missedReason: '', missedBlockRefs: '', ...values },
+    // Input.Number takes a number (or nothing): what is not a number is dropped, and its error says so.
+    v: { improved: '', broke: '', surprised: '', taught: '', missedReason: '', missedBlockRefs: '', ...values, hoursPractised: numberOrNull(values.hoursPractised), missedBlocks: numberOrNull(values.missedBlocks) },
     e: beside,
     assetForm,
   });

@@ -1,6 +1,6 @@
 import template from './summaryReview.json';
 import type { SummaryContent } from '../domain/summary';
-import { expandForm, hiddenId, placeErrors, readFormValues, readHidden, topError, type FieldErrors, type FormValues } from './forms';
+import { expandForm, hiddenId, numberOrNull, placeErrors, readFormValues, readHidden, topError, type FieldErrors, type FormValues } from './forms';
 import type { AdaptiveCardJson } from './render';
 
 /**
@@ -38,6 +38,7 @@ export function renderSummaryReviewCard(data: SummaryReviewCardData): AdaptiveCa
       resultNow: s.resultNow, resultValue: s.resultValue === null ? '' : String(s.resultValue), worked: s.worked, failed: s.failed, keepTesting: s.keepTesting,
       ready: data.ready ? 'true' : 'false', ...data.values,
     },
+    resultValue: numberOrNull(data.values?.resultValue ?? (s.resultValue === null ? '' : String(s.resultValue))),
     errors: beside,
     error: topError(data.error, rest),
     saved: data.saved ?? '',

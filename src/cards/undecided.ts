@@ -1,5 +1,5 @@
 import template from './undecided.json';
-import { expandForm, hiddenId, hiddenInt, placeErrors, readFormValues, readHidden, submittedNumber, topError, type FieldErrors, type FormValues } from './forms';
+import { expandForm, hiddenId, hiddenInt, numberOrNull, placeErrors, readFormValues, readHidden, submittedNumber, topError, type FieldErrors, type FormValues } from './forms';
 import type { AdaptiveCardJson } from './render';
 
 /**
@@ -38,6 +38,7 @@ export function renderUndecidedCard(data: UndecidedCardData): AdaptiveCardJson {
     title: open ? `Still to decide: ${data.participantName}` : `Decided: ${data.participantName}`,
     intro: `${data.participantName}'s experiment with ${data.tool || 'an AI tool'} in “${data.roundName}” ${open ? 'left the shareback without a decision.' : 'has its decision:'}`,
     values: { outcome: '', dueDate: data.suggestedDueDate, scope: '', seats: '', approver: '', learned: '', ...data.values },
+    seatsValue: numberOrNull(data.values?.seats),
     errors: beside,
     error: topError(data.error, rest),
   });

@@ -43,13 +43,15 @@ export async function recordDecision(
   if (!canManageRound(stored.round, caller)) return domainError('forbidden', 'Only the round’s owners can record decisions.');
   const before = await ports.experiments.get(roundId, participantId);
   if (!before) return domainError('not_found', 'This person has no experiment in this round.');
-  let version = expectedVersion;
   if (before.experiment.state === 'approved' || before.experiment.state === 'practising') {
     // The shareback is where sharing happens: deciding moves the experiment to sharing first.
     const shared = await runExperimentCommand(roundId, participantId, { kind: 'startSharing' }, caller, ports);
     if (isDomainError(shared)) return shared;
-    if (version === before.experiment.version) version = shared.experiment.version;
   }
+  // The version only guards an edit: a first decision overwrites nothing (two first decisions at once are
+  // told apart in the domain: the later one finds a decision it did not see), so journal entries or a
+  // summary saved since the form loaded do not refuse it.
+  const version = before.experiment.decision ? expectedVersion : undefined;
   const outcome = await runExperimentCommand(roundId, participantId, { kind: 'recordDecision', decision: decision as never, expectedVersion: version }, caller, ports);
   if (isDomainError(outcome)) {
     if (outcome.kind !== 'conflict') return outcome;

@@ -16,8 +16,8 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
   const styles = useStyles();
   return (
     <div className={styles.empty}>
-      <Subtitle2 as="p">{title}</Subtitle2>
-      {children && <Body1 as="p">{children}</Body1>}
+      <Subtitle2 as="p" style={{ display: 'block', margin: 0 }}>{title}</Subtitle2>
+      {children && <Body1 as="p" style={{ display: 'block' }}>{children}</Body1>}
     </div>
   );
 }

@@ -32,6 +32,14 @@ export function practiceStartedAt(round: Round, experiment: Experiment): string 
   return started > windowStart ? started : windowStart;
 }
 
+/** Null when the journal is open: from the window's first day for an approved plan, and while sharing. */
+function journalClosed(round: Round, experiment: Experiment, now: string): DomainError | null {
+  if (!JOURNALING_STATES.includes(experiment.state) || (experiment.state !== 'sharing' && now < roundWindow(round).startsAt)) {
+    return domainError('conflict', 'The journal opens on the first day of practice, once your manager has approved the plan.');
+  }
+  return null;
+}
+
 /** Approved or practising, inside the window (with its extension): the people who get prompts, nudges and digests. */
 export function isPractisingNow(round: Round, experiment: Experiment, now: string): boolean {
   if (!PRACTISING_STATES.includes(experiment.state)) return false;
@@ -104,6 +112,8 @@ export async function journalView(roundId: RoundId, participantId: UserId, weekS
   if (isDomainError(loaded)) return loaded;
   const { round, experiment, booking } = loaded;
   const now = ports.clock.now().toISOString();
+  const closed = journalClosed(round, experiment, now);
+  if (closed) return closed;
   const zone = await zoneOf(participantId, round, booking, ports);
   const week = weekStart ?? weekStartOf(now, zone);
   const [stored, previous] = await Promise.all([ports.journals.get(experiment.id, week), ports.journals.get(experiment.id, previousWeekStart(week))]);
@@ -142,9 +152,8 @@ export async function saveJournal(roundId: RoundId, caller: Caller, weekStart: s
   if (isDomainError(loaded)) return loaded;
   const { round, experiment, booking } = loaded;
   const now = ports.clock.now().toISOString();
-  if (!JOURNALING_STATES.includes(experiment.state) || (experiment.state !== 'sharing' && now < roundWindow(round).startsAt)) {
-    return domainError('conflict', 'The journal opens on the first day of practice, once your manager has approved the plan.');
-  }
+  const closed = journalClosed(round, experiment, now);
+  if (closed) return closed;
   const zone = await zoneOf(caller.userId, round, booking, ports);
   const stored = await ports.journals.get(experiment.id, weekStart);
   const target = { experimentId: experiment.id, roundId, participantId: caller.userId, weekStart };

@@ -5,6 +5,8 @@
  *   BENCH_TURNS=N     turns for bot.turn and bot.action (default 500)
  *   BENCH_KICKOFF_PEOPLE=N (default 2000), BENCH_KICKOFF_KNOWN=1|0, …   see bench/kickoff.ts
  *   BENCH_BOOKING_PEOPLE=N (default 1000; 100 with BENCH_QUICK=1), …   see bench/booking.ts
+ *   BENCH_DASHBOARD_EXPERIMENTS=N (default 10000; 1000 with BENCH_QUICK=1), …   see bench/dashboard.ts
+ *   `npx tsx bench/dashboard.ts` / `npx tsx bench/bundle.ts` run those two alone
  * Progress goes to stderr so stdout stays machine-readable.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -16,6 +18,8 @@ import { freePort } from '../tools/free-port';
 import { startGraphSandbox } from '../tools/graph-sandbox/server';
 import { runBookingBench } from './booking';
 import { runKickoffBench } from './kickoff';
+import { runDashboardBench } from './dashboard';
+import { runBundleBench } from './bundle';
 import { cardSubmitActivity, messageActivity, postActivity, type ActivityContext } from '../tests/support/activities';
 
 const ROOT = join(__dirname, '..');
@@ -105,6 +109,9 @@ async function main(): Promise<void> {
     await runKickoffBench({ quick: QUICK, azurite, startService: startServiceProcess, emit, progress });
     progress('calendar.booking');
     await runBookingBench({ quick: QUICK, azurite, emit, progress });
+    progress('dashboard.api');
+    await runDashboardBench({ quick: QUICK, azurite, startService: startServiceProcess, emit, progress });
+    await runBundleBench(emit);
   } finally {
     service?.child.kill('SIGTERM');
     await connector.close();

@@ -46,6 +46,7 @@ const CALLER_SCOPED = new Set([
 /** Creating a round needs the programme-owner role (configuration), not access to anyone's data. */
 const ROLE_GATED = new Set(['POST /rounds']);
 
+const CHAT_ID = '19:meeting_authzmatrix@thread.v2';
 let stack: TestStack;
 let roundId: string;
 let routes: RouteEntry[];
@@ -59,7 +60,7 @@ function concrete(path: string): string {
     .replace(':assetId', 'a-0000000000000000')
     .replace(':week', '1')
     .replace(':index', '0')
-    .replace(':chatId', encodeURIComponent('19:meeting_unknown@thread.v2'))
+    .replace(':chatId', encodeURIComponent(CHAT_ID))
     .replace(/:[a-zA-Z]+/g, 'x');
 }
 
@@ -68,7 +69,9 @@ async function call(person: DemoPerson, method: string, path: string) {
     method,
     headers: { 'content-type': 'application/json', 'x-dev-user': person.id },
     // A plausible body, so a refusal cannot hide behind "bad request".
-    body: method === 'GET' || method === 'DELETE' ? undefined : JSON.stringify({ kind: 'approve', comment: 'ok', days: 3, kept: false, reason: 'x', text: 'A policy text long enough to be accepted by the validation rules.', message: 'Keep going', name: 'Renamed round', shared: true }),
+    body: method === 'GET' || method === 'DELETE' ? undefined : JSON.stringify({ kind: 'approve', comment: 'ok', days: 3, kept: false, reason: 'x', text: 'A policy text long enough to be accepted by the validation rules.', message: 'Keep going', name: 'Renamed round', shared: true,
+      submissionId: '3f0c2a9e-7b1d-4c55-9a0e-2d7f6b8c1e44', title: 'A prompt for summaries', content: 'Summarise this call in five bullets.', goodFor: 'Call notes',
+      improved: 'Faster notes', hoursPractised: 1, roundId, order: [victim.id] }),
   });
   const text = await response.text();
   return { status: response.status, text };
@@ -85,6 +88,9 @@ beforeAll(async () => {
   const victimHeaders = { 'content-type': 'application/json', 'x-dev-user': victim.id };
   const ack = await fetch(`${stack.service.url}/api/rounds/${roundId}/me/acknowledgement`, { method: 'POST', headers: victimHeaders, body: JSON.stringify({ policyVersion: 1, policyAccepted: true, toolTermsAccepted: true, tool: { toolId: 'm365-copilot' } }) });
   expect(ack.status).toBe(200);
+  // The round's shareback meeting chat, linked by its owner, so the meeting routes have a round behind them.
+  const linked = await fetch(`${stack.service.url}/api/meetings/${encodeURIComponent(CHAT_ID)}/link`, { method: 'POST', headers, body: JSON.stringify({ roundId }) });
+  expect(linked.status).toBeLessThan(300);
   // Enumerated from a router built with the same code the service mounts (its handlers are never called here).
   routes = routesOf(apiRouter({
     authenticate: async () => ({ failure: 'enumeration only' }), directory: {} as never, logger: createLogger('authz', { level: 'silent' }),
@@ -115,6 +121,13 @@ describe('the authorisation matrix over every /api route', () => {
       for (const route of routes) {
         const key = `${route.method} ${route.path}`;
         if (CALLER_SCOPED.has(key) || ROLE_GATED.has(key) || route.path === '/messages') continue;
+        // "/me" routes are the caller's own records: for a stranger they must not write anything into a round they
+        // are not in; reading their own (empty) records is not someone else's data.
+        if (who === 'stranger' && route.path.includes('/me')) {
+          const { status, text } = await call(person, route.method, concrete(route.path));
+          if ((route.method !== 'GET' && status < 300) || text.includes(victim.id)) results.push(`${key} → ${status} ${text.slice(0, 120)}`);
+          continue;
+        }
         // The colleague's own experiment and the round's shared library are theirs to use: not someone else's data.
         if (who === 'colleague' && (route.path.includes('/me') || route.path.endsWith('/outline') || /\/assets$/.test(route.path) && route.method === 'GET')) continue;
         const { status, text } = await call(person, route.method, concrete(route.path));

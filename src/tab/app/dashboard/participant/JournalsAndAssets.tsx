@@ -62,6 +62,9 @@ export function JournalsAndAssets({ session, roundId }: { session: Session; roun
   const existing = journals.state === 'ready' ? journals.data.value.find((e) => e.weekStart === week) : undefined;
   const [entry, setEntry] = useState({ improved: '', broke: '', surprised: '', taught: '', hoursPractised: '', missedBlocks: '0', missedReason: '' });
   const [entryLoaded, setEntryLoaded] = useState<string | null>(null);
+  // After "this changed since you opened it", the reload takes the new version but keeps what was typed.
+  const [keepText, setKeepText] = useState(false);
+  const [journalStale, setJournalStale] = useState(false);
   const [journalMessage, setJournalMessage] = useState<{ intent: 'error' | 'success'; text: string } | null>(null);
   const [journalErrors, setJournalErrors] = useState<Record<string, string>>({});
   const [journalFindings, setJournalFindings] = useState<Finding[] | null>(null);
@@ -71,7 +74,10 @@ export function JournalsAndAssets({ session, roundId }: { session: Session; roun
   const [assetFindings, setAssetFindings] = useState<Finding[] | null>(null);
   const [submissionId, setSubmissionId] = useState(() => crypto.randomUUID());
 
-  if (existing && entryLoaded !== `${existing.weekStart}:${existing.version}`) {
+  if (existing && entryLoaded !== `${existing.weekStart}:${existing.version}` && keepText) {
+    setEntryLoaded(`${existing.weekStart}:${existing.version}`);
+    setKeepText(false);
+  } else if (existing && entryLoaded !== `${existing.weekStart}:${existing.version}`) {
     setEntry({ improved: existing.improved, broke: existing.broke, surprised: existing.surprised, taught: existing.taught, hoursPractised: String(existing.hoursPractised), missedBlocks: String(existing.missedBlocks), missedReason: existing.missedReason });
     setEntryLoaded(`${existing.weekStart}:${existing.version}`);
   }
@@ -92,8 +98,9 @@ export function JournalsAndAssets({ session, roundId }: { session: Session; roun
       journals.reload();
     } catch (error) {
       if (error instanceof ApiError && Array.isArray(error.body.sensitiveFindings)) return setJournalFindings(error.body.sensitiveFindings as Finding[]);
+      if (error instanceof ApiError && error.isConflict) return setJournalStale(true);
       if (error instanceof ApiError) setJournalErrors(error.fieldErrors);
-      setJournalMessage({ intent: 'error', text: error instanceof ApiError && error.isConflict ? 'This entry changed since you opened it (saved from the chat?). Reload the page; copy your text first if you want to keep it.' : messageOf(error) });
+      setJournalMessage({ intent: 'error', text: messageOf(error) });
     }
   }
 
@@ -154,6 +161,12 @@ export function JournalsAndAssets({ session, roundId }: { session: Session; roun
                 {field('missedBlocks', 'Blocks missed', false)}
               </div>
               {Number(entry.missedBlocks) > 0 && field('missedReason', 'Why they were missed')}
+              {journalStale && (
+                <MessageBar intent="warning" role="alert" layout="multiline">
+                  <MessageBarBody><MessageBarTitle>This changed since you opened it</MessageBarTitle>This week’s entry was saved elsewhere (perhaps from the chat card). Reload to continue from that version — what you typed here stays.</MessageBarBody>
+                  <MessageBarActions><Button onClick={() => { setKeepText(true); setJournalStale(false); journals.reload(); }}>Reload and keep my text</Button></MessageBarActions>
+                </MessageBar>
+              )}
               {journalFindings && <SensitiveChoice findings={journalFindings} onChoose={(c) => void saveJournal(c)} />}
               {journalMessage && <MessageBar intent={journalMessage.intent} role={journalMessage.intent === 'error' ? 'alert' : 'status'}><MessageBarBody>{journalMessage.text}</MessageBarBody></MessageBar>}
               <div><Button appearance="primary" type="submit">{existing ? 'Update this week' : 'Save this week'}</Button></div>

@@ -10,6 +10,7 @@ import { kickoffHandler } from './kickoffHandler';
 import { bookedNoticeHandler, planNoticeHandler, reacknowledgeHandler, reviewRequestHandler, timeMovedNoticeHandler } from './noticeHandlers';
 import { checkPracticeTime, enqueueTimeChecks, TIME_CHECK_JOB_KIND, TIME_MOVED_NOTICE_JOB_KIND } from '../usecases/defendTime';
 import type { PeriodicTask } from './scheduler';
+import { startDuePractice } from '../usecases/practiceStart';
 import { RELEASE_JOB_KIND, releasePayloadSchema, releasePracticeTime } from '../usecases/releaseTime';
 import { enqueueJournalPrompts, enqueueNudges, JOURNAL_NUDGE_JOB_KIND, JOURNAL_PROMPT_JOB_KIND } from '../usecases/journal';
 import { DIGEST_JOB_KIND, enqueueDigests } from '../usecases/checkIns';
@@ -90,7 +91,11 @@ export function workerQueues(queuePrefix: string, ports: UseCasePorts, settings:
 
 /** Periodic work, claimed by one instance per run (see scheduler.ts). */
 export function periodicTasks(ports: UseCasePorts): PeriodicTask[] {
-  return [{ name: 'practice-time.check', intervalInMs: 24 * 3_600_000, run: async () => { await enqueueTimeChecks(ports); } }, ...sharebackPeriodicTasks(ports), ...journalPeriodicTasks(ports)];
+  return [
+    { name: 'practice-time.check', intervalInMs: 24 * 3_600_000, run: async () => { await enqueueTimeChecks(ports); } },
+    // Hourly, so practice starts within the hour of the window opening (or of a late approval or acknowledgement).
+    { name: 'practice.start', intervalInMs: 3_600_000, run: async () => { await startDuePractice(ports); } },
+    ...sharebackPeriodicTasks(ports), ...journalPeriodicTasks(ports)];
 }
 
 /**

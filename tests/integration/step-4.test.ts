@@ -339,6 +339,13 @@ describe('manager check-ins', () => {
     expect((await call(emily, 'POST', `/rounds/${roundId}/reports/${carlos.id}/encourage`, { message: 'hi' })).status).toBe(403);
   });
 
+  it('extends a report\'s window by a week from the digest', async () => {
+    const digest = cardOf(cardsIn(manager, /Your team's practice this week/)[0]!.activity);
+    const reply = await submit(manager, actionData(digest, 'digestExtendWindow', { userId: carlos.id }));
+    expect(cardText(reply)).toMatch(/Window extended/);
+    expect((await call(carlos, 'GET', `/rounds/${roundId}/me`)).json.experiment.windowExtensionDays).toBe(7);
+  });
+
   it('books a 15-minute check-in in both calendars at a free time, once however often it is asked', async () => {
     const first = await call(manager, 'POST', `/rounds/${roundId}/reports/${carlos.id}/checkin`, {});
     expect(first.status).toBe(201);
@@ -381,9 +388,14 @@ describe('a quiet stretch', () => {
     const older = await submit(emily, lastWeek);
     const savedOld = await submit(emily, { ...actionData(older, 'saveJournal'), improved: 'Got the first summaries out' });
     expect(cardText(savedOld)).toMatch(/Saved/);
-    await submit(emily, { ...actionData(card, 'saveJournal'), broke: 'No time on Tuesday' });
+    // "Which practice blocks did not happen?" lists this week's past blocks; the one ticked is recorded on the booking.
+    const missed = String(JSON.stringify(card).match(/"value":"(\d+:\d+)"/)?.[1]);
+    await submit(emily, { ...actionData(card, 'saveJournal'), broke: 'No time on Tuesday', missedBlockRefs: missed, missedBlocks: '1', missedReason: 'A client call ran over' });
     const weeks = (await call(emily, 'GET', `/rounds/${roundId}/me/journals`)).json.value.map((e: { weekStart: string }) => e.weekStart);
     expect(weeks).toEqual([windowStart.plus({ weeks: 1 }).toISODate(), windowStart.toISODate()]);
+    const [week, index] = missed.split(':').map(Number);
+    const blocks = (await call(emily, 'GET', `/rounds/${roundId}/me`)).json.practiceTime.blocks as Array<{ week: number; index: number; notKept: { by: string; reason: string } | null }>;
+    expect(blocks.find((b) => b.week === week && b.index === index)?.notKept).toEqual({ by: 'participant', reason: 'A client call ran over' });
   });
 
   it('keeps entries older than 7 days read-only, with the reason', async () => {

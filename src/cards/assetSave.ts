@@ -36,6 +36,7 @@ export function renderAssetFormCard(data: AssetFormData): AdaptiveCardJson {
     standalone: data.standalone ?? true,
     roundId: data.roundId,
     submissionId: data.submissionId,
+    // The tool may be an "other" tool the participant named: it goes in a TextRun, where Markdown does not render.
     intro: `From your ${data.tool} practice. Only you and your manager see it until you share it with the round. Text up to ${ASSET_LIMITS.contentCharacters.toLocaleString('en-GB')} characters, or a link.`,
     formError: topError(data.formError, rest),
     sensitive: { shown: (data.sensitiveFindings ?? []).length > 0, message: data.sensitiveMessage ?? '', findings: findingLines(data.sensitiveFindings) },

@@ -68,6 +68,9 @@ describe('step-4 cards', () => {
     expect(placesOf(cards['the journal card (read-only)'], HOSTILE)).toEqual(['TextRun.text']);
     expect(placesOf(cards['the saved asset'], HOSTILE)).toEqual(['TextRun.text', 'TextRun.text', 'TextRun.text']);
     expect(placesOf(cards['a note'], HOSTILE)).toEqual(['TextRun.text']);
+    // A participant-named tool and a directory name are shown where Markdown does not render either.
+    expect(placesOf(renderAssetFormCard({ roundId: ROUND_ID, submissionId: 'x', tool: 'Tool [x](y)' }), 'Tool [x](y)')).toEqual(['TextRun.text']);
+    expect(placesOf(renderNoteCard({ fromName: 'Maya [x](y)', text: 'hi', roundId: ROUND_ID }), 'Maya [x](y)')).toEqual(['TextRun.text']);
     // The digest shows directory names in TextRuns too.
     expect(placesOf(cards['the digest'], 'Dana [x](y)')).toEqual(['TextRun.text']);
   });

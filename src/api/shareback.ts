@@ -65,7 +65,7 @@ export function sharebackRouter(ports: UseCasePorts, callerOf: CallerOf, setting
     const view = await sessionView(round, callerOf(res), ports);
     const etag = `"${createHash('sha1').update(JSON.stringify(view)).digest('base64url')}"`;
     res.setHeader('ETag', etag);
-    res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('Cache-Control', 'private, no-cache');
     if (req.headers['if-none-match'] === etag) return void res.status(304).end();
     res.json(view);
   });

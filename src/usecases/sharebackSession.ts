@@ -179,6 +179,8 @@ export interface SessionView {
   readonly roundId: RoundId;
   readonly roundName: string;
   readonly isOwner: boolean;
+  /** The round's owners, who can own a decision (with the presenters). */
+  readonly owners: readonly { readonly id: string; readonly name: string }[];
   readonly meeting: { readonly startsAt: string; readonly endsAt: string; readonly phase: MeetingPhase };
   readonly grouping: Grouping;
   readonly groups: readonly OrderGroup[];
@@ -261,6 +263,7 @@ export async function sessionView(round: Round, caller: Caller, ports: UseCasePo
     roundId: round.id,
     roundName: round.name,
     isOwner: canManageRound(round, caller),
+    owners: await Promise.all(round.ownerIds.map(async (id) => ({ id, name: (await personOf(id, ports)).name }))),
     meeting: { startsAt: meeting.startsAt, endsAt: meetingEndsAt(meeting), phase },
     grouping: session.grouping,
     groups: session.order ? [] : groupedOrder(presenters, session.grouping),

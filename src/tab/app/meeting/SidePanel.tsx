@@ -34,7 +34,7 @@ function Person({ person, current, isOwner, index, count, busy, actions }: { per
       <div className={styles.row}>
         <Subtitle2>{person.name}</Subtitle2>
         {current && <Badge appearance="filled" color="brand">Presenting</Badge>}
-        {person.decision ? <Badge appearance="tint" color="success">{OUTCOME_LABELS[person.decision.outcome]}</Badge> : <Badge appearance="outline" color="warning">No decision yet</Badge>}
+        {person.decision ? <Badge appearance="tint" color="success">{OUTCOME_LABELS[person.decision.outcome]}</Badge> : <Badge appearance="filled" color="warning">No decision yet</Badge>}
       </div>
       <Caption1>{[person.team, person.tool].filter(Boolean).join(' · ')}{person.summaryReady ? ' · summary ready' : ''}</Caption1>
       {isOwner && (

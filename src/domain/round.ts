@@ -1,10 +1,10 @@
-import { SENSITIVE_TERMS_LIMITS } from './sensitiveData';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { domainError, isDomainError, type DomainError } from './errors';
 import type { TenantId, UserId } from './ids';
 import { tenantIdSchema, uniqueIds, userIdSchema } from './idSchemas';
 import { roundIdSchema, type RoundId } from './roundIds';
+import { SENSITIVE_TERMS_LIMITS } from './sensitiveData';
 import { instantOrThrow, instantSchema, isoDateSchema, parseInstant, stamp, timeZoneSchema, type IsoDate, type IsoInstant } from './time';
 import { DEFAULT_TOOL_CATALOGUE, toolCatalogueSchema, type ToolCatalogueEntry } from './toolCatalogue';
 import { boundedText, fieldErrorsOf, invalidInput } from './validation';

@@ -2,10 +2,11 @@ import { createAsset, changeAsset, checkUrl, matchesSearch, type Asset } from '.
 import { firstSharedSlot } from '../../src/domain/checkIn';
 import { isDomainError } from '../../src/domain/errors';
 import type { UserId } from '../../src/domain/ids';
-import { isEditable, JOURNAL_LIMITS, saveJournalEntry, weekStartOf, type JournalEntry } from '../../src/domain/journal';
+import { isEditable, JOURNAL_LIMITS, saveJournalEntry, weekStartOf } from '../../src/domain/journal';
 import { experimentIdFor } from '../../src/domain/roundIds';
 import { weeklyPromptMoment } from '../../src/domain/weeklyMoment';
-import { PEOPLE, ROUND_ID, expectError, unwrap } from '../support/builders';
+import { editRound } from '../../src/domain/round';
+import { aRound, NOW, ownerActor, PEOPLE, ROUND_ID, expectError, strangerActor, unwrap } from '../support/builders';
 
 const dana = PEOPLE.dana as UserId;
 const target = (weekStart: string) => ({ experimentId: experimentIdFor(ROUND_ID, dana), roundId: ROUND_ID, participantId: dana, weekStart });
@@ -145,5 +146,16 @@ describe('firstSharedSlot', () => {
       { hours: { ...kolkata, daysOfWeek: [...kolkata.daysOfWeek] }, busy: [{ start: '2026-03-02T10:15:00Z', end: '2026-03-02T10:30:00Z' }] },
     ], '2026-03-02T06:00:00Z');
     expect(slot).toEqual({ start: '2026-03-02T10:30:00.000Z', end: '2026-03-02T10:45:00.000Z' });
+  });
+});
+
+describe('the round\'s sensitive terms', () => {
+  it('can be set by an owner, trimmed and de-duplicated, with a clear limit', () => {
+    const round = aRound();
+    const edited = unwrap(editRound(round, { sensitiveTerms: [' Fabrikam Bank ', 'Fabrikam Bank', '', 'Project Tern'] }, ownerActor, NOW));
+    expect(edited.sensitiveTerms).toEqual(['Fabrikam Bank', 'Project Tern']);
+    expect(edited.version).toBe(round.version + 1);
+    expect(expectError(editRound(round, { sensitiveTerms: ['x'] }, ownerActor, NOW))).toMatchObject({ kind: 'invalid_input', fieldErrors: { sensitiveTerms: expect.stringMatching(/2 to 80 characters/) } });
+    expect(expectError(editRound(round, { sensitiveTerms: ['Fabrikam'] }, strangerActor, NOW)).kind).toBe('forbidden');
   });
 });

@@ -190,7 +190,10 @@ describe('the manager view and the chat card: one review use case', () => {
 describe('the participant after changes were requested', () => {
   it('says what to do next, and a concurrent save shows "this changed since you opened it" with a reload that keeps the text', async () => {
     const page = await openDashboard(context, stack.service.url, colleague.id);
-    await page.getByTestId('next-action').waitFor({ timeout: 20_000 });
+    await page.getByTestId('next-action').waitFor({ timeout: 30_000 }).catch(async (error: unknown) => {
+      await saveScreenshot(page, 'FAILED-participant-after-changes');
+      throw error;
+    });
     expect(await page.getByTestId('next-action').innerText()).toMatch(/Your manager asked for changes — edit your plan[\s\S]*only the pricing questions/);
     // Someone (the chat card, another tab) saves first.
     const current = (await api(colleague, 'GET', `/rounds/${roundId}/me`)).json.experiment;
@@ -262,6 +265,50 @@ describe('the programme-owner view', () => {
     const diff = page.getByLabel('Changes from version 1 to version 2');
     await diff.waitFor({ timeout: 20_000 });
     expect(await diff.innerText()).toContain('+ Never paste customer contracts into any tool.');
+  });
+});
+
+describe('round setup in the owner view', () => {
+  it('creates a round from the form: a server-side field error shows beside its field with the values kept', async () => {
+    const page = await openDashboard(context, stack.service.url, owner.id, '#/rounds/new');
+    const form = page.getByRole('form', { name: 'New round' });
+    await form.waitFor({ timeout: 20_000 });
+    const monday = new Date(Date.now() + 14 * 86_400_000);
+    monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
+    const start = monday.toISOString().slice(0, 10);
+    await form.getByLabel('Name').fill('Spring round from the tab');
+    await form.getByLabel(/Everyone reporting to/).fill(manager.id);
+    await form.getByLabel('First day of practice').fill(start);
+    await form.getByLabel('Shareback starts').fill(`${start}T15:00`); // before the last day of practice
+    await form.getByLabel('Shareback time zone').fill('Europe/London');
+    await form.getByRole('button', { name: 'Create round' }).click();
+    // Beside the field (Fluent's validation message) as well as in the summary above the buttons.
+    await form.locator('.fui-Field__validationMessage', { hasText: /Set the shareback on or after the last day of practice/ }).waitFor({ timeout: 10_000 });
+    expect(await form.getByLabel('Name').inputValue()).toBe('Spring round from the tab');
+    const later = new Date(monday.getTime() + 21 * 86_400_000).toISOString().slice(0, 10);
+    await form.getByLabel('Shareback starts').fill(`${later}T15:00`);
+    await form.getByRole('button', { name: 'Create round' }).click();
+    await page.waitForURL(/#\/rounds\/r-/, { timeout: 15_000 });
+    await page.getByRole('heading', { name: /Spring round from the tab/ }).waitFor({ timeout: 20_000 });
+    const mine = (await api(owner, 'GET', '/rounds')).json.value as Array<{ name: string }>;
+    expect(mine.filter((r) => r.name === 'Spring round from the tab')).toHaveLength(1);
+    await page.close();
+  });
+
+  it('says "this changed since you opened it" when another owner saved the round first, and keeps the edit', async () => {
+    const page = await openDashboard(context, stack.service.url, owner.id, `#/rounds/${roundId}`);
+    await page.getByRole('button', { name: 'Edit round' }).click({ timeout: 20_000 });
+    const form = page.getByRole('form', { name: 'Edit the round' });
+    await form.getByLabel('Name').fill('Winter round, renamed in the tab');
+    const current = (await api(owner, 'GET', `/rounds/${roundId}/overview`)).json.round;
+    expect((await api(owner, 'PATCH', `/rounds/${roundId}`, { hoursPerWeek: 3, expectedVersion: current.version })).status).toBe(200);
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByTestId('stale-warning').waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Reload and keep my text' }).click();
+    expect(await form.getByLabel('Name').inputValue()).toBe('Winter round, renamed in the tab');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await eventually(async () => expect((await api(owner, 'GET', `/rounds/${roundId}/overview`)).json.round.name).toBe('Winter round, renamed in the tab'), { timeoutInMs: 10_000 });
+    await page.close();
   });
 });
 

@@ -277,6 +277,8 @@ export async function enqueueNudges(ports: UseCasePorts): Promise<number> {
     if (!statsByRound.has(round.id)) statsByRound.set(round.id, await ports.journals.statsForRound(round.id));
     const since = statsByRound.get(round.id)!.get(experiment.participantId)?.lastEntryAt ?? practiceStartedAt(round, experiment);
     if (wholeDaysBetween(since, now) < NUDGE_AFTER_DAYS) continue;
+    const sent = await ports.journals.listReminders(experiment.participantId, 'nudge');
+    if (sent.some((r) => r.key === nudgeKey(round.id, since))) continue;
     jobs.push({ kind: JOURNAL_NUDGE_JOB_KIND, id: `journal-nudge:${experiment.id}:${since}`, payload: { roundId: round.id, participantId: experiment.participantId, since } });
   }
   if (jobs.length > 0) await ports.jobs.send(jobs);

@@ -3,17 +3,13 @@ import { formatDay } from '../cards/format';
 import { renderRoundReportCard } from '../cards/roundReport';
 import { renderSummariesFlaggedCard } from '../cards/summariesFlagged';
 import { renderSummaryReviewCard } from '../cards/summaryReview';
-import { renderUndecidedCard } from '../cards/undecided';
-import { describeDecision } from '../domain/decision';
-import { parseUserId } from '../domain/ids';
 import { effectiveSummary } from '../domain/summary';
 import type { Round } from '../domain/round';
 import { parseRoundId } from '../domain/roundIds';
 import { instantOrThrow } from '../domain/time';
-import { toolName } from '../domain/toolCatalogue';
 import type { JobHandlers } from '../ports/jobQueue';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
-import { decisionJobPayloadSchema, DECISION_EFFECTS_JOB_KIND, runDecisionEffects } from '../usecases/decisions';
+import { decisionJobPayloadSchema, DECISION_EFFECTS_JOB_KIND, runDecisionEffects, undecidedCardFor } from '../usecases/decisions';
 import { personalConversationOf } from '../usecases/kickoff';
 import type { UseCasePorts } from '../usecases/ports';
 import { buildRoundReport } from '../usecases/roundReport';
@@ -53,21 +49,6 @@ export async function sendReportWhenAllDecided(round: Round, ports: UseCasePorts
   const card = renderRoundReportCard(await buildRoundReport(round, ports), reportUrlOf(settings));
   for (const owner of round.ownerIds) await ports.messenger.sendCard(await personalConversationOf(owner, round, ports), card);
   return true;
-}
-
-export async function undecidedCardFor(round: Round, participantId: string, ports: UseCasePorts, extra: Partial<Parameters<typeof renderUndecidedCard>[0]> = {}) {
-  const userId = parseUserId(participantId);
-  const stored = userId ? await ports.experiments.get(round.id, userId) : null;
-  const experiment = stored?.experiment;
-  const names = new Map<string, string>();
-  if (experiment?.decision) names.set(experiment.decision.ownerId, (await personOf(experiment.decision.ownerId, ports)).name);
-  return renderUndecidedCard({
-    roundId: round.id, roundName: round.name, participantId, participantName: (await personOf(participantId, ports)).name,
-    tool: experiment?.selection ? toolName(experiment.selection.tool) : '', expectedVersion: experiment?.version ?? 0,
-    summary: experiment?.decision ? describeDecision(experiment.decision, (id) => names.get(id) ?? id) : '',
-    refreshUserIds: round.ownerIds.slice(0, 60), suggestedDueDate: instantOrThrow(ports.clock.now().toISOString()).plus({ days: 14 }).toISODate()!,
-    ...extra,
-  });
 }
 
 export function sharebackJobHandlers(ports: UseCasePorts, settings: SharebackJobSettings): JobHandlers {

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { renderDecisionNoticeCard } from '../cards/decisionNotice';
 import { renderFollowUpNeedsTimeCard } from '../cards/followUpNeedsTime';
+import { renderUndecidedCard } from '../cards/undecided';
 import { decisionEffects, describeDecision, firstFreeSlot, FOLLOW_UP, type DecisionEffect } from '../domain/decision';
 import { domainError, isDomainError, type DomainError } from '../domain/errors';
 import { newExperiment, type Decision, type Experiment } from '../domain/experiment';
@@ -273,4 +274,20 @@ export async function retryDecisionEffects(roundId: RoundId, participantId: User
     await ports.sharebackSessions.saveEffects({ ...log.value, outcomes }, log.etag);
   }
   return runDecisionEffects(roundId, participantId, ports, settings);
+}
+
+/** The one-click decision card for an experiment left undecided (and, once decided, what was decided), as the owners see it. */
+export async function undecidedCardFor(round: Round, participantId: string, ports: UseCasePorts, extra: Partial<Parameters<typeof renderUndecidedCard>[0]> = {}) {
+  const userId = parseUserId(participantId);
+  const stored = userId ? await ports.experiments.get(round.id, userId) : null;
+  const experiment = stored?.experiment;
+  const names = new Map<string, string>();
+  if (experiment?.decision) names.set(experiment.decision.ownerId, (await personOf(experiment.decision.ownerId, ports)).name);
+  return renderUndecidedCard({
+    roundId: round.id, roundName: round.name, participantId, participantName: (await personOf(participantId, ports)).name,
+    tool: experiment?.selection ? toolName(experiment.selection.tool) : '', expectedVersion: experiment?.version ?? 0,
+    summary: experiment?.decision ? describeDecision(experiment.decision, (id) => names.get(id) ?? id) : '',
+    refreshUserIds: round.ownerIds.slice(0, 60), suggestedDueDate: instantOrThrow(ports.clock.now().toISOString()).plus({ days: 14 }).toISODate()!,
+    ...extra,
+  });
 }

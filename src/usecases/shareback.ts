@@ -79,7 +79,8 @@ export async function scheduleShareback(roundId: RoundId, ports: UseCasePorts, s
 
 async function addTab(chatId: string | null, roundId: RoundId, ports: UseCasePorts, settings: { tabEndpoint: string | null }): Promise<boolean> {
   if (!chatId || !ports.teamsAppId || !settings.tabEndpoint) return false;
-  const contentUrl = `${settings.tabEndpoint}/tab/config.html?roundId=${encodeURIComponent(roundId)}`;
+  // The meeting tab itself (side panel, stage, chat tab); it finds the round from the meeting's chat id.
+  const contentUrl = `${settings.tabEndpoint}/tab/meeting.html`;
   await ports.calendar.addAppToMeetingChat(chatId, ports.teamsAppId, { displayName: 'Practice Loop shareback', contentUrl, websiteUrl: contentUrl, entityId: `shareback-${roundId}` });
   return true;
 }

@@ -14,14 +14,14 @@ import { useMeetingSession } from './useMeetingSession';
  * controls; on the meeting stage the current presenter's summary, large. Outside Teams (AUTH_MODE=dev)
  * `?chatId=…&frame=sidePanel|meetingStage` stand in for the context.
  */
-export type Frame = 'sidePanel' | 'meetingStage' | 'content';
+export type Frame = 'sidePanel' | 'meetingStage' | 'settings' | 'content';
 
 export function whereAmI(session: Session): { chatId: string | null; frame: Frame } {
   const params = new URLSearchParams(window.location.search);
   const context = session.host?.context;
   const chatId = context?.chat?.id ?? params.get('chatId');
   const raw = context?.page.frameContext ?? params.get('frame') ?? 'content';
-  const frame: Frame = raw === 'meetingStage' ? 'meetingStage' : raw === 'sidePanel' ? 'sidePanel' : 'content';
+  const frame: Frame = raw === 'meetingStage' || raw === 'sidePanel' || raw === 'settings' ? raw : 'content';
   return { chatId: chatId || null, frame };
 }
 
@@ -97,8 +97,34 @@ function Linked({ session, chatId, frame, state, accept, refresh }: { session: S
   return <SidePanel session={state} api={session.api} me={me} busy={busy} actions={actions} actionError={actionError} />;
 }
 
+/**
+ * Added by hand from Teams' "+" (the app adds it itself when it books the shareback): there is nothing to
+ * choose, so the configuration says where the tab lives and is valid at once.
+ */
+function Configure() {
+  const styles = useStyles();
+  useEffect(() => {
+    void (async () => {
+      const { pages } = await import('@microsoft/teams-js');
+      const contentUrl = `${window.location.origin}/tab/meeting.html`;
+      pages.config.registerOnSaveHandler((save) => {
+        pages.config.setConfig({ contentUrl, websiteUrl: contentUrl, entityId: 'practice-loop-shareback', suggestedDisplayName: 'Practice Loop' })
+          .then(() => save.notifySuccess(), (error: Error) => save.notifyFailure(error.message));
+      });
+      pages.config.setValidityState(true);
+    })();
+  }, []);
+  return (
+    <main className={styles.page}>
+      <Title2 as="h1">Practice Loop shareback</Title2>
+      <Body1 as="p">This tab shows the running order, each person’s summary and the decisions of a round’s shareback. If this meeting was not booked by Practice Loop, a round owner can link it to their round once the tab is added.</Body1>
+    </main>
+  );
+}
+
 export function MeetingApp({ session }: { session: Session }) {
   const { chatId, frame } = whereAmI(session);
+  if (frame === 'settings') return <Configure />;
   if (!chatId) {
     return <main style={{ padding: 24 }}><Failure title="No meeting here" message="Open this tab from a Teams meeting: it shows that meeting’s shareback." /></main>;
   }

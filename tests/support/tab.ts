@@ -13,6 +13,12 @@ export const ARTIFACTS = resolve(__dirname, '..', '..', 'test-artifacts', 'tab')
 export const VALID_DOMAINS_URL = 'https://res.cdn.office.net/teams-js/validDomains/json/validDomains.json';
 export const VALID_DOMAINS = { validOrigins: ['teams.microsoft.com', '*.teams.microsoft.com', 'teams.cloud.microsoft', '*.office.com', 'outlook.office.com'] };
 
+/**
+ * How long a view may take to appear. Generous on purpose: three people share this 2-core machine and a cold
+ * page (React, Fluent, a lazy chunk, a few API calls) can take many seconds when the load average is high.
+ */
+export const UI_TIMEOUT = 45_000;
+
 export interface ContextOptions {
   readonly viewport?: { width: number; height: number };
   readonly locale?: string;
@@ -29,6 +35,7 @@ export async function tabContext(browser: Browser, options: ContextOptions = {})
     colorScheme: options.colorScheme ?? 'light',
     forcedColors: options.forcedColors ?? 'none',
   });
+  context.setDefaultTimeout(UI_TIMEOUT);
   await context.route(VALID_DOMAINS_URL, (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(VALID_DOMAINS) }));
   return context;
 }
@@ -38,13 +45,13 @@ export async function openDashboard(context: BrowserContext, serviceUrl: string,
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  (page as Page & { pageErrors?: string[] }).pageErrors = errors;
+  (page as Page & { collectedErrors?: string[] }).collectedErrors = errors;
   await page.goto(`${serviceUrl}/tab/index.html?as=${userId}${query}${hash}`);
   return page;
 }
 
 export function pageErrorsOf(page: Page): string[] {
-  return (page as Page & { pageErrors?: string[] }).pageErrors ?? [];
+  return (page as Page & { collectedErrors?: string[] }).collectedErrors ?? [];
 }
 
 /** axe-core on the page: serious and critical violations (Fluent's focus-trap helpers are not content). */

@@ -5,12 +5,12 @@ import { launchChromium } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { aNewRoundBody } from '../support/rounds';
 import { startTestStack, type TestStack } from '../support/service';
-import { fitsViewport, openDashboard, pageErrorsOf, saveScreenshot, seriousAxeViolations, tabContext } from '../support/tab';
+import { fitsViewport, openDashboard, pageErrorsOf, saveScreenshot, seriousAxeViolations, tabContext, UI_TIMEOUT } from '../support/tab';
 
 // The personal tab in real headless Chromium against the service on Azurite and the Graph sandbox (AUTH_MODE=dev):
 // each view for the right demo user, the same review use case from the tab and from the chat card, the bad-input
 // rules, axe checks, themes and a 320 px screen. Screenshots go to test-artifacts/tab/.
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 const organisation = loadDemoOrganisation();
 const byName = (name: string) => organisation.people.find((p) => p.displayName === name)!;
@@ -140,7 +140,7 @@ describe('the manager view and the chat card: one review use case', () => {
   it('lists the plan waiting for review; approving in the tab shows on the chat card', async () => {
     page = await openDashboard(context, stack.service.url, manager.id);
     const review = page.getByTestId(`review-${participant.id}`);
-    await review.waitFor({ timeout: 20_000 });
+    await review.waitFor({ timeout: UI_TIMEOUT });
     expect(await review.innerText()).toContain('Answering the same onboarding questions');
     await saveScreenshot(page, 'manager-pending-review');
     await expectAccessible(page);
@@ -158,7 +158,7 @@ describe('the manager view and the chat card: one review use case', () => {
     const submitted = await api(second, 'POST', `/rounds/${roundId}/me/submit`, { hypothesis, expectedVersion: saved.json.version });
     expect(submitted.status).toBe(200);
     await page.reload();
-    await page.getByTestId(`review-${second.id}`).waitFor({ timeout: 20_000 });
+    await page.getByTestId(`review-${second.id}`).waitFor({ timeout: UI_TIMEOUT });
     const card = await invokeCardOf(await postActivity(stack.service.url, executeActivity(ctx(manager), 'approvePlan', { experimentId: `${roundId}--${second.id}`, expectedVersion: submitted.json.version })));
     expect(cardText(card)).toContain(`Approved by ${manager.displayName}`);
     await page.reload();
@@ -176,7 +176,7 @@ describe('the manager view and the chat card: one review use case', () => {
     expect((await api(colleague, 'POST', `/rounds/${roundId}/me/submit`, { hypothesis, expectedVersion: saved.json.version })).status).toBe(200);
     await page.reload();
     const review = page.getByTestId(`review-${colleague.id}`);
-    await review.waitFor({ timeout: 20_000 });
+    await review.waitFor({ timeout: UI_TIMEOUT });
     const writes = writesOf(page);
     await review.getByRole('button', { name: 'Request changes' }).click();
     await review.getByText('Say what should change, so they know what to edit.').waitFor();
@@ -190,7 +190,7 @@ describe('the manager view and the chat card: one review use case', () => {
 describe('the participant after changes were requested', () => {
   it('says what to do next, and a concurrent save shows "this changed since you opened it" with a reload that keeps the text', async () => {
     const page = await openDashboard(context, stack.service.url, colleague.id);
-    await page.getByTestId('next-action').waitFor({ timeout: 30_000 }).catch(async (error: unknown) => {
+    await page.getByTestId('next-action').waitFor({ timeout: UI_TIMEOUT }).catch(async (error: unknown) => {
       await saveScreenshot(page, 'FAILED-participant-after-changes');
       throw error;
     });
@@ -212,7 +212,7 @@ describe('the participant after changes were requested', () => {
 
   it('shows a 403 page, not the data, for a deep link to another person’s experiment', async () => {
     const page = await openDashboard(context, stack.service.url, colleague.id, `#/experiments/${roundId}/${participant.id}`);
-    await page.getByTestId('forbidden').waitFor({ timeout: 20_000 });
+    await page.getByTestId('forbidden').waitFor({ timeout: UI_TIMEOUT });
     const text = await page.locator('body').innerText();
     expect(text).toMatch(/belongs to someone else/);
     expect(text).not.toContain('Answering the same onboarding questions');
@@ -223,7 +223,7 @@ describe('the participant after changes were requested', () => {
 
   it('lets the manager open the same deep link', async () => {
     const page = await openDashboard(context, stack.service.url, manager.id, `#/experiments/${roundId}/${participant.id}`);
-    await page.getByText('Answering the same onboarding questions').waitFor({ timeout: 20_000 });
+    await page.getByText('Answering the same onboarding questions').waitFor({ timeout: UI_TIMEOUT });
     await page.close();
   });
 });
@@ -235,7 +235,7 @@ describe('the programme-owner view', () => {
 
   it('shows the funnel with counts and drills down to the people at a stage', async () => {
     const funnel = page.getByRole('list', { name: 'Round funnel' });
-    await funnel.waitFor({ timeout: 20_000 });
+    await funnel.waitFor({ timeout: UI_TIMEOUT });
     const members = (await api(owner, 'GET', `/rounds/${roundId}/overview`)).json.people as number;
     expect(await funnel.getByRole('button', { name: new RegExp(`^Invited: ${members} people`) }).count()).toBe(1);
     expect(await funnel.getByRole('button', { name: /^Plan approved: 2 people/ }).count()).toBe(1);
@@ -263,7 +263,7 @@ describe('the programme-owner view', () => {
     expect((await api(owner, 'POST', `/rounds/${roundId}/policy`, { text })).status).toBe(200);
     await page.reload();
     const diff = page.getByLabel('Changes from version 1 to version 2');
-    await diff.waitFor({ timeout: 20_000 });
+    await diff.waitFor({ timeout: UI_TIMEOUT });
     expect(await diff.innerText()).toContain('+ Never paste customer contracts into any tool.');
   });
 });
@@ -272,7 +272,7 @@ describe('round setup in the owner view', () => {
   it('creates a round from the form: a server-side field error shows beside its field with the values kept', async () => {
     const page = await openDashboard(context, stack.service.url, owner.id, '#/rounds/new');
     const form = page.getByRole('form', { name: 'New round' });
-    await form.waitFor({ timeout: 20_000 });
+    await form.waitFor({ timeout: UI_TIMEOUT });
     const monday = new Date(Date.now() + 14 * 86_400_000);
     monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
     const start = monday.toISOString().slice(0, 10);
@@ -289,7 +289,7 @@ describe('round setup in the owner view', () => {
     await form.getByLabel('Shareback starts').fill(`${later}T15:00`);
     await form.getByRole('button', { name: 'Create round' }).click();
     await page.waitForURL(/#\/rounds\/r-/, { timeout: 15_000 });
-    await page.getByRole('heading', { name: /Spring round from the tab/ }).waitFor({ timeout: 20_000 });
+    await page.getByRole('heading', { name: /Spring round from the tab/ }).waitFor({ timeout: UI_TIMEOUT });
     const mine = (await api(owner, 'GET', '/rounds')).json.value as Array<{ name: string }>;
     expect(mine.filter((r) => r.name === 'Spring round from the tab')).toHaveLength(1);
     await page.close();
@@ -297,7 +297,7 @@ describe('round setup in the owner view', () => {
 
   it('says "this changed since you opened it" when another owner saved the round first, and keeps the edit', async () => {
     const page = await openDashboard(context, stack.service.url, owner.id, `#/rounds/${roundId}`);
-    await page.getByRole('button', { name: 'Edit round' }).click({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Edit round' }).click({ timeout: UI_TIMEOUT });
     const form = page.getByRole('form', { name: 'Edit the round' });
     await form.getByLabel('Name').fill('Winter round, renamed in the tab');
     const current = (await api(owner, 'GET', `/rounds/${roundId}/overview`)).json.round;
@@ -316,7 +316,7 @@ describe('quality of the tab', () => {
   it('follows the theme (dark and high contrast) with no serious accessibility violations', async () => {
     for (const theme of ['dark', 'contrast'] as const) {
       const page = await openDashboard(context, stack.service.url, manager.id, `#/team/${roundId}`, `&theme=${theme}`);
-      await page.getByRole('table', { name: 'Your reports' }).waitFor({ timeout: 20_000 });
+      await page.getByRole('table', { name: 'Your reports' }).waitFor({ timeout: UI_TIMEOUT });
       expect(await page.locator('html').getAttribute('data-theme')).toBe(theme);
       await saveScreenshot(page, `manager-${theme}`);
       await expectAccessible(page);
@@ -327,9 +327,9 @@ describe('quality of the tab', () => {
   it('works at 320 px wide without sideways scrolling, and with the keyboard', async () => {
     const narrow = await tabContext(browser, { viewport: { width: 320, height: 800 } });
     const page = await openDashboard(narrow, stack.service.url, participant.id);
-    await page.getByTestId('next-action').waitFor({ timeout: 20_000 });
+    await page.getByTestId('next-action').waitFor({ timeout: UI_TIMEOUT });
     // Names the culprit when something is too wide.
-    const wide = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 8).map((e) => `${e.tagName}.${e.className}`.slice(0, 80)));
+    const wide = await page.evaluate(() => Array.from(document.querySelectorAll('body *')).filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 8).map((e) => `${e.tagName}.${e.className}`.slice(0, 80)));
     expect(wide).toEqual([]);
     expect(await fitsViewport(page)).toBe(true);
     await saveScreenshot(page, 'participant-320px');
@@ -348,7 +348,7 @@ describe('quality of the tab', () => {
     const page = await openDashboard(german, stack.service.url, participant.id);
     const startsAt = (await api(participant, 'GET', `/rounds/${roundId}/outline`)).json.round.shareback.startsAt as string;
     const expected = new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(new Date(startsAt));
-    await page.getByText(expected).first().waitFor({ timeout: 20_000 });
+    await page.getByText(expected).first().waitFor({ timeout: UI_TIMEOUT });
     await german.close();
   });
 
@@ -356,7 +356,7 @@ describe('quality of the tab', () => {
     const page = await context.newPage();
     await page.route('**/api/dashboard', (route) => route.fulfill({ status: 500, contentType: 'text/html', body: 'TypeError: boom\n    at handler (/srv/app/src/api/dashboard.ts:10:5)' }));
     await page.goto(`${stack.service.url}/tab/index.html?as=${participant.id}`);
-    await page.getByRole('alert').waitFor({ timeout: 20_000 });
+    await page.getByRole('alert').waitFor({ timeout: UI_TIMEOUT });
     const text = await page.locator('body').innerText();
     expect(text).toMatch(/Try again in a minute/);
     expect(text).not.toMatch(/TypeError|at handler|dashboard\.ts/);
@@ -367,7 +367,7 @@ describe('quality of the tab', () => {
 
   it('shows an empty state to someone in no round', async () => {
     const page = await openDashboard(context, stack.service.url, byName('Neha Sharma').id);
-    await page.getByText('You are not in a practice round yet').waitFor({ timeout: 20_000 });
+    await page.getByText('You are not in a practice round yet').waitFor({ timeout: UI_TIMEOUT });
     await saveScreenshot(page, 'empty-state');
     await expectAccessible(page);
     expect(pageErrorsOf(page)).toEqual([]);

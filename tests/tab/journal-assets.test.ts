@@ -5,12 +5,12 @@ import { launchChromium } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { aNewRoundBody } from '../support/rounds';
 import { startTestStack, type TestStack } from '../support/service';
-import { openDashboard, saveScreenshot, seriousAxeViolations, tabContext } from '../support/tab';
+import { openDashboard, saveScreenshot, seriousAxeViolations, tabContext, UI_TIMEOUT } from '../support/tab';
 
 // Step 4 in the tab (issue 6's API): a participant in a running window writes this week's journal and saves and
 // shares an asset (sensitive content asks before saving); their manager sees the counts and the entries; the owner's
 // capability map answers from issue 8's endpoint.
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 const organisation = loadDemoOrganisation();
 const byName = (name: string) => organisation.people.find((p) => p.displayName === name)!;
@@ -66,7 +66,7 @@ afterAll(async () => {
 describe('journal and assets in the participant view', () => {
   it('writes this week’s journal entry', async () => {
     const page = await openDashboard(context, stack.service.url, participant.id);
-    await page.getByRole('form', { name: 'This week\'s journal' }).waitFor({ timeout: 20_000 });
+    await page.getByRole('form', { name: 'This week\'s journal' }).waitFor({ timeout: UI_TIMEOUT });
     expect(await page.getByTestId('next-action').innerText()).toMatch(/write this week’s journal/);
     await page.getByLabel('What improved').fill('CRM updates take half the time with a template prompt');
     await page.getByLabel('What broke or disappointed').fill('It invented a follow-up date once');
@@ -85,7 +85,7 @@ describe('journal and assets in the participant view', () => {
   it('keeps an asset’s text and asks before saving what looks like sensitive data', async () => {
     const page = await openDashboard(context, stack.service.url, participant.id);
     const form = page.getByRole('form', { name: 'Save an asset' });
-    await form.waitFor({ timeout: 20_000 });
+    await form.waitFor({ timeout: UI_TIMEOUT });
     await form.getByLabel('Title').fill('CRM update prompt');
     await form.getByLabel(/^Text/).fill('Turn this transcript into a CRM update. Card on file 4111 1111 1111 1111.');
     await form.getByLabel('Good for').fill('After customer calls');
@@ -108,7 +108,7 @@ describe('the manager and the owner see it', () => {
   it('shows the manager the entry count, the shared asset and the entries', async () => {
     const page = await openDashboard(context, stack.service.url, manager.id, `#/team/${roundId}`);
     const row = page.getByRole('row', { name: new RegExp(participant.displayName) });
-    await row.waitFor({ timeout: 20_000 });
+    await row.waitFor({ timeout: UI_TIMEOUT });
     expect(await row.innerText()).toContain('1 of 1');
     await row.getByRole('button', { name: '1 entry' }).click();
     await row.getByText(/CRM updates take half the time/).waitFor({ timeout: 10_000 });
@@ -119,7 +119,7 @@ describe('the manager and the owner see it', () => {
 
   it('answers the owner’s capability map from the round (no failure state)', async () => {
     const page = await openDashboard(context, stack.service.url, owner.id, `#/rounds/${roundId}`);
-    await page.getByRole('heading', { name: 'Capability map' }).waitFor({ timeout: 20_000 });
+    await page.getByRole('heading', { name: 'Capability map' }).waitFor({ timeout: UI_TIMEOUT });
     const map = (await api(owner, 'GET', `/rounds/${roundId}/capability`)).json;
     if (map.tools.length === 0) await page.getByText('No one has practised a tool yet').waitFor({ timeout: 10_000 });
     else await page.getByRole('table', { name: /Capability map/ }).waitFor({ timeout: 10_000 });

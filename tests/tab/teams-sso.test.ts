@@ -4,7 +4,7 @@ import { entraAuthenticator } from '../../src/api/auth';
 import { loadDemoOrganisation } from '../../tools/demo-org';
 import { launchChromium } from '../support/browser';
 import { startTestStack, type TestStack } from '../support/service';
-import { saveScreenshot, seriousAxeViolations, tabContext } from '../support/tab';
+import { saveScreenshot, seriousAxeViolations, tabContext, UI_TIMEOUT } from '../support/tab';
 import { installForeignHost, installTeamsHost } from '../support/tabTeamsHost';
 
 // The tab inside a simulated Teams host with AUTH_MODE=entra: teams-js initialises against the host, the tab asks
@@ -55,7 +55,7 @@ describe('the tab in Teams (simulated host, AUTH_MODE=entra)', () => {
     page.on('request', (request) => { if (request.url().includes('/api/')) apiCalls.push(`${request.url()} ${request.headers().authorization ? 'bearer' : 'none'}`); });
     await page.goto(hostUrl);
     const tab = page.frameLocator('#tab');
-    await tab.getByText(person.displayName).first().waitFor({ timeout: 20_000 });
+    await tab.getByText(person.displayName).first().waitFor({ timeout: UI_TIMEOUT });
     expect(await tab.getByText('You are not in a practice round yet').count()).toBe(1);
     expect(await tab.getByLabel('Signed in as').count()).toBe(0);
     expect(apiCalls.filter((c) => c.includes('/api/dashboard')).every((c) => c.endsWith('bearer'))).toBe(true);
@@ -77,7 +77,7 @@ describe('the tab in Teams (simulated host, AUTH_MODE=entra)', () => {
     const page = await context.newPage();
     await page.goto(hostUrl);
     const tab = page.frameLocator('#tab');
-    await tab.getByRole('alert').waitFor({ timeout: 20_000 });
+    await tab.getByRole('alert').waitFor({ timeout: UI_TIMEOUT });
     const text = await tab.locator('body').innerText();
     expect(text).toMatch(/expired; reopen the tab/);
     expect(text).not.toMatch(/JWTExpired|at .*\.js/);
@@ -90,7 +90,7 @@ describe('the tab in Teams (simulated host, AUTH_MODE=entra)', () => {
     const page = await context.newPage();
     await page.goto(hostUrl);
     const tab = page.frameLocator('#tab');
-    await tab.getByText(/Teams could not sign you in to Practice Loop/).waitFor({ timeout: 20_000 });
+    await tab.getByText(/Teams could not sign you in to Practice Loop/).waitFor({ timeout: UI_TIMEOUT });
     await context.close();
   });
 });

@@ -24,6 +24,14 @@ import { CARD_VERBS, isCardVerb } from '../../src/cards/verbs';
 import { anExperiment, aRound, aRoundInput, asReviewer, NOW, ownerActor, PEOPLE, ROUND_ID, TENANT, unwrap } from '../support/builders';
 import { cardBytes, cardSchemaErrors, inputsWithoutId, MAX_CARD_BYTES } from '../support/cardSchema';
 import { renderTimeMovedCard } from '../../src/cards/timeMoved';
+import { renderJournalCard } from '../../src/cards/journal';
+import { renderAssetCard } from '../../src/cards/assetSave';
+import { renderDigestCard } from '../../src/cards/checkInDigest';
+import { renderNudgeCard } from '../../src/cards/nudge';
+import { renderSummaryReviewCard } from '../../src/cards/summaryReview';
+import { renderUndecidedCard } from '../../src/cards/undecided';
+import { renderFollowUpNeedsTimeCard } from '../../src/cards/followUpNeedsTime';
+import { draftSummary } from '../../src/domain/summary';
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers: walk a rendered card.
@@ -208,6 +216,15 @@ describe('CARD_VERBS', () => {
       renderHypothesisCard(hypothesisData()), renderReviewCard(reviewData()), renderPlanStatusCard({ kind: 'changes_requested', reviewerName: 'Maria', comment: 'More detail', roundId: ROUND_ID }),
       renderRoundSetupCard(roundSetupData()), renderRoundSummaryCard(summaryData()),
       renderTimeMovedCard({ roundId: ROUND_ID, moves: [{ from: 'a', to: 'b', week: 1, index: 2, fromStart: '2026-12-08T10:00:00.000Z', fromEnd: '2026-12-08T11:00:00.000Z' }], unplaced: [] }),
+      // Step 4: the journal (with the missed-week offer and the inline asset form), a saved asset, the digest, the nudge.
+      renderJournalCard({ roundId: ROUND_ID, weekStart: '2026-03-02', entry: null, editable: true, editNote: '', prefillHours: 1, missedWeek: '2026-02-23', pastBlocks: [], assetForm: { roundId: ROUND_ID, submissionId: 's', tool: 'Copilot' } }),
+      renderAssetCard({ id: 'a' as never, roundId: ROUND_ID, experimentId: 'e' as never, authorId: PEOPLE.dana, kind: 'prompt', title: 't', content: 'c', url: null, tool: 'Copilot', goodFor: 'g', shared: false, sharedAt: null, createdAt: NOW, updatedAt: NOW, version: 1 }),
+      renderDigestCard({ managerName: 'Maria', lines: [{ userId: PEOPLE.dana, displayName: 'Dana', roundId: ROUND_ID, state: 'approved', journals: 1, hoursKept: 1, hoursPlanned: 2, assetsSaved: 0, daysSinceLastEntry: 3, nudgedAt: null }] }),
+      renderNudgeCard({ roundId: ROUND_ID, days: 10 }),
+      // Steps 5–6: the summary review, the one-click decision after the meeting, "pick a time" for a follow-up.
+      renderSummaryReviewCard({ roundId: ROUND_ID, roundName: 'R', meetingDay: 'Thursday', ready: false, summary: draftSummary({ tool: 't', task: 't', useCase: 'u', hypothesis: null, journals: [], assets: [] }) }),
+      renderUndecidedCard({ roundId: ROUND_ID, roundName: 'R', participantId: PEOPLE.dana, participantName: 'Dana', tool: 't', expectedVersion: 1, summary: '', refreshUserIds: [PEOPLE.omar], suggestedDueDate: '2026-03-02' }),
+      renderFollowUpNeedsTimeCard({ roundId: ROUND_ID, participantId: PEOPLE.dana, participantName: 'Dana', reason: 'r', suggestedDate: '2026-03-02', dashboardUrl: '' }),
     ];
     const used = cards.flatMap(verbsIn);
     expect(used.filter((verb) => !isCardVerb(verb))).toEqual([]);

@@ -1,5 +1,5 @@
 import { capabilityMap, type CapabilityHolder, type CapabilityMap } from '../domain/capability';
-import { domainError, type DomainError } from '../domain/errors';
+import { domainError, isDomainError, type DomainError } from '../domain/errors';
 import type { Experiment } from '../domain/experiment';
 import { roundFunnel, statesReachedBy } from '../domain/funnel';
 import { practiceHoursByWeek } from '../domain/practiceHours';
@@ -18,13 +18,12 @@ import { personOf } from './sharebackSession';
  */
 const PRACTISED: readonly Experiment['state'][] = ['practising', 'sharing', 'decided'];
 
-async function holdersOf(round: Round, experiments: readonly Experiment[], ports: UseCasePorts): Promise<CapabilityHolder[]> {
+async function holdersOf(experiments: readonly Experiment[], ports: UseCasePorts): Promise<CapabilityHolder[]> {
   const facts = await Promise.all(experiments.filter((e) => e.selection).map(async (e) => ({
     participantId: e.participantId as string, team: (await personOf(e.participantId, ports)).team, tool: toolName(e.selection!.tool), state: e.state, decision: e.decision,
   })));
   const teams = new Map<string, string>();
   for (const e of experiments) if (e.decision?.internalOwnerId) teams.set(e.decision.internalOwnerId, (await personOf(e.decision.internalOwnerId, ports)).team);
-  void round;
   return roundHolders(facts, (id) => teams.get(id) ?? '');
 }
 
@@ -37,7 +36,7 @@ async function holdersBefore(round: Round, ports: UseCasePorts): Promise<Capabil
   }
   const holders: CapabilityHolder[] = [];
   for (const other of earlier.sort((a, b) => b.window.start.localeCompare(a.window.start)).slice(0, 10)) {
-    holders.push(...(await holdersOf(other, await ports.experiments.listForRound(other.id), ports)));
+    holders.push(...(await holdersOf(await ports.experiments.listForRound(other.id), ports)));
   }
   return holders;
 }
@@ -51,9 +50,9 @@ async function ownedRound(roundId: RoundId, caller: Caller, ports: UseCasePorts)
 
 export async function capabilityFor(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<CapabilityMap | DomainError> {
   const round = await ownedRound(roundId, caller, ports);
-  if ('kind' in round) return round;
+  if (isDomainError(round)) return round;
   const experiments = (await ports.experiments.listForRound(round.id)).filter((e) => e.state !== 'withdrawn');
-  return capabilityMap([...(await holdersBefore(round, ports)), ...(await holdersOf(round, experiments, ports))]);
+  return capabilityMap([...(await holdersBefore(round, ports)), ...(await holdersOf(experiments, ports))]);
 }
 
 export async function buildRoundReport(round: Round, ports: UseCasePorts): Promise<RoundReport> {
@@ -101,7 +100,7 @@ export async function buildRoundReport(round: Round, ports: UseCasePorts): Promi
 
 export async function roundReportFor(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<RoundReport | DomainError> {
   const round = await ownedRound(roundId, caller, ports);
-  if ('kind' in round) return round;
+  if (isDomainError(round)) return round;
   return buildRoundReport(round, ports);
 }
 

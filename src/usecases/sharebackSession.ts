@@ -1,6 +1,6 @@
 import { domainError, isDomainError, type DomainError } from '../domain/errors';
 import { decisionDetailsOf, type Experiment } from '../domain/experiment';
-import type { UserId } from '../domain/ids';
+import { parseUserId, type UserId } from '../domain/ids';
 import { canManageRound, type Round } from '../domain/round';
 import type { RoundId } from '../domain/roundIds';
 import {
@@ -27,14 +27,14 @@ export const PRESENTING_STATES: readonly Experiment['state'][] = ['approved', 'p
 
 /** Names and teams come from the directory; a meeting polls often, so they are kept for a few minutes per process. */
 const PERSON_TTL_IN_MS = 5 * 60_000;
-const people = new Map<string, { name: string; team: string; at: number }>();
+const people = new Map<string, { name: string; team: string; mail: string | null; at: number }>();
 
-export async function personOf(userId: string, ports: UseCasePorts): Promise<{ name: string; team: string }> {
+export async function personOf(userId: string, ports: UseCasePorts): Promise<{ name: string; team: string; mail: string | null }> {
   const cached = people.get(userId);
   const now = ports.clock.now().getTime();
   if (cached && now - cached.at < PERSON_TTL_IN_MS) return cached;
   const person = await ports.directory.getPerson(userId as UserId);
-  const entry = { name: person?.displayName ?? 'Someone', team: person?.department ?? '', at: now };
+  const entry = { name: person?.displayName ?? 'Someone', team: person?.department ?? '', mail: person?.mail ?? null, at: now };
   people.set(userId, entry);
   return entry;
 }
@@ -201,7 +201,7 @@ function emptySession(roundId: RoundId, now: string): MeetingSession {
 async function mayWatch(round: Round, caller: Caller, ports: UseCasePorts): Promise<boolean> {
   if (canManageRound(round, caller)) return true;
   if (await ports.roundMembers.get(round.id, caller.userId)) return true;
-  const [meeting, person] = await Promise.all([ports.sharebacks.get(round.id), ports.directory.getPerson(caller.userId)]);
+  const [meeting, person] = await Promise.all([ports.sharebacks.get(round.id), personOf(caller.userId, ports)]);
   return Boolean(meeting && person?.mail && meeting.attendeeEmails.includes(person.mail));
 }
 
@@ -304,13 +304,18 @@ export interface AdvanceInput { readonly to?: string; readonly step?: 1 | -1; re
 
 /** The owner moves to the next (or previous, or a named) presenter; the others' tabs follow on their next poll. */
 export async function advancePresenter(round: Round, input: AdvanceInput, caller: Caller, ports: UseCasePorts): Promise<MeetingSession | DomainError> {
-  return changeSession(round, caller, ports, input.expectedVersion, (session, order) => {
+  const session = await changeSession(round, caller, ports, input.expectedVersion, (session, order) => {
     if (input.to !== undefined) {
       if (!order.includes(input.to)) return domainError('invalid_input', 'That person is not in the running order.', { fieldErrors: { to: 'That person is not in the running order.' } });
       return { ...session, currentParticipantId: input.to };
     }
     return { ...session, currentParticipantId: nextPresenter(order, session.currentParticipantId, input.step ?? 1) };
   });
+  // The stage reads the presenter's summary row on every poll: make sure it exists and is current now.
+  const presenter = isDomainError(session) ? null : parseUserId(session.currentParticipantId);
+  const stored = presenter ? await ports.experiments.get(round.id, presenter) : null;
+  if (stored) await refreshSummary(stored.experiment, ports);
+  return session;
 }
 
 export interface ReorderInput { readonly order?: readonly string[]; readonly grouping?: Grouping; readonly expectedVersion?: number }

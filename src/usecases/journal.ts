@@ -67,9 +67,12 @@ export async function relationTo(round: Round, userId: UserId, caller: Caller, p
   return manager?.id === caller.userId ? 'manager' : null;
 }
 
-/** The participant's zone: their mailbox setting, else their booking's, else the round's. */
+/**
+ * The participant's zone: their booking's (read from their mailbox when the time was booked, so the hourly
+ * task makes no Graph call per person), else their mailbox setting, else the round's.
+ */
 export async function zoneOf(userId: UserId, round: Round, booking: Booking | null, ports: UseCasePorts): Promise<string> {
-  return (await ports.directory.getTimeZone(userId)) ?? booking?.timeZone ?? round.shareback.timeZone;
+  return booking?.timeZone ?? (await ports.directory.getTimeZone(userId)) ?? round.shareback.timeZone;
 }
 
 /** The blocks of one ISO week (in `zone`) of a booking. */

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { renderDecisionNoticeCard } from '../cards/decisionNotice';
 import { renderFollowUpNeedsTimeCard } from '../cards/followUpNeedsTime';
+import { renderNoticeCard } from '../cards/notice';
 import { renderUndecidedCard } from '../cards/undecided';
 import { decisionEffects, describeDecision, firstFreeSlot, FOLLOW_UP, type DecisionEffect } from '../domain/decision';
 import { domainError, isDomainError, type DomainError } from '../domain/errors';
@@ -232,6 +233,11 @@ export async function runDecisionEffects(roundId: RoundId, participantId: UserId
           : await licenceReminder(effect, round.round, experiment, ports);
     await recordOutcome(roundId, participantId, effect.id, outcome, ports);
     if (outcome.status === 'needs-owner' && effect.kind === 'book-follow-up') await tellOwnerToPickTime(round.round, experiment, outcome.detail, ports, settings);
+    if (outcome.status === 'needs-owner' && effect.kind === 'carry-over') {
+      const owner = parseUserId(experiment.decision!.by) ?? round.round.ownerIds[0]!;
+      const name = (await personOf(experiment.participantId, ports)).name;
+      await ports.messenger.sendCard(await personalConversationOf(owner, round.round, ports), renderNoticeCard({ title: `${name}'s next round is waiting`, message: outcome.detail }));
+    }
     ran.push(effect.id);
   }
   return { ran, skipped };

@@ -183,6 +183,14 @@ describe('the meeting tab in Teams', () => {
     });
     await eventually(async () => expect((await call(owner, 'GET', `/rounds/${roundId}/experiments/${carlos.id}/decision`)).json.decision).toMatchObject({ outcome: 'stop', dueDate: '2030-03-01' }), { timeoutInMs: 5_000 });
     await tab(panel).getByText('Stop', { exact: true }).first().waitFor();
+    // What the decision set in motion: the participant told (the effects job, shown after it ran).
+    await tab(panel).getByText('Told in chat.').waitFor({ timeout: 10_000 });
+    // The report: figures on screen and the CSV to download.
+    await tab(panel).getByRole('button', { name: 'Show the figures' }).click();
+    await tab(panel).getByRole('row', { name: /Decisions .*stop 1/ }).waitFor();
+    const [download] = await Promise.all([panel.waitForEvent('download'), tab(panel).getByRole('button', { name: 'Download CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe(`round-report-${roundId}.csv`);
+    expect(await axeOnTab(panel)).toEqual([]);
     await closeAll();
   });
 

@@ -3,6 +3,7 @@ import {
 } from '@fluentui/react-components';
 import type { ApiClient } from '../shared/api';
 import { DecisionForm } from './DecisionForm';
+import { Effects } from './Effects';
 import { Report } from './Report';
 import { OUTCOME_LABELS, type BoardPerson, type LinkedSession } from './types';
 
@@ -83,6 +84,7 @@ export function SidePanel({ session, api, me, busy, actions, actionError }: { se
           <Divider />
           <Subtitle1 as="h2" id="decision-heading">Decision for {current.name}</Subtitle1>
           <DecisionForm api={api} roundId={session.roundId} person={current} people={people} me={me} onSaved={actions.refresh} />
+          {current.decision && <Effects api={api} roundId={session.roundId} participantId={current.participantId} revision={current.decision.revision} />}
         </section>
       )}
       <section aria-labelledby="order-heading">

@@ -22,6 +22,7 @@ const carlos = byName('Carlos Rivera');
 const emily = byName('Emily Chen');
 const TEAMS_APP_ID = '6f1c1b2e-5a3d-4f7e-9b8a-0c1d2e3f4a5b';
 const TAB_ORIGIN = 'https://practiceloop.test';
+type Frame = 'sidePanel' | 'meetingStage' | 'settings';
 const HOST_ORIGIN = 'https://teams.microsoft.com';
 
 let stack: TestStack;
@@ -60,21 +61,26 @@ async function approvePlanOf(person: DemoPerson): Promise<void> {
   expect((await call(manager, 'POST', `/rounds/${roundId}/experiments/${person.id}/review`, { kind: 'approve' })).status).toBe(200);
 }
 
-/** The Teams host page: frames the tab and answers the teams-js calls the tab makes. */
-function hostPage(frame: 'sidePanel' | 'meetingStage', person: DemoPerson, meetingChatId: string): string {
+/** The Teams host page: frames the tab (the manifest's configuration page in the settings frame) and answers the teams-js calls the tab makes. */
+function hostPage(frame: Frame, person: DemoPerson, meetingChatId: string): string {
   const context = { locale: 'en-gb', theme: 'default', frameContext: frame, chatId: meetingChatId, meetingId: 'MCMxOTptZWV0aW5n', userObjectId: person.id, tid: organisation.tenantId, hostClientType: 'web', hostName: 'Teams', appLaunchId: 'sim' };
   return `<!doctype html><html lang="en"><head><title>Teams meeting (simulated)</title></head><body style="margin:0">
-<iframe id="tab" title="Practice Loop" src="${TAB_ORIGIN}/tab/meeting.html" style="border:0;width:100vw;height:100vh"></iframe>
+<iframe id="tab" title="Practice Loop" src="${TAB_ORIGIN}/tab/${frame === 'settings' ? 'config.html' : 'meeting.html'}" style="border:0;width:100vw;height:100vh"></iframe>
 <script>
   const CONTEXT = ${JSON.stringify(context)};
+  window.received = [];
   window.addEventListener('message', (event) => {
     const message = event.data;
     if (!message || typeof message.func !== 'string' || typeof message.id !== 'number') return;
+    window.received.push({ func: message.func, args: message.args });
     const reply = (args) => event.source.postMessage({ id: message.id, uuidAsString: message.uuidAsString, args }, event.origin);
     if (message.func === 'initialize') reply([CONTEXT.frameContext, 'web', '2.0.1']);
     else if (message.func === 'getContext') reply([CONTEXT]);
     else if (message.func === 'authentication.getAuthToken') reply([true, 'sim-sso:' + CONTEXT.userObjectId]);
+    else if (message.func === 'settings.setSettings') reply([true]);
   });
+  // Teams' "Save" on the configuration dialog.
+  window.pressSave = () => document.getElementById('tab').contentWindow.postMessage({ func: 'settings.save', args: [{}] }, '${TAB_ORIGIN}');
 </script></body></html>`;
 }
 
@@ -90,7 +96,7 @@ async function meetingContext(): Promise<BrowserContext> {
   return context;
 }
 
-async function openMeeting(frame: 'sidePanel' | 'meetingStage', person: DemoPerson, meetingChatId = chatId): Promise<Page> {
+async function openMeeting(frame: Frame, person: DemoPerson, meetingChatId = chatId): Promise<Page> {
   const context = await meetingContext();
   await context.route(`${HOST_ORIGIN}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: hostPage(frame, person, meetingChatId) }));
   const page = await context.newPage();
@@ -202,6 +208,20 @@ describe('the meeting tab in Teams', () => {
     // A participant moving the queue through the API is refused.
     expect((await call(emily, 'POST', `/meetings/${encodeURIComponent(chatId)}/advance`, {})).status).toBe(403);
     expect(await axeOnTab(panel)).toEqual([]);
+    await closeAll();
+  });
+
+  it('configures itself when added to a meeting by hand: valid at once, saved as the meeting tab', async () => {
+    const host = await openMeeting('settings', owner);
+    await tab(host).getByRole('heading', { name: 'Practice Loop shareback' }).waitFor({ timeout: 20_000 });
+    const received = () => host.evaluate(() => (window as unknown as { received: { func: string; args: unknown[] }[] }).received);
+    await eventually(async () => expect(await received()).toContainEqual({ func: 'settings.setValidityState', args: [true] }), { timeoutInMs: 5_000 });
+    await host.evaluate(() => (window as unknown as { pressSave(): void }).pressSave());
+    await eventually(async () => {
+      const messages = await received();
+      expect(messages.find((m) => m.func === 'settings.setSettings')?.args[0]).toMatchObject({ contentUrl: `${TAB_ORIGIN}/tab/meeting.html`, entityId: 'practice-loop-shareback' });
+      expect(messages.map((m) => m.func)).toContain('settings.save.success');
+    }, { timeoutInMs: 5_000 });
     await closeAll();
   });
 

@@ -36,10 +36,13 @@ export interface SharebackSummary {
 
 /** What happened to each effect of a decision (booked, told, no free time…), so a retry skips what is done. */
 export interface EffectOutcome {
-  readonly status: 'done' | 'needs-owner' | 'failed';
+  /** `cancelled`: an edit replaced the decision, and the event this effect had booked was removed. */
+  readonly status: 'done' | 'needs-owner' | 'failed' | 'cancelled';
   readonly detail: string;
   /** The booked start, an event id or a new experiment id, when there is one. */
   readonly ref: string | null;
+  /** The calendar the event was booked in (so an edit can take it out again). */
+  readonly mailbox?: string | null;
   readonly at: string;
 }
 

@@ -143,7 +143,7 @@ async function bookFollowUp(effect: Extract<DecisionEffect, { kind: 'book-follow
   if (!slot) return { status: 'needs-owner', detail: `${participant?.displayName ?? 'The participant'} and ${manager.displayName} have no common free half hour in the next ${FOLLOW_UP.workingDays} working days. Pick a time.`, ref: null, at: now };
   const attendees = participant?.mail ? [{ email: participant.mail, name: participant.displayName }] : [];
   const [created] = await ports.calendar.createEvents(manager.id, [followUpEvent(effect, round, participant?.displayName ?? 'your report', slot, attendees)]);
-  return { status: 'done', detail: `Follow-up booked for ${slot.start} with ${manager.displayName}.`, ref: created?.eventId ?? slot.start, at: now };
+  return { status: 'done', detail: `Follow-up booked for ${slot.start} with ${manager.displayName}.`, ref: created?.eventId ?? null, mailbox: manager.id, at: now };
 }
 
 /** The next round: the owner's earliest round (not closed) whose window starts after this one's. */
@@ -194,7 +194,7 @@ async function licenceReminder(effect: Extract<DecisionEffect, { kind: 'licence-
     bodyHtml: `<p>From the shareback of <b>${escapeHtml(round.name)}</b> (${escapeHtml(participant)}'s experiment): ${effect.seats} seats of ${escapeHtml(effect.tool)}, to be approved by ${escapeHtml(effect.approver)}. This is due today.</p>`,
     start: start.toUTC().toISO()!, end: start.plus({ minutes: 15 }).toUTC().toISO()!, showAs: 'free', categories: [PRACTICE_CATEGORY], reminderMinutesBeforeStart: 0,
   }]);
-  return { status: 'done', detail: `Reminder on ${effect.dueDate} in the owner's calendar.`, ref: created?.eventId ?? null, at: now };
+  return { status: 'done', detail: `Reminder on ${effect.dueDate} in the owner's calendar.`, ref: created?.eventId ?? null, mailbox: owner, at: now };
 }
 
 async function notifyParticipant(round: Round, experiment: Experiment, ports: UseCasePorts, settings: { dashboardUrl: string }): Promise<EffectOutcome> {
@@ -221,9 +221,21 @@ export async function runDecisionEffects(roundId: RoundId, participantId: UserId
   const experiment = stored.experiment;
   const ran: string[] = [];
   const skipped: string[] = [];
-  for (const effect of decisionEffects(experiment)) {
+  const effects = decisionEffects(experiment);
+  // An edit that changed the outcome (or moved the licence date): events booked for the old decision come out.
+  const current = new Set(effects.map((e) => e.id));
+  for (const [id, outcome] of Object.entries(log?.value.outcomes ?? {})) {
+    const booked = (id.startsWith('followup:') || id.startsWith('licence:')) && outcome.status === 'done' && outcome.ref && outcome.mailbox;
+    const stillWanted = current.has(id) || (id.startsWith('followup:') && experiment.decision?.outcome === 'manager-follow-up');
+    if (!booked || stillWanted) continue;
+    await ports.calendar.deleteEvent(parseUserId(outcome.mailbox)!, outcome.ref!);
+    await recordOutcome(roundId, participantId, id, { ...outcome, status: 'cancelled', detail: `Removed from the calendar: the decision changed. (${outcome.detail})`, at: ports.clock.now().toISOString() }, ports);
+    ran.push(id);
+  }
+  for (const effect of effects) {
     const previous = log?.value.outcomes[effect.id];
-    if (previous && previous.status !== 'failed') {
+    // Done or waiting for the owner: nothing to repeat. Failed, or cancelled by an earlier edit and chosen again: run it.
+    if (previous && previous.status !== 'failed' && previous.status !== 'cancelled') {
       skipped.push(effect.id);
       continue;
     }

@@ -254,6 +254,26 @@ describe('after the meeting', () => {
   });
 });
 
+describe('editing a decision', () => {
+  it('takes the follow-up out of the calendar when the outcome changes, keeps the history and tells the participant again', async () => {
+    expect(followUps(carlos)).toHaveLength(1);
+    const current = await call(owner, 'GET', `/rounds/${roundId}/experiments/${carlos.id}/decision`);
+    const edited = await call(owner, 'POST', `/rounds/${roundId}/experiments/${carlos.id}/decision`, {
+      outcome: 'stop', ownerId: owner.id, dueDate: current.json.decision.dueDate, learned: 'The CRM export needs cleaning first', expectedVersion: current.json.version,
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.json.decision.previous.map((d: { outcome: string }) => d.outcome)).toEqual(['manager-follow-up']);
+    await eventually(() => expect(followUps(carlos)).toHaveLength(0), { timeoutInMs: 15_000 });
+    await eventually(() => expect(cardsTo(carlos).map((a) => cardText(cardOf(a))).filter((t) => t.includes('The decision on your experiment was updated'))).toHaveLength(1), { timeoutInMs: 10_000 });
+    const effects = (await call(owner, 'GET', `/rounds/${roundId}/experiments/${carlos.id}/decision`)).json.effects;
+    expect(Object.values(effects).map((o) => (o as { status: string }).status)).toContain('cancelled');
+    // A stale edit (the version before this one) is refused with the decision as it stands.
+    const stale = await call(admin, 'POST', `/rounds/${roundId}/experiments/${carlos.id}/decision`, { outcome: 'another-round', ownerId: admin.id, dueDate: current.json.decision.dueDate, expectedVersion: current.json.version });
+    expect(stale.status).toBe(409);
+    expect(stale.json.current.decision.outcome).toBe('stop');
+  });
+});
+
 describe('the round report', () => {
   it('goes to the owners once everything is decided, and is there as JSON, CSV and Markdown for owners only', async () => {
     await eventually(() => {
@@ -262,7 +282,7 @@ describe('the round report', () => {
       expect(cardSchemaErrors(card)).toEqual([]);
     }, { timeoutInMs: 20_000 });
     const report = await call(owner, 'GET', `/rounds/${roundId}/report`);
-    expect(report.json.decisions).toMatchObject({ 'manager-follow-up': 2, undecided: 0 });
+    expect(report.json.decisions).toMatchObject({ 'manager-follow-up': 1, stop: 1, undecided: 0 });
     expect(report.json.allDecided).toBe(true);
     expect(report.json.funnel[0]).toMatchObject({ count: 2 });
     expect(report.json.capability.after.toolsWithTwoOrMore).toBe(1);
@@ -270,7 +290,7 @@ describe('the round report', () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect((await csv.text()).split('\n')[0]).toBe('participant,team,tool,state,hoursPlanned,hoursKept,hypothesis,decision,assetsShared');
     const md = await fetch(`${stack.service.url}/api/rounds/${roundId}/report?format=md`, { headers: { 'x-dev-user': owner.id } });
-    expect(await md.text()).toContain('| Manager follow-up | 2 |');
+    expect(await md.text()).toContain('| Manager follow-up | 1 |');
     expect((await call(carlos, 'GET', `/rounds/${roundId}/report`)).status).toBe(403);
     const capability = await call(owner, 'GET', `/rounds/${roundId}/capability`);
     expect(capability.json.tools[0]).toMatchObject({ tool: 'Microsoft 365 Copilot', holders: 2, singleHolder: false, byTeam: { Marketing: 2 } });

@@ -27,7 +27,7 @@ const summarySchema = z.object({
 });
 const effectsSchema = z.object({
   roundId: z.string(), participantId: z.string(),
-  outcomes: z.record(z.object({ status: z.enum(['done', 'needs-owner', 'failed']), detail: z.string(), ref: z.string().nullable(), at: z.string() })),
+  outcomes: z.record(z.object({ status: z.enum(['done', 'needs-owner', 'failed', 'cancelled']), detail: z.string(), ref: z.string().nullable(), mailbox: z.string().nullable().optional(), at: z.string() })),
 });
 
 function ids(stored: { roundId: string; participantId?: string }, what: string) {

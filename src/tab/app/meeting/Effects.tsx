@@ -6,7 +6,7 @@ import { ApiError, messageOf, type ApiClient } from '../shared/api';
  * What the current decision set in motion (follow-up booked, carried over, reminder, participant told), read
  * after each decision. A follow-up that found no common free time asks the owner for a time here.
  */
-interface EffectOutcome { status: 'done' | 'needs-owner' | 'failed'; detail: string }
+interface EffectOutcome { status: 'done' | 'needs-owner' | 'failed' | 'cancelled'; detail: string }
 interface DecisionView { summary: string | null; effects: Record<string, EffectOutcome> }
 
 const useStyles = makeStyles({ box: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS } });
@@ -46,7 +46,7 @@ export function Effects({ api, roundId, participantId, revision }: { api: ApiCli
       <Subtitle2 as="h3">Recorded</Subtitle2>
       <Body1>{view.summary}</Body1>
       {outcomes.map(([id, outcome]) => (
-        <MessageBar key={id} intent={outcome.status === 'done' ? 'success' : outcome.status === 'needs-owner' ? 'warning' : 'error'}>
+        <MessageBar key={id} intent={outcome.status === 'done' ? 'success' : outcome.status === 'needs-owner' ? 'warning' : outcome.status === 'cancelled' ? 'info' : 'error'}>
           <MessageBarBody>{outcome.detail}</MessageBarBody>
         </MessageBar>
       ))}

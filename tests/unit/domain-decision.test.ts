@@ -93,6 +93,11 @@ describe('firstFreeSlot', () => {
     expect(slot?.start).toBe('2025-03-31T08:00:00.000Z');
   });
 
+  it('crosses the clocks going forward: Friday too late (GMT) → Monday 09:00 BST = 08:00Z', () => {
+    const slot = firstFreeSlot({ now: '2025-03-28T16:50:00.000Z', durationMinutes: 30, workingDays: 10, people: [{ workingHours: london, busy: [] }, { workingHours: london, busy: [] }] });
+    expect(slot).toEqual({ start: '2025-03-31T08:00:00.000Z', end: '2025-03-31T08:30:00.000Z' });
+  });
+
   it('skips the weekend and returns null when the 10 working days are full', () => {
     const friday = firstFreeSlot({ now: '2025-04-04T15:50:00.000Z', durationMinutes: 30, workingDays: 10, people: [{ workingHours: london, busy: [] }, { workingHours: london, busy: [] }] });
     expect(friday?.start).toBe('2025-04-07T08:00:00.000Z');

@@ -113,11 +113,16 @@ export async function runDashboardBench(context: DashboardBenchContext): Promise
     const ownerSamples = await time(ownerN, () => get(`/rounds/${open.id}/overview`, owner.id));
     progress(`dashboard.api: participant view × ${participantN}`);
     const participantSamples = await time(participantN, () => Promise.all([get(`/rounds/${open.id}/me`, participant.id), get(`/rounds/${open.id}/outline`, participant.id)]));
+    // Where the participant view's time goes: each of its two reads alone, and a bare authenticated call.
+    const meSamples = await time(Math.min(participantN, 50), () => get(`/rounds/${open.id}/me`, participant.id));
+    const outlineSamples = await time(Math.min(participantN, 50), () => get(`/rounds/${open.id}/outline`, participant.id));
+    const whoSamples = await time(Math.min(participantN, 50), () => get('/me', participant.id));
     emit({
       bench: 'dashboard.api', experiments,
       owner_p50_ms: percentile(ownerSamples, 50), owner_p95_ms: percentile(ownerSamples, 95),
       participant_p50_ms: percentile(participantSamples, 50), participant_p95_ms: percentile(participantSamples, 95),
       owner_n: ownerN, participant_n: participantN,
+      me_p50_ms: percentile(meSamples, 50), outline_p50_ms: percentile(outlineSamples, 50), auth_only_p50_ms: percentile(whoSamples, 50),
     });
   } finally {
     service?.child.kill('SIGTERM');

@@ -8,6 +8,7 @@ import { useLoad } from '../../shared/useLoad';
 import { ForbiddenPage } from '../ExperimentPage';
 import { STATE_LABELS, toolNameOf, type MeAnswer, type OutlineAnswer } from '../types';
 import { loopPosition, LOOP_STEPS } from './loop';
+import { BlockKept } from './BlockKept';
 
 const PlanEditor = lazy(() => import('./PlanEditor').then((m) => ({ default: m.PlanEditor })));
 const JournalsAndAssets = lazy(() => import('./JournalsAndAssets').then((m) => ({ default: m.JournalsAndAssets })));
@@ -119,6 +120,7 @@ export function ParticipantView({ session, roundId }: { session: Session; roundI
                     {blocks.map((b) => (
                       <li key={`${b.week}-${b.index}`}>
                         {formatTimeRange(b.start, b.end, where)}{b.notKept ? ` — not kept (${b.notKept.reason || b.notKept.by})` : ''}
+                        <BlockKept session={session} roundId={roundId} block={b} onChanged={data.reload} />
                       </li>
                     ))}
                   </ul>

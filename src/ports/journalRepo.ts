@@ -17,7 +17,8 @@ export interface JournalStats { readonly entries: number; readonly lastEntryAt: 
  */
 export interface JournalReminder {
   readonly userId: UserId;
-  readonly kind: 'prompt' | 'nudge' | 'digest';
+  /** `note`: a manager's encouragement, keyed by sender, text and day, so a double click sends it once. */
+  readonly kind: 'prompt' | 'nudge' | 'digest' | 'note';
   readonly key: string;
   readonly at: IsoInstant;
 }

@@ -160,9 +160,19 @@ export async function proposeCheckIn(roundId: RoundId, userId: UserId, caller: C
  * Sends the note to the report's personal chat. The surface passes how the card looks (cards stay out of use
  * cases), so the digest card and POST …/encourage send the same thing.
  */
-export async function sendEncouragement(roundId: RoundId, userId: UserId, message: string, caller: Caller, ports: UseCasePorts, renderNote: (note: { fromName: string; text: string; roundId: RoundId }) => CardContent): Promise<{ sentTo: UserId } | DomainError> {
+export async function sendEncouragement(roundId: RoundId, userId: UserId, message: string, caller: Caller, ports: UseCasePorts, renderNote: (note: { fromName: string; text: string; roundId: RoundId }) => CardContent): Promise<{ sentTo: UserId; alreadySent: boolean } | DomainError> {
   const prepared = await prepareEncouragement(roundId, userId, message, caller, ports);
   if (isDomainError(prepared)) return prepared;
-  await ports.messenger.sendCard(await personalConversationOf(userId, prepared.round, ports), renderNote({ fromName: prepared.fromName, text: prepared.text, roundId }));
-  return { sentTo: userId };
+  // The same note from the same manager on the same day is one message, whether it came twice from a
+  // double click, a retried request or both surfaces; a send that fails releases the claim for the retry.
+  const now = ports.clock.now().toISOString();
+  const note = { userId, kind: 'note' as const, key: `${caller.userId}|${now.slice(0, 10)}|${createHash('sha256').update(prepared.text).digest('hex').slice(0, 32)}`, at: now };
+  if (!(await ports.journals.recordReminder(note))) return { sentTo: userId, alreadySent: true };
+  try {
+    await ports.messenger.sendCard(await personalConversationOf(userId, prepared.round, ports), renderNote({ fromName: prepared.fromName, text: prepared.text, roundId }));
+  } catch (error) {
+    await ports.journals.forgetReminder(note);
+    throw error;
+  }
+  return { sentTo: userId, alreadySent: false };
 }

@@ -336,6 +336,12 @@ describe('manager check-ins', () => {
     expect(cardText(reply)).toMatch(/Note sent/);
     await eventually(() => expect(cardsIn(carlos, /A note from Maya Johnson/).length).toBe(before + 1));
     expect(JSON.stringify(cardOf(cardsIn(carlos, /A note from Maya Johnson/).at(-1)!.activity))).toContain(JSON.stringify(HOSTILE).slice(1, -1));
+    // The same note again (a double click, then the same words from the dashboard): still one message.
+    const again = await submit(manager, { ...data, [`message-${roundId}-${carlos.id}`]: HOSTILE });
+    expect(cardText(again)).toMatch(/Note sent/);
+    expect((await call(manager, 'POST', `/rounds/${roundId}/reports/${carlos.id}/encourage`, { message: HOSTILE })).json).toEqual({ sentTo: carlos.id, alreadySent: true });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(cardsIn(carlos, /A note from Maya Johnson/).length).toBe(before + 1);
     expect((await call(emily, 'POST', `/rounds/${roundId}/reports/${carlos.id}/encourage`, { message: 'hi' })).status).toBe(403);
   });
 

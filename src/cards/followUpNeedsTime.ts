@@ -1,10 +1,12 @@
+import { z } from 'zod';
 import template from './followUpNeedsTime.json';
 import { expandForm, hiddenId, readFormValues, readHidden } from './forms';
 import type { AdaptiveCardJson } from './render';
 
 /**
- * To the owner when a manager follow-up found no common free half hour: pick a day and a start (UTC).
- * Verb `pickFollowUpTime` (Action.Submit) with `{ roundId, participantId }` and inputs `date`, `time`;
+ * To the owner when a manager follow-up found no common free half hour: pick a day and a start in their own
+ * time zone (named on the card and carried back, so the pick means what the owner saw).
+ * Verb `pickFollowUpTime` (Action.Submit) with `{ roundId, participantId, timeZone }` and inputs `date`, `time`;
  * an invalid pick comes back on the same card with the values kept and the error under the inputs.
  */
 export interface FollowUpNeedsTimeCardData {
@@ -13,6 +15,8 @@ export interface FollowUpNeedsTimeCardData {
   readonly participantName: string;
   readonly reason: string;
   readonly suggestedDate: string;
+  /** The owner's IANA zone: the day and time on the card are read in it. */
+  readonly timeZone: string;
   readonly dashboardUrl: string;
   readonly values?: { date?: string; time?: string };
   readonly errorStart?: string;
@@ -27,8 +31,8 @@ export function renderFollowUpNeedsTimeCard(data: FollowUpNeedsTimeCardData): Ad
   });
 }
 
-export function readFollowUpPick(raw: unknown): { roundId: string; participantId: string; date: string; time: string } | null {
-  const hidden = readHidden(raw, { roundId: hiddenId, participantId: hiddenId });
+export function readFollowUpPick(raw: unknown): { roundId: string; participantId: string; timeZone: string; date: string; time: string } | null {
+  const hidden = readHidden(raw, { roundId: hiddenId, participantId: hiddenId, timeZone: z.string().max(64).catch('UTC') });
   const values = readFormValues(raw, ['date', 'time'] as const);
   return hidden && values ? { ...hidden, date: values.date ?? '', time: values.time ?? '' } : null;
 }

@@ -257,9 +257,10 @@ export async function runDecisionEffects(roundId: RoundId, participantId: UserId
 
 async function tellOwnerToPickTime(round: Round, experiment: Experiment, reason: string, ports: UseCasePorts, settings: { dashboardUrl: string }): Promise<void> {
   const owner = parseUserId(experiment.decision!.by) ?? round.ownerIds[0]!;
+  const timeZone = (await ports.directory.getTimeZone(owner)) ?? 'UTC';
   const card = renderFollowUpNeedsTimeCard({
-    roundId: round.id, participantId: experiment.participantId, participantName: (await personOf(experiment.participantId, ports)).name,
-    reason, suggestedDate: instantOrThrow(ports.clock.now().toISOString()).plus({ days: 1 }).toISODate()!, dashboardUrl: settings.dashboardUrl,
+    roundId: round.id, participantId: experiment.participantId, participantName: (await personOf(experiment.participantId, ports)).name, timeZone,
+    reason, suggestedDate: instantOrThrow(ports.clock.now().toISOString()).setZone(timeZone).plus({ days: 1 }).toISODate()!, dashboardUrl: settings.dashboardUrl,
   });
   await ports.messenger.sendCard(await personalConversationOf(owner, round, ports), card);
 }

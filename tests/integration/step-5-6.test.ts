@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { loadDemoOrganisation, type DemoPerson } from '../../tools/demo-org';
-import { cardOf, cardText, executeActivity, inputValue, invokeCardOf, postActivity, type ActivityContext } from '../support/activities';
+import { cardOf, cardSubmitActivity, cardText, executeActivity, inputValue, invokeCardOf, postActivity, type ActivityContext } from '../support/activities';
 import { cardSchemaErrors } from '../support/cardSchema';
 import { eventually } from '../support/eventually';
 import { aNewRoundBody } from '../support/rounds';
@@ -245,10 +245,28 @@ describe('after the meeting', () => {
     const effects = (await call(owner, 'GET', `/rounds/${roundId}/experiments/${emily.id}/decision`)).json.effects;
     expect(Object.values(effects).some((o) => (o as { status: string }).status === 'needs-owner')).toBe(true);
     expect(followUps(emily)).toHaveLength(0);
-    const start = from.plus({ weeks: 5 }).set({ hour: 15, minute: 0, second: 0, millisecond: 0 }).toISO();
     const past = await call(owner, 'POST', `/rounds/${roundId}/experiments/${emily.id}/decision/follow-up`, { start: from.minus({ days: 1 }).toISO() });
     expect(past.status).toBe(422);
-    expect((await call(owner, 'POST', `/rounds/${roundId}/experiments/${emily.id}/decision/follow-up`, { start })).json.status).toBe('done');
+    // The owner picks on the card, in their own time zone (named on the card): 15:00 there is what gets booked.
+    const pickAction = (told.actions as { type: string; data?: Record<string, unknown> }[]).find((a) => a.data?.verb === 'pickFollowUpTime')!;
+    const ownerZone = String(pickAction.data!.timeZone);
+    expect(ownerZone).not.toBe('UTC');
+    expect(cardText(told)).toContain(ownerZone);
+    const day = from.plus({ weeks: 5 }).setZone(ownerZone).toISODate()!;
+    const sentBefore = cardsTo(owner).length;
+    expect((await postActivity(stack.service.url, cardSubmitActivity(ctx(owner), { ...pickAction.data, date: day, time: '15:00' }))).status).toBe(200);
+    const reply = await eventually(() => {
+      const latest = cardsTo(owner).slice(sentBefore).map(cardOf).at(-1);
+      if (!latest) throw new Error('no reply to the pick yet');
+      return latest;
+    });
+    expect(cardSchemaErrors(reply)).toEqual([]);
+    expect(cardText(reply)).not.toMatch(/future|Choose/);
+    expect(followUps(emily)).toHaveLength(1);
+    const booked = followUps(emily)[0]! as { start: { dateTime: string; timeZone: string } };
+    expect(DateTime.fromISO(booked.start.dateTime, { zone: booked.start.timeZone }).toMillis()).toBe(DateTime.fromISO(`${day}T15:00`, { zone: ownerZone }).toMillis());
+    // The same pick again, from the tab this time: still the one event.
+    const start = DateTime.fromISO(`${day}T15:00`, { zone: ownerZone }).toUTC().toISO();
     expect((await call(owner, 'POST', `/rounds/${roundId}/experiments/${emily.id}/decision/follow-up`, { start })).json.status).toBe('done');
     expect(followUps(emily)).toHaveLength(1);
   });

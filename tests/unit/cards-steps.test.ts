@@ -224,7 +224,7 @@ describe('CARD_VERBS', () => {
       // Steps 5–6: the summary review, the one-click decision after the meeting, "pick a time" for a follow-up.
       renderSummaryReviewCard({ roundId: ROUND_ID, roundName: 'R', meetingDay: 'Thursday', ready: false, summary: draftSummary({ tool: 't', task: 't', useCase: 'u', hypothesis: null, journals: [], assets: [] }) }),
       renderUndecidedCard({ roundId: ROUND_ID, roundName: 'R', participantId: PEOPLE.dana, participantName: 'Dana', tool: 't', expectedVersion: 1, summary: '', refreshUserIds: [PEOPLE.omar], suggestedDueDate: '2026-03-02' }),
-      renderFollowUpNeedsTimeCard({ roundId: ROUND_ID, participantId: PEOPLE.dana, participantName: 'Dana', reason: 'r', suggestedDate: '2026-03-02', dashboardUrl: '' }),
+      renderFollowUpNeedsTimeCard({ roundId: ROUND_ID, participantId: PEOPLE.dana, participantName: 'Dana', timeZone: 'Europe/London', reason: 'r', suggestedDate: '2026-03-02', dashboardUrl: '' }),
     ];
     const used = cards.flatMap(verbsIn);
     expect(used.filter((verb) => !isCardVerb(verb))).toEqual([]);

@@ -20,7 +20,7 @@ const report = roundReport({ roundName: 'Spring', generatedAt: '2025-04-11T10:00
 
 const cards = {
   decisionNotice: renderDecisionNoticeCard({ roundName: 'Spring', tool: 'Copilot', revised: true, decision: 'Stop; owner Omar, due 1 May 2025.', note: 'Thanks', dashboardUrl: 'https://example.test/tab/' }),
-  followUpNeedsTime: renderFollowUpNeedsTimeCard({ roundId: 'r-1', participantId: 'p', participantName: 'Dana', reason: 'No common free time.', suggestedDate: '2025-05-01', dashboardUrl: '', errorStart: 'Pick a time in the future.' }),
+  followUpNeedsTime: renderFollowUpNeedsTimeCard({ roundId: 'r-1', participantId: 'p', participantName: 'Dana', timeZone: 'Europe/London', reason: 'No common free time.', suggestedDate: '2025-05-01', dashboardUrl: '', errorStart: 'Pick a time in the future.' }),
   undecidedOpen: renderUndecidedCard({ roundId: 'r-1', roundName: 'Spring', participantId: 'p', participantName: 'Dana', tool: 'Copilot', expectedVersion: 7, summary: '', refreshUserIds: ['o'], suggestedDueDate: '2025-05-01', values: { outcome: 'paid-licence', seats: '3', approver: 'Finance' }, errors: { approver: 'Say who approves the licence.', ownerId: 'Name the person who owns this decision.' } }),
   undecidedDone: renderUndecidedCard({ roundId: 'r-1', roundName: 'Spring', participantId: 'p', participantName: 'Dana', tool: 'Copilot', expectedVersion: 8, summary: 'Stop; owner Omar.', refreshUserIds: ['o'], suggestedDueDate: '2025-05-01' }),
   summaryReview: renderSummaryReviewCard({ roundId: 'r-1', roundName: 'Spring', meetingDay: 'Thursday 10 April', summary, ready: false, errors: { resultValue: 'Give what you see now as a number, or leave it empty.' }, values: { resultValue: 'about half' } }),

@@ -1,3 +1,4 @@
+import { DateTime, IANAZone } from 'luxon';
 import type { TurnContext } from 'botbuilder';
 import { readFollowUpPick, renderFollowUpNeedsTimeCard } from '../../cards/followUpNeedsTime';
 import { renderNoticeCard } from '../../cards/notice';
@@ -91,10 +92,13 @@ export async function onPickFollowUpTime(context: TurnContext, deps: BotDependen
   const roundId = pick ? parseRoundId(pick.roundId) : null;
   const participantId = pick ? parseUserId(pick.participantId) : null;
   if (!caller || !pick || !roundId || !participantId) return answerUnknownAction(context, deps);
-  const start = /^\d{4}-\d{2}-\d{2}$/.test(pick.date) && /^\d{2}:\d{2}$/.test(pick.time) ? `${pick.date}T${pick.time}:00.000Z` : '';
+  // The owner picked a wall-clock time in the zone the card named; an unknown zone falls back to UTC.
+  const timeZone = IANAZone.isValidZone(pick.timeZone) ? pick.timeZone : 'UTC';
+  const local = /^\d{4}-\d{2}-\d{2}$/.test(pick.date) && /^\d{2}:\d{2}$/.test(pick.time) ? DateTime.fromISO(`${pick.date}T${pick.time}`, { zone: timeZone }) : null;
+  const start = local?.isValid ? local.toUTC().toISO()! : '';
   const outcome = await pickFollowUpTime(roundId, participantId, start, caller, deps.ports);
   const name = (await deps.directory.getPerson(participantId))?.displayName ?? 'your colleague';
-  const base = { roundId, participantId, participantName: name, reason: '', suggestedDate: pick.date, dashboardUrl: deps.dashboardUrl, values: { date: pick.date, time: pick.time } };
+  const base = { roundId, participantId, participantName: name, timeZone, reason: '', suggestedDate: pick.date, dashboardUrl: deps.dashboardUrl, values: { date: pick.date, time: pick.time } };
   if (isDomainError(outcome)) {
     return replaceCard(context, renderFollowUpNeedsTimeCard({ ...base, errorStart: outcome.kind === 'invalid_input' ? (outcome.fieldErrors?.start ?? outcome.message) : '', error: outcome.kind === 'invalid_input' ? '' : outcome.message }));
   }

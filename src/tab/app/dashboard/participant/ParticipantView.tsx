@@ -8,9 +8,9 @@ import { useLoad } from '../../shared/useLoad';
 import { ForbiddenPage } from '../ExperimentPage';
 import { STATE_LABELS, toolNameOf, type MeAnswer, type OutlineAnswer } from '../types';
 import { loopPosition, LOOP_STEPS } from './loop';
-import { BlockKept } from './BlockKept';
 
 const PlanEditor = lazy(() => import('./PlanEditor').then((m) => ({ default: m.PlanEditor })));
+const BlockKept = lazy(() => import('./BlockKept').then((m) => ({ default: m.BlockKept })));
 const JournalsAndAssets = lazy(() => import('./JournalsAndAssets').then((m) => ({ default: m.JournalsAndAssets })));
 
 export const useViewStyles = makeStyles({
@@ -120,7 +120,7 @@ export function ParticipantView({ session, roundId }: { session: Session; roundI
                     {blocks.map((b) => (
                       <li key={`${b.week}-${b.index}`}>
                         {formatTimeRange(b.start, b.end, where)}{b.notKept ? ` — not kept (${b.notKept.reason || b.notKept.by})` : ''}
-                        <BlockKept session={session} roundId={roundId} block={b} onChanged={data.reload} />
+                        <Suspense fallback={null}><BlockKept session={session} roundId={roundId} block={b} onChanged={data.reload} /></Suspense>
                       </li>
                     ))}
                   </ul>

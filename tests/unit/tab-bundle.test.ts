@@ -8,7 +8,7 @@ describe('the dashboard tab bundle', () => {
     expect(in_teams_gzip_kb).toBeLessThanOrEqual(FIRST_LOAD_BUDGET_KB);
   });
 
-  it('does not load the owner’s or manager’s views, or teams-js, on first load', () => {
+  it('does not load the owner’s or manager’s views or the plan editor on first load', () => {
     const { files } = measureBundle();
     expect(files.some((f) => /OwnerView|ManagerView|PlanEditor|luxon/.test(f))).toBe(false);
   });

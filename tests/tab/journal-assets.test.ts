@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { loadDemoOrganisation, type DemoPerson } from '../../tools/demo-org';
 import { launchChromium } from '../support/browser';
+import { cardSubmitActivity, cardText, cardOf, postActivity } from '../support/activities';
 import { eventually } from '../support/eventually';
 import { aNewRoundBody } from '../support/rounds';
 import { startTestStack, type TestStack } from '../support/service';
@@ -53,6 +54,8 @@ beforeAll(async () => {
   } });
   expect(submitted.status).toBe(200);
   expect((await api(manager, 'POST', `/rounds/${roundId}/experiments/${participant.id}/review`, { kind: 'approve' })).status).toBe(200);
+  // Sofia has talked to the bot, so a note reaches her personal chat (a:<id>) at the connector stand-in.
+  await postActivity(stack.service.url, { ...cardSubmitActivity({ serviceUrl: stack.connector.url, tenantId: organisation.tenantId, person: participant }, {}), type: 'message', value: undefined, text: 'hi' });
   browser = await launchChromium();
   context = await tabContext(browser);
 }, 120_000);
@@ -114,6 +117,23 @@ describe('the manager and the owner see it', () => {
     await row.getByText(/CRM updates take half the time/).waitFor({ timeout: 10_000 });
     await saveScreenshot(page, 'manager-journals');
     expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('lets the manager send encouragement from the tab (empty note refused beside the field first)', async () => {
+    const page = await openDashboard(context, stack.service.url, manager.id, `#/team/${roundId}`);
+    const row = page.getByRole('row', { name: new RegExp(participant.displayName) });
+    await row.getByRole('button', { name: 'Encourage' }).click();
+    const dialog = page.getByRole('dialog', { name: `Encourage ${participant.displayName}` });
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await dialog.getByText('Write a short message first.').waitFor();
+    await dialog.getByLabel('Message').fill('Great start on the CRM prompt — keep the transcripts coming.');
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await page.getByText(`Sent your note to ${participant.displayName}.`).waitFor({ timeout: UI_TIMEOUT });
+    await eventually(() => {
+      const delivered = stack.connector.activities.filter((a) => a.conversationId === `a:${participant.id}`).some((a) => cardText(cardOf(a.activity)).includes('keep the transcripts coming'));
+      if (!delivered) throw new Error('the note has not reached the chat yet');
+    }, { timeoutInMs: 10_000 });
     await page.close();
   });
 

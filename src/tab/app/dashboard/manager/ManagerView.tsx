@@ -126,14 +126,19 @@ function NudgeDialog({ session, roundId, row, onDone }: { session: Session; roun
   const [message, setMessage] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
+  const [sending, setSending] = useState(false);
   async function send() {
     if (message.trim().length === 0) return setError('Write a short message first.');
+    setError(null);
+    setSending(true);
     try {
       await session.api.send('POST', `/rounds/${encodeURIComponent(roundId)}/reports/${encodeURIComponent(row.userId)}/encourage`, { message });
       setOpen(false);
       onDone(`Sent your note to ${row.displayName}.`);
     } catch (e) {
       setError(messageOf(e));
+    } finally {
+      setSending(false);
     }
   }
   return (
@@ -149,7 +154,7 @@ function NudgeDialog({ session, roundId, row, onDone }: { session: Session; roun
           </DialogContent>
           <DialogActions>
             <DialogTrigger disableButtonEnhancement><Button>Cancel</Button></DialogTrigger>
-            <Button appearance="primary" onClick={() => void send()}>Send</Button>
+            <Button appearance="primary" disabled={sending} onClick={() => void send()}>{sending ? 'Sending…' : 'Send'}</Button>
           </DialogActions>
         </DialogBody>
       </DialogSurface>

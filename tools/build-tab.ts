@@ -62,12 +62,16 @@ export async function ensureTabBuilt(options: { force?: boolean; quiet?: boolean
     const temporary = join(ROOT, 'dist', `tab.building-${process.pid}`);
     rmSync(temporary, { recursive: true, force: true });
     const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-    const result = spawnSync(process.execPath, [vite, 'build', '--config', join(TAB_SOURCES, 'vite.config.mts')], {
-      cwd: ROOT, env: { ...process.env, TAB_OUT_DIR: temporary }, stdio: options.quiet ? 'pipe' : 'inherit', encoding: 'utf8',
-    });
-    if (result.status !== 0) {
-      rmSync(temporary, { recursive: true, force: true });
-      throw new Error(`The tab build failed (vite exited with ${result.status}).${options.quiet ? `\n${result.stdout}\n${result.stderr}` : ''}`);
+    // One build per page (see vite.config.mts): the dashboard's chunks never depend on the meeting page's code.
+    const pages = readdirSync(join(TAB_SOURCES, 'app')).filter((name) => name.endsWith('.html')).map((name) => name.replace(/\.html$/, '')).sort((a, b) => (a === 'index' ? -1 : b === 'index' ? 1 : a.localeCompare(b)));
+    for (const [i, page] of pages.entries()) {
+      const result = spawnSync(process.execPath, [vite, 'build', '--config', join(TAB_SOURCES, 'vite.config.mts')], {
+        cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', TAB_OUT_DIR: temporary, TAB_PAGE: page, TAB_KEEP_OUT_DIR: i === 0 ? '0' : '1' }, stdio: options.quiet ? 'pipe' : 'inherit', encoding: 'utf8',
+      });
+      if (result.status !== 0) {
+        rmSync(temporary, { recursive: true, force: true });
+        throw new Error(`The tab build failed for ${page}.html (vite exited with ${result.status}).${options.quiet ? `\n${result.stdout}\n${result.stderr}` : ''}`);
+      }
     }
     writeFileSync(join(temporary, STAMP), stamp);
     const old = join(ROOT, 'dist', `tab.old-${process.pid}`);

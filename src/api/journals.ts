@@ -78,7 +78,9 @@ export function journalsRouter(ports: UseCasePorts, callerOf: CallerOf): Router 
   router.get('/rounds/:roundId/me/journals', async (req, res) => {
     const roundId = roundIdParam(req, res);
     if (!roundId) return;
-    res.json({ value: await listMyJournals(roundId, callerOf(res), ports), editableDays: JOURNAL_LIMITS.editableDays });
+    const entries = await listMyJournals(roundId, callerOf(res), ports);
+    if (isDomainError(entries)) return sendDomainError(res, entries);
+    res.json({ value: entries, editableDays: JOURNAL_LIMITS.editableDays });
   });
 
   router.put('/rounds/:roundId/me/journals/:weekStart', async (req, res) => {
@@ -101,7 +103,9 @@ export function journalsRouter(ports: UseCasePorts, callerOf: CallerOf): Router 
   router.get('/rounds/:roundId/me/assets', async (req, res) => {
     const roundId = roundIdParam(req, res);
     if (!roundId) return;
-    res.json({ value: await listMyAssets(roundId, callerOf(res), ports) });
+    const assets = await listMyAssets(roundId, callerOf(res), ports);
+    if (isDomainError(assets)) return sendDomainError(res, assets);
+    res.json({ value: assets });
   });
 
   router.post('/rounds/:roundId/me/assets', async (req, res) => {

@@ -7,7 +7,7 @@ import type { RoundId } from '../domain/roundIds';
 import { redactFields, sensitiveDataFound, type SensitiveChoice, type SensitiveDataFound } from '../domain/sensitiveData';
 import { toolName } from '../domain/toolCatalogue';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
-import { relationTo, type StaleWrite } from './journal';
+import { relationTo, requireRoundMember, type StaleWrite } from './journal';
 import type { Caller, UseCasePorts } from './ports';
 
 /** Assets can be saved once the plan is approved (practice, sharing, and after the decision). */
@@ -102,7 +102,9 @@ export async function changeMyAsset(roundId: RoundId, assetId: string, caller: C
   }
 }
 
-export async function listMyAssets(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<Asset[]> {
+export async function listMyAssets(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<Asset[] | DomainError> {
+  const notMember = await requireRoundMember(roundId, caller, ports);
+  if (notMember) return notMember;
   return ports.assets.listForAuthor(roundId, caller.userId);
 }
 

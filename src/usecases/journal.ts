@@ -59,6 +59,14 @@ export function isStaleWrite<T>(value: T | StaleWrite<T> | object): value is Sta
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'stale';
 }
 
+/** "My" lists answer like `/me`: someone outside the round is told so, rather than shown an empty list. */
+export async function requireRoundMember(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<DomainError | null> {
+  if (await ports.roundMembers.get(roundId, caller.userId)) return null;
+  return (await ports.rounds.get(roundId))
+    ? domainError('forbidden', 'You are not part of this round. Ask its programme owner if you would like to join.')
+    : domainError('not_found', 'That round does not exist (any more).');
+}
+
 /** How the caller stands to a person's records in a round: themselves, their manager (directory), or an owner/admin. */
 export async function relationTo(round: Round, userId: UserId, caller: Caller, ports: UseCasePorts): Promise<'self' | 'manager' | 'owner' | null> {
   if (caller.userId === userId) return 'self';
@@ -205,7 +213,9 @@ async function recordMissedBlocks(roundId: RoundId, caller: Caller, input: SaveJ
   }
 }
 
-export async function listMyJournals(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<JournalEntry[]> {
+export async function listMyJournals(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<JournalEntry[] | DomainError> {
+  const notMember = await requireRoundMember(roundId, caller, ports);
+  if (notMember) return notMember;
   return ports.journals.listForExperiment(experimentIdFor(roundId, caller.userId));
 }
 

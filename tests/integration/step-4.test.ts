@@ -221,6 +221,9 @@ describe('the weekly journal in chat', () => {
     expect((await call(manager, 'GET', `/rounds/${roundId}/reports/${carlos.id}/journals`)).json.value.length).toBe(2);
     expect((await call(emily, 'GET', `/rounds/${roundId}/reports/${carlos.id}/journals`)).status).toBe(403);
     expect((await call(stranger, 'GET', `/rounds/${roundId}/reports/${carlos.id}/journals`)).status).toBe(403);
+    // Someone outside the round has no "my" journal or assets there: told so, like GET …/me.
+    expect((await call(stranger, 'GET', `/rounds/${roundId}/me/journals`)).status).toBe(403);
+    expect((await call(stranger, 'GET', `/rounds/${roundId}/me/assets`)).status).toBe(403);
   });
 });
 

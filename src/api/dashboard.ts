@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { parseUserId, type UserId } from '../domain/ids';
 import { canManageRound, type Round } from '../domain/round';
-import { experimentIdFor, parseRoundId, type RoundId } from '../domain/roundIds';
+import { experimentIdFor, type RoundId } from '../domain/roundIds';
 import { practiceHoursByWeek, type WeekHours } from '../domain/practiceHours';
 import { roundFunnel, statesReachedBy } from '../domain/funnel';
 import type { Experiment } from '../domain/experiment';
@@ -12,6 +12,7 @@ import type { JournalRepo, JournalStats } from '../ports/journalRepo';
 import type { Booking } from '../ports/bookingRepo';
 import type { DirectoryPerson } from '../ports/directory';
 import type { Caller, UseCasePorts } from '../usecases/ports';
+import { roundIdParam } from './requests';
 
 /**
  * Read models for the personal tab (issue 7): what the caller gets to see, a round's outline for its members,
@@ -26,12 +27,6 @@ export type CallerOf = (res: Response) => Caller;
 type StepFourPorts = { readonly journals?: JournalRepo; readonly assets?: AssetRepo };
 
 export const DRILL_DOWN_PAGE = 50;
-
-function roundIdParam(req: Request, res: Response): RoundId | null {
-  const id = parseRoundId(req.params.roundId);
-  if (!id) res.status(404).json({ error: 'No such round.' });
-  return id;
-}
 
 function hoursOf(booking: Booking | null | undefined, now: string): { plannedMinutes: number; keptMinutes: number; upcomingMinutes: number; weeks: WeekHours[] } {
   const weeks = booking ? practiceHoursByWeek(booking.blocks, now) : [];

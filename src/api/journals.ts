@@ -1,10 +1,8 @@
-import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
+import { Router, type Response } from 'express';
 import { ASSET_KINDS } from '../domain/asset';
 import { isDomainError, type DomainError } from '../domain/errors';
 import { parseUserId } from '../domain/ids';
 import { JOURNAL_LIMITS } from '../domain/journal';
-import { parseRoundId } from '../domain/roundIds';
 import { isSensitiveChoice, isSensitiveDataFound, type SensitiveDataFound } from '../domain/sensitiveData';
 import { renderNoteCard } from '../cards/nudge';
 import { assetsOf, changeMyAsset, exportSharedAssets, listMyAssets, saveAsset, searchSharedAssets } from '../usecases/assets';
@@ -13,29 +11,13 @@ import { isStaleWrite, journalsOf, listMyJournals, saveJournal, type StaleWrite 
 import type { UseCasePorts } from '../usecases/ports';
 import { sendDomainError } from './errors';
 import type { CallerOf } from './rounds';
+import { body, roundIdParam } from './requests';
 
 /**
  * REST for step 4 (journals, assets, check-ins): parse, call the use case the cards call, answer.
  * Sensitive content without a choice → 422 `{ error, sensitiveFindings }` (resend with `sensitiveData`);
  * a stale write → 409 `{ error, current }`.
  */
-const objectBody = z.record(z.unknown());
-
-function body(req: Request, res: Response): Record<string, unknown> | null {
-  const parsed = objectBody.safeParse(req.body);
-  if (!parsed.success) {
-    res.status(400).json({ error: 'Send a JSON object as the request body.' });
-    return null;
-  }
-  return parsed.data;
-}
-
-function roundIdParam(req: Request, res: Response) {
-  const id = parseRoundId(req.params.roundId);
-  if (!id) res.status(404).json({ error: 'No such round.' });
-  return id;
-}
-
 /** Text fields must be strings when present: a number or an object is a mistake worth naming, not coercing. */
 function textFields(input: Record<string, unknown>, names: readonly string[]): Record<string, string> | DomainError {
   const fieldErrors: Record<string, string> = {};

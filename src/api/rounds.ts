@@ -1,10 +1,10 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { isDomainError } from '../domain/errors';
 import { parseUserId } from '../domain/ids';
 import { canManageRound, type RoundChanges } from '../domain/round';
-import { experimentIdFor, parseRoundId } from '../domain/roundIds';
+import { experimentIdFor } from '../domain/roundIds';
 import { practiceHoursByWeek } from '../domain/practiceHours';
 import { markBlockKept } from '../usecases/booking';
 import { listRoundEvents, removeRoundEvents, withdrawExperiment } from '../usecases/releaseTime';
@@ -13,6 +13,7 @@ import { createRound, editRound, openRound, publishPolicy, type NewRoundInput } 
 import { acknowledgePolicy, participantView, reviewPlan, saveSelection, submitPlan, type ReviewAction } from '../usecases/experiments';
 import type { Caller, UseCasePorts } from '../usecases/ports';
 import { sendDomainError } from './errors';
+import { body, roundIdParam, versionOf } from './requests';
 
 /**
  * REST for the dashboard (DESIGN §7): thin — parse, call the same use case the chat cards call, answer.
@@ -20,28 +21,6 @@ import { sendDomainError } from './errors';
  * names each bad field.
  */
 export type CallerOf = (res: Response) => Caller;
-
-const objectBody = z.record(z.unknown());
-
-function body(req: Request, res: Response): Record<string, unknown> | null {
-  const parsed = objectBody.safeParse(req.body);
-  if (!parsed.success) {
-    res.status(400).json({ error: 'Send a JSON object as the request body.' });
-    return null;
-  }
-  return parsed.data;
-}
-
-function roundIdParam(req: Request, res: Response) {
-  const id = parseRoundId(req.params.roundId);
-  if (!id) res.status(404).json({ error: 'No such round.' });
-  return id;
-}
-
-/** The version the form was showing (a stale form is then refused by the domain); anything else is ignored. */
-function versionOf(input: Record<string, unknown>): number | undefined {
-  return typeof input.expectedVersion === 'number' ? input.expectedVersion : undefined;
-}
 
 export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
   const router = Router();

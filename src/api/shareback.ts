@@ -12,6 +12,7 @@ import { advancePresenter, editSummary, getSummary, linkMeeting, reorderPresente
 import type { UseCasePorts } from '../usecases/ports';
 import { sendDomainError } from './errors';
 import type { CallerOf } from './rounds';
+import { body, versionOf } from './requests';
 
 /**
  * REST for the shareback meeting tab and the decisions (steps 5–6). The tab polls
@@ -19,21 +20,6 @@ import type { CallerOf } from './rounds';
  * unchanged session is a 304 with no body. Polling (not push) because a tab in a meeting iframe cannot
  * rely on a socket through Teams, proxies and N service instances, and a few seconds is what the brief asks.
  */
-const objectBody = z.record(z.unknown());
-
-function body(req: Request, res: Response): Record<string, unknown> | null {
-  const parsed = objectBody.safeParse(req.body);
-  if (!parsed.success) {
-    res.status(400).json({ error: 'Send a JSON object as the request body.' });
-    return null;
-  }
-  return parsed.data;
-}
-
-function versionOf(input: Record<string, unknown>): number | undefined {
-  return typeof input.expectedVersion === 'number' ? input.expectedVersion : undefined;
-}
-
 /** Teams meeting chat ids look like "19:meeting_…@thread.v2"; anything else is not a meeting we could know. */
 const chatIdSchema = z.string().regex(/^19:[^\s/\\#?]{1,300}$/);
 

@@ -18,6 +18,7 @@ import { eventually } from '../support/eventually';
 import { aNewRoundBody } from '../support/rounds';
 import { startTestStack, type TestStack } from '../support/service';
 import { testConnectionString } from '../support/storage';
+import { approvePlanOf as approvePlanThroughApi } from '../support/loop';
 
 // Step 4 over real HTTP (bot protocol and REST) against Azurite and the Graph sandbox, with the service's clock
 // moved through the practice window: journal, asset save and share, the weekly prompt, the nudge and the
@@ -93,24 +94,8 @@ async function twoSchedulersTick() {
   abort.abort();
 }
 
-async function approvePlanOf(person: DemoPerson) {
-  const round = await call(owner, 'GET', `/rounds/${roundId}`);
-  const policyVersion = round.json.round.policy.versions.at(-1).version;
-  expect((await call(person, 'POST', `/rounds/${roundId}/me/acknowledgement`, { policyVersion, policyAccepted: true, toolTermsAccepted: true, tool: { toolId: 'm365-copilot' } })).status).toBe(200);
-  const entry = round.json.round.catalogue.find((t: { id: string }) => t.id === 'm365-copilot');
-  const saved = await call(person, 'PUT', `/rounds/${roundId}/me/selection`, { selection: {
-    frictionPoint: { description: 'Summarising long customer call notes for the CRM', frequency: 'daily', minutesToday: 45 },
-    role: 'sales', tool: { kind: 'catalogue', entry }, kpi: 'Minutes per call note',
-    scores: { relevance: 5, kpiImpact: 4, learningCurve: 4, interest: 5, riskSupport: 4 }, supportNamed: 'Maya',
-  } });
-  expect(saved.status).toBe(200);
-  const submitted = await call(person, 'POST', `/rounds/${roundId}/me/submit`, { expectedVersion: saved.json.version, hypothesis: {
-    measure: 'Minutes to write one call summary', baseline: { value: 45, unit: 'minutes' }, target: { value: 15, unit: 'minutes' },
-    howWeWillKnow: 'I will time ten summaries in the last week and compare.', preferredTimes: 'mornings', blockMinutes: 60,
-  } });
-  expect(submitted.status).toBe(200);
-  expect((await call(manager, 'POST', `/rounds/${roundId}/experiments/${person.id}/review`, { kind: 'approve' })).status).toBe(200);
-}
+/** Steps 1–2 done through the API, so the plan is approved (tests/support/loop.ts). */
+const approvePlanOf = (person: DemoPerson) => approvePlanThroughApi(call, person, { roundId, owner, manager, role: 'sales' });
 
 beforeAll(async () => {
   stack = await startTestStack('step4', { env: { IN_PROCESS_WORKER: 'true', PROGRAMME_OWNER_IDS: owner.id, TEAMS_APP_ID }, overrides: { clock } });

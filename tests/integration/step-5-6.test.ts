@@ -5,6 +5,7 @@ import { cardSchemaErrors } from '../support/cardSchema';
 import { eventually } from '../support/eventually';
 import { aNewRoundBody } from '../support/rounds';
 import { startTestStack, type TestStack } from '../support/service';
+import { approvePlanOf as approvePlanThroughApi } from '../support/loop';
 
 // Steps 5–6 over real HTTP against Azurite, the Graph sandbox and the Bot Connector stand-in: the meeting
 // session, decisions and their effects (booked once however often the job runs), the undecided-at-end path,
@@ -37,24 +38,8 @@ const ctx = (person: DemoPerson): ActivityContext => ({ serviceUrl: stack.connec
 const cardsTo = (person: DemoPerson) => stack.connector.activities.filter((a) => a.conversationId.includes(person.id)).map((a) => a.activity as Record<string, unknown>).filter((a) => Array.isArray(a.attachments));
 const followUps = (person: DemoPerson) => stack.sandbox.control.events(manager.id).filter((e) => String(e.subject) === `Practice Loop follow-up: ${person.displayName}`);
 
-async function approvePlanOf(person: DemoPerson): Promise<void> {
-  const round = await call(owner, 'GET', `/rounds/${roundId}`);
-  const policyVersion = round.json.round.policy.versions.at(-1).version;
-  expect((await call(person, 'POST', `/rounds/${roundId}/me/acknowledgement`, { policyVersion, policyAccepted: true, toolTermsAccepted: true, tool: { toolId: 'm365-copilot' } })).status).toBe(200);
-  const entry = round.json.round.catalogue.find((t: { id: string }) => t.id === 'm365-copilot');
-  const saved = await call(person, 'PUT', `/rounds/${roundId}/me/selection`, { selection: {
-    frictionPoint: { description: 'Summarising long customer call notes for the CRM', frequency: 'daily', minutesToday: 45 },
-    role: 'marketing', tool: { kind: 'catalogue', entry }, kpi: 'Minutes per call note',
-    scores: { relevance: 5, kpiImpact: 4, learningCurve: 4, interest: 5, riskSupport: 4 }, supportNamed: 'Maya',
-  } });
-  expect(saved.status).toBe(200);
-  const submitted = await call(person, 'POST', `/rounds/${roundId}/me/submit`, { expectedVersion: saved.json.version, hypothesis: {
-    measure: 'Minutes to write one call summary', baseline: { value: 45, unit: 'minutes' }, target: { value: 15, unit: 'minutes' },
-    howWeWillKnow: 'I will time ten summaries in the last week and compare.', preferredTimes: 'mornings', blockMinutes: 60,
-  } });
-  expect(submitted.status).toBe(200);
-  expect((await call(manager, 'POST', `/rounds/${roundId}/experiments/${person.id}/review`, { kind: 'approve' })).json.state).toBe('approved');
-}
+/** Steps 1–2 done through the API, so the plan is approved (tests/support/loop.ts). */
+const approvePlanOf = (person: DemoPerson) => approvePlanThroughApi(call, person, { roundId, owner, manager });
 
 beforeAll(async () => {
   stack = await startTestStack('step56', {

@@ -6,6 +6,7 @@ import { eventually } from '../support/eventually';
 import { aNewRoundBody } from '../support/rounds';
 import { startTestStack, type TestStack } from '../support/service';
 import { saveScreenshot, VALID_DOMAINS, VALID_DOMAINS_URL } from '../support/tab';
+import { approvePlanOf as approvePlanThroughApi } from '../support/loop';
 
 // The shareback meeting tab in headless Chromium, inside a simulated Teams meeting: a host page on
 // https://teams.microsoft.com (a Teams origin teams-js trusts) frames the tab and answers teams-js' postMessage
@@ -43,23 +44,8 @@ async function call(person: DemoPerson, method: string, path: string, body?: unk
   return { status: response.status, json: text ? JSON.parse(text) : null };
 }
 
-async function approvePlanOf(person: DemoPerson): Promise<void> {
-  const round = await call(owner, 'GET', `/rounds/${roundId}`);
-  const policyVersion = round.json.round.policy.versions.at(-1).version;
-  expect((await call(person, 'POST', `/rounds/${roundId}/me/acknowledgement`, { policyVersion, policyAccepted: true, toolTermsAccepted: true, tool: { toolId: 'm365-copilot' } })).status).toBe(200);
-  const entry = round.json.round.catalogue.find((t: { id: string }) => t.id === 'm365-copilot');
-  const saved = await call(person, 'PUT', `/rounds/${roundId}/me/selection`, { selection: {
-    frictionPoint: { description: 'Summarising long customer call notes for the CRM', frequency: 'daily', minutesToday: 45 },
-    role: 'marketing', tool: { kind: 'catalogue', entry }, kpi: 'Minutes per call note',
-    scores: { relevance: 5, kpiImpact: 4, learningCurve: 4, interest: 5, riskSupport: 4 }, supportNamed: 'Maya',
-  } });
-  const submitted = await call(person, 'POST', `/rounds/${roundId}/me/submit`, { expectedVersion: saved.json.version, hypothesis: {
-    measure: 'Minutes to write one call summary', baseline: { value: 45, unit: 'minutes' }, target: { value: 15, unit: 'minutes' },
-    howWeWillKnow: 'I will time ten summaries in the last week and compare.', preferredTimes: 'mornings', blockMinutes: 60,
-  } });
-  expect(submitted.status).toBe(200);
-  expect((await call(manager, 'POST', `/rounds/${roundId}/experiments/${person.id}/review`, { kind: 'approve' })).status).toBe(200);
-}
+/** Steps 1–2 done through the API, so the plan is approved (tests/support/loop.ts). */
+const approvePlanOf = (person: DemoPerson) => approvePlanThroughApi(call, person, { roundId, owner, manager });
 
 /** The Teams host page: frames the tab (the manifest's configuration page in the settings frame) and answers the teams-js calls the tab makes. */
 function hostPage(frame: Frame, person: DemoPerson, meetingChatId: string): string {

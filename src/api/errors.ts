@@ -3,7 +3,15 @@ import type { DomainError } from '../domain/errors';
 
 const STATUS: Record<DomainError['kind'], number> = { not_found: 404, forbidden: 403, invalid_input: 422, conflict: 409 };
 
-/** A domain error as HTTP: the status from its kind, the sentence as `error`, field errors when there are some. */
-export function sendDomainError(res: Response, error: DomainError): void {
-  res.status(STATUS[error.kind]).json({ error: error.message, kind: error.kind, ...(error.kind === 'invalid_input' && error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) });
+/**
+ * A domain error as HTTP: the status from its kind, the sentence as `error`, field errors when there are some.
+ * A conflict may carry the record as it now stands (`current`), so a form can say "this changed since you
+ * opened it" and show the latest without losing what the person typed.
+ */
+export function sendDomainError(res: Response, error: DomainError, current?: unknown): void {
+  res.status(STATUS[error.kind]).json({
+    error: error.message, kind: error.kind,
+    ...(error.kind === 'invalid_input' && error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
+    ...(error.kind === 'conflict' && current !== undefined ? { current } : {}),
+  });
 }

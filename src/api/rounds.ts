@@ -1,10 +1,10 @@
 import { Router, type Response } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { isDomainError } from '../domain/errors';
-import { parseUserId } from '../domain/ids';
+import { isDomainError, type DomainError } from '../domain/errors';
+import { parseUserId, type UserId } from '../domain/ids';
 import { canManageRound, type RoundChanges } from '../domain/round';
-import { experimentIdFor } from '../domain/roundIds';
+import { experimentIdFor, type RoundId } from '../domain/roundIds';
 import { practiceHoursByWeek } from '../domain/practiceHours';
 import { markBlockKept } from '../usecases/booking';
 import { listRoundEvents, removeRoundEvents, withdrawExperiment } from '../usecases/releaseTime';
@@ -24,6 +24,12 @@ export type CallerOf = (res: Response) => Caller;
 
 export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
   const router = Router();
+
+  /** A refused change to an experiment; a conflict (e.g. a stale form) carries the experiment as it now stands. */
+  async function sendExperimentError(res: Response, error: DomainError, roundId: RoundId, participantId: UserId): Promise<void> {
+    const current = error.kind === 'conflict' ? (await ports.experiments.get(roundId, participantId))?.experiment : undefined;
+    sendDomainError(res, error, current);
+  }
 
   router.get('/rounds', async (_req, res) => {
     const caller = callerOf(res);
@@ -150,7 +156,7 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
     const input = roundId && body(req, res);
     if (!roundId || !input) return;
     const outcome = await saveSelection(roundId, input.selection as SelectionInput, versionOf(input), callerOf(res), ports);
-    if (isDomainError(outcome)) return sendDomainError(res, outcome);
+    if (isDomainError(outcome)) return sendExperimentError(res, outcome, roundId, callerOf(res).userId);
     res.json(outcome.experiment);
   });
 
@@ -159,7 +165,7 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
     const input = roundId && body(req, res);
     if (!roundId || !input) return;
     const outcome = await submitPlan(roundId, input.hypothesis as HypothesisInput, versionOf(input), callerOf(res), ports);
-    if (isDomainError(outcome)) return sendDomainError(res, outcome);
+    if (isDomainError(outcome)) return sendExperimentError(res, outcome, roundId, callerOf(res).userId);
     res.json(outcome.experiment);
   });
 
@@ -226,7 +232,7 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
     const action = reviewActionSchema.safeParse(input);
     if (!action.success) return void res.status(422).json({ error: 'Send kind approve, requestChanges (with a comment) or extendWindow (with days).' });
     const outcome = await reviewPlan(roundId, participantId, action.data as ReviewAction, versionOf(input), callerOf(res), ports);
-    if (isDomainError(outcome)) return sendDomainError(res, outcome);
+    if (isDomainError(outcome)) return sendExperimentError(res, outcome, roundId, participantId);
     res.json(outcome.experiment);
   });
 

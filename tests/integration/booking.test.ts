@@ -44,6 +44,10 @@ async function approvePlanOf(person: DemoPerson, beforeApproval: () => void = ()
   expect(saved.status).toBe(200);
   const submitted = await call(person, 'POST', `/rounds/${roundId}/me/submit`, { hypothesis, expectedVersion: saved.json.version });
   expect(submitted.status).toBe(200);
+  // The same form sent again is stale now: refused with the experiment as it stands, for the form to show.
+  const stale = await call(person, 'POST', `/rounds/${roundId}/me/submit`, { hypothesis, expectedVersion: saved.json.version });
+  expect(stale.status).toBe(409);
+  expect(stale.json.current).toMatchObject({ state: 'submitted', version: submitted.json.version });
   beforeApproval();
   const approved = await call(manager, 'POST', `/rounds/${roundId}/experiments/${person.id}/review`, { kind: 'approve' });
   expect(approved.status).toBe(200);

@@ -82,7 +82,7 @@ describe('the experiment repository', () => {
 });
 
 describe('the acknowledgement repository', () => {
-  it('records the same confirmation once and finds a person’s latest version with a range query', async () => {
+  it('records the same confirmation once and finds a person’s latest version with a point read', async () => {
     const ack = { roundId: ROUND_ID, userId: PEOPLE.dana, policyVersion: 1, toolId: 'microsoft-365-copilot', otherToolName: null, toolTermsAccepted: true as const, acknowledgedAt: NOW };
     await acknowledgements.record(ack);
     await acknowledgements.record(ack);
@@ -91,5 +91,16 @@ describe('the acknowledgement repository', () => {
     expect((await acknowledgements.latest(ROUND_ID, PEOPLE.dana))?.policyVersion).toBe(2);
     expect(await acknowledgements.listForRound(ROUND_ID)).toHaveLength(3);
     expect(await acknowledgements.latest(ROUND_ID, PEOPLE.sam)).toBeNull();
+  });
+
+  it('keeps the newest version as the latest when versions arrive out of order or at the same moment', async () => {
+    const roundId = `${ROUND_ID}-race` as typeof ROUND_ID;
+    const ack = { roundId, userId: PEOPLE.dana, policyVersion: 3, toolId: 'microsoft-365-copilot', otherToolName: null, toolTermsAccepted: true as const, acknowledgedAt: NOW };
+    await acknowledgements.record(ack);
+    await acknowledgements.record({ ...ack, policyVersion: 1 }); // a late retry of an older confirmation
+    expect((await acknowledgements.latest(roundId, PEOPLE.dana))?.policyVersion).toBe(3);
+    await Promise.all([4, 6, 5].map((policyVersion) => acknowledgements.record({ ...ack, policyVersion, acknowledgedAt: later(NOW, policyVersion) })));
+    expect((await acknowledgements.latest(roundId, PEOPLE.dana))?.policyVersion).toBe(6);
+    expect((await acknowledgements.listForRound(roundId)).map((a) => a.policyVersion).sort()).toEqual([1, 3, 4, 5, 6]);
   });
 });

@@ -310,6 +310,48 @@ describe('round setup in the owner view', () => {
     await eventually(async () => expect((await api(owner, 'GET', `/rounds/${roundId}/overview`)).json.round.name).toBe('Winter round, renamed in the tab'), { timeoutInMs: 10_000 });
     await page.close();
   });
+
+  it('edits the tool catalogue at 320 px: a bad terms link is refused beside its field with nothing sent; fixed, the tool is saved; removed, it is gone', async () => {
+    const narrow = await tabContext(browser, { viewport: { width: 320, height: 900 } });
+    const page = await openDashboard(narrow, stack.service.url, owner.id, `#/rounds/${roundId}`);
+    const editor = page.getByRole('form', { name: 'Edit the tool catalogue' });
+    await editor.waitFor({ timeout: UI_TIMEOUT });
+    const catalogueIds = async () => ((await api(owner, 'GET', `/rounds/${roundId}`)).json.round.catalogue as Array<{ id: string }>).map((t) => t.id);
+    const before = await catalogueIds();
+    const writes = writesOf(page);
+    await editor.getByRole('button', { name: 'Add a tool' }).click();
+    await editor.getByRole('group', { name: /^Tool \d+: New tool$/ }).waitFor();
+    // The group takes the tool's name as it is typed; only one tool is open at a time.
+    const entry = editor.getByRole('group', { name: /^Tool \d+: / });
+    await entry.getByLabel(/^Tool name/).fill('Acme Writer');
+    await entry.getByLabel(/^Vendor/).fill('Acme');
+    await entry.getByLabel(/^Terms of use link/).fill('www.acme.example/terms');
+    await entry.getByLabel(/^Good for/).fill('First drafts of release notes.');
+    await entry.getByLabel('Engineering', { exact: true }).check();
+    await editor.getByRole('button', { name: 'Save catalogue' }).click();
+    await editor.locator('.fui-Field__validationMessage', { hasText: "Link to the vendor's terms with an https:// address." }).waitFor({ timeout: 10_000 });
+    await editor.getByTestId('catalogue-error').waitFor();
+    expect(await entry.getByLabel(/^Tool name/).inputValue()).toBe('Acme Writer');
+    expect(await entry.getByLabel(/^Tool id/).inputValue()).toBe('acme-writer'); // suggested from the name
+    expect(writes).toEqual([]);
+    await expectAccessible(page);
+    const wide = await page.evaluate(() => Array.from(document.querySelectorAll('body *')).filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 8).map((e) => `${e.tagName}.${e.className}`.slice(0, 80)));
+    expect(wide).toEqual([]);
+    await saveScreenshot(page, 'owner-catalogue-invalid-320px');
+
+    await entry.getByLabel(/^Terms of use link/).fill('https://acme.example/terms');
+    await editor.getByRole('button', { name: 'Save catalogue' }).click();
+    await editor.getByText('Catalogue saved.').waitFor({ timeout: 10_000 });
+    expect(writes.map((w) => `${w.method()} ${new URL(w.url()).pathname}`)).toEqual([`PATCH /api/rounds/${roundId}`]);
+    const added = ((await api(owner, 'GET', `/rounds/${roundId}`)).json.round.catalogue as Array<{ id: string }>).find((t) => t.id === 'acme-writer');
+    expect(added).toEqual({ id: 'acme-writer', name: 'Acme Writer', vendor: 'Acme', termsUrl: 'https://acme.example/terms', roles: ['engineering'], goodFor: 'First drafts of release notes.' });
+    expect(await catalogueIds()).toEqual([...before, 'acme-writer']);
+
+    await editor.getByRole('button', { name: 'Remove Acme Writer' }).click();
+    await editor.getByRole('button', { name: 'Save catalogue' }).click();
+    await eventually(async () => expect(await catalogueIds()).toEqual(before), { timeoutInMs: 10_000 });
+    await narrow.close();
+  });
 });
 
 describe('quality of the tab', () => {

@@ -1,5 +1,5 @@
 import {
-  Badge, Body1, Button, Caption1, Card, CardHeader, Field, MessageBar, MessageBarBody, Select, Subtitle1, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Textarea, makeStyles, tokens,
+  Badge, Body1, Button, Caption1, Card, CardHeader, Field, MessageBar, MessageBarBody, Select, Subtitle1, Textarea, makeStyles, tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
 import { ApiError, messageOf } from '../../shared/api';
@@ -10,6 +10,7 @@ import { useLoad } from '../../shared/useLoad';
 import { ForbiddenPage } from '../ExperimentPage';
 import { hrefOf } from '../route';
 import { STATE_LABELS, type RoundOutline, type ToolEntry } from '../types';
+import { CatalogueEditor } from './CatalogueEditor';
 import { CapabilityHeatMap, FunnelChart, type CapabilityAnswer, type FunnelBar } from './charts';
 import { diffLines } from './policyDiff';
 import { RoundForm, type EditableRound } from './RoundForm';
@@ -37,7 +38,6 @@ const useStyles = makeStyles({
   diff: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, whiteSpace: 'pre-wrap', margin: 0, padding: tokens.spacingHorizontalS, border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, maxHeight: '20em', overflowY: 'auto' },
   added: { background: tokens.colorPaletteGreenBackground2, display: 'block' },
   removed: { background: tokens.colorPaletteRedBackground2, display: 'block', textDecoration: 'line-through' },
-  tableWrap: { overflowX: 'auto' },
   actions: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
 });
 
@@ -213,13 +213,8 @@ export function OwnerView({ session, roundId }: { session: Session; roundId: str
           <Policy session={session} round={data.round} onPublished={overview.reload} />
         </Card>
         <Card className={styles.card}>
-          <CardHeader header={<Subtitle1 as="h3">Tool catalogue</Subtitle1>} />
-          <div className={styles.tableWrap}>
-            <Table size="small" aria-label="Tool catalogue">
-              <TableHeader><TableRow><TableHeaderCell>Tool</TableHeaderCell><TableHeaderCell>Good for</TableHeaderCell><TableHeaderCell>Roles</TableHeaderCell></TableRow></TableHeader>
-              <TableBody>{data.round.catalogue.map((t) => <TableRow key={t.id}><TableCell>{t.name}</TableCell><TableCell>{t.goodFor}</TableCell><TableCell>{t.roles.join(', ')}</TableCell></TableRow>)}</TableBody>
-            </Table>
-          </div>
+          <CardHeader header={<Subtitle1 as="h3">Tool catalogue</Subtitle1>} description={<Caption1>{data.round.catalogue.length} tool(s). Participants pick from this list; changes apply when you save.</Caption1>} />
+          <CatalogueEditor session={session} round={data.round} onSaved={overview.reload} />
         </Card>
       </div>
     </div>

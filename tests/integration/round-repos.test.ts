@@ -82,7 +82,7 @@ describe('the experiment repository', () => {
 });
 
 describe('the acknowledgement repository', () => {
-  it('records the same confirmation once and finds a person’s latest version with a point read', async () => {
+  it('records the same confirmation once and finds a person’s latest version with a range query', async () => {
     const ack = { roundId: ROUND_ID, userId: PEOPLE.dana, policyVersion: 1, toolId: 'microsoft-365-copilot', otherToolName: null, toolTermsAccepted: true as const, acknowledgedAt: NOW };
     await acknowledgements.record(ack);
     await acknowledgements.record(ack);

@@ -5,7 +5,7 @@ import { parseUserId, type UserId } from '../../domain/ids';
 import { parseExperimentId, parseRoundId, type RoundId } from '../../domain/roundIds';
 import type { AcknowledgementRepo, ExperimentRepo, ReviewListing, StoredExperiment } from '../../ports/experimentRepo';
 import type { RepoOptions } from '../../ports/roundRepo';
-import { ConcurrencyConflictError, EntityAlreadyExistsError, type EntityTable } from './entityTable';
+import { EntityAlreadyExistsError, type EntityTable } from './entityTable';
 import { fromJsonColumn, toJsonColumn } from './json';
 
 /*
@@ -13,7 +13,6 @@ import { fromJsonColumn, toJsonColumn } from './json';
  *   <prefix>Experiments      PK = roundId     RK = participantId        the experiment (JSON) + state, reviewer, version columns
  *   <prefix>ReviewQueue      PK = reviewerId  RK = experimentId         a manager's plans to review (index, rewritten on every save)
  *   <prefix>Acknowledgements PK = roundId     RK = userId|000003        one row per person and policy version (CSV export = one partition)
- *                            PK = roundId     RK = latest|userId        a copy of the person's newest one (a point read for every screen)
  */
 const storedExperimentSchema = z.object({
   id: z.string(), roundId: z.string(), participantId: z.string(), tenantId: z.string(),
@@ -97,9 +96,6 @@ export function createTableExperimentRepo(tables: ExperimentTables): ExperimentR
 }
 
 const ackRow = (userId: UserId, version: number) => `${userId}|${String(version).padStart(6, '0')}`;
-/** Outside every person's `userId|` prefix (ids are GUIDs), so listing a round or a person never meets it. */
-const LATEST_PREFIX = 'latest|';
-const latestRow = (userId: UserId) => `${LATEST_PREFIX}${userId}`;
 
 export function createTableAcknowledgementRepo(table: EntityTable): AcknowledgementRepo {
   function parseAck(properties: Record<string, unknown>): PolicyAcknowledgement {
@@ -111,24 +107,8 @@ export function createTableAcknowledgementRepo(table: EntityTable): Acknowledgem
   async function listForRound(roundId: RoundId, options?: RepoOptions) {
     await table.ensureCreated(options);
     const acks: PolicyAcknowledgement[] = [];
-    for await (const stored of table.listPartition(roundId, options)) if (!stored.rowKey.startsWith(LATEST_PREFIX)) acks.push(parseAck(stored.properties));
+    for await (const stored of table.listPartition(roundId, options)) acks.push(parseAck(stored.properties));
     return acks.sort((a, b) => a.acknowledgedAt.localeCompare(b.acknowledgedAt));
-  }
-
-  /** Moves the person's "latest" copy forward to `ack` unless it already holds that version or a newer one. */
-  async function advanceLatest(ack: PolicyAcknowledgement, options?: RepoOptions): Promise<void> {
-    const properties = { data: toJsonColumn(ack), userId: ack.userId, policyVersion: ack.policyVersion };
-    for (let attempt = 1; ; attempt++) {
-      const current = await table.get(ack.roundId, latestRow(ack.userId), options);
-      try {
-        if (!current) await table.create(ack.roundId, latestRow(ack.userId), properties, options);
-        else if (parseAck(current.properties).policyVersion < ack.policyVersion) await table.update(ack.roundId, latestRow(ack.userId), properties, current.etag, options);
-        return;
-      } catch (error) {
-        // Two confirmations at once: read again and let the newer version win.
-        if (!(error instanceof EntityAlreadyExistsError || error instanceof ConcurrencyConflictError) || attempt >= 3) throw error;
-      }
-    }
   }
 
   return {
@@ -137,16 +117,15 @@ export function createTableAcknowledgementRepo(table: EntityTable): Acknowledgem
       try {
         await table.create(ack.roundId, ackRow(ack.userId, ack.policyVersion), { data: toJsonColumn(ack), userId: ack.userId, policyVersion: ack.policyVersion }, options);
       } catch (error) {
-        // The same confirmation twice (double click, retried activity): still make sure the copy caught up,
-        // in case the first attempt stopped between the two writes.
-        if (!(error instanceof EntityAlreadyExistsError)) throw error;
+        if (error instanceof EntityAlreadyExistsError) return; // the same confirmation twice (double click, retried activity)
+        throw error;
       }
-      await advanceLatest(ack, options);
     },
     async latest(roundId, userId, options) {
       await table.ensureCreated(options);
-      const stored = await table.get(roundId, latestRow(userId), options);
-      return stored ? parseAck(stored.properties) : null;
+      const mine: PolicyAcknowledgement[] = [];
+      for await (const stored of table.listPartition(roundId, { ...options, rowKeyPrefix: `${userId}|` })) mine.push(parseAck(stored.properties));
+      return mine.reduce<PolicyAcknowledgement | null>((best, ack) => (!best || ack.policyVersion > best.policyVersion ? ack : best), null);
     },
     listForRound,
   };

@@ -5,7 +5,7 @@ import { cardSchemaErrors } from '../support/cardSchema';
 import { eventually } from '../support/eventually';
 import { aNewRoundBody } from '../support/rounds';
 import { startTestStack, type TestStack } from '../support/service';
-import { approvePlanOf as approvePlanThroughApi } from '../support/loop';
+import { approvePlanOf as approvePlanThroughApi, sharebackChatIdOf } from '../support/loop';
 
 // Steps 5–6 over real HTTP against Azurite, the Graph sandbox and the Bot Connector stand-in: the meeting
 // session, decisions and their effects (booked once however often the job runs), the undecided-at-end path,
@@ -52,12 +52,7 @@ beforeAll(async () => {
   expect((await call(owner, 'POST', `/rounds/${roundId}/open`)).status).toBe(202);
   await approvePlanOf(carlos);
   await approvePlanOf(emily);
-  const meeting = await eventually(() => {
-    const event = stack.sandbox.control.events(owner.id).find((e) => String(e.subject).startsWith('Practice Loop shareback'));
-    if (!event) throw new Error('no shareback yet');
-    return event;
-  }, { timeoutInMs: 15_000 });
-  chatId = decodeURIComponent(String((meeting.onlineMeeting as { joinUrl: string }).joinUrl)).match(/19:[^/]+@thread\.v2/)![0];
+  chatId = await sharebackChatIdOf(stack, owner);
 }, 60_000);
 
 afterAll(async () => { await stack?.stop(); });

@@ -1,4 +1,6 @@
 import type { DemoPerson } from '../../tools/demo-org';
+import { eventually } from './eventually';
+import type { TestStack } from './service';
 
 /** A REST call as one demo person (each suite signs in its own way: dev header or a simulated SSO token). */
 export type CallAs = (person: DemoPerson, method: string, path: string, body?: unknown) => Promise<{ status: number; json: any }>;
@@ -35,4 +37,17 @@ export async function approvePlanOf(call: CallAs, person: DemoPerson, options: A
   const review = await call(manager, 'POST', `/rounds/${roundId}/experiments/${person.id}/review`, { kind: 'approve' });
   expect(review.status).toBe(200);
   expect(review.json.state).toBe('approved');
+}
+
+/**
+ * The meeting chat of the round's shareback, once the owner's calendar has it: the thread id in the Teams join
+ * link, which is how the meeting tab finds its round.
+ */
+export async function sharebackChatIdOf(stack: TestStack, owner: DemoPerson): Promise<string> {
+  const meeting = await eventually(() => {
+    const event = stack.sandbox.control.events(owner.id).find((e) => String(e.subject).startsWith('Practice Loop shareback'));
+    if (!event) throw new Error('no shareback yet');
+    return event;
+  }, { timeoutInMs: 15_000 });
+  return decodeURIComponent(String((meeting.onlineMeeting as { joinUrl: string }).joinUrl)).match(/19:[^/]+@thread\.v2/)![0];
 }

@@ -6,7 +6,7 @@ import { eventually } from '../support/eventually';
 import { aNewRoundBody } from '../support/rounds';
 import { startTestStack, type TestStack } from '../support/service';
 import { saveScreenshot, VALID_DOMAINS, VALID_DOMAINS_URL } from '../support/tab';
-import { approvePlanOf as approvePlanThroughApi } from '../support/loop';
+import { approvePlanOf as approvePlanThroughApi, sharebackChatIdOf } from '../support/loop';
 
 // The shareback meeting tab in headless Chromium, inside a simulated Teams meeting: a host page on
 // https://teams.microsoft.com (a Teams origin teams-js trusts) frames the tab and answers teams-js' postMessage
@@ -121,12 +121,7 @@ beforeAll(async () => {
   expect((await call(owner, 'POST', `/rounds/${roundId}/open`)).status).toBe(202);
   await approvePlanOf(carlos);
   await approvePlanOf(emily);
-  const meeting = await eventually(() => {
-    const event = stack.sandbox.control.events(owner.id).find((e) => String(e.subject).startsWith('Practice Loop shareback'));
-    if (!event) throw new Error('no shareback yet');
-    return event;
-  }, { timeoutInMs: 15_000 });
-  chatId = decodeURIComponent(String((meeting.onlineMeeting as { joinUrl: string }).joinUrl)).match(/19:[^/]+@thread\.v2/)![0];
+  chatId = await sharebackChatIdOf(stack, owner);
   browser = await launchChromium();
 }, 90_000);
 

@@ -1,8 +1,8 @@
 import { Body1, Button, Link, Select, Subtitle2, Tab, TabList, Title2, makeStyles, tokens } from '@fluentui/react-components';
 import { Suspense, lazy, useEffect } from 'react';
-import type { Session } from '../shared/session';
-import { Empty, Failure, Loading } from '../shared/states';
-import { useLoad } from '../shared/useLoad';
+import type { Session } from '../common/session';
+import { Empty, Failure, Loading } from '../common/states';
+import { useLoad } from '../common/useLoad';
 import { ParticipantView } from './participant/ParticipantView';
 import { ExperimentPage } from './ExperimentPage';
 import { go, hrefOf, useRoute, type Route } from './route';

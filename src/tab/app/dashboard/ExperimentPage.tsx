@@ -1,8 +1,8 @@
 import { Body1, Card, CardHeader, Link, Subtitle1, Title3, makeStyles, tokens } from '@fluentui/react-components';
-import { HoursChart } from '../shared/HoursChart';
-import type { Session } from '../shared/session';
-import { Failure, Loading } from '../shared/states';
-import { useLoad } from '../shared/useLoad';
+import { HoursChart } from '../common/HoursChart';
+import type { Session } from '../common/session';
+import { Failure, Loading } from '../common/states';
+import { useLoad } from '../common/useLoad';
 import { hrefOf } from './route';
 import { STATE_LABELS, toolNameOf, type Experiment, type RoundOutline, type WeekHours } from './types';
 

@@ -1,5 +1,5 @@
 import { createRoot } from 'react-dom/client';
-import { SessionGate } from '../shared/session';
+import { SessionGate } from '../common/session';
 import { Dashboard } from './Dashboard';
 
 createRoot(document.getElementById('root')!).render(

@@ -1,6 +1,6 @@
 import { Button, Field, Input, MessageBar, MessageBarBody, Radio, RadioGroup, Select, Textarea, makeStyles, tokens } from '@fluentui/react-components';
 import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError, messageOf, type ApiClient } from '../shared/api';
+import { ApiError, messageOf, type ApiClient } from '../common/api';
 import { OUTCOME_LABELS, type BoardPerson, type DecisionDetails, type Outcome } from './types';
 
 /**

@@ -1,6 +1,6 @@
 import { Body1, Button, Field, Input, MessageBar, MessageBarBody, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
-import { ApiError, messageOf, type ApiClient } from '../shared/api';
+import { ApiError, messageOf, type ApiClient } from '../common/api';
 
 /**
  * What the current decision set in motion (follow-up booked, carried over, reminder, participant told), read

@@ -1,8 +1,8 @@
 import { Body1, Button, Field, Select, Title2, makeStyles, tokens } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
-import { messageOf, ApiError } from '../shared/api';
-import type { Session } from '../shared/session';
-import { Failure, Loading } from '../shared/states';
+import { messageOf, ApiError } from '../common/api';
+import type { Session } from '../common/session';
+import { Failure, Loading } from '../common/states';
 import { SidePanel, type PanelActions } from './SidePanel';
 import { Stage } from './Stage';
 import type { LinkedSession, MeetingSession, UnlinkedSession } from './types';

@@ -1,7 +1,7 @@
 import { Button, Divider, Subtitle1, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
-import { messageOf, type ApiClient } from '../shared/api';
-import { Failure } from '../shared/states';
+import { messageOf, type ApiClient } from '../common/api';
+import { Failure } from '../common/states';
 
 /**
  * The round report for leadership: the headline figures on screen, and the whole report as CSV, Markdown or

@@ -1,7 +1,7 @@
 import {
   Badge, Body1, Button, Caption1, Divider, MessageBar, MessageBarBody, MessageBarTitle, Subtitle1, Subtitle2, Tab, TabList, Title3, makeStyles, mergeClasses, tokens,
 } from '@fluentui/react-components';
-import type { ApiClient } from '../shared/api';
+import type { ApiClient } from '../common/api';
 import { DecisionForm } from './DecisionForm';
 import { Effects } from './Effects';
 import { Report } from './Report';

@@ -1,5 +1,5 @@
 import { createRoot } from 'react-dom/client';
-import { SessionGate } from '../shared/session';
+import { SessionGate } from '../common/session';
 import { MeetingApp } from './MeetingApp';
 
 createRoot(document.getElementById('root')!).render(

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { messageOf, type ApiClient } from '../shared/api';
+import { messageOf, type ApiClient } from '../common/api';
 import type { MeetingSession } from './types';
 
 /**

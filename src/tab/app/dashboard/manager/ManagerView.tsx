@@ -3,11 +3,11 @@ import {
   Link, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Subtitle1, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Textarea, makeStyles, tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
-import { ApiError, messageOf } from '../../shared/api';
-import { formatDate, formatHours } from '../../shared/format';
-import type { Session } from '../../shared/session';
-import { Empty, Failure, Loading } from '../../shared/states';
-import { useLoad } from '../../shared/useLoad';
+import { ApiError, messageOf } from '../../common/api';
+import { formatDate, formatHours } from '../../common/format';
+import type { Session } from '../../common/session';
+import { Empty, Failure, Loading } from '../../common/states';
+import { useLoad } from '../../common/useLoad';
 import { ForbiddenPage } from '../ExperimentPage';
 import { hrefOf } from '../route';
 import { STATE_LABELS, toolNameOf, type Hypothesis, type RoundOutline, type Selection } from '../types';

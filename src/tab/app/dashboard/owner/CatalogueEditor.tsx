@@ -4,8 +4,8 @@ import {
 import { useEffect, useId, useRef, useState } from 'react';
 import { MAX_CATALOGUE_ENTRIES, ROLES, ROLE_LABELS, toolCatalogueSchema, type Role } from '../../../../domain/toolCatalogue';
 import { fieldErrorsOf } from '../../../../domain/validation';
-import { ApiError, messageOf } from '../../shared/api';
-import type { Session } from '../../shared/session';
+import { ApiError, messageOf } from '../../common/api';
+import type { Session } from '../../common/session';
 import type { ToolEntry } from '../types';
 
 /**

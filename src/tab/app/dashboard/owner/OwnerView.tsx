@@ -2,11 +2,11 @@ import {
   Badge, Body1, Button, Caption1, Card, CardHeader, Field, MessageBar, MessageBarBody, Select, Subtitle1, Textarea, makeStyles, tokens,
 } from '@fluentui/react-components';
 import { useState } from 'react';
-import { ApiError, messageOf } from '../../shared/api';
-import { formatDateTime, formatHours, formatNumber } from '../../shared/format';
-import type { Session } from '../../shared/session';
-import { Empty, Failure, Loading } from '../../shared/states';
-import { useLoad } from '../../shared/useLoad';
+import { ApiError, messageOf } from '../../common/api';
+import { formatDateTime, formatHours, formatNumber } from '../../common/format';
+import type { Session } from '../../common/session';
+import { Empty, Failure, Loading } from '../../common/states';
+import { useLoad } from '../../common/useLoad';
 import { ForbiddenPage } from '../ExperimentPage';
 import { hrefOf } from '../route';
 import { STATE_LABELS, type RoundOutline, type ToolEntry } from '../types';

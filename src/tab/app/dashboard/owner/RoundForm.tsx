@@ -1,8 +1,8 @@
 import { Button, Card, CardHeader, Field, Input, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Select, Subtitle1, Textarea, makeStyles, tokens } from '@fluentui/react-components';
 import { DateTime } from 'luxon';
 import { useState } from 'react';
-import { ApiError, messageOf } from '../../shared/api';
-import type { Session } from '../../shared/session';
+import { ApiError, messageOf } from '../../common/api';
+import type { Session } from '../../common/session';
 
 /**
  * Create or edit a round: POST /api/rounds or PATCH /api/rounds/{id} (with the version the form showed, so a

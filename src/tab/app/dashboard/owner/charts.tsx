@@ -1,5 +1,5 @@
 import { Button, makeStyles, tokens } from '@fluentui/react-components';
-import { formatNumber, type Locale } from '../../shared/format';
+import { formatNumber, type Locale } from '../../common/format';
 
 /**
  * Two small charts written by hand (SVG and a table) rather than a charting library, to keep the owner's chunk

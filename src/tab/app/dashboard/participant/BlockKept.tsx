@@ -1,7 +1,7 @@
 import { Button, Field, Input, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
-import { ApiError, messageOf } from '../../shared/api';
-import type { Session } from '../../shared/session';
+import { ApiError, messageOf } from '../../common/api';
+import type { Session } from '../../common/session';
 import type { Block } from '../types';
 
 /**

@@ -1,10 +1,10 @@
 import { Badge, Body1, Button, Caption1, Card, CardHeader, Field, Input, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Select, Subtitle1, Switch, Textarea, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
-import { ApiError, messageOf } from '../../shared/api';
-import { formatDate } from '../../shared/format';
-import type { Session } from '../../shared/session';
-import { Empty, Failure, Loading } from '../../shared/states';
-import { useLoad } from '../../shared/useLoad';
+import { ApiError, messageOf } from '../../common/api';
+import { formatDate } from '../../common/format';
+import type { Session } from '../../common/session';
+import { Empty, Failure, Loading } from '../../common/states';
+import { useLoad } from '../../common/useLoad';
 
 /**
  * Step 4 in the tab: the weekly journal (one entry per week; editable for a few days) and saved assets

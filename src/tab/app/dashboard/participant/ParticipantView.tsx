@@ -1,10 +1,10 @@
 import { Badge, Body1, Button, Caption1, Card, CardHeader, Link, MessageBar, MessageBarBody, MessageBarTitle, Subtitle1, Text, makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { Suspense, lazy } from 'react';
-import { HoursChart } from '../../shared/HoursChart';
-import { formatDate, formatDateTime, formatHours, formatTimeRange } from '../../shared/format';
-import type { Session } from '../../shared/session';
-import { Failure, Loading } from '../../shared/states';
-import { useLoad } from '../../shared/useLoad';
+import { HoursChart } from '../../common/HoursChart';
+import { formatDate, formatDateTime, formatHours, formatTimeRange } from '../../common/format';
+import type { Session } from '../../common/session';
+import { Failure, Loading } from '../../common/states';
+import { useLoad } from '../../common/useLoad';
 import { ForbiddenPage } from '../ExperimentPage';
 import { STATE_LABELS, toolNameOf, type MeAnswer, type OutlineAnswer } from '../types';
 import { loopPosition, LOOP_STEPS } from './loop';

@@ -4,8 +4,8 @@ import { FREQUENCIES, PREFERRED_TIMES, hypothesisSchema, selectionSchema } from 
 import { RUBRIC_QUESTIONS } from '../../../../domain/rubric';
 import { OTHER_TOOL_ID, ROLES, ROLE_LABELS } from '../../../../domain/toolCatalogue';
 import { fieldErrorsOf } from '../../../../domain/validation';
-import { ApiError, messageOf } from '../../shared/api';
-import type { Session } from '../../shared/session';
+import { ApiError, messageOf } from '../../common/api';
+import type { Session } from '../../common/session';
 import type { Experiment, MeAnswer, OutlineAnswer } from '../types';
 
 /**

@@ -1,3 +1,5 @@
+import type { SummaryContent } from '../../../domain/summary';
+
 /** The shapes the meeting tab reads from /api/meetings/{chatId}/session (src/usecases/sharebackSession.ts). */
 export type Outcome = 'another-round' | 'paid-licence' | 'internal-owner' | 'manager-follow-up' | 'stop';
 
@@ -25,20 +27,8 @@ export interface BoardPerson {
   readonly decision: (DecisionDetails & { by: string; at: string; revision: number; ownerName: string }) | null;
 }
 
-export interface Summary {
-  readonly tool: string;
-  readonly task: string;
-  readonly useCase: string;
-  readonly hypothesis: string;
-  readonly target: { value: number; unit: string } | null;
-  readonly resultValue: number | null;
-  readonly resultNow: string;
-  readonly worked: string;
-  readonly failed: string;
-  readonly keepTesting: string;
-  readonly assets: readonly { title: string; url: string | null; kind: string }[];
-  readonly hoursPractised: number;
-}
+/** A presenter's summary as the session API sends it: the domain's own shape (a type-only import; no code reaches the bundle). */
+export type Summary = SummaryContent;
 
 export interface LinkedSession {
   readonly linked: true;

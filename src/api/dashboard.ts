@@ -1,7 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { parseUserId, type UserId } from '../domain/ids';
+import { roundAllows } from '../domain/access';
 import { canManageRound, type Round } from '../domain/round';
+import { mayOnPerson, relationToRound } from '../usecases/access';
 import { experimentIdFor, type RoundId } from '../domain/roundIds';
 import { practiceHoursByWeek, type WeekHours } from '../domain/practiceHours';
 import { roundFunnel, statesReachedBy } from '../domain/funnel';
@@ -122,7 +124,8 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
       ports.acknowledgements.latest(round.id, caller.userId),
       ports.sharebacks.get(round.id),
     ]);
-    if (!member && !canManageRound(round, caller)) return void res.status(403).json({ error: 'You are not taking part in this round.' });
+    const relation = member ? 'participant' : await relationToRound(round, caller, ports);
+    if (!roundAllows(relation, 'takePart') && !roundAllows(relation, 'manageRound')) return void res.status(403).json({ error: 'You are not taking part in this round.' });
     res.json({
       round: roundOutline(round),
       acknowledgedPolicyVersion: acknowledgement?.policyVersion ?? null,
@@ -267,9 +270,8 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
     const participantId = parseUserId(req.params.participantId);
     if (!participantId) return void res.status(404).json({ error: 'No such experiment.' });
     const caller = callerOf(res);
-    if (participantId !== caller.userId && !canManageRound(round, caller)) {
-      const manager = await ports.directory.getManager(participantId);
-      if (manager?.id !== caller.userId) return void res.status(403).json({ error: 'This experiment belongs to someone else; only they, their manager and the round’s owners can open it.' });
+    if (!(await mayOnPerson(round, participantId, 'readRecords', caller, ports))) {
+      return void res.status(403).json({ error: 'This experiment belongs to someone else; only they, their manager and the round’s owners can open it.' });
     }
     const [stored, booking, person] = await Promise.all([ports.experiments.get(round.id, participantId), ports.bookings.get(experimentIdFor(round.id, participantId)), ports.directory.getPerson(participantId)]);
     if (!stored) return void res.status(404).json({ error: 'This person has not started an experiment in this round yet.' });

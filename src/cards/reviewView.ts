@@ -1,6 +1,6 @@
 import type { Experiment } from '../domain/experiment';
 import type { UserId } from '../domain/ids';
-import { canManageRound, type Round } from '../domain/round';
+import type { Round } from '../domain/round';
 import { assessFit } from '../domain/rubric';
 import type { DirectoryPort } from '../ports/directory';
 import { formatShortDateTime } from './format';
@@ -14,7 +14,8 @@ import type { AdaptiveCardJson } from './render';
 export async function reviewCardFor(
   round: Round,
   experiment: Experiment,
-  viewer: { userId: UserId; isAdmin: boolean },
+  /** Whether this viewer may approve or ask for changes (the access policy's answer, worked out by the caller). */
+  viewer: { viewerMayReview: boolean },
   context: { directory: DirectoryPort; now: string },
   extra: Pick<ReviewCardData, 'values' | 'errors' | 'error'> = {},
 ): Promise<AdaptiveCardJson> {
@@ -22,12 +23,11 @@ export async function reviewCardFor(
   if (!selection || !hypothesis) throw new Error(`experiment ${experiment.id} has no plan to review`);
   const name = async (id: UserId | null, fallback: string) => (id ? (await context.directory.getPerson(id))?.displayName ?? fallback : fallback);
   const lastReview = experiment.reviews.at(-1);
-  const isReviewer = viewer.userId === experiment.reviewerId;
   return renderReviewCard({
     experimentId: experiment.id,
     expectedVersion: experiment.version,
     state: experiment.state,
-    canAct: experiment.state === 'submitted' && (isReviewer || canManageRound(round, viewer)) && viewer.userId !== experiment.participantId,
+    canAct: experiment.state === 'submitted' && viewer.viewerMayReview,
     participantName: await name(experiment.participantId, 'This person'),
     roundName: round.name,
     reviewerName: await name(experiment.reviewerId, 'their manager'),

@@ -1,3 +1,4 @@
+import { managesRound } from './access';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { domainError, isDomainError, type DomainError } from './errors';
@@ -146,9 +147,8 @@ export interface RoundChanges {
   readonly expectedVersion?: number;
 }
 
-export function canManageRound(round: Pick<Round, 'ownerIds'>, actor: RoundActor): boolean {
-  return actor.isAdmin || round.ownerIds.includes(actor.userId);
-}
+/** Owner or admin of the round: the access policy's rule (src/domain/access.ts), named here for the round's own commands. */
+export const canManageRound: (round: Pick<Round, 'ownerIds'>, actor: RoundActor) => boolean = managesRound;
 
 const notAnOwner = (): DomainError =>
   domainError('forbidden', "Only this round's owners (or an app admin) can change it. Ask an owner to add you if you help run it.");

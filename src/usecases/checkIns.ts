@@ -16,7 +16,8 @@ import type { CardContent } from '../ports/chatMessenger';
 import type { Job } from '../ports/jobQueue';
 import { personalConversationOf } from './kickoff';
 import type { JournalStats } from '../ports/journalRepo';
-import { isPractisingNow, practiceStartedAt, relationTo } from './journal';
+import { mayOnPerson } from './access';
+import { isPractisingNow, practiceStartedAt } from './journal';
 import type { Caller, UseCasePorts } from './ports';
 
 export const DIGEST_JOB_KIND = 'checkin.digest';
@@ -101,8 +102,7 @@ export async function enqueueDigests(ports: UseCasePorts): Promise<number> {
 async function asManagerOf(roundId: RoundId, userId: UserId, caller: Caller, ports: UseCasePorts): Promise<Round | DomainError> {
   const round = await ports.rounds.get(roundId);
   if (!round) return domainError('not_found', 'That round does not exist (any more).');
-  const relation = await relationTo(round.round, userId, caller, ports);
-  if (relation !== 'manager' && relation !== 'owner') return domainError('forbidden', 'Only this person\'s manager (or the round\'s owners) can do that.');
+  if (!(await mayOnPerson(round.round, userId, 'checkIn', caller, ports))) return domainError('forbidden', 'Only this person\'s manager (or the round\'s owners) can do that.');
   return round.round;
 }
 

@@ -16,6 +16,7 @@ import { toolName } from '../domain/toolCatalogue';
 import type { DecisionEffectLog, EffectOutcome } from '../ports/sharebackSessionRepo';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import { PRACTICE_CATEGORY } from './booking';
+import { mayOnPerson } from './access';
 import { runExperimentCommand, type ExperimentChange } from './experiments';
 import { escapeHtml } from './html';
 import { personalConversationOf } from './kickoff';
@@ -79,7 +80,7 @@ export interface DecisionView {
 export async function decisionView(roundId: RoundId, participantId: UserId, caller: Caller, ports: UseCasePorts): Promise<DecisionView | DomainError> {
   const stored = await ports.rounds.get(roundId);
   if (!stored) return domainError('not_found', 'That round does not exist any more.');
-  const allowed = canManageRound(stored.round, caller) || caller.userId === participantId || (await ports.directory.getManager(participantId))?.id === caller.userId;
+  const allowed = await mayOnPerson(stored.round, participantId, 'readRecords', caller, ports);
   if (!allowed) return domainError('forbidden', 'Only the person, their manager and the round’s owners can see this decision.');
   const [experiment, effects] = await Promise.all([ports.experiments.get(roundId, participantId), ports.sharebackSessions.getEffects(roundId, participantId)]);
   if (!experiment) return domainError('not_found', 'This person has no experiment in this round.');

@@ -3,7 +3,9 @@ import { domainError, isDomainError, type DomainError } from '../domain/errors';
 import { applyCommand, COMMAND_RULES, newExperiment, type Experiment, type ExperimentCommand, type ExperimentRelation } from '../domain/experiment';
 import type { HypothesisInput, SelectionInput } from '../domain/experimentPlan';
 import type { UserId } from '../domain/ids';
-import { canManageRound, type Round } from '../domain/round';
+import type { Round } from '../domain/round';
+import { managesRound } from '../domain/access';
+import { relationToPerson } from './access';
 import type { RoundId } from '../domain/roundIds';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import type { Caller, UseCasePorts } from './ports';
@@ -65,14 +67,16 @@ export async function acknowledgePolicy(roundId: RoundId, input: Omit<Acknowledg
   return { round, experiment: stored?.experiment ?? null, acknowledgement: ack, needsAcknowledgement: false };
 }
 
-/** The relation the command needs that the caller actually holds, worked out from the round and the directory. */
-function relationFor(kind: ExperimentCommand['kind'], caller: Caller, experiment: Experiment, round: Round): ExperimentRelation | null {
+/** The state machine's relation the caller holds for this command, from the access policy's relation to the person. */
+async function relationFor(kind: ExperimentCommand['kind'], caller: Caller, experiment: Experiment, round: Round, ports: UseCasePorts): Promise<ExperimentRelation | null> {
+  const relation = await relationToPerson(round, experiment.participantId, caller, ports, experiment.reviewerId);
   const holds: Record<ExperimentRelation, boolean> = {
-    participant: caller.userId === experiment.participantId,
-    reviewer: experiment.reviewerId !== null && caller.userId === experiment.reviewerId,
-    owner: canManageRound(round, { userId: caller.userId, isAdmin: caller.isAdmin }),
+    participant: relation === 'self',
+    reviewer: relation === 'reviewer',
+    // An owner taking part is 'self' to their own experiment, and still an owner for the commands only owners run.
+    owner: relation === 'owner' || relation === 'admin' || (relation === 'self' && managesRound(round, caller)),
   };
-  return COMMAND_RULES[kind].relations.find((relation) => holds[relation]) ?? null;
+  return COMMAND_RULES[kind].relations.find((r) => holds[r]) ?? null;
 }
 
 export interface ExperimentChange {
@@ -95,7 +99,7 @@ export async function runExperimentCommand(roundId: RoundId, participantId: User
   for (let attempt = 1; ; attempt++) {
     const stored = await ports.experiments.get(roundId, participantId);
     if (!stored) return domainError('not_found', 'There is no experiment here yet: start by confirming the safe-use policy.');
-    const relation = relationFor(command.kind, caller, stored.experiment, round);
+    const relation = await relationFor(command.kind, caller, stored.experiment, round, ports);
     if (!relation) {
       const whose = participantId === caller.userId ? 'your' : "this person's";
       return domainError('forbidden', command.kind === 'approve' || command.kind === 'requestChanges'

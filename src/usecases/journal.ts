@@ -3,7 +3,8 @@ import { domainError, isDomainError, type DomainError } from '../domain/errors';
 import type { Experiment } from '../domain/experiment';
 import type { UserId } from '../domain/ids';
 import { JOURNAL_ANSWER_FIELDS, previousWeekStart, saveJournalEntry, weekStartOf, type JournalEntry, type JournalInput } from '../domain/journal';
-import { canManageRound, roundWindow, type Round } from '../domain/round';
+import { roundWindow, type Round } from '../domain/round';
+import { REFUSALS, relationToPerson, roundFor } from './access';
 import { experimentIdFor, type RoundId } from '../domain/roundIds';
 import { redactFields, sensitiveDataFound, type SensitiveChoice, type SensitiveDataFound } from '../domain/sensitiveData';
 import { parseIsoDate } from '../domain/time';
@@ -61,18 +62,14 @@ export function isStaleWrite<T>(value: T | StaleWrite<T> | object): value is Sta
 
 /** "My" lists answer like `/me`: someone outside the round is told so, rather than shown an empty list. */
 export async function requireRoundMember(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<DomainError | null> {
-  if (await ports.roundMembers.get(roundId, caller.userId)) return null;
-  return (await ports.rounds.get(roundId))
-    ? domainError('forbidden', 'You are not part of this round. Ask its programme owner if you would like to join.')
-    : domainError('not_found', 'That round does not exist (any more).');
+  const round = await roundFor(roundId, 'takePart', REFUSALS.notInRound, caller, ports);
+  return isDomainError(round) ? round : null;
 }
 
-/** How the caller stands to a person's records in a round: themselves, their manager (directory), or an owner/admin. */
+/** How the caller stands to a person's records in a round (the access policy's relation, in the words these screens use). */
 export async function relationTo(round: Round, userId: UserId, caller: Caller, ports: UseCasePorts): Promise<'self' | 'manager' | 'owner' | null> {
-  if (caller.userId === userId) return 'self';
-  if (canManageRound(round, caller)) return 'owner';
-  const manager = await ports.directory.getManager(userId);
-  return manager?.id === caller.userId ? 'manager' : null;
+  const relation = await relationToPerson(round, userId, caller, ports);
+  return relation === 'self' ? 'self' : relation === 'admin' || relation === 'owner' ? 'owner' : relation === 'manager' || relation === 'reviewer' ? 'manager' : null;
 }
 
 /**

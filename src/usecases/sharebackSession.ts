@@ -1,7 +1,9 @@
 import { domainError, isDomainError, type DomainError } from '../domain/errors';
 import { decisionDetailsOf, type Experiment } from '../domain/experiment';
 import { parseUserId, type UserId } from '../domain/ids';
+import { mayLinkMeeting } from '../domain/access';
 import { canManageRound, type Round } from '../domain/round';
+import { mayOnPerson, mayOnRound } from './access';
 import type { RoundId } from '../domain/roundIds';
 import {
   groupedOrder, isPermutationOf, meetingEndsAt, meetingPhase, nextPresenter, runningOrder,
@@ -106,16 +108,10 @@ async function loadRound(roundId: RoundId, ports: UseCasePorts): Promise<Round |
   return stored ? stored.round : domainError('not_found', 'That round does not exist any more.');
 }
 
-/** Who may read one person's summary: themselves, their manager (directory), the round's owners. */
-async function maySeePerson(round: Round, participantId: UserId, caller: Caller, ports: UseCasePorts): Promise<boolean> {
-  if (caller.userId === participantId || canManageRound(round, caller)) return true;
-  return (await ports.directory.getManager(participantId))?.id === caller.userId;
-}
-
 export async function getSummary(roundId: RoundId, participantId: UserId, caller: Caller, ports: UseCasePorts): Promise<SummaryView | DomainError> {
   const round = await loadRound(roundId, ports);
   if (isDomainError(round)) return round;
-  if (!(await maySeePerson(round, participantId, caller, ports))) return domainError('forbidden', 'Only the person, their manager and the round’s owners can see this summary.');
+  if (!(await mayOnPerson(round, participantId, 'readRecords', caller, ports))) return domainError('forbidden', 'Only the person, their manager and the round’s owners can see this summary.');
   const stored = await ports.experiments.get(roundId, participantId);
   if (!stored || !isPresenting(stored.experiment)) return domainError('not_found', 'There is no summary yet: it is drafted once the plan is approved.');
   return viewOf((await refreshSummary(stored.experiment, ports)).value);
@@ -197,14 +193,6 @@ function emptySession(roundId: RoundId, now: string): MeetingSession {
   return { roundId, grouping: 'team', order: null, currentParticipantId: null, version: 0, endHandledAt: null, updatedAt: now };
 }
 
-/** Everyone invited to the shareback may watch it: round members, owners, and the invited managers. */
-async function mayWatch(round: Round, caller: Caller, ports: UseCasePorts): Promise<boolean> {
-  if (canManageRound(round, caller)) return true;
-  if (await ports.roundMembers.get(round.id, caller.userId)) return true;
-  const [meeting, person] = await Promise.all([ports.sharebacks.get(round.id), personOf(caller.userId, ports)]);
-  return Boolean(meeting && person?.mail && meeting.attendeeEmails.includes(person.mail));
-}
-
 export async function roundOfMeeting(chatId: string, caller: Caller, ports: UseCasePorts): Promise<{ round: Round } | LinkState | DomainError> {
   const roundId = await ports.sharebackSessions.roundForChat(chatId);
   if (!roundId) {
@@ -218,7 +206,7 @@ export async function roundOfMeeting(chatId: string, caller: Caller, ports: UseC
   }
   const round = await loadRound(roundId, ports);
   if (isDomainError(round)) return round;
-  if (!(await mayWatch(round, caller, ports))) return domainError('forbidden', 'This shareback is for the people in its round, their managers and its owners.');
+  if (!(await mayOnRound(round, 'watchShareback', caller, ports))) return domainError('forbidden', 'This shareback is for the people in its round, their managers and its owners.');
   return { round };
 }
 
@@ -227,7 +215,14 @@ export async function linkMeeting(chatId: string, roundId: RoundId, caller: Call
   if (!/^19:[^\s/\\#?]{1,300}$/.test(chatId)) return domainError('invalid_input', 'This is not a Teams meeting chat id.', { fieldErrors: { chatId: 'This is not a Teams meeting chat id.' } });
   const round = await loadRound(roundId, ports);
   if (isDomainError(round)) return round;
-  if (!canManageRound(round, caller)) return domainError('forbidden', 'Only the round’s owners can link a meeting to it.');
+  // A chat already linked (by the app at booking, or by an owner) moves only in the hands of an owner of both rounds.
+  const linkedId = await ports.sharebackSessions.roundForChat(chatId);
+  const linked = linkedId && linkedId !== roundId ? (await ports.rounds.get(linkedId))?.round ?? null : null;
+  if (!mayLinkMeeting(round, linked, caller)) {
+    return domainError('forbidden', linked && canManageRound(round, caller)
+      ? 'This meeting belongs to another round’s shareback; only that round’s owners can link it elsewhere.'
+      : 'Only the round’s owners can link a meeting to it.');
+  }
   await ports.sharebackSessions.linkChat(chatId, roundId);
   return { roundId };
 }

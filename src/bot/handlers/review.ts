@@ -5,6 +5,8 @@ import { renderNoticeCard } from '../../cards/notice';
 import type { AdaptiveCardJson } from '../../cards/render';
 import { isDomainError, type DomainError } from '../../domain/errors';
 import { experimentKeyOf } from '../../domain/roundIds';
+import { personAllows } from '../../domain/access';
+import { relationToPerson } from '../../usecases/access';
 import { reviewPlan, type ReviewAction } from '../../usecases/experiments';
 import type { BotDependencies } from '../dependencies';
 import { callerOf } from '../reply';
@@ -24,7 +26,11 @@ async function currentCard(experimentId: string, context: TurnContext, deps: Bot
   if (!key || !caller) return notice('This card is not linked to a plan any more.');
   const [round, stored] = await Promise.all([deps.ports.rounds.get(key.roundId), deps.ports.experiments.get(key.roundId, key.participantId)]);
   if (!round || !stored) return notice('This plan no longer exists.');
-  return reviewCardFor(round.round, stored.experiment, caller, { directory: deps.directory, now: deps.clock.now().toISOString() }, extra);
+  // The card carries the whole plan: only those the access policy lets read it get it (a refresh or a refused
+  // click from anyone else answers with a notice that says nothing about the plan).
+  const relation = await relationToPerson(round.round, key.participantId, caller, deps.ports, stored.experiment.reviewerId);
+  if (!personAllows(relation, 'readRecords')) return notice('This plan is not yours to see: only the person, the manager it was sent to and the round’s owners can open it.');
+  return reviewCardFor(round.round, stored.experiment, { viewerMayReview: personAllows(relation, 'reviewPlan') }, { directory: deps.directory, now: deps.clock.now().toISOString() }, extra);
 }
 
 export function onReviewAction(verb: ReviewVerb) {

@@ -1,3 +1,4 @@
+import { mayOnRound } from '../../usecases/access';
 import type { TurnContext } from 'botbuilder';
 import { formatDateTime, formatDay } from '../../cards/format';
 import { readRoundSetupSubmission, renderRoundSetupCard, roundInputFromValues, roundSetupDefaults } from '../../cards/roundSetup';
@@ -96,6 +97,6 @@ export async function onRoundSummaryAction(context: TurnContext, deps: BotDepend
   }
   const stored = await deps.ports.rounds.get(roundId);
   if (!stored) return sendNotice(context, { message: 'That round does not exist any more.' });
-  if (!stored.round.ownerIds.includes(caller.userId) && !caller.isAdmin) return sendNotice(context, { message: 'Only the round’s owners can see its status.' });
+  if (!(await mayOnRound(stored.round, 'manageRound', caller, deps.ports))) return sendNotice(context, { message: 'Only the round’s owners can see its status.' });
   await replaceCard(context, await summaryCard(stored.round, deps));
 }

@@ -2,6 +2,7 @@ import { DateTime, IANAZone } from 'luxon';
 import type { TurnContext } from 'botbuilder';
 import { readFollowUpPick, renderFollowUpNeedsTimeCard } from '../../cards/followUpNeedsTime';
 import { renderNoticeCard } from '../../cards/notice';
+import { mayOnRound } from '../../usecases/access';
 import type { AdaptiveCardJson } from '../../cards/render';
 import { readSummarySubmission, renderSummaryReviewCard } from '../../cards/summaryReview';
 import { decisionFromCard, readUndecidedSubmission } from '../../cards/undecided';
@@ -25,6 +26,7 @@ import { answerUnknownAction } from './unknownAction';
  * Each calls the same use case as the meeting tab and the REST API.
  */
 const notice = (message: string): AdaptiveCardJson => renderNoticeCard({ title: 'This card is out of date', message });
+const notForYou = (): AdaptiveCardJson => renderNoticeCard({ title: 'This card is for the round’s owners', message: 'Only the owners of this round can see and record its decisions. Nothing was changed.' });
 
 export async function onDecideExperiment(context: TurnContext, deps: BotDependencies, data: unknown): Promise<AdaptiveCardJson> {
   const submission = readUndecidedSubmission(data);
@@ -34,6 +36,8 @@ export async function onDecideExperiment(context: TurnContext, deps: BotDependen
   if (!submission || !caller || !roundId || !participantId) return notice('This card is not linked to an experiment any more.');
   const [round, experiment] = await Promise.all([deps.ports.rounds.get(roundId), deps.ports.experiments.get(roundId, participantId)]);
   if (!round || !experiment) return notice('This experiment no longer exists.');
+  // The undecided card names the person, their tool and any decision: only the round's owners get it back.
+  if (!(await mayOnRound(round.round, 'manageRound', caller, deps.ports))) return notForYou();
   const tool = experiment.experiment.selection ? toolName(experiment.experiment.selection.tool) : '';
   const decision = decisionFromCard(submission.values, caller.userId, participantId, tool);
   // The card was sent for an undecided experiment: it decides, it does not overwrite (no expectedVersion once decided).
@@ -55,8 +59,9 @@ export async function onRefreshUndecided(context: TurnContext, deps: BotDependen
   const roundId = parseRoundId(raw.roundId);
   const participantId = parseUserId(raw.participantId);
   const round = roundId ? await deps.ports.rounds.get(roundId) : null;
-  if (!round || !participantId) return notice('This card is not linked to an experiment any more.');
-  void context;
+  const caller = callerOf(context, deps);
+  if (!round || !participantId || !caller) return notice('This card is not linked to an experiment any more.');
+  if (!(await mayOnRound(round.round, 'manageRound', caller, deps.ports))) return notForYou();
   return undecidedCardFor(round.round, participantId, deps.ports);
 }
 

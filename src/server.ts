@@ -53,7 +53,7 @@ export async function startService(config: AppConfig, overrides: ServiceOverride
   await ensureQueues(ports);
   const authenticate = overrides.authenticate ?? (config.authMode === 'dev'
     ? devAuthenticator(directory)
-    : entraAuthenticator({ tenantId: config.sso.tenantId ?? '', clientId: config.sso.clientId ?? '' }));
+    : entraAuthenticator({ tenantId: config.sso.tenantId ?? '', clientId: config.sso.clientId ?? '', apiHost: config.tabEndpoint ? new URL(config.tabEndpoint).host : undefined }));
 
   const app = express();
   app.disable('x-powered-by');

@@ -31,6 +31,11 @@ export function devAuthenticator(directory: DirectoryPort): Authenticate {
 export interface EntraAuthenticatorOptions {
   readonly tenantId: string;
   readonly clientId: string;
+  /**
+   * The host of the app's Application ID URI, `api://<host>/<client id>` (the tab's domain, from TAB_ENDPOINT).
+   * Without it only the bare client id is accepted as audience.
+   */
+  readonly apiHost?: string;
   /** Override for tests (a local JWKS); production fetches the tenant's published keys. */
   readonly keys?: JWTVerifyGetKey;
   /** Override for tests; production accepts the tenant's v1 and v2 issuers. */
@@ -45,15 +50,18 @@ export interface EntraAuthenticatorOptions {
 export function entraAuthenticator(options: EntraAuthenticatorOptions): Authenticate {
   const keys = options.keys ?? createRemoteJWKSet(new URL(`https://login.microsoftonline.com/${options.tenantId}/discovery/v2.0/keys`));
   const issuers = options.issuers ?? [`https://login.microsoftonline.com/${options.tenantId}/v2.0`, `https://sts.windows.net/${options.tenantId}/`];
-  const audienceAccepted = (aud: string) => aud === options.clientId || (aud.startsWith('api://') && aud.endsWith(`/${options.clientId}`));
+  // Exactly this app: its client id, or its Application ID URI on the configured host. A suffix match would let
+  // `api://evil.example.com/<client id>` through.
+  const audiences = new Set([options.clientId.toLowerCase(), ...(options.apiHost ? [`api://${options.apiHost.toLowerCase()}/${options.clientId.toLowerCase()}`] : [])]);
+  const audienceAccepted = (aud: string) => audiences.has(aud.toLowerCase());
   return async (req) => {
     const header = req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) return { failure: 'Sign in through Teams: this API needs a Teams single sign-on token (Authorization: Bearer …).' };
     try {
       const { payload } = await jwtVerify(match[1], keys, { issuer: [...issuers], clockTolerance: 60 });
-      const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud ?? ''];
-      if (!audiences.some(audienceAccepted)) return { failure: 'The token was issued for another application.' };
+      const tokenAudiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud ?? ''];
+      if (!tokenAudiences.some(audienceAccepted)) return { failure: 'The token was issued for another application.' };
       const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ') : [];
       if (!scopes.includes('access_as_user')) return { failure: 'The token lacks the access_as_user scope.' };
       const userId = parseUserId(payload.oid);

@@ -43,10 +43,41 @@ export interface Bot {
 export interface CreateBotOptions {
   /** Pace and retries of proactive sends (defaults: 50/s per tenant, 5 attempts). */
   readonly messenger?: Omit<CreateChatMessengerOptions, 'botAppId' | 'logger'>;
+  /** Local dev only: accept activities whose serviceUrl is plain http on loopback (the Playground, test connectors). */
+  readonly allowLoopbackHttp?: boolean;
 }
 
-// The smallest shape botbuilder needs to route an activity; anything less is a 400 before auth or routing.
-const activityShape = z.object({ type: z.string().min(1) }).passthrough();
+/**
+ * What an activity must carry before anything reads or stores it: a type, who sent it and to whom, the
+ * conversation, and a serviceUrl replies can go to. The serviceUrl becomes the person's stored conversation
+ * reference, so it must be https (Teams' connector always is); plain http only to loopback, and only in local dev.
+ */
+export function serviceUrlAllowed(raw: string, options: { allowLoopbackHttp: boolean }): boolean {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password) return false;
+  if (url.protocol === 'https:') return url.hostname.length > 0;
+  const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
+  return url.protocol === 'http:' && loopback && options.allowLoopbackHttp;
+}
+
+function activitySchema(options: { allowLoopbackHttp: boolean }) {
+  const party = z.object({ id: z.string().min(1).max(1024) }).passthrough();
+  return z.object({
+    type: z.string().min(1).max(64),
+    channelId: z.string().min(1).max(64),
+    serviceUrl: z.string().max(2048).refine((url) => serviceUrlAllowed(url, options), {
+      message: options.allowLoopbackHttp ? 'serviceUrl must be an https URL (or http on loopback)' : 'serviceUrl must be an https URL',
+    }),
+    from: party,
+    recipient: party,
+    conversation: party,
+  }).passthrough();
+}
 
 export function createBot(credentials: BotCredentials, deps: BotDependencies, options: CreateBotOptions = {}): Bot {
   // Empty MicrosoftAppId = anonymous (local emulators only; config refuses it when AUTH_MODE=entra).
@@ -58,6 +89,7 @@ export function createBot(credentials: BotCredentials, deps: BotDependencies, op
     ...(credentials.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: credentials.openIdMetadataUrl, ToBotFromEmulatorOpenIdMetadataUrl: credentials.openIdMetadataUrl } : {}),
   });
   const app = new Application<TurnState>({ adapter, botAppId: credentials.appId ?? '', removeRecipientMention: true });
+  const activityShape = activitySchema({ allowLoopbackHttp: options.allowLoopbackHttp ?? false });
 
   app.conversationUpdate('membersAdded', async (context) => {
     const botWasAdded = (context.activity.membersAdded ?? []).some((member) => member.id === context.activity.recipient.id);
@@ -122,12 +154,37 @@ export function createBot(credentials: BotCredentials, deps: BotDependencies, op
     async handle(req, res) {
       const parsed = activityShape.safeParse(req.body);
       if (!parsed.success) {
-        res.status(400).json({ error: 'The request body must be a Bot Framework activity: a JSON object with a "type".' });
+        const issue = parsed.error.issues[0];
+        const field = issue?.path.join('.') || 'body';
+        res.status(400).json({ error: `The request body must be a Bot Framework activity: ${field} ${issue?.code === 'invalid_type' && issue.received === 'undefined' ? 'is missing' : `is not valid (${issue?.message ?? 'unreadable'})`}.` });
         return;
       }
-      await adapter.process(req, res, async (context) => {
+      // botbuilder's process() answers a failure with the error's own message as the body (a network error, a
+      // key-fetch URL): it answers into this capture instead, and the person gets a plain status and sentence.
+      const captured: { status: number; body: unknown } = { status: 200, body: undefined };
+      const capture = {
+        status(code: number) { captured.status = code; return capture; },
+        send(body: unknown) { captured.body = body; return capture; },
+        header(name: string, value: string) { res.header(name, value); return capture; },
+        end() { return capture; },
+      };
+      await adapter.process(req, capture as unknown as Response, async (context) => {
         await app.run(context);
       });
+      if (captured.status === 401) {
+        deps.logger.info({ activityId: parsed.data.id }, 'bot activity refused: not authenticated by the Bot Framework');
+        res.status(401).json({ error: 'This endpoint only accepts activities from the Bot Framework.' });
+        return;
+      }
+      if (captured.status >= 500) {
+        // The Bot Framework's signing keys could not be fetched, or the connector could not be reached to answer.
+        deps.logger.error({ activityId: parsed.data.id, err: { message: typeof captured.body === 'string' ? captured.body.slice(0, 500) : 'unknown' } }, 'bot activity could not be processed');
+        res.status(503).json({ error: 'The bot cannot take this activity right now; try again shortly.' });
+        return;
+      }
+      res.status(captured.status);
+      if (captured.body !== undefined) res.send(captured.body);
+      res.end();
     },
   };
 }

@@ -79,7 +79,7 @@ describe('the REST API in AUTH_MODE=entra', () => {
     privateKey = pair.privateKey;
     strangerKey = (await generateKeyPair('RS256')).privateKey;
     const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'test-key', alg: 'RS256' };
-    const authenticate = entraAuthenticator({ tenantId, clientId, keys: createLocalJWKSet({ keys: [jwk] }), issuers: [issuer] });
+    const authenticate = entraAuthenticator({ tenantId, clientId, apiHost: 'localhost:53000', keys: createLocalJWKSet({ keys: [jwk] }), issuers: [issuer] });
     stack = await startTestStack('apientra', {
       env: { AUTH_MODE: 'entra', AAD_APP_CLIENT_ID: clientId, AAD_APP_TENANT_ID: tenantId, MicrosoftAppId: 'b0f7b3a2-0000-4000-8000-000000000001', MicrosoftAppPassword: 'x' },
       overrides: { authenticate },
@@ -96,6 +96,18 @@ describe('the REST API in AUTH_MODE=entra', () => {
     expect(response.status).toBe(401);
   });
 
+  it('accepts the bare client id as audience', async () => {
+    expect((await me(await token({ aud: clientId }))).status).toBe(200);
+  });
+
+  it('answers a valid token for someone who is not in the directory without a 500', async () => {
+    const ghost = '0f0f0f0f-1111-4222-8333-444455556666';
+    for (const path of ['/api/me', '/api/dashboard', '/api/reviews', '/api/reports', '/api/rounds']) {
+      const response = await fetch(`${stack.service.url}${path}`, { headers: { authorization: `Bearer ${await token({ oid: ghost })}` } });
+      expect({ path, status: response.status }).toEqual({ path, status: 200 });
+    }
+  });
+
   it('accepts a valid Teams SSO token and takes the identity from its claims', async () => {
     const response = await me(await token({}));
     expect(response.status).toBe(200);
@@ -108,6 +120,9 @@ describe('the REST API in AUTH_MODE=entra', () => {
     ['an expired token', async () => token({}, { expiresIn: '-10m' }), /expired/],
     ['a token from another issuer', async () => token({}, { issuer: 'https://login.microsoftonline.com/other/v2.0' }), /not valid/],
     ['a token for another app', async () => token({ aud: 'api://elsewhere/11111111-1111-4111-8111-111111111111' }), /another application/],
+    ['a token for this client id on another host', async () => token({ aud: `api://evil.example.com/${clientId}` }), /another application/],
+    ['a token whose audience only ends with the client id', async () => token({ aud: `api://localhost:53000/x/${clientId}` }), /another application/],
+    ['a token for a longer host that ends like ours', async () => token({ aud: `api://evil-localhost:53000/${clientId}` }), /another application/],
     ['a token without access_as_user', async () => token({ scp: 'User.Read' }), /access_as_user/],
     ['a token from another tenant', async () => token({ tid: '11111111-1111-4111-8111-111111111111' }), /another tenant/],
   ])('refuses %s with 401 and a reason', async (_case, makeToken, reason) => {

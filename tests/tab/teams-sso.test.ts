@@ -33,7 +33,7 @@ beforeAll(async () => {
   const pair = await generateKeyPair('RS256');
   privateKey = pair.privateKey;
   const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'tab-key', alg: 'RS256' };
-  const authenticate = entraAuthenticator({ tenantId, clientId, keys: createLocalJWKSet({ keys: [jwk] }), issuers: [issuer] });
+  const authenticate = entraAuthenticator({ tenantId, clientId, apiHost: 'practiceloop.test', keys: createLocalJWKSet({ keys: [jwk] }), issuers: [issuer] });
   stack = await startTestStack('tabsso', {
     env: { AUTH_MODE: 'entra', AAD_APP_CLIENT_ID: clientId, AAD_APP_TENANT_ID: tenantId, MicrosoftAppId: 'b0f7b3a2-0000-4000-8000-000000000001', MicrosoftAppPassword: 'x' },
     overrides: { authenticate },

@@ -71,7 +71,15 @@ export function createGraphDirectory(client: Client): DirectoryPort {
       const people: DirectoryPerson[] = [];
       let request = client.api(`/users/${encodeURIComponent(userId)}/directReports`).select(SELECT).top(100);
       for (;;) {
-        const page = userPageSchema.parse(await request.option('signal', options?.abortSignal).get());
+        let response: unknown;
+        try {
+          response = await request.option('signal', options?.abortSignal).get();
+        } catch (error) {
+          // Someone not in the directory (a guest, an account removed since sign-in) has no reports.
+          if (error instanceof GraphError && error.statusCode === 404 && people.length === 0) return people;
+          throw error;
+        }
+        const page = userPageSchema.parse(response);
         for (const user of page.value) {
           const person = toPerson(user);
           if (person) people.push(person);

@@ -3,7 +3,7 @@ import { ASSET_KINDS } from '../domain/asset';
 import { isDomainError, type DomainError } from '../domain/errors';
 import { parseUserId } from '../domain/ids';
 import { JOURNAL_LIMITS } from '../domain/journal';
-import { isSensitiveChoice, isSensitiveDataFound, type SensitiveDataFound } from '../domain/sensitiveData';
+import { isSensitiveDataFound, type SensitiveDataFound } from '../domain/sensitiveData';
 import { renderNoteCard } from '../cards/nudge';
 import { assetsOf, changeMyAsset, exportSharedAssets, listMyAssets, saveAsset, searchSharedAssets } from '../usecases/assets';
 import { managerDigest, proposeCheckIn, sendEncouragement } from '../usecases/checkIns';
@@ -11,7 +11,8 @@ import { isStaleWrite, journalsOf, listMyJournals, saveJournal, type StaleWrite 
 import type { UseCasePorts } from '../usecases/ports';
 import { sendDomainError } from './errors';
 import type { CallerOf } from './rounds';
-import { body, roundIdParam } from './requests';
+import { emptyBody, parsedBody, roundIdParam } from './requests';
+import { REQUEST_BODIES } from './schemas';
 
 /**
  * REST for step 4 (journals, assets, check-ins): parse, call the use case the cards call, answer.
@@ -19,23 +20,7 @@ import { body, roundIdParam } from './requests';
  * a stale write → 409 `{ error, current }`.
  */
 /** Text fields must be strings when present: a number or an object is a mistake worth naming, not coercing. */
-function textFields(input: Record<string, unknown>, names: readonly string[]): Record<string, string> | DomainError {
-  const fieldErrors: Record<string, string> = {};
-  const out: Record<string, string> = {};
-  for (const name of names) {
-    const value = input[name];
-    if (value === undefined || value === null) continue;
-    if (typeof value !== 'string') fieldErrors[name] = `${name} must be text.`;
-    else out[name] = value;
-  }
-  return Object.keys(fieldErrors).length > 0 ? { kind: 'invalid_input', message: Object.values(fieldErrors)[0]!, fieldErrors } : out;
-}
 
-function numberField(input: Record<string, unknown>, name: string): number | undefined {
-  const value = input[name];
-  if (value === undefined || value === null || value === '') return undefined;
-  return typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
-}
 
 function sendOutcome<T>(res: Response, result: T | DomainError | SensitiveDataFound | StaleWrite<unknown>, status = 200): void {
   if (isSensitiveDataFound(result)) {
@@ -49,10 +34,6 @@ function sendOutcome<T>(res: Response, result: T | DomainError | SensitiveDataFo
   }
 }
 
-function choiceOf(input: Record<string, unknown>): 'redact' | 'confirm' | undefined | DomainError {
-  if (input.sensitiveData === undefined || input.sensitiveData === null) return undefined;
-  return isSensitiveChoice(input.sensitiveData) ? input.sensitiveData : { kind: 'invalid_input', message: 'sensitiveData is "redact" or "confirm".', fieldErrors: { sensitiveData: 'Use "redact" or "confirm".' } };
-}
 
 export function journalsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
   const router = Router();
@@ -67,17 +48,9 @@ export function journalsRouter(ports: UseCasePorts, callerOf: CallerOf): Router 
 
   router.put('/rounds/:roundId/me/journals/:weekStart', async (req, res) => {
     const roundId = roundIdParam(req, res);
-    const input = roundId ? body(req, res) : null;
+    const input = roundId ? parsedBody(req, res, REQUEST_BODIES.journal) : null;
     if (!roundId || !input) return;
-    const text = textFields(input, ['improved', 'broke', 'surprised', 'taught', 'missedReason']);
-    const choice = choiceOf(input);
-    if (isDomainError(text)) return sendDomainError(res, text);
-    if (isDomainError(choice)) return sendDomainError(res, choice);
-    const refs = Array.isArray(input.missedBlockRefs) ? input.missedBlockRefs.filter((r): r is string => typeof r === 'string') : undefined;
-    const result = await saveJournal(roundId, callerOf(res), String(req.params.weekStart), {
-      ...text, hoursPractised: numberField(input, 'hoursPractised'), missedBlocks: numberField(input, 'missedBlocks'),
-      expectedVersion: typeof input.expectedVersion === 'number' ? input.expectedVersion : undefined, sensitiveData: choice, missedBlockRefs: refs,
-    }, ports);
+    const result = await saveJournal(roundId, callerOf(res), String(req.params.weekStart), input, ports);
     if (!isDomainError(result) && !isSensitiveDataFound(result) && !isStaleWrite(result)) return void res.status(result.created ? 201 : 200).json(result.entry);
     sendOutcome(res, result);
   });
@@ -92,29 +65,18 @@ export function journalsRouter(ports: UseCasePorts, callerOf: CallerOf): Router 
 
   router.post('/rounds/:roundId/me/assets', async (req, res) => {
     const roundId = roundIdParam(req, res);
-    const input = roundId ? body(req, res) : null;
+    const input = roundId ? parsedBody(req, res, REQUEST_BODIES.newAsset) : null;
     if (!roundId || !input) return;
-    const text = textFields(input, ['kind', 'title', 'content', 'url', 'goodFor', 'submissionId']);
-    const choice = choiceOf(input);
-    if (isDomainError(text)) return sendDomainError(res, text);
-    if (isDomainError(choice)) return sendDomainError(res, choice);
-    const result = await saveAsset(roundId, callerOf(res), { ...text, sensitiveData: choice }, ports);
+    const result = await saveAsset(roundId, callerOf(res), input, ports);
     if (!isDomainError(result) && !isSensitiveDataFound(result)) return void res.status(result.created ? 201 : 200).json(result.asset);
     sendOutcome(res, result);
   });
 
   router.patch('/rounds/:roundId/me/assets/:assetId', async (req, res) => {
     const roundId = roundIdParam(req, res);
-    const input = roundId ? body(req, res) : null;
+    const input = roundId ? parsedBody(req, res, REQUEST_BODIES.assetChange) : null;
     if (!roundId || !input) return;
-    const text = textFields(input, ['kind', 'title', 'content', 'url', 'goodFor']);
-    const choice = choiceOf(input);
-    if (isDomainError(text)) return sendDomainError(res, text);
-    if (isDomainError(choice)) return sendDomainError(res, choice);
-    if (input.shared !== undefined && typeof input.shared !== 'boolean') return sendDomainError(res, { kind: 'invalid_input', message: 'shared is true or false.', fieldErrors: { shared: 'true or false' } });
-    const result = await changeMyAsset(roundId, String(req.params.assetId), callerOf(res), {
-      ...text, shared: input.shared as boolean | undefined, expectedVersion: typeof input.expectedVersion === 'number' ? input.expectedVersion : undefined, sensitiveData: choice,
-    }, ports);
+    const result = await changeMyAsset(roundId, String(req.params.assetId), callerOf(res), input, ports);
     sendOutcome(res, result);
   });
 
@@ -166,11 +128,12 @@ export function journalsRouter(ports: UseCasePorts, callerOf: CallerOf): Router 
 
   router.post('/rounds/:roundId/reports/:userId/encourage', async (req, res) => {
     const roundId = roundIdParam(req, res);
-    const input = roundId ? body(req, res) : null;
     const userId = parseUserId(req.params.userId);
-    if (!roundId || !input) return;
+    if (!roundId) return;
     if (!userId) return void res.status(404).json({ error: 'No such person.' });
-    const result = await sendEncouragement(roundId, userId, typeof input.message === 'string' ? input.message : '', callerOf(res), ports, renderNoteCard);
+    const input = parsedBody(req, res, REQUEST_BODIES.encourage);
+    if (!input) return;
+    const result = await sendEncouragement(roundId, userId, input.message, callerOf(res), ports, renderNoteCard);
     if (isDomainError(result)) return sendDomainError(res, result);
     res.status(202).json(result);
   });
@@ -180,6 +143,7 @@ export function journalsRouter(ports: UseCasePorts, callerOf: CallerOf): Router 
     const userId = parseUserId(req.params.userId);
     if (!roundId) return;
     if (!userId) return void res.status(404).json({ error: 'No such person.' });
+    if (!emptyBody(req, res)) return;
     const result = await proposeCheckIn(roundId, userId, callerOf(res), ports);
     if (isDomainError(result)) return sendDomainError(res, result);
     res.status(201).json(result);

@@ -1,6 +1,5 @@
 import { Router, type Response } from 'express';
 import { stringify } from 'csv-stringify/sync';
-import { z } from 'zod';
 import { isDomainError, type DomainError } from '../domain/errors';
 import { parseUserId, type UserId } from '../domain/ids';
 import { canManageRound, type RoundChanges } from '../domain/round';
@@ -13,7 +12,8 @@ import { createRound, editRound, openRound, publishPolicy, type NewRoundInput } 
 import { acknowledgePolicy, participantView, reviewPlan, saveSelection, submitPlan, type ReviewAction } from '../usecases/experiments';
 import type { Caller, UseCasePorts } from '../usecases/ports';
 import { sendDomainError } from './errors';
-import { body, roundIdParam, versionOf } from './requests';
+import { emptyBody, parsedBody, roundIdParam, versionOf } from './requests';
+import { REQUEST_BODIES } from './schemas';
 
 /**
  * REST for the dashboard (DESIGN §7): thin — parse, call the same use case the chat cards call, answer.
@@ -37,10 +37,10 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
   });
 
   router.post('/rounds', async (req, res) => {
-    const input = body(req, res);
+    const input = parsedBody(req, res, REQUEST_BODIES.createRound);
     if (!input) return;
-    // Content is checked by the domain (every field named); the cast only hands the object over.
-    const round = await createRound(input as unknown as NewRoundInput, callerOf(res), ports);
+    // Types and fields are checked by the schema; content (lengths, ranges, people) by the use case and the domain.
+    const round = await createRound(input as NewRoundInput, callerOf(res), ports);
     if (isDomainError(round)) return sendDomainError(res, round);
     res.status(201).json(round);
   });
@@ -70,7 +70,7 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
 
   router.patch('/rounds/:roundId', async (req, res) => {
     const roundId = roundIdParam(req, res);
-    const changes = roundId && body(req, res);
+    const changes = roundId && parsedBody(req, res, REQUEST_BODIES.editRound);
     if (!roundId || !changes) return;
     const round = await editRound(roundId, changes as RoundChanges, callerOf(res), ports);
     if (isDomainError(round)) return sendDomainError(res, round);
@@ -79,16 +79,16 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
 
   router.post('/rounds/:roundId/policy', async (req, res) => {
     const roundId = roundIdParam(req, res);
-    const input = roundId && body(req, res);
+    const input = roundId && parsedBody(req, res, REQUEST_BODIES.publishPolicy);
     if (!roundId || !input) return;
-    const round = await publishPolicy(roundId, typeof input.text === 'string' ? input.text : '', callerOf(res), ports);
+    const round = await publishPolicy(roundId, input.text, callerOf(res), ports);
     if (isDomainError(round)) return sendDomainError(res, round);
     res.json(round);
   });
 
   router.post('/rounds/:roundId/open', async (req, res) => {
     const roundId = roundIdParam(req, res);
-    if (!roundId) return;
+    if (!roundId || !emptyBody(req, res)) return;
     const outcome = await openRound(roundId, callerOf(res), ports);
     if (isDomainError(outcome)) return sendDomainError(res, outcome);
     res.status(outcome.alreadyOpen ? 200 : 202).json(outcome);
@@ -125,27 +125,26 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
   // "That block did not happen" (or undo): kept vs planned counts it from then on.
   router.put('/rounds/:roundId/me/blocks/:week/:index', async (req, res) => {
     const roundId = roundIdParam(req, res);
-    const input = roundId && body(req, res);
-    if (!roundId || !input) return;
     const week = Number(req.params.week);
     const index = Number(req.params.index);
-    if (!Number.isInteger(week) || !Number.isInteger(index)) return void res.status(404).json({ error: 'No such practice block.' });
-    if (typeof input.kept !== 'boolean') return void res.status(422).json({ error: 'Send kept: true or false.', fieldErrors: { kept: 'Send kept: true or false.' } });
-    const updated = await markBlockKept(roundId, callerOf(res), { week, index }, input.kept, typeof input.reason === 'string' ? input.reason : '', ports);
+    if (!roundId) return;
+    if (!/^\d{1,3}$/.test(String(req.params.week)) || !/^\d{1,4}$/.test(String(req.params.index))) return void res.status(404).json({ error: 'No such practice block.' });
+    const input = parsedBody(req, res, REQUEST_BODIES.blockKept);
+    if (!input) return;
+    const updated = await markBlockKept(roundId, callerOf(res), { week, index }, input.kept, input.reason ?? '', ports);
     if (isDomainError(updated)) return sendDomainError(res, updated);
     res.json({ hours: practiceHoursByWeek(updated.blocks, ports.clock.now().toISOString()) });
   });
 
   router.post('/rounds/:roundId/me/acknowledgement', async (req, res) => {
     const roundId = roundIdParam(req, res);
-    const input = roundId && body(req, res);
+    const input = roundId && parsedBody(req, res, REQUEST_BODIES.acknowledge);
     if (!roundId || !input) return;
-    const tool = (input.tool ?? {}) as Record<string, unknown>;
     const view = await acknowledgePolicy(roundId, {
-      policyVersion: typeof input.policyVersion === 'number' ? input.policyVersion : Number.NaN,
+      policyVersion: input.policyVersion,
       policyAccepted: input.policyAccepted === true,
       toolTermsAccepted: input.toolTermsAccepted === true,
-      tool: { toolId: typeof tool.toolId === 'string' ? tool.toolId : undefined, otherToolName: typeof tool.otherToolName === 'string' ? tool.otherToolName : undefined, otherToolTermsUrl: typeof tool.otherToolTermsUrl === 'string' ? tool.otherToolTermsUrl : undefined },
+      tool: { toolId: input.tool?.toolId, otherToolName: input.tool?.otherToolName, otherToolTermsUrl: input.tool?.otherToolTermsUrl },
     }, callerOf(res), ports);
     if (isDomainError(view)) return sendDomainError(res, view);
     res.json({ roundId, experiment: view.experiment, needsAcknowledgement: view.needsAcknowledgement });
@@ -153,7 +152,7 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
 
   router.put('/rounds/:roundId/me/selection', async (req, res) => {
     const roundId = roundIdParam(req, res);
-    const input = roundId && body(req, res);
+    const input = roundId && parsedBody(req, res, REQUEST_BODIES.selection);
     if (!roundId || !input) return;
     const outcome = await saveSelection(roundId, input.selection as SelectionInput, versionOf(input), callerOf(res), ports);
     if (isDomainError(outcome)) return sendExperimentError(res, outcome, roundId, callerOf(res).userId);
@@ -162,7 +161,7 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
 
   router.post('/rounds/:roundId/me/submit', async (req, res) => {
     const roundId = roundIdParam(req, res);
-    const input = roundId && body(req, res);
+    const input = roundId && parsedBody(req, res, REQUEST_BODIES.submit);
     if (!roundId || !input) return;
     const outcome = await submitPlan(roundId, input.hypothesis as HypothesisInput, versionOf(input), callerOf(res), ports);
     if (isDomainError(outcome)) return sendExperimentError(res, outcome, roundId, callerOf(res).userId);
@@ -180,6 +179,7 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
     const participantId = parseUserId(req.params.participantId);
     if (!roundId) return;
     if (!participantId) return void res.status(404).json({ error: 'No such experiment.' });
+    if (!emptyBody(req, res)) return;
     const outcome = await withdrawExperiment(roundId, participantId, callerOf(res), ports);
     if (isDomainError(outcome)) return sendDomainError(res, outcome);
     res.json(outcome.experiment);
@@ -217,21 +217,15 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
     res.json({ value });
   });
 
-  const reviewActionSchema = z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('approve'), comment: z.string().optional() }),
-    z.object({ kind: z.literal('requestChanges'), comment: z.string() }),
-    z.object({ kind: z.literal('extendWindow'), days: z.number() }),
-  ]);
-
   router.post('/rounds/:roundId/experiments/:participantId/review', async (req, res) => {
     const roundId = roundIdParam(req, res);
     const participantId = parseUserId(req.params.participantId);
-    const input = roundId && body(req, res);
-    if (!roundId || !input) return;
+    if (!roundId) return;
     if (!participantId) return void res.status(404).json({ error: 'No such experiment.' });
-    const action = reviewActionSchema.safeParse(input);
-    if (!action.success) return void res.status(422).json({ error: 'Send kind approve, requestChanges (with a comment) or extendWindow (with days).' });
-    const outcome = await reviewPlan(roundId, participantId, action.data as ReviewAction, versionOf(input), callerOf(res), ports);
+    const input = parsedBody(req, res, REQUEST_BODIES.review);
+    if (!input) return;
+    const { expectedVersion, ...action } = input;
+    const outcome = await reviewPlan(roundId, participantId, action as ReviewAction, expectedVersion, callerOf(res), ports);
     if (isDomainError(outcome)) return sendExperimentError(res, outcome, roundId, participantId);
     res.json(outcome.experiment);
   });

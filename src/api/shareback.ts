@@ -12,7 +12,8 @@ import { advancePresenter, editSummary, getSummary, linkMeeting, reorderPresente
 import type { UseCasePorts } from '../usecases/ports';
 import { sendDomainError } from './errors';
 import type { CallerOf } from './rounds';
-import { body, versionOf } from './requests';
+import { emptyBody, parsedBody } from './requests';
+import { REQUEST_BODIES } from './schemas';
 
 /**
  * REST for the shareback meeting tab and the decisions (steps 5–6). The tab polls
@@ -58,9 +59,9 @@ export function sharebackRouter(ports: UseCasePorts, callerOf: CallerOf, setting
 
   router.post('/meetings/:chatId/link', async (req, res) => {
     const chatId = chatIdSchema.safeParse(req.params.chatId);
-    const input = body(req, res);
-    if (!input) return;
     if (!chatId.success) return void res.status(404).json({ error: 'This is not a Teams meeting chat.' });
+    const input = parsedBody(req, res, REQUEST_BODIES.linkMeeting);
+    if (!input) return;
     const roundId = parseRoundId(input.roundId);
     if (!roundId) return void res.status(422).json({ error: 'Choose the round to link this meeting to.', fieldErrors: { roundId: 'Choose the round to link this meeting to.' } });
     const linked = await linkMeeting(chatId.data, roundId, callerOf(res), ports);
@@ -69,12 +70,11 @@ export function sharebackRouter(ports: UseCasePorts, callerOf: CallerOf, setting
   });
 
   router.post('/meetings/:chatId/advance', async (req, res) => {
-    const input = body(req, res);
+    const input = parsedBody(req, res, REQUEST_BODIES.advance);
     if (!input) return;
     const round = await meeting(req, res);
     if (!round) return;
-    const step = input.step === -1 ? -1 : 1;
-    const session = await advancePresenter(round, { step, ...(typeof input.to === 'string' ? { to: input.to } : {}), expectedVersion: versionOf(input) }, callerOf(res), ports);
+    const session = await advancePresenter(round, { step: input.step ?? 1, ...(input.to !== undefined ? { to: input.to } : {}), expectedVersion: input.expectedVersion }, callerOf(res), ports);
     if (isDomainError(session)) {
       if (session.kind !== 'conflict') return sendDomainError(res, session);
       return void res.status(409).json({ error: session.message, kind: session.kind, current: await sessionView(round, callerOf(res), ports) });
@@ -83,13 +83,11 @@ export function sharebackRouter(ports: UseCasePorts, callerOf: CallerOf, setting
   });
 
   router.put('/meetings/:chatId/order', async (req, res) => {
-    const input = body(req, res);
+    const input = parsedBody(req, res, REQUEST_BODIES.order);
     if (!input) return;
     const round = await meeting(req, res);
     if (!round) return;
-    const order = Array.isArray(input.order) && input.order.every((id) => typeof id === 'string') ? (input.order as string[]) : undefined;
-    const grouping = input.grouping === 'team' || input.grouping === 'tool' ? input.grouping : undefined;
-    const session = await reorderPresenters(round, { order, grouping, expectedVersion: versionOf(input) }, callerOf(res), ports);
+    const session = await reorderPresenters(round, { order: input.order, grouping: input.grouping, expectedVersion: input.expectedVersion }, callerOf(res), ports);
     if (isDomainError(session)) {
       if (session.kind !== 'conflict') return sendDomainError(res, session);
       return void res.status(409).json({ error: session.message, kind: session.kind, current: await sessionView(round, callerOf(res), ports) });
@@ -108,11 +106,10 @@ export function sharebackRouter(ports: UseCasePorts, callerOf: CallerOf, setting
 
   router.put('/rounds/:roundId/me/summary', async (req, res) => {
     const roundId = parseRoundId(req.params.roundId);
-    const input = body(req, res);
-    if (!input) return;
     if (!roundId) return void res.status(404).json({ error: 'No such round.' });
+    const input = parsedBody(req, res, REQUEST_BODIES.summary);
+    if (!input) return;
     const { ready, expectedVersion: _ignored, ...edits } = input;
-    if (ready !== undefined && typeof ready !== 'boolean') return void res.status(422).json({ error: 'Send ready: true or false.', fieldErrors: { ready: 'Send ready: true or false.' } });
     const view = await editSummary(roundId, { edits, ...(ready === undefined ? {} : { ready }) }, callerOf(res), ports);
     if (isDomainError(view)) return sendDomainError(res, view);
     res.json(view);
@@ -131,11 +128,11 @@ export function sharebackRouter(ports: UseCasePorts, callerOf: CallerOf, setting
   router.post('/rounds/:roundId/experiments/:participantId/decision', async (req, res) => {
     const roundId = parseRoundId(req.params.roundId);
     const participantId = parseUserId(req.params.participantId);
-    const input = body(req, res);
-    if (!input) return;
     if (!roundId || !participantId) return void res.status(404).json({ error: 'No such experiment.' });
-    const { expectedVersion: _v, ...decision } = input;
-    const outcome = await recordDecision(roundId, participantId, decision, versionOf(input), callerOf(res), ports);
+    const input = parsedBody(req, res, REQUEST_BODIES.decision);
+    if (!input) return;
+    const { expectedVersion, ...decision } = input;
+    const outcome = await recordDecision(roundId, participantId, decision, expectedVersion, callerOf(res), ports);
     if (isDomainError(outcome)) {
       if (outcome.kind === 'conflict' && 'current' in outcome) return void res.status(409).json({ error: outcome.message, kind: outcome.kind, current: outcome.current });
       return sendDomainError(res, outcome);
@@ -155,10 +152,10 @@ export function sharebackRouter(ports: UseCasePorts, callerOf: CallerOf, setting
   router.post('/rounds/:roundId/experiments/:participantId/decision/follow-up', async (req, res) => {
     const roundId = parseRoundId(req.params.roundId);
     const participantId = parseUserId(req.params.participantId);
-    const input = body(req, res);
-    if (!input) return;
     if (!roundId || !participantId) return void res.status(404).json({ error: 'No such experiment.' });
-    const outcome = await pickFollowUpTime(roundId, participantId, typeof input.start === 'string' ? input.start : '', callerOf(res), ports);
+    const input = parsedBody(req, res, REQUEST_BODIES.followUp);
+    if (!input) return;
+    const outcome = await pickFollowUpTime(roundId, participantId, input.start, callerOf(res), ports);
     if (isDomainError(outcome)) return sendDomainError(res, outcome);
     res.json(outcome);
   });
@@ -167,6 +164,7 @@ export function sharebackRouter(ports: UseCasePorts, callerOf: CallerOf, setting
     const roundId = parseRoundId(req.params.roundId);
     const participantId = parseUserId(req.params.participantId);
     if (!roundId || !participantId) return void res.status(404).json({ error: 'No such experiment.' });
+    if (!emptyBody(req, res)) return;
     const outcome = await retryDecisionEffects(roundId, participantId, callerOf(res), ports, settings);
     if (isDomainError(outcome)) return sendDomainError(res, outcome);
     res.json(outcome);

@@ -1,3 +1,4 @@
+import { stripControlCharacters } from './text';
 import { DateTime } from 'luxon';
 import { domainError, type DomainError } from './errors';
 import type { UserId } from './ids';
@@ -93,8 +94,7 @@ export function overLimitMessage(label: string, max: number, over: number): stri
 
 /** Control characters other than tab and line breaks are dropped: they have no meaning in a note and break some clients. */
 export function cleanText(text: string | undefined): string {
-  // eslint-disable-next-line no-control-regex
-  return (text ?? '').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').trim();
+  return stripControlCharacters(text ?? '').trim();
 }
 
 /** Whether the entry may still change at `now`: within 7 days of its first save. */

@@ -233,6 +233,24 @@ function settingsOf(round: Round): RoundSettings {
 }
 
 /**
+ * Whether two rounds were set up alike: the same request sent twice makes the same round, but the same name
+ * and first day with other settings is a different request that must not be answered with the first round.
+ */
+export function sameSettings(a: Round, b: Round): boolean {
+  const policyOf = (round: Round) => round.policy.versions[0]?.text ?? null;
+  return JSON.stringify(settingsOf(a)) === JSON.stringify(settingsOf(b)) && policyOf(a) === policyOf(b);
+}
+
+/** Everyone a round names, by the field that names them (each must be a person in the directory). */
+export function peopleNamedBy(round: Pick<Round, 'ownerIds' | 'participantIds' | 'managerScopes'>): ReadonlyArray<{ readonly field: 'ownerIds' | 'participantIds' | 'managerScopes'; readonly id: UserId }> {
+  return [
+    ...round.ownerIds.map((id) => ({ field: 'ownerIds' as const, id })),
+    ...round.participantIds.map((id) => ({ field: 'participantIds' as const, id })),
+    ...round.managerScopes.map((id) => ({ field: 'managerScopes' as const, id })),
+  ];
+}
+
+/**
  * Applies partial changes and checks the whole round again. Nothing different → the same round back,
  * version unchanged (a second click of Save is harmless). A closed round cannot change.
  */

@@ -48,7 +48,7 @@ export function parseIsoDate(value: string, zone: string): DateTime<true> | null
 export function instantSchema(message: string) {
   return z.string({ required_error: message, invalid_type_error: message }).transform((value, ctx) => {
     const parsed = parseInstant(value);
-    if (parsed === null) {
+    if (parsed === null || !inSaneRange(parsed.year)) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, message });
       return z.NEVER;
     }
@@ -56,9 +56,16 @@ export function instantSchema(message: string) {
   });
 }
 
+/** Dates a programme can use: a year 0 or 9999 is a typo (or a probe), never a round. */
+export const SANE_YEARS = { min: 2000, max: 2099 } as const;
+function inSaneRange(year: number): boolean {
+  return year >= SANE_YEARS.min && year <= SANE_YEARS.max;
+}
+
 export function isoDateSchema(message: string) {
   return z.string({ required_error: message, invalid_type_error: message })
-    .refine((value) => parseIsoDate(value, 'UTC') !== null, { message });
+    .refine((value) => parseIsoDate(value, 'UTC') !== null, { message })
+    .refine((value) => inSaneRange(parseIsoDate(value, 'UTC')?.year ?? 0), { message: `${message.replace(/\.$/, '')}, between ${SANE_YEARS.min} and ${SANE_YEARS.max}.` });
 }
 
 export function timeZoneSchema(message: string) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { domainError, type DomainError } from './errors';
+import { stripControlCharacters } from './text';
 
 /**
  * Shared pieces for turning input into a readable `invalid_input`. Every schema states its limits in
@@ -14,14 +15,14 @@ export function characterCount(text: string): number {
 /** Trimmed text of `min`–`max` characters; everything inside (slashes, quotes, emoji, OData) is kept as typed. */
 export function boundedText(min: number, max: number, message: string) {
   return z.string({ required_error: message, invalid_type_error: message })
-    .trim()
+    .transform((text) => stripControlCharacters(text).trim())
     .refine((text) => characterCount(text) >= min && characterCount(text) <= max, { message });
 }
 
 /** Optional text of at most `max` characters; blank or missing becomes `undefined`. */
 export function optionalText(max: number, message: string) {
   return z.string({ invalid_type_error: message })
-    .trim()
+    .transform((text) => stripControlCharacters(text).trim())
     .refine((text) => characterCount(text) <= max, { message })
     .optional()
     .transform((text) => (text === undefined || text.length === 0 ? undefined : text));

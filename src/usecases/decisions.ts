@@ -17,7 +17,7 @@ import type { DecisionEffectLog, EffectOutcome } from '../ports/sharebackSession
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import { PRACTICE_CATEGORY } from './booking';
 import { mayOnPerson } from './access';
-import { runExperimentCommand, type ExperimentChange } from './experiments';
+import { runExperimentCommands, type ExperimentChange } from './experiments';
 import { escapeHtml } from './html';
 import { personalConversationOf } from './kickoff';
 import type { Caller, UseCasePorts } from './ports';
@@ -44,18 +44,17 @@ export async function recordDecision(
   const stored = await ports.rounds.get(roundId);
   if (!stored) return domainError('not_found', 'That round does not exist any more.');
   if (!canManageRound(stored.round, caller)) return domainError('forbidden', 'Only the round’s owners can record decisions.');
-  const before = await ports.experiments.get(roundId, participantId);
-  if (!before) return domainError('not_found', 'This person has no experiment in this round.');
-  if (before.experiment.state === 'approved' || before.experiment.state === 'practising') {
-    // The shareback is where sharing happens: deciding moves the experiment to sharing first.
-    const shared = await runExperimentCommand(roundId, participantId, { kind: 'startSharing' }, caller, ports);
-    if (isDomainError(shared)) return shared;
-  }
+  const strangers = await decisionPeopleNotInDirectory(decision, ports);
+  if (strangers) return strangers;
+  // The shareback is where sharing happens: deciding on an approved or practising experiment moves it to sharing
+  // and records the decision in one save, so a refused decision leaves the experiment as it was.
   // The version only guards an edit: a first decision overwrites nothing (two first decisions at once are
   // told apart in the domain: the later one finds a decision it did not see), so journal entries or a
   // summary saved since the form loaded do not refuse it.
-  const version = before.experiment.decision ? expectedVersion : undefined;
-  const outcome = await runExperimentCommand(roundId, participantId, { kind: 'recordDecision', decision: decision as never, expectedVersion: version }, caller, ports);
+  const outcome = await runExperimentCommands(roundId, participantId, (experiment) => [
+    ...(experiment.state === 'approved' || experiment.state === 'practising' ? [{ kind: 'startSharing' as const }] : []),
+    { kind: 'recordDecision' as const, decision: decision as never, expectedVersion: experiment.decision ? expectedVersion : undefined },
+  ], caller, ports);
   if (isDomainError(outcome)) {
     if (outcome.kind !== 'conflict') return outcome;
     const now = await ports.experiments.get(roundId, participantId);
@@ -65,6 +64,16 @@ export async function recordDecision(
     await ports.jobs.send([{ kind: DECISION_EFFECTS_JOB_KIND, id: `effects:${outcome.experiment.id}:v${outcome.experiment.version}`, payload: { roundId, participantId } }]);
   }
   return outcome;
+}
+
+/** A decision names people (who owns it, who owns the practice internally): each must be in the directory, or its effects could never run. */
+async function decisionPeopleNotInDirectory(decision: Record<string, unknown>, ports: UseCasePorts): Promise<DomainError | null> {
+  const fieldErrors: Record<string, string> = {};
+  for (const field of ['ownerId', 'internalOwnerId'] as const) {
+    const id = parseUserId(decision[field]);
+    if (id && !(await ports.directory.getPerson(id))) fieldErrors[field] = `No one in your organisation’s directory has the id ${id}.`;
+  }
+  return Object.keys(fieldErrors).length > 0 ? domainError('invalid_input', Object.values(fieldErrors)[0]!, { fieldErrors }) : null;
 }
 
 export interface DecisionView {
@@ -240,10 +249,18 @@ export async function runDecisionEffects(roundId: RoundId, participantId: UserId
       skipped.push(effect.id);
       continue;
     }
-    const outcome = effect.kind === 'notify-participant' ? await notifyParticipant(round.round, experiment, ports, settings)
-      : effect.kind === 'book-follow-up' ? await bookFollowUp(effect, round.round, experiment, ports)
-        : effect.kind === 'carry-over' ? await carryOver(effect, round.round, experiment, ports)
-          : await licenceReminder(effect, round.round, experiment, ports);
+    let outcome: EffectOutcome;
+    try {
+      outcome = effect.kind === 'notify-participant' ? await notifyParticipant(round.round, experiment, ports, settings)
+        : effect.kind === 'book-follow-up' ? await bookFollowUp(effect, round.round, experiment, ports)
+          : effect.kind === 'carry-over' ? await carryOver(effect, round.round, experiment, ports)
+            : await licenceReminder(effect, round.round, experiment, ports);
+    } catch (error) {
+      // An effect that cannot run (its owner left the company, a mailbox is gone) is recorded with its reason, shown
+      // in the meeting tab and the owner view, and tried again when an owner retries after correcting the decision;
+      // it never poisons the job or the retry route.
+      outcome = { status: 'failed', detail: await whyEffectFailed(error, experiment, ports), ref: null, at: ports.clock.now().toISOString() };
+    }
     await recordOutcome(roundId, participantId, effect.id, outcome, ports);
     if (outcome.status === 'needs-owner' && effect.kind === 'book-follow-up') await tellOwnerToPickTime(round.round, experiment, outcome.detail, ports, settings);
     if (outcome.status === 'needs-owner' && effect.kind === 'carry-over') {
@@ -254,6 +271,19 @@ export async function runDecisionEffects(roundId: RoundId, participantId: UserId
     ran.push(effect.id);
   }
   return { ran, skipped };
+}
+
+/** A sentence an owner can act on: who is missing from the directory, or what could not be reached. */
+async function whyEffectFailed(error: unknown, experiment: Experiment, ports: UseCasePorts): Promise<string> {
+  const decision = experiment.decision;
+  for (const id of [decision?.ownerId, decision?.internalOwnerId, experiment.participantId]) {
+    const userId = parseUserId(id);
+    if (userId && !(await ports.directory.getPerson(userId).catch(() => null))) {
+      return `${userId === experiment.participantId ? 'The participant' : 'The person named in the decision'} (${userId}) is not in the directory any more: correct the decision, then retry.`;
+    }
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return `Could not be carried out (${message.slice(0, 200)}). Retry it from the meeting tab or the owner view.`;
 }
 
 async function tellOwnerToPickTime(round: Round, experiment: Experiment, reason: string, ports: UseCasePorts, settings: { dashboardUrl: string }): Promise<void> {

@@ -94,23 +94,41 @@ type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K>
  * once from fresh state; a stale card is caught by `expectedVersion` in the domain).
  */
 export async function runExperimentCommand(roundId: RoundId, participantId: UserId, command: CommandWithoutActor, caller: Caller, ports: UseCasePorts): Promise<ExperimentChange | DomainError> {
+  return runExperimentCommands(roundId, participantId, () => [command], caller, ports);
+}
+
+/**
+ * Several commands decided together and saved once: either all of them apply or nothing is written (deciding on
+ * a practising experiment moves it to sharing and records the decision; a refused decision must not leave it moved).
+ * `commandsFor` sees the experiment as stored, so the sequence can depend on its state.
+ */
+export async function runExperimentCommands(
+  roundId: RoundId, participantId: UserId, commandsFor: (experiment: Experiment) => readonly CommandWithoutActor[], caller: Caller, ports: UseCasePorts,
+): Promise<ExperimentChange | DomainError> {
   const round = await loadRound(roundId, ports);
   if (isDomainError(round)) return round;
   for (let attempt = 1; ; attempt++) {
     const stored = await ports.experiments.get(roundId, participantId);
-    if (!stored) return domainError('not_found', 'There is no experiment here yet: start by confirming the safe-use policy.');
-    const relation = await relationFor(command.kind, caller, stored.experiment, round, ports);
-    if (!relation) {
-      const whose = participantId === caller.userId ? 'your' : "this person's";
-      return domainError('forbidden', command.kind === 'approve' || command.kind === 'requestChanges'
-        ? `Only the manager this plan was sent to can review it, and you are not ${whose} reviewer.`
-        : `You can't do that on ${whose} experiment.`);
+    if (!stored) return domainError('not_found', participantId === caller.userId ? 'There is no experiment here yet: start by confirming the safe-use policy.' : 'This person has not started an experiment in this round yet.');
+    let experiment = stored.experiment;
+    let changed = false;
+    const now = ports.clock.now().toISOString();
+    for (const command of commandsFor(stored.experiment)) {
+      const relation = await relationFor(command.kind, caller, experiment, round, ports);
+      if (!relation) {
+        const whose = participantId === caller.userId ? 'your' : "this person's";
+        return domainError('forbidden', command.kind === 'approve' || command.kind === 'requestChanges'
+          ? `Only the manager this plan was sent to can review it, and you are not ${whose} reviewer.`
+          : `You can't do that on ${whose} experiment.`);
+      }
+      const result = applyCommand(experiment, { ...command, actor: { userId: caller.userId, relation } } as ExperimentCommand, now);
+      if (isDomainError(result)) return result;
+      experiment = result.experiment;
+      changed ||= result.changed;
     }
-    const result = applyCommand(stored.experiment, { ...command, actor: { userId: caller.userId, relation } } as ExperimentCommand, ports.clock.now().toISOString());
-    if (isDomainError(result)) return result;
-    if (!result.changed) return { round, experiment: result.experiment, changed: false };
+    if (!changed) return { round, experiment, changed: false };
     try {
-      const saved = await ports.experiments.update(result.experiment, stored.etag);
+      const saved = await ports.experiments.update(experiment, stored.etag);
       return { round, experiment: saved.experiment, changed: true };
     } catch (error) {
       if (!(error instanceof ConcurrencyConflictError) || attempt >= 2) throw error;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { domainError, isDomainError, type DomainError } from '../domain/errors';
-import type { UserId } from '../domain/ids';
-import { createRound as createRoundInDomain, editRound as editRoundInDomain, openRound as openRoundInDomain, publishPolicyVersion, type CreateRoundInput, type Round, type RoundActor, type RoundChanges } from '../domain/round';
+import { parseUserId, type UserId } from '../domain/ids';
+import { invalidInput } from '../domain/validation';
+import { createRound as createRoundInDomain, peopleNamedBy, sameSettings, editRound as editRoundInDomain, openRound as openRoundInDomain, publishPolicyVersion, type CreateRoundInput, type Round, type RoundActor, type RoundChanges } from '../domain/round';
 import { parseRoundId, type RoundId } from '../domain/roundIds';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import type { RoundMember } from '../ports/roundRepo';
@@ -30,17 +31,40 @@ export async function createRound(input: NewRoundInput, caller: Caller, ports: U
   if (!caller.mayCreateRounds && !caller.isAdmin) {
     return domainError('forbidden', 'Only programme owners and app admins can start a round. Ask your admin to add you as a programme owner.');
   }
-  const id = roundIdFor(caller, input.name ?? '', input.window?.start ?? '');
+  const id = roundIdFor(caller, typeof input.name === 'string' ? input.name : '', typeof input.window?.start === 'string' ? input.window.start : '');
   const round = createRoundInDomain({ ...input, id, tenantId: caller.tenantId, ownerIds: input.ownerIds ?? [caller.userId] }, actorOf(caller), ports.clock.now().toISOString());
   if (isDomainError(round)) return round;
+  const strangers = await notInDirectory(round, ports);
+  if (strangers) return strangers;
   try {
     return (await ports.rounds.create(round)).round;
   } catch (error) {
     if (!(error instanceof EntityAlreadyExistsError)) throw error;
     const existing = await ports.rounds.get(id);
     if (!existing) throw error;
-    return existing.round; // the same request again: answer with what the first one made
+    // The same request again (a double click, a retry): answer with what the first one made. The same name and
+    // first day with other settings is another request: say so rather than drop its settings silently.
+    if (sameSettings(existing.round, round)) return existing.round;
+    return domainError('conflict', `You already have a round called “${existing.round.name}” starting ${existing.round.window.start}, with other settings. Edit that round, or give this one another name.`);
   }
+}
+
+/** A round may name only people in the directory: a mistyped or departed id is refused by name, never stored as a ghost. */
+async function notInDirectory(round: Pick<Round, 'ownerIds' | 'participantIds' | 'managerScopes'>, ports: Pick<UseCasePorts, 'directory'>): Promise<DomainError | null> {
+  const named = peopleNamedBy(round);
+  const missing: { field: string; id: string }[] = [];
+  // A few look-ups at a time: a round of thousands must not flood the directory.
+  for (let i = 0; i < named.length; i += 16) {
+    const slice = named.slice(i, i + 16);
+    const found = await Promise.all(slice.map((entry) => ports.directory.getPerson(entry.id)));
+    slice.forEach((entry, index) => { if (!found[index]) missing.push(entry); });
+  }
+  if (missing.length === 0) return null;
+  const idsByField = new Map<string, string[]>();
+  for (const { field, id } of missing) idsByField.set(field, [...(idsByField.get(field) ?? []), id]);
+  return invalidInput(Object.fromEntries([...idsByField].map(([field, ids]) => [field, ids.length === 1
+    ? `No one in your organisation’s directory has the id ${ids[0]}.`
+    : `No one in your organisation’s directory has these ids: ${ids.join(', ')}.`])));
 }
 
 /** Loads the round, applies a pure change, saves it on the ETag it read; a lost race is retried once from fresh state. */
@@ -65,6 +89,9 @@ async function changeRound<R>(
 }
 
 export async function editRound(roundId: RoundId, changes: RoundChanges, caller: Caller, ports: UseCasePorts): Promise<Round | DomainError> {
+  const named = (list: unknown) => (Array.isArray(list) ? list.map((id) => parseUserId(id)).filter((id): id is UserId => id !== null) : []);
+  const strangers = await notInDirectory({ ownerIds: named(changes.ownerIds), participantIds: named(changes.participantIds), managerScopes: named(changes.managerScopes) }, ports);
+  if (strangers) return strangers;
   const outcome = await changeRound(roundId, ports, (round) => {
     const next = editRoundInDomain(round, changes, actorOf(caller), ports.clock.now().toISOString());
     return isDomainError(next) ? next : { round: next, changed: next !== round, result: null };

@@ -156,7 +156,9 @@ describe('steps 1–2 in chat', () => {
     const mine = await (await fetch(`${stack.service.url}/api/rounds/${roundId}/me`, { headers: { 'x-dev-user': participant.id } })).json();
     const response = await postActivity(stack.service.url, executeActivity(ctx(colleague), 'approvePlan', { experimentId, expectedVersion: mine.experiment.version }));
     const card = await invokeCardOf(response);
-    expect(cardText(card)).toMatch(/Only the manager/);
+    // The refusal says so without showing the colleague the plan it refused them.
+    expect(cardText(card)).toMatch(/not yours to see/);
+    expect(JSON.stringify(card)).not.toContain(mine.experiment.selection.frictionPoint.description);
     const after = await (await fetch(`${stack.service.url}/api/rounds/${roundId}/me`, { headers: { 'x-dev-user': participant.id } })).json();
     expect(after.experiment.state).toBe('submitted');
   });

@@ -100,6 +100,8 @@ export async function startBotConnector(options: StartConnectorOptions = {}): Pr
         return;
       }
       const activity = (req.body ?? {}) as Record<string, unknown>;
+      // teams-ai shows a typing indicator when a turn runs long (a loaded machine): transient UI, not a reply to read.
+      if (activity.type === 'typing') return void res.status(200).json({ id: randomUUID() });
       activities.push({ conversationId, replyToId: req.params.activityId ? String(req.params.activityId) : null, method, activity, receivedAt: Date.now() });
       for (const wake of waiters) wake();
       res.status(200).json({ id: req.params.activityId && method === 'PUT' ? req.params.activityId : randomUUID() });

@@ -150,9 +150,10 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
     ]);
     const experimentOf = new Map(experiments.map((e) => [e.participantId, e]));
     const acknowledged = new Set(acknowledgements.map((a) => a.userId));
-    const kickoff = { queued: 0, sending: 0, sent: 0, failed: 0 };
+    const kickoff = { queued: 0, sending: 0, sent: 0, failed: 0, uncertain: 0 };
     for (const m of members) kickoff[m.delivery] += 1;
-    const kickoffFailures = members.filter((m) => m.delivery === 'failed').map((m) => ({ userId: m.userId, reason: m.deliveryReason, attempts: m.deliveryAttempts }));
+    const kickoffFailures = members.filter((m) => m.delivery === 'failed' || m.delivery === 'uncertain')
+      .map((m) => ({ userId: m.userId, state: m.delivery, reason: m.deliveryReason, attempts: m.deliveryAttempts }));
     const bookingProblems = bookings.filter((b) => b.status === 'failed').map((b) => ({ userId: b.participantId, reason: b.reason ?? 'could not book' }));
     let plannedMinutes = 0;
     let keptMinutes = 0;

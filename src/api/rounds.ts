@@ -8,7 +8,7 @@ import { practiceHoursByWeek } from '../domain/practiceHours';
 import { markBlockKept } from '../usecases/booking';
 import { listRoundEvents, removeRoundEvents, withdrawExperiment } from '../usecases/releaseTime';
 import type { HypothesisInput, SelectionInput } from '../domain/experimentPlan';
-import { createRound, editRound, openRound, publishPolicy, type NewRoundInput } from '../usecases/rounds';
+import { createRound, editRound, openRound, publishPolicy, resendKickoff, type NewRoundInput } from '../usecases/rounds';
 import { acknowledgePolicy, participantView, reviewPlan, saveSelection, submitPlan, type ReviewAction } from '../usecases/experiments';
 import type { Caller, UseCasePorts } from '../usecases/ports';
 import { sendDomainError } from './errors';
@@ -92,6 +92,16 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
     const outcome = await openRound(roundId, callerOf(res), ports);
     if (isDomainError(outcome)) return sendDomainError(res, outcome);
     res.status(outcome.alreadyOpen ? 200 : 202).json(outcome);
+  });
+
+  // Resend the kickoff to everyone whose delivery failed or is uncertain (a worker stopped mid-send).
+  router.post('/rounds/:roundId/kickoff/resend', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    const input = roundId && parsedBody(req, res, REQUEST_BODIES.kickoffResend);
+    if (!roundId || !input) return;
+    const outcome = await resendKickoff(roundId, input.who, callerOf(res), ports);
+    if (isDomainError(outcome)) return sendDomainError(res, outcome);
+    res.status(202).json(outcome);
   });
 
   router.get('/rounds/:roundId/acknowledgements.csv', async (req, res) => {

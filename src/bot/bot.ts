@@ -105,7 +105,7 @@ export function createBot(credentials: BotCredentials, deps: BotDependencies, op
   app.adaptiveCards.actionSubmit('backToSelection', async (context) => onBackToSelection(context, deps));
   app.adaptiveCards.actionSubmit('submitPlan', async (context) => onSubmitPlan(context, deps));
   app.adaptiveCards.actionSubmit('createRound', async (context) => onCreateRound(context, deps));
-  app.adaptiveCards.actionSubmit(['openRound', 'refreshRoundSummary'], async (context) => onRoundSummaryAction(context, deps));
+  app.adaptiveCards.actionSubmit(['openRound', 'refreshRoundSummary', 'resendKickoff'], async (context) => onRoundSummaryAction(context, deps));
   app.adaptiveCards.actionSubmit('undoMove', async (context) => onUndoMove(context, deps));
   app.adaptiveCards.actionSubmit('saveSummary', async (context) => onSaveSummary(context, deps));
   app.adaptiveCards.actionSubmit('pickFollowUpTime', async (context) => onPickFollowUpTime(context, deps));

@@ -14,6 +14,8 @@ export interface KickoffCardData {
   readonly hoursPerWeek: number;
   /** The shareback start in the person's zone, e.g. "Monday 31 March 2025 at 15:00 (UK time)" (`formatDateTime`). */
   readonly shareback: string;
+  /** Sent again by an owner after a failed or interrupted delivery: the card says so. */
+  readonly resent?: boolean;
 }
 
 // What a participant is asked to do, in the product's own words (the loop's steps as actions).
@@ -28,7 +30,9 @@ const ASKS = [
 
 export function renderKickoffCard(data: KickoffCardData): AdaptiveCardJson {
   return expandTemplate(template, {
-    firstName: data.firstName,
+    heading: data.resent
+      ? `Hi ${data.firstName}, in case you missed it: your practice round`
+      : `Hi ${data.firstName}, your practice round is about to start`,
     roundName: data.roundName,
     roundId: data.roundId,
     windowText: `${data.windowStart} to ${data.windowEnd} (${data.weeks} ${data.weeks === 1 ? 'week' : 'weeks'})`,

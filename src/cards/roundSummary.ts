@@ -27,6 +27,8 @@ export interface RoundSummaryCardData {
     readonly queued: number;
     readonly sent: number;
     readonly failed: number;
+    /** A worker stopped mid-send: whether the message arrived is unknown. */
+    readonly uncertain: number;
     readonly failures: readonly { readonly name: string; readonly reason: string }[];
   } | null;
   /** The current policy version and its date ("3 March 2025"), or null when none is published. */
@@ -53,7 +55,8 @@ function people(count: number, teams: number): string {
 export function renderRoundSummaryCard(data: RoundSummaryCardData): AdaptiveCardJson {
   const delivery = data.delivery;
   const failures = (delivery?.failures ?? []).slice(0, MAX_LISTED_FAILURES);
-  const more = (delivery?.failed ?? 0) - failures.length;
+  const notDelivered = (delivery?.failed ?? 0) + (delivery?.uncertain ?? 0);
+  const more = notDelivered - failures.length;
   return expandForm(template, {
     roundId: data.roundId,
     name: data.name,
@@ -72,7 +75,11 @@ export function renderRoundSummaryCard(data: RoundSummaryCardData): AdaptiveCard
       sent: String(delivery?.sent ?? 0),
       failed: String(delivery?.failed ?? 0),
       failedColor: (delivery?.failed ?? 0) > 0 ? 'Attention' : 'Default',
-      failuresHeading: more > 0 ? `Not delivered (the first ${failures.length} of ${delivery?.failed ?? 0}; the dashboard lists all):` : 'Not delivered:',
+      uncertain: String(delivery?.uncertain ?? 0),
+      uncertainColor: (delivery?.uncertain ?? 0) > 0 ? 'Warning' : 'Default',
+      failedCount: delivery?.failed ?? 0,
+      uncertainCount: delivery?.uncertain ?? 0,
+      failuresHeading: more > 0 ? `Not delivered or uncertain (the first ${failures.length} of ${notDelivered}; the dashboard lists all):` : 'Not delivered or uncertain:',
       failures: failures.map((failure) => ({ name: clip(failure.name, 120), reason: clip(failure.reason, 300) })),
     },
     isDraft: data.status === 'draft',

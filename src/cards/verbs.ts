@@ -18,6 +18,7 @@ export const CARD_VERBS = [
   'createRound',
   'openRound',
   'refreshRoundSummary',
+  'resendKickoff',
   // Practice time (Action.Submit).
   'undoMove', // "Put it back" after the daily check moved a block
   // Steps 5–6.

@@ -30,7 +30,11 @@ export interface RoundRepo {
 }
 
 /** Kickoff delivery to one person (DESIGN: tracked per person, visible to the owner). */
-export type DeliveryState = 'queued' | 'sending' | 'sent' | 'failed';
+/**
+ * `uncertain`: a worker stopped between claiming the send and recording it, so nobody knows whether the message
+ * arrived; an owner decides whether to resend.
+ */
+export type DeliveryState = 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain';
 
 export interface RoundMember {
   readonly roundId: RoundId;
@@ -41,6 +45,8 @@ export interface RoundMember {
   readonly deliveryAttempts: number;
   readonly deliveryReason: string | null;
   readonly deliveredAt: string | null;
+  /** How many times an owner has resent the kickoff to this person (0: the first send only). */
+  readonly resends?: number;
   readonly updatedAt: string;
 }
 

@@ -12,8 +12,9 @@ import type { UseCasePorts } from './ports';
 
 export const KICKOFF_JOB_KIND = 'kickoff.send';
 
-export function kickoffJob(roundId: RoundId, userId: UserId): Job {
-  return { kind: KICKOFF_JOB_KIND, id: `kickoff:${roundId}:${userId}`, payload: { roundId, userId } };
+/** One job per person and send: a resend has its own id, so the queue's duplicate check does not swallow it. */
+export function kickoffJob(roundId: RoundId, userId: UserId, resend = 0): Job {
+  return { kind: KICKOFF_JOB_KIND, id: resend === 0 ? `kickoff:${roundId}:${userId}` : `kickoff:${roundId}:${userId}:resend${resend}`, payload: { roundId, userId } };
 }
 
 export const kickoffPayloadSchema = z.object({
@@ -21,7 +22,7 @@ export const kickoffPayloadSchema = z.object({
   userId: z.string().transform((v, ctx) => parseUserId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a user id' }), z.NEVER)),
 });
 
-export type KickoffOutcome = 'sent' | 'already-sent' | 'already-failed' | 'taken-by-another-worker' | 'not-in-round' | 'failed' | 'uncertain';
+export type KickoffOutcome = 'sent' | 'already-sent' | 'already-failed' | 'already-uncertain' | 'taken-by-another-worker' | 'not-in-round' | 'failed' | 'uncertain';
 
 /**
  * Finds the person's personal chat with the app: the one they used with the bot, or, for someone who
@@ -38,7 +39,7 @@ export interface DeliverKickoffOptions {
   readonly attempt: number;
   readonly maxAttempts: number;
   /** Builds the person's card (async: it may look up their time zone). */
-  readonly renderCard: (round: Round, recipient: { userId: UserId; displayName: string }) => Promise<CardContent>;
+  readonly renderCard: (round: Round, recipient: { userId: UserId; displayName: string; resent: boolean }) => Promise<CardContent>;
 }
 
 /**
@@ -56,8 +57,9 @@ export async function deliverKickoff(roundId: RoundId, userId: UserId, ports: Us
   switch (stored.member.delivery) {
     case 'sent': return 'already-sent';
     case 'failed': return 'already-failed';
+    case 'uncertain': return 'already-uncertain';
     case 'sending':
-      await save({ ...stored.member, delivery: 'failed', deliveryReason: 'Delivery was interrupted; it is not known whether the message arrived. Resend it if the person did not get it.' }, stored.etag);
+      await save({ ...stored.member, delivery: 'uncertain', deliveryReason: 'Delivery was interrupted; it is not known whether the message arrived. Resend it if the person did not get it.' }, stored.etag);
       return 'uncertain';
     case 'queued': break;
   }
@@ -77,7 +79,7 @@ export async function deliverKickoff(roundId: RoundId, userId: UserId, ports: Us
     const person = await ports.directory.getPerson(userId);
     if (!person) throw new DeliveryError('This person is no longer in the directory.', false);
     const conversation = await personalConversationOf(userId, round.round, ports);
-    const card = await options.renderCard(round.round, { userId, displayName: person.displayName });
+    const card = await options.renderCard(round.round, { userId, displayName: person.displayName, resent: (stored.member.resends ?? 0) > 0 });
     await ports.messenger.sendCard(conversation, card);
     sent = true;
     await save({ ...claim.member, delivery: 'sent', deliveryReason: null, deliveredAt: now() }, claim.etag);
@@ -95,4 +97,41 @@ export async function deliverKickoff(roundId: RoundId, userId: UserId, ports: Us
     await save({ ...claim.member, delivery: 'queued', deliveryReason: reason }, claim.etag);
     throw error;
   }
+}
+
+export interface ResendOutcome {
+  /** People whose kickoff is queued again by this resend. */
+  readonly requeued: number;
+  /** People in that state who were not requeued because something else changed their row first (a concurrent resend). */
+  readonly skipped: number;
+}
+
+/**
+ * An owner resends the kickoff to everyone whose delivery failed, or whose delivery is uncertain (a worker
+ * stopped mid-send), in one action. Each person's row goes back to `queued` on the ETag it was read with and
+ * counts the resend, so two owners clicking at once requeue each person once, and the usual
+ * queued → sending → sent claim still sends at most once per person per resend.
+ */
+export async function resendKickoff(round: Round, who: 'failed' | 'uncertain', ports: UseCasePorts): Promise<ResendOutcome> {
+  const now = ports.clock.now().toISOString();
+  const jobs: Job[] = [];
+  let skipped = 0;
+  // An owner's action over the round's members: the one place (with the owner's screens) that lists them.
+  for (const member of await ports.roundMembers.list(round.id)) {
+    if (member.delivery !== who) continue;
+    const stored = await ports.roundMembers.get(round.id, member.userId);
+    if (!stored || stored.member.delivery !== who) { skipped++; continue; }
+    const resends = (stored.member.resends ?? 0) + 1;
+    try {
+      await ports.roundMembers.update({ ...stored.member, delivery: 'queued', deliveryReason: null, resends, updatedAt: now }, stored.etag);
+    } catch (error) {
+      if (error instanceof ConcurrencyConflictError) { skipped++; continue; }
+      throw error;
+    }
+    jobs.push(kickoffJob(round.id, member.userId, resends));
+  }
+  // The rows say queued before the jobs exist: a crash in between leaves them queued, and opening the round
+  // again (or the next resend of "queued" people by re-opening) sends them.
+  if (jobs.length > 0) await ports.jobs.send(jobs);
+  return { requeued: jobs.length, skipped };
 }

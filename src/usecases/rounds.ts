@@ -6,7 +6,8 @@ import { createRound as createRoundInDomain, peopleNamedBy, sameSettings, editRo
 import { parseRoundId, type RoundId } from '../domain/roundIds';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import type { RoundMember } from '../ports/roundRepo';
-import { kickoffJob } from './kickoff';
+import { REFUSALS, roundFor } from './access';
+import { kickoffJob, resendKickoff as resendKickoffTo, type ResendOutcome } from './kickoff';
 import { sharebackJob } from './shareback';
 import type { Caller, UseCasePorts } from './ports';
 
@@ -155,4 +156,12 @@ export async function openRound(roundId: RoundId, caller: Caller, ports: UseCase
   // The shareback goes on everyone's calendar now; re-run on every open so people added later are invited.
   await ports.jobs.send([...waiting.map((member) => kickoffJob(roundId, member.userId)), sharebackJob(roundId, outcome.round.version)]);
   return { round: outcome.round, alreadyOpen: outcome.result, kickoffsQueued: waiting.length };
+}
+
+/** An owner resends the kickoff to everyone whose delivery failed or is uncertain (REST, the round card and the tab). */
+export async function resendKickoff(roundId: RoundId, who: 'failed' | 'uncertain', caller: Caller, ports: UseCasePorts): Promise<ResendOutcome | DomainError> {
+  const round = await roundFor(roundId, 'manageRound', REFUSALS.manageRound, caller, ports);
+  if (isDomainError(round)) return round;
+  if (round.status !== 'open') return domainError('conflict', 'Kickoff messages go out when the round opens; open it first.');
+  return resendKickoffTo(round, who, ports);
 }

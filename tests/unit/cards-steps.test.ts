@@ -215,6 +215,7 @@ describe('CARD_VERBS', () => {
       renderKickoffCard(kickoffData()), renderAcknowledgementCard(acknowledgementData()), renderSelectionCard(selectionData()),
       renderHypothesisCard(hypothesisData()), renderReviewCard(reviewData()), renderPlanStatusCard({ kind: 'changes_requested', reviewerName: 'Maria', comment: 'More detail', roundId: ROUND_ID }),
       renderRoundSetupCard(roundSetupData()), renderRoundSummaryCard(summaryData()),
+      renderRoundSummaryCard(summaryData({ status: 'open', delivery: { queued: 0, sent: 1, failed: 1, uncertain: 1, failures: [] } })),
       renderTimeMovedCard({ roundId: ROUND_ID, moves: [{ from: 'a', to: 'b', week: 1, index: 2, fromStart: '2026-12-08T10:00:00.000Z', fromEnd: '2026-12-08T11:00:00.000Z' }], unplaced: [] }),
       // Step 4: the journal (with the missed-week offer and the inline asset form), a saved asset, the digest, the nudge.
       renderJournalCard({ roundId: ROUND_ID, weekStart: '2026-03-02', entry: null, editable: true, editNote: '', prefillHours: 1, missedWeek: '2026-02-23', pastBlocks: [], assetForm: { roundId: ROUND_ID, submissionId: 's', tool: 'Copilot' } }),
@@ -939,16 +940,25 @@ describe('renderRoundSummaryCard', () => {
     expect(actions(card).map((a) => a.data)).toEqual([{ verb: 'openRound', roundId: ROUND.id }, { verb: 'refreshRoundSummary', roundId: ROUND.id }]);
   });
 
-  it('once open: delivery counts, up to 10 failures with their reasons, and only Refresh', () => {
+  it('once open: delivery counts, up to 10 failures with their reasons, a resend for each kind of problem, and Refresh', () => {
     const failures = Array.from({ length: 25 }, (_, i) => ({ name: `Person ${i} ${NASTY}`, reason: `Bot Connector 403 ${longText(300)}` }));
-    const card = renderRoundSummaryCard(summaryData({ status: 'open', participantCount: 2000, delivery: { queued: 1500, sent: 475, failed: 25, failures }, notice: undefined }));
+    const card = renderRoundSummaryCard(summaryData({ status: 'open', participantCount: 2000, delivery: { queued: 1500, sent: 475, failed: 20, uncertain: 5, failures }, notice: undefined }));
     expectValidCard(card);
     const text = textOf(card);
-    expect(text).toContain('Not delivered (the first 10 of 25; the dashboard lists all):');
-    expect(allStrings(card)).toEqual(expect.arrayContaining(['1500', '475', '25']));
+    expect(text).toContain('Not delivered or uncertain (the first 10 of 25; the dashboard lists all):');
+    expect(allStrings(card)).toEqual(expect.arrayContaining(['1500', '475', '20', '5']));
     const listed = allStrings(card).filter((s) => s.startsWith('Person '));
     expect(listed[0]).toMatch(/^Person 0 a\/b\\c#d\?e "double" 'single' 🚀👩🏽‍💻 \$\{roundId\} \$\{1\+1\}/);
     expect(listed).toHaveLength(MAX_LISTED_FAILURES);
+    expect(actions(card).map((a) => [a.title, a.data])).toEqual([
+      ['Resend to 20 failed', { verb: 'resendKickoff', roundId: ROUND.id, who: 'failed' }],
+      ['Resend to 5 uncertain', { verb: 'resendKickoff', roundId: ROUND.id, who: 'uncertain' }],
+      ['Refresh', { verb: 'refreshRoundSummary', roundId: ROUND.id }],
+    ]);
+  });
+
+  it('once open with everyone reached: only Refresh', () => {
+    const card = renderRoundSummaryCard(summaryData({ status: 'open', delivery: { queued: 0, sent: 2, failed: 0, uncertain: 0, failures: [] }, notice: undefined }));
     expect(actions(card).map((a) => a.data)).toEqual([{ verb: 'refreshRoundSummary', roundId: ROUND.id }]);
   });
 
@@ -958,7 +968,7 @@ describe('renderRoundSummaryCard', () => {
 
   it('worst case: long names and reasons stay under 28 KB', () => {
     const failures = Array.from({ length: 10 }, () => ({ name: emojiText(300), reason: emojiText(2000) }));
-    expectValidCard(renderRoundSummaryCard(summaryData({ name: emojiText(120), status: 'open', delivery: { queued: 0, sent: 0, failed: 10, failures }, error: emojiText(300) })));
+    expectValidCard(renderRoundSummaryCard(summaryData({ name: emojiText(120), status: 'open', delivery: { queued: 0, sent: 0, failed: 10, uncertain: 0, failures }, error: emojiText(300) })));
   });
 });
 

@@ -31,7 +31,7 @@ const storedRoundSchema = z.object({
 const policySchema = z.object({ version: z.number().int(), text: z.string(), publishedAt: z.string(), publishedBy: z.string() });
 
 const memberSchema = z.object({
-  via: z.enum(['named', 'manager']), delivery: z.enum(['queued', 'sending', 'sent', 'failed']), deliveryAttempts: z.number().int(),
+  via: z.enum(['named', 'manager']), delivery: z.enum(['queued', 'sending', 'sent', 'failed', 'uncertain']), deliveryAttempts: z.number().int(), resends: z.number().int().nonnegative().optional(),
   deliveryReason: z.string().nullable().optional(), deliveredAt: z.string().nullable().optional(), updatedAt: z.string(),
 });
 
@@ -160,11 +160,11 @@ export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' |
 
   function fromRow(roundId: RoundId, userId: UserId, properties: Record<string, unknown>): RoundMember {
     const stored = memberSchema.parse(properties);
-    return { roundId, userId, via: stored.via, delivery: stored.delivery, deliveryAttempts: stored.deliveryAttempts, deliveryReason: stored.deliveryReason ?? null, deliveredAt: stored.deliveredAt ?? null, updatedAt: stored.updatedAt };
+    return { roundId, userId, via: stored.via, delivery: stored.delivery, deliveryAttempts: stored.deliveryAttempts, deliveryReason: stored.deliveryReason ?? null, deliveredAt: stored.deliveredAt ?? null, resends: stored.resends ?? 0, updatedAt: stored.updatedAt };
   }
 
   function toRow(member: RoundMember) {
-    return { via: member.via, delivery: member.delivery, deliveryAttempts: member.deliveryAttempts, deliveryReason: member.deliveryReason, deliveredAt: member.deliveredAt, updatedAt: member.updatedAt };
+    return { via: member.via, delivery: member.delivery, deliveryAttempts: member.deliveryAttempts, deliveryReason: member.deliveryReason, deliveredAt: member.deliveredAt, resends: member.resends ?? 0, updatedAt: member.updatedAt };
   }
 
   return {

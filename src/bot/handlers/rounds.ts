@@ -6,7 +6,7 @@ import { renderRoundSummaryCard } from '../../cards/roundSummary';
 import { isDomainError } from '../../domain/errors';
 import { currentPolicyVersion, roundWindow, type Round } from '../../domain/round';
 import { parseRoundId } from '../../domain/roundIds';
-import { createRound, openRound } from '../../usecases/rounds';
+import { createRound, openRound, resendKickoff } from '../../usecases/rounds';
 import type { Caller } from '../../usecases/ports';
 import type { BotDependencies } from '../dependencies';
 import { callerOf, replaceCard, sendCard, sendNotice } from '../reply';
@@ -33,7 +33,7 @@ async function managerOptions(deps: BotDependencies) {
 async function summaryCard(round: Round, deps: BotDependencies, extra: { notice?: string; error?: string } = {}) {
   const window = roundWindow(round);
   const members = round.status === 'draft' ? [] : await deps.ports.roundMembers.list(round.id);
-  const failures = await Promise.all(members.filter((m) => m.delivery === 'failed').slice(0, 10).map(async (m) => ({
+  const failures = await Promise.all(members.filter((m) => m.delivery === 'failed' || m.delivery === 'uncertain').slice(0, 10).map(async (m) => ({
     name: (await deps.directory.getPerson(m.userId))?.displayName ?? m.userId, reason: m.deliveryReason ?? 'Unknown reason',
   })));
   const policy = currentPolicyVersion(round);
@@ -52,6 +52,7 @@ async function summaryCard(round: Round, deps: BotDependencies, extra: { notice?
       queued: members.filter((m) => m.delivery === 'queued' || m.delivery === 'sending').length,
       sent: members.filter((m) => m.delivery === 'sent').length,
       failed: members.filter((m) => m.delivery === 'failed').length,
+      uncertain: members.filter((m) => m.delivery === 'uncertain').length,
       failures,
     },
     policy: policy ? { version: policy.version, publishedOn: formatDay(policy.publishedAt.slice(0, 10)) } : null,
@@ -87,9 +88,18 @@ export async function onCreateRound(context: TurnContext, deps: BotDependencies)
 
 export async function onRoundSummaryAction(context: TurnContext, deps: BotDependencies): Promise<void> {
   const caller = callerOf(context, deps);
-  const value = context.activity.value as { verb?: unknown; roundId?: unknown } | undefined;
+  const value = context.activity.value as { verb?: unknown; roundId?: unknown; who?: unknown } | undefined;
   const roundId = parseRoundId(value?.roundId);
   if (!caller || !roundId) return answerUnknownAction(context, deps);
+  if (value?.verb === 'resendKickoff') {
+    const who = value.who === 'uncertain' ? 'uncertain' : value.who === 'failed' ? 'failed' : null;
+    if (!who) return answerUnknownAction(context, deps);
+    const resent = await resendKickoff(roundId, who, caller, deps.ports);
+    if (isDomainError(resent)) return sendNotice(context, resent);
+    const stored = await deps.ports.rounds.get(roundId);
+    if (!stored) return sendNotice(context, { message: 'That round does not exist any more.' });
+    return replaceCard(context, await summaryCard(stored.round, deps, { notice: resent.requeued === 0 ? 'Nobody was waiting for a resend.' : `Resending the kickoff to ${resent.requeued} ${resent.requeued === 1 ? 'person' : 'people'} (“in case you missed it”).` }));
+  }
   if (value?.verb === 'openRound') {
     const opened = await openRound(roundId, caller, deps.ports);
     if (isDomainError(opened)) return sendNotice(context, opened);

@@ -18,8 +18,8 @@ import { RoundForm, type EditableRound } from './RoundForm';
 interface OverviewAnswer {
   readonly round: RoundOutline & EditableRound & { readonly ownerIds: readonly string[]; readonly catalogue: readonly ToolEntry[]; readonly policy: { readonly versions: readonly { version: number; text: string; publishedAt: string }[] } };
   readonly people: number;
-  readonly kickoff: Record<'queued' | 'sending' | 'sent' | 'failed', number>;
-  readonly kickoffFailures: readonly { userId: string; displayName: string | null; reason: string | null; attempts: number }[];
+  readonly kickoff: Record<'queued' | 'sending' | 'sent' | 'failed' | 'uncertain', number>;
+  readonly kickoffFailures: readonly { userId: string; state: 'failed' | 'uncertain'; displayName: string | null; reason: string | null; attempts: number }[];
   readonly bookingProblems: readonly { userId: string; displayName: string | null; reason: string }[];
   readonly hours: { readonly plannedMinutes: number; readonly keptMinutes: number };
   readonly funnel: readonly FunnelBar[];
@@ -146,6 +146,15 @@ export function OwnerView({ session, roundId }: { session: Session; roundId: str
       setNotice({ intent: 'error', text: messageOf(error) });
     }
   }
+  async function resend(who: 'failed' | 'uncertain') {
+    try {
+      const outcome = await session.api.send<{ requeued: number }>('POST', `/rounds/${encodeURIComponent(roundId)}/kickoff/resend`, { who });
+      setNotice({ intent: 'success', text: outcome.requeued === 0 ? 'Nobody was waiting for a resend.' : `Resending the kickoff to ${outcome.requeued} ${outcome.requeued === 1 ? 'person' : 'people'}; the card says “in case you missed it”.` });
+      overview.reload();
+    } catch (error) {
+      setNotice({ intent: 'error', text: error instanceof ApiError ? error.message : messageOf(error) });
+    }
+  }
   async function open() {
     try {
       await session.api.send('POST', `/rounds/${encodeURIComponent(roundId)}/open`, {});
@@ -189,11 +198,17 @@ export function OwnerView({ session, roundId }: { session: Session; roundId: str
         </Card>
         <Card className={styles.card}>
           <CardHeader header={<Subtitle1 as="h3">Kickoff delivery</Subtitle1>} />
-          <Body1>{data.kickoff.sent} sent · {data.kickoff.queued + data.kickoff.sending} on the way · {data.kickoff.failed} failed</Body1>
+          <Body1>{data.kickoff.sent} sent · {data.kickoff.queued + data.kickoff.sending} on the way · {data.kickoff.failed} failed · {data.kickoff.uncertain ?? 0} uncertain</Body1>
           {data.kickoffFailures.length > 0 && (
             <ul className={styles.list} aria-label="Kickoff failures">
-              {data.kickoffFailures.map((f) => <li key={f.userId}>{f.displayName ?? f.userId}: {f.reason ?? 'not delivered'} ({f.attempts} attempts)</li>)}
+              {data.kickoffFailures.map((f) => <li key={f.userId}>{f.displayName ?? f.userId}: {f.state === 'uncertain' ? 'uncertain — ' : ''}{f.reason ?? 'not delivered'} ({f.attempts} attempts)</li>)}
             </ul>
+          )}
+          {(data.kickoff.failed > 0 || (data.kickoff.uncertain ?? 0) > 0) && (
+            <div className={styles.actions}>
+              {data.kickoff.failed > 0 && <Button onClick={() => void resend('failed')}>Resend to {data.kickoff.failed} failed</Button>}
+              {(data.kickoff.uncertain ?? 0) > 0 && <Button onClick={() => void resend('uncertain')}>Resend to {data.kickoff.uncertain} uncertain</Button>}
+            </div>
           )}
           <CardHeader header={<Subtitle1 as="h3">Booking problems</Subtitle1>} />
           {data.bookingProblems.length === 0 ? <Caption1>No booking problems.</Caption1> : (

@@ -16,7 +16,7 @@ import { toolName } from '../../domain/toolCatalogue';
 import { pickFollowUpTime, recordDecision, undecidedCardFor } from '../../usecases/decisions';
 import { editSummary, getSummary } from '../../usecases/sharebackSession';
 import type { BotDependencies } from '../dependencies';
-import { callerOf, replaceCard } from '../reply';
+import { callerOf, replaceCard, sendNotice } from '../reply';
 import { answerUnknownAction } from './unknownAction';
 
 /**
@@ -102,6 +102,8 @@ export async function onPickFollowUpTime(context: TurnContext, deps: BotDependen
   const local = /^\d{4}-\d{2}-\d{2}$/.test(pick.date) && /^\d{2}:\d{2}$/.test(pick.time) ? DateTime.fromISO(`${pick.date}T${pick.time}`, { zone: timeZone }) : null;
   const start = local?.isValid ? local.toUTC().toISO()! : '';
   const outcome = await pickFollowUpTime(roundId, participantId, start, caller, deps.ports);
+  // A refusal for someone who may not book it re-renders nothing of the person it names.
+  if (isDomainError(outcome) && (outcome.kind === 'forbidden' || outcome.kind === 'not_found')) return sendNotice(context, outcome, 'No follow-up booked');
   const name = (await deps.directory.getPerson(participantId))?.displayName ?? 'your colleague';
   const base = { roundId, participantId, participantName: name, timeZone, reason: '', suggestedDate: pick.date, dashboardUrl: deps.dashboardUrl, values: { date: pick.date, time: pick.time } };
   if (isDomainError(outcome)) {

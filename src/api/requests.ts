@@ -54,9 +54,13 @@ export function parsedBody<S extends z.ZodTypeAny>(req: Request, res: Response, 
 
 /** A command that takes no fields: an empty object, or no body at all. */
 export function emptyBody(req: Request, res: Response): boolean {
-  if (req.body === undefined || (typeof req.body === 'object' && req.body !== null && Object.keys(req.body).length === 0)) return true;
-  const fields = typeof req.body === 'object' && req.body !== null ? Object.keys(req.body) : [];
-  res.status(422).json({ error: 'This request takes no fields.', kind: 'invalid_input', fieldErrors: Object.fromEntries(fields.map((f) => [f, `${f} is not a field of this request.`])) });
+  const given: unknown = req.body;
+  if (given === undefined || (typeof given === 'object' && given !== null && !Array.isArray(given) && Object.keys(given).length === 0)) return true;
+  const fields = typeof given === 'object' && given !== null && !Array.isArray(given) ? Object.keys(given) : [];
+  res.status(422).json({
+    error: 'This request takes no fields: send an empty object or no body.', kind: 'invalid_input',
+    fieldErrors: fields.length > 0 ? Object.fromEntries(fields.map((f) => [f, `${f} is not a field of this request.`])) : { body: 'Send an empty object or no body.' },
+  });
   return false;
 }
 

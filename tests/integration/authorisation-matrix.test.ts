@@ -1,8 +1,7 @@
-import type { Router } from 'express';
-import { apiRouter } from '../../src/api/routes';
-import { createLogger } from '../../src/logging';
 import { loadDemoOrganisation, type DemoPerson } from '../../tools/demo-org';
 import { aNewRoundBody } from '../support/rounds';
+import { wellFormedBody } from '../support/routeBodies';
+import { apiRoutes, type RouteEntry } from '../support/apiRoutes';
 import { cardSubmitActivity, executeActivity, postActivity, type ActivityContext } from '../support/activities';
 import { snapshotChanges, tableSnapshot } from '../support/tableSnapshot';
 import { startTestStack, type TestStack } from '../support/service';
@@ -24,24 +23,6 @@ const colleague = byName('Oliver Bennett'); // same team and round; not Sofia's 
 const stranger = byName('Neha Sharma'); // engineering; not in the round
 const otherOwner = byName('Tom Whitfield'); // a programme owner, of another round only
 const otherRoundParticipant = byName('Hannah Wright'); // takes part in the other round
-
-interface RouteEntry { readonly method: string; readonly path: string }
-
-/** Walks the router stack: each route's methods and path, nested routers (mounted at '/') included. */
-function routesOf(router: Router): RouteEntry[] {
-  const found: RouteEntry[] = [];
-  const walk = (stack: unknown[]) => {
-    for (const layer of stack as Array<{ route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] } }>) {
-      if (layer.route) {
-        for (const method of Object.keys(layer.route.methods)) if (method !== '_all') found.push({ method: method.toUpperCase(), path: layer.route.path });
-      } else if (layer.handle?.stack) {
-        walk(layer.handle.stack);
-      }
-    }
-  };
-  walk((router as unknown as { stack: unknown[] }).stack);
-  return found;
-}
 
 /** Routes that answer about the caller only: a stranger gets their own (empty) view, never the victim's data. */
 const CALLER_SCOPED = new Set([
@@ -70,41 +51,8 @@ function concrete(path: string): string {
     .replace(/:[a-zA-Z]+/g, 'x');
 }
 
-/**
- * A body each mutating route accepts as well-formed, so that only the access policy can refuse it (a refusal
- * must not hide behind "bad request"). A mutating route missing here fails the test below.
- */
 function bodyFor(method: string, path: string): unknown {
-  const bodies: Record<string, unknown> = {
-    'POST /rounds': aNewRoundBody(organisation),
-    'PATCH /rounds/:roundId': { name: 'Renamed round' },
-    'POST /rounds/:roundId/policy': { text: 'A policy text long enough to be accepted by the validation rules.' },
-    'POST /rounds/:roundId/open': {},
-    'POST /rounds/:roundId/kickoff/resend': { who: 'failed' },
-    'PUT /rounds/:roundId/me/blocks/:week/:index': { kept: false, reason: 'x' },
-    'POST /rounds/:roundId/me/acknowledgement': { policyVersion: 1, policyAccepted: true, toolTermsAccepted: true, tool: { toolId: 'm365-copilot' } },
-    'PUT /rounds/:roundId/me/selection': { selection: { kpi: 'x' } },
-    'POST /rounds/:roundId/me/submit': { hypothesis: { measure: 'x' } },
-    'POST /rounds/:roundId/experiments/:participantId/withdraw': {},
-    'DELETE /rounds/:roundId/calendar-events': undefined,
-    'POST /rounds/:roundId/experiments/:participantId/review': { kind: 'approve', comment: 'ok' },
-    'POST /meetings/:chatId/link': { roundId },
-    'POST /meetings/:chatId/advance': { step: 1 },
-    'PUT /meetings/:chatId/order': { order: [victim.id] },
-    'PUT /rounds/:roundId/me/summary': { worked: 'x' },
-    'POST /rounds/:roundId/experiments/:participantId/decision': { outcome: 'stop', ownerId: owner.id, dueDate: '2030-01-15', learned: 'x' },
-    'POST /rounds/:roundId/experiments/:participantId/decision/follow-up': { start: '2030-01-15T10:00:00Z' },
-    'POST /rounds/:roundId/experiments/:participantId/decision/effects': {},
-    'PUT /rounds/:roundId/me/journals/:weekStart': { improved: 'Faster notes', hoursPractised: 1 },
-    'POST /rounds/:roundId/me/assets': { kind: 'prompt', title: 'A prompt for summaries', content: 'Summarise this call in five bullets.', goodFor: 'Call notes', submissionId: '3f0c2a9e-7b1d-4c55-9a0e-2d7f6b8c1e44' },
-    'PATCH /rounds/:roundId/me/assets/:assetId': { shared: true },
-    'POST /rounds/:roundId/reports/:userId/encourage': { message: 'Keep going' },
-    'POST /rounds/:roundId/reports/:userId/checkin': {},
-  };
-  const key = `${method} ${path}`;
-  if (method === 'GET') return undefined;
-  if (!(key in bodies)) throw new Error(`no well-formed body for ${key}: add one to bodyFor`);
-  return bodies[key];
+  return wellFormedBody(method, path, { organisation, roundId, ownerId: owner.id, personId: victim.id });
 }
 
 async function call(person: DemoPerson, method: string, path: string, body?: unknown) {
@@ -147,10 +95,7 @@ beforeAll(async () => {
   const other = await fetch(`${stack.service.url}/api/rounds`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-dev-user': otherOwner.id }, body: JSON.stringify(aNewRoundBody(organisation, { participantIds: [otherRoundParticipant.id], managerScopes: [] })) });
   expect(other.status).toBe(201);
   // Enumerated from a router built with the same code the service mounts (its handlers are never called here).
-  routes = routesOf(apiRouter({
-    authenticate: async () => ({ failure: 'enumeration only' }), directory: {} as never, logger: createLogger('authz', { level: 'silent' }),
-    authMode: 'dev', ports: {} as never, callerFor: (() => { throw new Error('enumeration only'); }) as never,
-  }));
+  routes = apiRoutes();
 }, 60_000);
 
 afterAll(async () => { await stack.stop(); });
@@ -187,11 +132,15 @@ describe('the authorisation matrix over every /api route', () => {
         }
         // The colleague's own experiment and the round's shared library are theirs to use: not someone else's data.
         if (who === 'colleague' && (route.path.includes('/me') || route.path.endsWith('/outline') || /\/assets$/.test(route.path) && route.method === 'GET')) continue;
+        const before = route.method === 'GET' ? null : await tableSnapshot(stack.tablePrefix);
         const { status, text } = await call(person, route.method, concrete(route.path), bodyFor(route.method, route.path));
         matrixCalls++;
         // A 404 from the catch-all means the route was never reached (a wrong concrete path): that is a failure here.
         const refused = status === 403 || (status === 404 && !text.includes('No API route'));
         if (!refused || text.includes(victim.displayName)) results.push(`${key} → ${status} ${text.slice(0, 120)}`);
+        // A refused command changes nothing.
+        const changes = before ? snapshotChanges(before, await tableSnapshot(stack.tablePrefix)) : [];
+        if (changes.length > 0) results.push(`${key} wrote ${changes.join(', ')}`);
       }
       expect(results).toEqual([]);
     }, 60_000);

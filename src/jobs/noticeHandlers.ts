@@ -5,6 +5,7 @@ import { renderTimeMovedCard } from '../cards/timeMoved';
 import { renderAcknowledgementCard } from '../cards/acknowledgement';
 import { renderPlanStatusCard } from '../cards/planStatus';
 import { reviewCardFor } from '../cards/reviewView';
+import { reviewViewerFor } from '../usecases/reviewView';
 import { parseUserId } from '../domain/ids';
 import { currentPolicyVersion } from '../domain/round';
 import { experimentIdFor, parseRoundId } from '../domain/roundIds';
@@ -35,7 +36,7 @@ export function reviewRequestHandler(ports: UseCasePorts): JobHandler {
     if (!loaded || loaded.experiment.state !== 'submitted' || !loaded.experiment.reviewerId) return;
     const { round, experiment } = loaded;
     const reviewer = experiment.reviewerId!;
-    const card = await reviewCardFor(round, experiment, { userId: reviewer, isAdmin: false }, { directory: ports.directory, now: ports.clock.now().toISOString() });
+    const card = reviewCardFor(round, experiment, await reviewViewerFor(round, experiment, { userId: reviewer, isAdmin: false }, ports), ports.clock.now().toISOString());
     await ports.messenger.sendCard(await personalConversationOf(reviewer, round, ports), card);
   };
 }

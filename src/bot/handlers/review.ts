@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import { readReviewRefresh, readReviewSubmission } from '../../cards/review';
 import { reviewCardFor } from '../../cards/reviewView';
+import { reviewViewerFor } from '../../usecases/reviewView';
 import { renderNoticeCard } from '../../cards/notice';
 import type { AdaptiveCardJson } from '../../cards/render';
 import { isDomainError, type DomainError } from '../../domain/errors';
@@ -24,7 +25,7 @@ async function currentCard(experimentId: string, context: TurnContext, deps: Bot
   if (!key || !caller) return notice('This card is not linked to a plan any more.');
   const [round, stored] = await Promise.all([deps.ports.rounds.get(key.roundId), deps.ports.experiments.get(key.roundId, key.participantId)]);
   if (!round || !stored) return notice('This plan no longer exists.');
-  return reviewCardFor(round.round, stored.experiment, caller, { directory: deps.directory, now: deps.clock.now().toISOString() }, extra);
+  return reviewCardFor(round.round, stored.experiment, await reviewViewerFor(round.round, stored.experiment, caller, deps), deps.clock.now().toISOString(), extra);
 }
 
 export function onReviewAction(verb: ReviewVerb) {

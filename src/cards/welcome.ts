@@ -8,7 +8,7 @@ export interface WelcomeCardData {
   readonly dashboardUrl: string;
 }
 
-// The six steps in the product's own words (see docs/programme.md for where they come from).
+// The six steps of the practice loop in the product's own words (pick, plan, protect time, practise, share, decide).
 const LOOP_STEPS = [
   { number: 1, name: 'Pick', what: 'a friction point in your week, an AI tool and the number it should move' },
   { number: 2, name: 'Plan', what: 'a hypothesis with a baseline and a target; your manager approves it' },

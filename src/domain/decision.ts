@@ -6,8 +6,8 @@ import type { WorkingHours } from './planner';
 import { instantOrThrow, type IsoInstant } from './time';
 
 /**
- * What a decision sets in motion (step 6), as plain data with deterministic ids (the xstate pattern in
- * STYLE §7): the use case saves the decision, then a job carries these out; each one is idempotent on
+ * What a decision sets in motion (step 6), as plain data with deterministic ids (effects as data, as xstate does
+ * it): the use case saves the decision, then a job carries these out; each one is idempotent on
  * its id, so a retried job books one event and sends one message.
  *
  * - every revision: the participant is told the decision in chat;

@@ -29,7 +29,7 @@ export interface RoundRepo {
   listOpen(options?: RepoOptions): Promise<RoundId[]>;
 }
 
-/** Kickoff delivery to one person (DESIGN: tracked per person, visible to the owner). */
+/** Kickoff delivery to one person: tracked per person so the owner sees who got it, who is waiting and why one failed. */
 export type DeliveryState = 'queued' | 'sending' | 'sent' | 'failed';
 
 export interface RoundMember {

@@ -17,7 +17,7 @@ import { nextPagePath } from './paging';
 import { ianaZoneOf } from './zones';
 
 /**
- * The calendar port over Microsoft Graph v1.0 (DESIGN §5):
+ * The calendar port over Microsoft Graph v1.0:
  * - mailboxSettings → working hours in the person's zone (Windows names mapped to IANA);
  * - getSchedule → busy time, chunked to its limits (≤ 20 schedules, a window under 62 days);
  * - events: POST (alone, or $batch of ≤ 20 with throttled items sent again), PATCH, DELETE;

@@ -15,7 +15,15 @@ import { createAsset, parseAssetId } from '../../src/domain/asset';
 import { parseUserId, type UserId } from '../../src/domain/ids';
 import { saveJournalEntry } from '../../src/domain/journal';
 import { experimentIdFor } from '../../src/domain/roundIds';
+import { createBot } from '../../src/bot/bot';
+import { loadConfig } from '../../src/config';
+import { parseTenantId } from '../../src/domain/ids';
+import { silentLogger } from '../../src/logging';
 import type { Booking } from '../../src/ports/bookingRepo';
+import { DeliveryError, type CardContent, type ChatMessenger } from '../../src/ports/chatMessenger';
+import { botDependenciesOf } from '../../src/wiring';
+import { startBotConnector, type RunningConnector } from '../../tools/bot-connector/server';
+import { cardOf } from '../support/activities';
 import { MailboxUnavailableError, type CalendarPort } from '../../src/ports/calendar';
 import type { DirectoryPort } from '../../src/ports/directory';
 import type { Job, JobQueue } from '../../src/ports/jobQueue';
@@ -23,7 +31,7 @@ import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../../src/po
 import { loadDemoOrganisation, type DemoPerson } from '../../tools/demo-org';
 import { startGraphSandbox, type RunningGraphSandbox } from '../../tools/graph-sandbox/server';
 import { aRound, anExperiment, NOW, PEOPLE, ROUND_ID, later, unwrap } from '../support/builders';
-import { fakeCalendar, fakeDirectory, fakeJobQueue, memoryEntityTable, peopleOf } from '../support/fakes';
+import { fakeCalendar, fakeDirectory, fakeJobQueue, fakeMessenger, memoryEntityTable, peopleOf } from '../support/fakes';
 import { testConnectionString, uniquePrefix } from '../support/storage';
 
 /*
@@ -54,9 +62,16 @@ interface Backend {
   readonly calendar: CalendarPort;
   /** A fresh queue, and a way to read back what it holds (as a worker would receive it). */
   queue(): Promise<{ jobs: JobQueue; read(): Promise<Job[]> }>;
+  readonly messenger: ChatMessenger;
+  /** Where a conversation lives (the connector's URL for the real one), what arrived in it, and "the person blocked the app" next time. */
+  readonly serviceUrl: string;
+  delivered(conversationId: string): Promise<CardContent[]>;
+  blockNext(conversationId: string): void;
 }
 
 let sandbox: RunningGraphSandbox;
+let connector: RunningConnector;
+let realMessenger: ChatMessenger;
 const createdTables: EntityTable[] = [];
 const prefix = uniquePrefix('contract');
 let queues = 0;
@@ -91,12 +106,29 @@ const real: Backend = {
       },
     };
   },
+  get messenger() {
+    return realMessenger;
+  },
+  get serviceUrl() {
+    return connector.url;
+  },
+  async delivered(conversationId) {
+    return connector.activities.filter((a) => a.conversationId === conversationId).map((a) => cardOf(a.activity) as CardContent);
+  },
+  blockNext(conversationId) {
+    connector.failNext({ status: 403, code: 'ConversationBlockedByUser', conversationId });
+  },
 };
 
 // The fake calendar keeps its events across the suite, as the sandbox's mailboxes do.
 const memoryPeople = peopleOf(organisation);
 const memoryCalendar = fakeCalendar(memoryPeople);
+const memoryMessenger = fakeMessenger();
 const memory: Backend = {
+  messenger: memoryMessenger,
+  serviceUrl: 'https://smba.example/teams/',
+  delivered: async (conversationId) => memoryMessenger.sent.filter((s) => s.conversationId === conversationId).map((s) => s.card),
+  blockNext: (conversationId) => memoryMessenger.failNext(conversationId, new DeliveryError('The person blocked the app in Teams.', false)),
   table: (name, label) => memoryEntityTable(name, label),
   directory: fakeDirectory(memoryPeople),
   calendar: memoryCalendar,
@@ -108,9 +140,14 @@ const memory: Backend = {
 
 beforeAll(async () => {
   sandbox = await startGraphSandbox({ now: () => new Date('2026-01-14T12:00:00Z') });
+  connector = await startBotConnector({ requestsPerSecond: 50 });
+  // The bot's proactive messenger as the service wires it (anonymous, as locally), sending into the connector stand-in.
+  const config = loadConfig({ STORAGE_CONNECTION_STRING: testConnectionString(), TABLE_PREFIX: `${prefix}bot`, GRAPH_BASE_URL: sandbox.url });
+  realMessenger = createBot({ appType: 'MultiTenant' }, botDependenciesOf(config, silentLogger)).messenger;
 });
 
 afterAll(async () => {
+  await connector?.close();
   await sandbox?.close();
   for (const table of createdTables) await table.deleteTable().catch(() => undefined);
   for (let n = 1; n <= queues; n++) await createQueueClient(testConnectionString(), `${prefix}-q${n}`).deleteIfExists();
@@ -365,4 +402,28 @@ describe.each([
       ]);
     });
   });
+
+  describe('the messenger', () => {
+    const tenantId = parseTenantId(organisation.tenantId)!;
+    const conversation = (id: string) => ({ conversationId: id, serviceUrl: backend.serviceUrl, channelId: 'msteams', botId: '28:practice-loop-test-bot', tenantId });
+    const card: CardContent = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Hi Zoë, the round starts Monday 🚀 "quoted" ${notATemplate}', wrap: true }] };
+
+    it('delivers the card as it was given and names the activity', async () => {
+      const { activityId } = await backend.messenger.sendCard(conversation('a:contract-card'), card);
+      expect(activityId).toEqual(expect.any(String));
+      expect(activityId.length).toBeGreaterThan(0);
+      expect(await backend.delivered('a:contract-card')).toEqual([card]);
+    });
+
+    it('refuses for good, without delivering, when the person blocked the app; the next send goes through', async () => {
+      backend.blockNext('a:contract-blocked');
+      const failure = await backend.messenger.sendCard(conversation('a:contract-blocked'), card).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(DeliveryError);
+      expect(failure).toMatchObject({ retryable: false });
+      expect(await backend.delivered('a:contract-blocked')).toEqual([]);
+      await backend.messenger.sendCard(conversation('a:contract-blocked'), card);
+      expect(await backend.delivered('a:contract-blocked')).toHaveLength(1);
+    });
+  });
+
 });

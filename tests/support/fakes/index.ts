@@ -69,10 +69,11 @@ export function fakeJobQueue(): FakeJobQueue {
   };
 }
 
-/** Cards sent to people's personal chats; `failFor` makes sending to a conversation fail as Teams does. */
+/** Cards sent to people's personal chats; `failNext` makes the next send to a conversation fail as Teams would. */
 export interface FakeMessenger extends ChatMessenger {
   readonly sent: { readonly conversationId: string; readonly card: CardContent }[];
-  failFor(conversationId: string, error: DeliveryError): void;
+  /** The next send to this conversation throws `error` (once, like the connector stand-in's `failNext`). */
+  failNext(conversationId: string, error: DeliveryError): void;
 }
 
 export function fakeMessenger(): FakeMessenger {
@@ -81,10 +82,13 @@ export function fakeMessenger(): FakeMessenger {
   let next = 0;
   return {
     sent,
-    failFor: (conversationId, error) => { failures.set(conversationId, error); },
+    failNext: (conversationId, error) => { failures.set(conversationId, error); },
     async sendCard(conversation: PersonalConversation, card) {
       const failure = failures.get(conversation.conversationId);
-      if (failure) throw failure;
+      if (failure) {
+        failures.delete(conversation.conversationId);
+        throw failure;
+      }
       sent.push({ conversationId: conversation.conversationId, card: JSON.parse(JSON.stringify(card)) as CardContent });
       next += 1;
       return { activityId: `fake-activity-${next}` };

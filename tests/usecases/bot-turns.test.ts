@@ -8,6 +8,7 @@ import { BOOKING_JOB_KIND, REVIEW_REQUEST_JOB_KIND } from '../../src/usecases/ex
 import { cardOf, cardSubmitActivity, cardText, executeActivity, inputValue, messageActivity, type ActivityContext } from '../support/activities';
 import { cardSchemaErrors } from '../support/cardSchema';
 import { PEOPLE, ROUND_ID, TENANT } from '../support/builders';
+import type { Experiment } from '../../src/domain/experiment';
 import { aWorld, PEOPLE_IN_DIRECTORY, type World } from './world';
 
 /*
@@ -39,14 +40,14 @@ const hypothesis = {
   howWeWillKnow: 'I will time the next three summaries and compare them with my baseline.', preferredTimes: 'mornings', blockMinutes: '60', deadlineConflicts: '',
 };
 
-beforeAll(async () => {
-  world = await aWorld();
+/** The bot's routes over a world's in-memory ports, one TestAdapter per turn. */
+function botFor(on: World): (activity: object) => Promise<Turn> {
   const deps: BotDependencies = {
-    members: world.ports.members, clock: world.ports.clock, directory: world.ports.directory, logger: silentLogger, dashboardUrl: 'https://tab.example/tab/', ports: world.ports,
+    members: on.ports.members, clock: on.ports.clock, directory: on.ports.directory, logger: silentLogger, dashboardUrl: 'https://tab.example/tab/', ports: on.ports,
     callerFor: (identity) => ({ ...identity, isAdmin: false, mayCreateRounds: identity.userId === PEOPLE.omar }),
   };
   const app = createBotApplication(new TeamsAdapter({}), '', deps);
-  run = async (activity) => {
+  return async (activity) => {
     let invokeResponse: Turn['invokeResponse'] = null;
     const adapter = new TestAdapter(async (context: TurnContext) => {
       context.onSendActivities(async (_context, activities, next) => {
@@ -58,7 +59,26 @@ beforeAll(async () => {
     await adapter.processActivity(activity as Partial<Activity>);
     return { replies: adapter.activeQueue.splice(0), invokeResponse };
   };
+}
+
+beforeAll(async () => {
+  world = await aWorld();
+  run = botFor(world);
 });
+
+/** The data of the first action in a card with this verb (and these fields), as a button press sends it. */
+function actionData(card: unknown, verb: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  let found: Record<string, unknown> | undefined;
+  (function visit(node: unknown) {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const data = (node as { data?: Record<string, unknown> }).data;
+    if (!found && data?.verb === verb && Object.entries(extra).every(([key, value]) => data[key] === value)) found = data;
+    Object.values(node).forEach(visit);
+  })(card);
+  if (!found) throw new Error(`the card has no ${verb} action`);
+  return found;
+}
 
 function onlyCard(turn: Turn): Record<string, unknown> {
   expect(turn.replies).toHaveLength(1);
@@ -122,5 +142,37 @@ describe('whole bot turns on the in-memory ports', () => {
     expect(cardText(onlyCard(await run(cardSubmitActivity(ctx(PEOPLE.dana), { verb: 'noSuchVerb', roundId: ROUND_ID }))))).not.toBe('');
     expect(cardText(invokedCard(await run(executeActivity(ctx(PEOPLE.maria), 'noSuchVerb', {}))))).toMatch(/no longer available/);
     expect((await world.ports.experiments.get(ROUND_ID, PEOPLE.dana))!.experiment).toEqual(before);
+  });
+});
+
+describe('whole bot turns in the practice weeks', () => {
+  let practice: World & { experiment: Experiment | null };
+  let say: (activity: object) => Promise<Turn>;
+  beforeAll(async () => {
+    practice = await aWorld({ now: '2025-03-12T10:00:00.000Z', experiment: 'practising', round: { sensitiveTerms: ['Contoso Bank'] } });
+    say = botFor(practice);
+  });
+
+  it('"journal" opens this week’s card; saveJournal asks before storing sensitive text, then stores it redacted', async () => {
+    const journal = onlyCard(await say(messageActivity(ctx(PEOPLE.dana), 'journal')));
+    expect(cardText(journal)).toContain('week of');
+    const text = 'Sent the summary to jo@client.example for Contoso Bank';
+    const asked = onlyCard(await say(cardSubmitActivity(ctx(PEOPLE.dana), { ...actionData(journal, 'saveJournal'), improved: text, hoursPractised: '2' })));
+    expect(cardText(asked)).toMatch(/Check before it is saved/);
+    expect(inputValue(asked, 'improved')).toBe(text);
+    expect(await practice.ports.journals.listForExperiment(practice.experiment!.id)).toEqual([]);
+    const saved = onlyCard(await say(cardSubmitActivity(ctx(PEOPLE.dana), { ...actionData(asked, 'saveJournal'), improved: text, hoursPractised: '2', sensitiveData: 'redact' })));
+    expect(String(inputValue(saved, 'improved'))).not.toContain('jo@client.example');
+    const [entry] = await practice.ports.journals.listForExperiment(practice.experiment!.id);
+    expect(entry).toMatchObject({ weekStart: '2025-03-10', hoursPractised: 2 });
+    expect(entry!.improved).not.toContain('Contoso Bank');
+  });
+
+  it('saveAsset from the journal card’s form saves one asset, however often it is pressed', async () => {
+    const journal = onlyCard(await say(messageActivity(ctx(PEOPLE.dana), 'journal')));
+    const values = { kind: 'prompt', title: 'Pipeline summary prompt', content: 'Summarise this export in five bullets.', goodFor: 'the weekly pipeline call' };
+    const save = actionData(journal, 'saveAsset');
+    for (let press = 0; press < 2; press++) expect(cardText(onlyCard(await say(cardSubmitActivity(ctx(PEOPLE.dana), { ...save, ...values }))))).toMatch(/Saved to your library/);
+    expect((await practice.ports.assets.listForAuthor(ROUND_ID, PEOPLE.dana)).map((a) => a.title)).toEqual([values.title]);
   });
 });

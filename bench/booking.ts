@@ -1,11 +1,11 @@
 /**
- * `calendar.booking` (DESIGN §11): booking practice time for many approved experiments against the Graph
+ * `calendar.booking`: booking practice time for many approved experiments against the Graph
  * sandbox with a realistic, non-zero service time under Outlook's per-mailbox limits.
  *
- *   BENCH_BOOKING_PEOPLE=N          participants (default 1000; 100 with BENCH_QUICK=1). DESIGN asks for 2000, but at
+ *   BENCH_BOOKING_PEOPLE=N          participants (default 1000; 100 with BENCH_QUICK=1). The target is 2000, but at
  *                                   2000 the bookings took 305 s (this bench 6m44s end to end: more than the ~5 minutes
  *                                   it may take; time per person grows with size), so the default is 1000 (about 3 min end
- *                                   to end; sizes between 1000 and 2000 not tried); the line prints `people` as run. BENCH_BOOKING_PEOPLE=2000 runs the DESIGN size.
+ *                                   to end; sizes between 1000 and 2000 not tried); the line prints `people` as run. BENCH_BOOKING_PEOPLE=2000 runs the target size.
  *   BENCH_BOOKING_CONCURRENCY=N     bookings in flight at once (default 32, like a worker draining its queue)
  *   BENCH_BOOKING_SERVICE_TIME_MS=N the sandbox's emulated Graph service time (default 30)
  *
@@ -285,7 +285,7 @@ export async function runBookingBench(ctx: BookingBenchContext): Promise<void> {
       duplicates,
       missing,
       graph_service_time_ms: serviceTimeInMs,
-      // Context (not DESIGN figures):
+      // Context (not headline figures):
       includes_shareback: false,
       concurrency,
       booked: outcomes.get('booked') ?? 0,

@@ -1,5 +1,5 @@
 /**
- * `tab.bundle` (DESIGN §11): the JavaScript the dashboard's first load fetches, gzip-compressed (level 9, what a
+ * `tab.bundle` (budget and last figures: the README's benchmark table): the JavaScript the dashboard's first load fetches, gzip-compressed (level 9, what a
  * CDN or App Service would send), read from Vite's manifest: the entry of index.html and every chunk it imports
  * statically, recursively. Lazily loaded views (plan editor, manager, owner) are not part of the first load.
  * Extra figures: `in_teams_gzip_kb` adds teams-js, which the tab imports only when it runs inside Teams;
@@ -44,7 +44,7 @@ export function measureBundle(entry = 'index.html'): { first_load_gzip_kb: numbe
 export async function runBundleBench(emit: (result: Record<string, unknown>) => void): Promise<void> {
   await ensureTabBuilt({ quiet: true });
   const { first_load_gzip_kb, in_teams_gzip_kb, css_gzip_kb } = measureBundle();
-  // The meeting tab (issue 8) is its own page and build; its first load inside Teams, for comparison.
+  // The meeting tab is its own page and build; its first load inside Teams, for comparison.
   const meeting = measureBundle('meeting.html');
   emit({ bench: 'tab.bundle', first_load_gzip_kb, in_teams_gzip_kb, css_gzip_kb, budget_kb: FIRST_LOAD_BUDGET_KB, within_budget: in_teams_gzip_kb <= FIRST_LOAD_BUDGET_KB, meeting_in_teams_gzip_kb: meeting.in_teams_gzip_kb });
 }

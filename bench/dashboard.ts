@@ -1,5 +1,5 @@
 /**
- * `dashboard.api` (DESIGN §11): the REST reads behind the tab's two busiest views, with 10,000 experiments in one
+ * `dashboard.api`: the REST reads behind the tab's two busiest views, with 10,000 experiments in one
  * round, on the compiled service against Azurite and the Graph sandbox.
  *   owner view        GET /api/rounds/:id/overview (kickoff delivery, booking problems, hours, funnel): the round's
  *                     members, experiments, bookings, acknowledgements, journal stats and asset counts, each one

@@ -1,5 +1,5 @@
 /**
- * `kickoff.fanout` (DESIGN §11): opening a round for a large organisation, measured end to end on the
+ * `kickoff.fanout`: opening a round for a large organisation, measured end to end on the
  * compiled service with its in-process worker, against Azurite, a Graph sandbox seeded with a generated
  * organisation and a Bot Connector stand-in that enforces Teams' 50 requests/s per app and tenant.
  *
@@ -20,7 +20,7 @@
  * in a final kickoff state (sent or failed); `bound_ms = requests / 50 × 1000` with `requests` the Bot Connector
  * requests the stand-in counted, less the ones it refused with 429 (the kickoff needs one send per person; the
  * app never creates a conversation: it sends to the install's chat id, which the stand-in would otherwise show
- * as `a:<user>` conversations); `ratio = wall_ms / bound_ms`. Extra figures after the DESIGN ones say where
+ * as `a:<user>` conversations); `ratio = wall_ms / bound_ms`. Extra figures after the headline ones say where
  * the time goes: `open_ms` (the open call: participants from Graph, member rows, enqueueing), `first_send_ms`
  * and `last_send_ms` (first and last card at the stand-in, from the open call), the Graph requests, and CPU
  * seconds per process over the fan-out. The Graph sandbox runs with `serviceTimeInMs: 0` here: Graph latency is
@@ -325,7 +325,7 @@ async function runScenario(ctx: KickoffBenchContext, organisation: DemoOrganisat
       duplicates,
       missing,
       installs,
-      // Where the time went (not DESIGN figures):
+      // Where the time went (not headline figures):
       open_ms: Math.round(openMs),
       first_send_ms: receivedAt.length ? Math.min(...receivedAt) - openedAt : null,
       last_send_ms: receivedAt.length ? Math.max(...receivedAt) - openedAt : null,

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: one JSON object per line on stdout (DESIGN §11). Builds the service, then measures it
+ * `npm run bench`: one JSON object per line on stdout (the README's benchmark table lists them). Builds the service, then measures it
  * as it runs in production (`node dist/src/server.js`) against Azurite and the Graph sandbox on loopback.
  *   BENCH_QUICK=1     small sizes for development
  *   BENCH_TURNS=N     turns for bot.turn and bot.action (default 500)

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Every setting comes from the environment (DESIGN §8). This is the only module that reads
+ * Every setting comes from the environment (Teams Toolkit and App Service both set it). This is the only module that reads
  * `process.env`; the entry points (server, worker) pass the parsed config down.
  */
 

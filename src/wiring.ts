@@ -27,7 +27,7 @@ import type { BotDependencies } from './bot/dependencies';
 import type { CallerFactory, UseCasePorts } from './usecases/ports';
 
 /**
- * The one place that wires adapters to ports (STYLE §1), shared by the service (src/server.ts) and the
+ * The one place that wires adapters to ports (use cases see only the ports), shared by the service (src/server.ts) and the
  * stand-alone worker (src/worker.ts), so both run the same code against the same storage and Graph.
  */
 export interface Wiring {
@@ -61,7 +61,7 @@ export function dashboardUrlOf(config: Pick<AppConfig, 'teamsAppId' | 'tabEndpoi
   return config.tabEndpoint ? `${config.tabEndpoint}/tab/` : '';
 }
 
-/** Roles the directory does not hold come from configuration (DESIGN §1): app admins and programme owners. */
+/** Roles the directory does not hold come from configuration (Entra has no such groups for this app): app admins and programme owners. */
 export function callerFactory(config: Pick<AppConfig, 'adminUserIds' | 'programmeOwnerIds'>): CallerFactory {
   return (identity) => {
     const isAdmin = config.adminUserIds.includes(identity.userId);

@@ -17,7 +17,7 @@ import type { Caller, UseCasePorts } from '../usecases/ports';
 import { roundIdParam } from './requests';
 
 /**
- * Read models for the personal tab (issue 7): what the caller gets to see, a round's outline for its members,
+ * Read models for the personal tab: what the caller gets to see, a round's outline for its members,
  * the owner's overview and funnel, a manager's reports in a round, names for a drill-down, and the round export.
  * Every read is a point read or a single-partition query (the round's experiments, members, bookings, acknowledgements,
  * journal stats and asset counts are each partitioned by round); names come from the directory a page at a time.
@@ -25,7 +25,7 @@ import { roundIdParam } from './requests';
  */
 export type CallerOf = (res: Response) => Caller;
 
-/** Journals and assets (issue 6) are optional ports until they are wired; their figures read as zero without them. */
+/** Journals and assets are optional ports until they are wired; their figures read as zero without them. */
 type StepFourPorts = { readonly journals?: JournalRepo; readonly assets?: AssetRepo };
 
 export const DRILL_DOWN_PAGE = 50;
@@ -224,7 +224,7 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
     res.json({ value: value.filter((row) => row !== null) });
   });
 
-  /** A manager's direct reports in a round: step, hours planned vs kept, journals and assets (counts; details via issue 6's routes). */
+  /** A manager's direct reports in a round: step, hours planned vs kept, journals and assets (counts; details via the journal and asset routes). */
   router.get('/rounds/:roundId/team', async (req, res) => {
     const round = await loadRound(req, res);
     if (!round) return;

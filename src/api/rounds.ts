@@ -16,7 +16,7 @@ import { emptyBody, parsedBody, roundIdParam, versionOf } from './requests';
 import { REQUEST_BODIES } from './schemas';
 
 /**
- * REST for the dashboard (DESIGN §7): thin — parse, call the same use case the chat cards call, answer.
+ * REST for the dashboard: thin — parse, call the same use case the chat cards call, answer.
  * Bodies are checked for shape here (a JSON object); their content is validated by the domain, which
  * names each bad field.
  */

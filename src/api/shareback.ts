@@ -19,7 +19,7 @@ import { REQUEST_BODIES } from './schemas';
  * REST for the shareback meeting tab and the decisions (steps 5–6). The tab polls
  * GET /meetings/{chatId}/session every 2–3 s with If-None-Match: the ETag is a hash of the view, so an
  * unchanged session is a 304 with no body. Polling (not push) because a tab in a meeting iframe cannot
- * rely on a socket through Teams, proxies and N service instances, and a few seconds is what the brief asks.
+ * rely on a socket through Teams, proxies and N service instances, and everyone's view need only follow within a few seconds.
  */
 /** Teams meeting chat ids look like "19:meeting_…@thread.v2"; anything else is not a meeting we could know. */
 const chatIdSchema = z.string().regex(/^19:[^\s/\\#?]{1,300}$/);

@@ -79,17 +79,12 @@ function activitySchema(options: { allowLoopbackHttp: boolean }) {
   }).passthrough();
 }
 
-export function createBot(credentials: BotCredentials, deps: BotDependencies, options: CreateBotOptions = {}): Bot {
-  // Empty MicrosoftAppId = anonymous (local emulators only; config refuses it when AUTH_MODE=entra).
-  const adapter = new TeamsAdapter({
-    MicrosoftAppId: credentials.appId ?? '',
-    MicrosoftAppPassword: credentials.appPassword ?? '',
-    MicrosoftAppTenantId: credentials.appTenantId ?? '',
-    MicrosoftAppType: credentials.appType,
-    ...(credentials.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: credentials.openIdMetadataUrl, ToBotFromEmulatorOpenIdMetadataUrl: credentials.openIdMetadataUrl } : {}),
-  });
-  const app = new Application<TurnState>({ adapter, botAppId: credentials.appId ?? '', removeRecipientMention: true });
-  const activityShape = activitySchema({ allowLoopbackHttp: options.allowLoopbackHttp ?? false });
+/**
+ * Every route of the bot on a teams-ai Application. `createBot` runs it behind the TeamsAdapter; tests run whole
+ * turns through it with botbuilder's TestAdapter (tests/usecases/bot-turns.test.ts), no HTTP or connector needed.
+ */
+export function createBotApplication(adapter: TeamsAdapter, botAppId: string, deps: BotDependencies): Application<TurnState> {
+  const app = new Application<TurnState>({ adapter, botAppId, removeRecipientMention: true });
 
   app.conversationUpdate('membersAdded', async (context) => {
     const botWasAdded = (context.activity.membersAdded ?? []).some((member) => member.id === context.activity.recipient.id);
@@ -148,6 +143,20 @@ export function createBot(credentials: BotCredentials, deps: BotDependencies, op
         renderNoticeCard({ title: 'Something went wrong on our side', message: 'Your message was not lost; please try again in a minute.' }))));
     }
   });
+  return app;
+}
+
+export function createBot(credentials: BotCredentials, deps: BotDependencies, options: CreateBotOptions = {}): Bot {
+  // Empty MicrosoftAppId = anonymous (local emulators only; config refuses it when AUTH_MODE=entra).
+  const adapter = new TeamsAdapter({
+    MicrosoftAppId: credentials.appId ?? '',
+    MicrosoftAppPassword: credentials.appPassword ?? '',
+    MicrosoftAppTenantId: credentials.appTenantId ?? '',
+    MicrosoftAppType: credentials.appType,
+    ...(credentials.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: credentials.openIdMetadataUrl, ToBotFromEmulatorOpenIdMetadataUrl: credentials.openIdMetadataUrl } : {}),
+  });
+  const app = createBotApplication(adapter, credentials.appId ?? '', deps);
+  const activityShape = activitySchema({ allowLoopbackHttp: options.allowLoopbackHttp ?? false });
 
   return {
     messenger: createChatMessenger(adapter, { ...options.messenger, botAppId: credentials.appId ?? '', logger: deps.logger }),

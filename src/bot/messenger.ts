@@ -8,7 +8,7 @@ import { sleep } from '../adapters/sleep';
 /**
  * Proactive cards into a person's personal chat, through the Bot Connector, on the bot's own adapter.
  *
- * The one retry/throttle policy for the Bot Connector (STYLE §3):
+ * The one retry/throttle policy for the Bot Connector (one place decides how hard the app may push Teams):
  * - a process-wide pace per bot and tenant (Teams documents about 50 requests/s per app per tenant):
  *   every messenger for the same bot app id and rate in this process shares it, and so does every
  *   retry, so N concurrent jobs never add up to more than the limit;

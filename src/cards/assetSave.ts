@@ -4,8 +4,8 @@ import { ASSET_KIND_LABELS, ASSET_KINDS, ASSET_LIMITS, type Asset } from '../dom
 import type { SensitiveFinding } from '../domain/sensitiveData';
 import { expandForm, placeErrors, readFormValues, topError, type FieldErrors, type FormValues } from './forms';
 import { formatDay } from './format';
-import { findingLines } from './journal';
 import type { AdaptiveCardJson } from './render';
+import { findingLines } from './sensitiveFindings';
 
 /**
  * The asset form: from the `save asset` command (standalone) or inside the journal card ("Save an asset").

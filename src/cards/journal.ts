@@ -5,6 +5,7 @@ import { renderAssetFormCard, type AssetFormData } from './assetSave';
 import { expandForm, firstThatFits, numberOrNull, placeErrors, readFormValues, submittedList, submittedNumber, topError, type FieldErrors, type FormValues } from './forms';
 import { formatDay, formatHours } from './format';
 import type { AdaptiveCardJson } from './render';
+import { findingLines } from './sensitiveFindings';
 
 /**
  * The weekly journal (step 4). Input ids are the domain's fields (`improved`, `broke`, `surprised`, `taught`,
@@ -49,12 +50,6 @@ export function journalValuesOf(entry: JournalEntry | null, prefillHours: number
     improved: entry?.improved ?? '', broke: entry?.broke ?? '', surprised: entry?.surprised ?? '', taught: entry?.taught ?? '',
     hoursPractised: String(entry?.hoursPractised ?? prefillHours), missedBlocks: String(entry?.missedBlocks ?? 0), missedReason: entry?.missedReason ?? '',
   };
-}
-
-const FIELD_NAMES: Readonly<Record<string, string>> = { ...JOURNAL_FIELD_LABELS, title: 'Title', content: 'Content', url: 'Link', goodFor: 'Good for' };
-
-export function findingLines(findings: readonly SensitiveFinding[] | undefined) {
-  return (findings ?? []).map((f) => ({ where: FIELD_NAMES[f.field] ?? f.field, label: f.label, excerpt: f.excerpt }));
 }
 
 function render(data: JournalCardData, values: JournalValues, assetForm: AdaptiveCardJson): AdaptiveCardJson {

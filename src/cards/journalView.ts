@@ -1,13 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { editableUntil, isEditable, JOURNAL_LIMITS } from '../domain/journal';
+import type { Experiment } from '../domain/experiment';
+import { editableUntil, isEditable, JOURNAL_LIMITS, type JournalEntry } from '../domain/journal';
+import type { RoundId } from '../domain/roundIds';
 import { toolName } from '../domain/toolCatalogue';
-import type { JournalView } from '../usecases/journal';
 import { formatDateTime } from './format';
 import { renderJournalCard, type JournalCardData } from './journal';
 import type { AdaptiveCardJson } from './render';
 
+/** What the card shows of one week (the journal use case's view has this shape); cards depend on the domain only. */
+export interface JournalWeek {
+  readonly round: { readonly id: RoundId };
+  readonly experiment: Pick<Experiment, 'selection'>;
+  readonly zone: string;
+  readonly weekStart: string;
+  readonly entry: JournalEntry | null;
+  readonly missedWeek: string | null;
+  readonly prefillHours: number;
+  readonly pastBlocks: readonly { readonly start: string; readonly week: number; readonly index: number }[];
+}
+
 /** The journal card for one week as the participant should see it now (editable or read-only, prefilled). */
-export function journalCardFor(view: JournalView, now: string, extra: Partial<Pick<JournalCardData, 'values' | 'errors' | 'formError' | 'sensitiveFindings' | 'sensitiveMessage' | 'prompted'>> = {}): AdaptiveCardJson {
+export function journalCardFor(view: JournalWeek, now: string, extra: Partial<Pick<JournalCardData, 'values' | 'errors' | 'formError' | 'sensitiveFindings' | 'sensitiveMessage' | 'prompted'>> = {}): AdaptiveCardJson {
   const entry = view.entry;
   const editable = entry === null || isEditable(entry, now);
   const editNote = entry === null

@@ -1,4 +1,5 @@
 import template from './kickoff.json';
+import { LOOP_STEPS } from '../domain/loop';
 import { formatHours } from './format';
 import { expandTemplate, type AdaptiveCardJson } from './render';
 
@@ -18,16 +19,6 @@ export interface KickoffCardData {
   readonly resent?: boolean;
 }
 
-// What a participant is asked to do, in the product's own words (the loop's steps as actions).
-const ASKS = [
-  { number: 1, name: 'Pick', what: 'one task that slows you down, an AI tool to try on it, and the number it should move' },
-  { number: 2, name: 'Plan', what: 'what you expect to change, from a baseline to a target' },
-  { number: 3, name: 'Agree', what: 'get your manager’s OK before you start' },
-  { number: 4, name: 'Practise', what: 'use the protected time on your real work' },
-  { number: 5, name: 'Journal', what: 'a few lines a week: what worked, what broke, what surprised you' },
-  { number: 6, name: 'Share', what: 'what you learned at the shareback' },
-] as const;
-
 export function renderKickoffCard(data: KickoffCardData): AdaptiveCardJson {
   return expandTemplate(template, {
     heading: data.resent
@@ -38,6 +29,7 @@ export function renderKickoffCard(data: KickoffCardData): AdaptiveCardJson {
     windowText: `${data.windowStart} to ${data.windowEnd} (${data.weeks} ${data.weeks === 1 ? 'week' : 'weeks'})`,
     hoursText: `${formatHours(data.hoursPerWeek)} a week, booked in your calendar`,
     sharebackText: data.shareback,
-    asks: ASKS,
+    // What the participant is asked to do in each step of the loop.
+    asks: LOOP_STEPS.map(({ number, name, ask }) => ({ number, name, what: ask })),
   });
 }

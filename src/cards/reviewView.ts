@@ -2,39 +2,41 @@ import type { Experiment } from '../domain/experiment';
 import type { UserId } from '../domain/ids';
 import type { Round } from '../domain/round';
 import { assessFit } from '../domain/rubric';
-import type { DirectoryPort } from '../ports/directory';
 import { formatShortDateTime } from './format';
 import { renderReviewCard, type ReviewCardData } from './review';
 import type { AdaptiveCardJson } from './render';
 
-/**
- * The manager's review card as one viewer sees it (the same card is refreshed per viewer): whether they
- * may act is worked out from the round and the experiment, never from the card.
- */
-export async function reviewCardFor(
+/** Whether the viewer may act, and the names to show: decided by the caller (src/usecases/reviewView.ts), never by the card. */
+export interface ReviewViewerData {
+  readonly canAct: boolean;
+  readonly participantName: string;
+  readonly reviewerName: string;
+  readonly lastReviewerName: string | null;
+}
+
+/** The manager's review card as one viewer sees it (the same card is refreshed per viewer). */
+export function reviewCardFor(
   round: Round,
   experiment: Experiment,
-  /** Whether this viewer may approve or ask for changes (the access policy's answer, worked out by the caller). */
-  viewer: { viewerMayReview: boolean },
-  context: { directory: DirectoryPort; now: string },
+  viewer: ReviewViewerData,
+  now: string,
   extra: Pick<ReviewCardData, 'values' | 'errors' | 'error'> = {},
-): Promise<AdaptiveCardJson> {
+): AdaptiveCardJson {
   const { selection, hypothesis } = experiment;
   if (!selection || !hypothesis) throw new Error(`experiment ${experiment.id} has no plan to review`);
-  const name = async (id: UserId | null, fallback: string) => (id ? (await context.directory.getPerson(id))?.displayName ?? fallback : fallback);
   const lastReview = experiment.reviews.at(-1);
   return renderReviewCard({
     experimentId: experiment.id,
     expectedVersion: experiment.version,
     state: experiment.state,
-    canAct: experiment.state === 'submitted' && viewer.viewerMayReview,
-    participantName: await name(experiment.participantId, 'This person'),
+    canAct: viewer.canAct,
+    participantName: viewer.participantName,
     roundName: round.name,
-    reviewerName: await name(experiment.reviewerId, 'their manager'),
+    reviewerName: viewer.reviewerName,
     selection,
     hypothesis,
     assessment: assessFit({ scores: selection.scores, hoursPerWeek: round.hoursPerWeek, weeks: round.window.weeks, supportNamed: Boolean(selection.supportNamed) }),
-    lastReview: lastReview ? { decision: lastReview.decision, byName: await name(lastReview.by, 'Their manager'), at: formatShortDateTime(lastReview.at, round.shareback.timeZone, context.now), comment: lastReview.comment } : null,
+    lastReview: lastReview ? { decision: lastReview.decision, byName: viewer.lastReviewerName ?? 'Their manager', at: formatShortDateTime(lastReview.at, round.shareback.timeZone, now), comment: lastReview.comment } : null,
     windowExtensionDays: experiment.windowExtensionDays,
     refreshUserIds: [experiment.reviewerId, experiment.participantId, ...round.ownerIds].filter((id): id is UserId => Boolean(id)),
     ...extra,

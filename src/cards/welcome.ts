@@ -1,4 +1,5 @@
 import template from './welcome.json';
+import { LOOP_STEPS } from '../domain/loop';
 import { expandTemplate, type AdaptiveCardJson } from './render';
 
 export interface WelcomeCardData {
@@ -8,16 +9,6 @@ export interface WelcomeCardData {
   readonly dashboardUrl: string;
 }
 
-// The six steps in the product's own words (see docs/programme.md for where they come from).
-const LOOP_STEPS = [
-  { number: 1, name: 'Pick', what: 'a friction point in your week, an AI tool and the number it should move' },
-  { number: 2, name: 'Plan', what: 'a hypothesis with a baseline and a target; your manager approves it' },
-  { number: 3, name: 'Practise', what: 'two to three protected hours a week, booked in your calendar' },
-  { number: 4, name: 'Note', what: 'a short weekly journal and the prompts or files worth reusing' },
-  { number: 5, name: 'Share', what: 'what you learned, in one meeting with your colleagues' },
-  { number: 6, name: 'Decide', what: 'together: scale it, try again, or stop — with an owner and a date' },
-] as const;
-
 export function renderWelcomeCard(data: WelcomeCardData): AdaptiveCardJson {
-  return expandTemplate(template, { ...data, steps: LOOP_STEPS });
+  return expandTemplate(template, { ...data, steps: LOOP_STEPS.map(({ number, name, what }) => ({ number, name, what })) });
 }

@@ -1,5 +1,5 @@
 /**
- * The capability map (issue 8, contracts.md): who can help with which AI tool, by team. A holder is
+ * The capability map: who can help with which AI tool, by team. A holder is
  * someone who practised the tool (their experiment reached practising or later) or whom a decision named
  * internal owner for it. The map counts people, not the quality of their work: it shows where knowledge
  * of a tool sits, so a tool held by one person only is a risk worth seeing ("single holder").

@@ -1,13 +1,14 @@
 import { DateTime } from 'luxon';
 import type { Decision, Experiment } from './experiment';
 import { decisionDetailsOf } from './experiment';
-import { ceilToStep, clip, MINUTE_IN_MS, normalize, subtract, type Span } from './intervals';
+import { firstCommonFreeSlot } from './availability';
+import { MINUTE_IN_MS } from './intervals';
 import type { WorkingHours } from './planner';
 import { instantOrThrow, type IsoInstant } from './time';
 
 /**
- * What a decision sets in motion (step 6), as plain data with deterministic ids (the xstate pattern in
- * STYLE §7): the use case saves the decision, then a job carries these out; each one is idempotent on
+ * What a decision sets in motion (step 6), as plain data with deterministic ids (effects as data, as xstate does
+ * it): the use case saves the decision, then a job carries these out; each one is idempotent on
  * its id, so a retried job books one event and sends one message.
  *
  * - every revision: the participant is told the decision in chat;
@@ -84,23 +85,6 @@ export interface FollowUpSlotInput {
 
 export const FOLLOW_UP = { durationMinutes: 30, workingDays: 10, leadMinutes: 15, gridMinutes: 15 } as const;
 
-function minutesOf(time: string): number {
-  const [h = '0', m = '0'] = time.split(':');
-  return Number(h) * 60 + Number(m);
-}
-
-function workingSpans(hours: WorkingHours, from: DateTime, until: DateTime): Span[] {
-  const spans: Span[] = [];
-  for (let day = from.setZone(hours.timeZone).startOf('day'); day < until; day = day.plus({ days: 1 })) {
-    const weekday = day.setLocale('en-US').toFormat('cccc').toLowerCase();
-    if (!(hours.daysOfWeek as readonly string[]).includes(weekday)) continue;
-    const start = day.plus({ minutes: minutesOf(hours.startTime) });
-    const end = day.plus({ minutes: minutesOf(hours.endTime) });
-    if (end > start) spans.push({ start: start.toMillis(), end: end.toMillis() });
-  }
-  return spans;
-}
-
 /** The window's end: midnight after the participant's `workingDays`-th working day from today (today counts when time is left). */
 export function followUpWindowEnd(hours: WorkingHours, now: IsoInstant, workingDays: number): DateTime {
   let day = instantOrThrow(now).setZone(hours.timeZone).startOf('day');
@@ -119,18 +103,9 @@ export function followUpWindowEnd(hours: WorkingHours, now: IsoInstant, workingD
 export function firstFreeSlot(input: FollowUpSlotInput): { start: IsoInstant; end: IsoInstant } | null {
   const first = input.people[0];
   if (!first) return null;
-  const now = instantOrThrow(input.now);
   const until = followUpWindowEnd(first.workingHours, input.now, input.workingDays);
-  let free: Span[] = [{ start: now.toMillis() + FOLLOW_UP.leadMinutes * MINUTE_IN_MS, end: until.toMillis() }];
-  for (const person of input.people) {
-    const working = workingSpans(person.workingHours, now.minus({ days: 1 }), until.plus({ days: 1 }));
-    free = subtract(free, subtract(free, working)); // free ∩ working
-    free = subtract(free, person.busy.map((b) => ({ start: Date.parse(b.start), end: Date.parse(b.end) })));
-  }
-  const length = input.durationMinutes * MINUTE_IN_MS;
-  for (const span of clip(normalize(free), { start: now.toMillis(), end: until.toMillis() })) {
-    const start = ceilToStep(span.start, FOLLOW_UP.gridMinutes * MINUTE_IN_MS);
-    if (start + length <= span.end) return { start: new Date(start).toISOString(), end: new Date(start + length).toISOString() };
-  }
-  return null;
+  return firstCommonFreeSlot({
+    people: input.people, from: instantOrThrow(input.now).toMillis() + FOLLOW_UP.leadMinutes * MINUTE_IN_MS, until: until.toMillis(),
+    durationMinutes: input.durationMinutes, gridMinutes: FOLLOW_UP.gridMinutes,
+  });
 }

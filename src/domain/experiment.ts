@@ -10,7 +10,7 @@ import { stamp, type IsoInstant } from './time';
 import { boundedText, fieldErrorsOf, invalidInput, optionalText } from './validation';
 
 /**
- * One person's experiment in one round, as a state machine (DESIGN §3):
+ * One person's experiment in one round, as a state machine:
  *   draft → submitted → (changes_requested → submitted)* → approved → practising → sharing → decided
  *   and withdrawn from any state before decided.
  * `applyCommand` is pure: the use case loads the experiment, computes who the actor is from the directory
@@ -408,7 +408,7 @@ export function applyCommand(experiment: Experiment, command: ExperimentCommand,
   };
 }
 
-/** The bare transition of DESIGN §3: the next experiment (the same one for a no-op) or a DomainError. */
+/** The bare transition of the state machine above: the next experiment (the same one for a no-op) or a DomainError. */
 export function transition(experiment: Experiment, command: ExperimentCommand, now: IsoInstant): Experiment | DomainError {
   const result = applyCommand(experiment, command, now);
   return 'experiment' in result ? result.experiment : result;

@@ -2,7 +2,7 @@ import type { Experiment, ExperimentState } from './experiment';
 
 /**
  * A round's funnel: how many people reached each stage of the loop, and who (for drill-down).
- * Pure; the owner's dashboard and the round report (issue 8) both draw it from the same facts.
+ * Pure; the owner's dashboard and the round report both draw it from the same facts.
  *
  * A stage counts everyone who reached it, not only those still there: someone who withdrew after approval
  * still counts as approved. Reaching a stage of the plan implies the plan stages before it (an approved

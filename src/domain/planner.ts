@@ -7,7 +7,7 @@ import { instantOrThrow, isoDateSchema, parseInstant, type IsoDate, type IsoInst
 import { fieldErrorsOf, invalidInput } from './validation';
 
 /**
- * The schedule planner (DESIGN §3, issue 5 item 2): free/busy, working hours, the person's time zone and
+ * The schedule planner: free/busy, working hours, the person's time zone and
  * the round's hours per week in; concrete practice blocks per week out. Pure: `now` is a parameter.
  *
  * How it works, in order:
@@ -20,7 +20,7 @@ import { fieldErrorsOf, invalidInput } from './validation';
  *    that never spends room the rest of the week's target needs.
  * 4. UTC instants back out as ISO strings ("…Z" with milliseconds, as `stamp` writes them).
  *
- * Rules where the brief left room:
+ * Rules chosen here (the requirements leave them open):
  * - Window: weeks are [start + 7(n−1) days, start + 7n days) in the person's zone. `extensionDays` continue
  *   that grid: 10 extension days after 3 weeks make week 4 (7 days) and week 5 (3 days). A shorter last
  *   week's target is pro rata by working days, to the nearest 15 min: 2 h 30 a week, Mon–Fri hours, a

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * The selection rubric: five questions a person answers about an IDEA (a friction point plus a tool),
  * 1 to 5, where 5 is always the favourable end. The result describes how well the idea fits the
- * time and support available; it never rates the person (DESIGN §3, psychological safety).
+ * time and support available; it never rates the person (docs/decisions/0006-never-rate-the-person.md).
  */
 export const RUBRIC_QUESTION_IDS = ['relevance', 'kpiImpact', 'learningCurve', 'interest', 'riskSupport'] as const;
 export type RubricQuestionId = (typeof RUBRIC_QUESTION_IDS)[number];

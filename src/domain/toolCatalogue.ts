@@ -3,7 +3,7 @@ import type { DomainError } from './errors';
 import { boundedText, invalidInput } from './validation';
 
 /**
- * The tools a round offers. Owners edit the list per round (DESIGN §1); `DEFAULT_TOOL_CATALOGUE` is
+ * The tools a round offers. Owners edit the list per round (licences and approvals differ by team); `DEFAULT_TOOL_CATALOGUE` is
  * the starting point. Terms links point at each vendor's public terms page: the person accepts those
  * terms, beside the company policy, before practice starts. Owners should check them for their licence.
  */

@@ -5,7 +5,7 @@ import { renderTimeMovedCard } from '../cards/timeMoved';
 import { renderAcknowledgementCard } from '../cards/acknowledgement';
 import { renderPlanStatusCard } from '../cards/planStatus';
 import { reviewCardFor } from '../cards/reviewView';
-import { mayOnPerson } from '../usecases/access';
+import { reviewViewerFor } from '../usecases/reviewView';
 import { parseUserId } from '../domain/ids';
 import { currentPolicyVersion } from '../domain/round';
 import { experimentIdFor, parseRoundId } from '../domain/roundIds';
@@ -36,8 +36,7 @@ export function reviewRequestHandler(ports: UseCasePorts): JobHandler {
     if (!loaded || loaded.experiment.state !== 'submitted' || !loaded.experiment.reviewerId) return;
     const { round, experiment } = loaded;
     const reviewer = experiment.reviewerId!;
-    const mayReview = await mayOnPerson(round, experiment.participantId, 'reviewPlan', { userId: reviewer, isAdmin: false }, ports, experiment.reviewerId);
-    const card = await reviewCardFor(round, experiment, { viewerMayReview: mayReview }, { directory: ports.directory, now: ports.clock.now().toISOString() });
+    const card = reviewCardFor(round, experiment, await reviewViewerFor(round, experiment, { userId: reviewer, isAdmin: false }, ports), ports.clock.now().toISOString());
     await ports.messenger.sendCard(await personalConversationOf(reviewer, round, ports), card);
   };
 }

@@ -29,8 +29,8 @@ export interface RoundRepo {
   listOpen(options?: RepoOptions): Promise<RoundId[]>;
 }
 
-/** Kickoff delivery to one person (DESIGN: tracked per person, visible to the owner). */
 /**
+ * Kickoff delivery to one person: tracked per person so the owner sees who got it, who is waiting and why one failed.
  * `uncertain`: a worker stopped between claiming the send and recording it, so nobody knows whether the message
  * arrived; an owner decides whether to resend.
  */

@@ -46,7 +46,7 @@ export function cardSchemaErrors(card: unknown): string[] {
   return precise.length > 0 ? precise : describe(validateCard.errors, '');
 }
 
-/** Every Input has an id (DESIGN §6). */
+/** Every Input has an id (a submit carries only inputs that have one, so an id-less input is silently lost). */
 export function inputsWithoutId(card: unknown): string[] {
   const missing: string[] = [];
   (function visit(node: unknown, path: string) {

@@ -8,9 +8,9 @@ import { aNewRoundBody } from '../support/rounds';
 import { startTestStack, type TestStack } from '../support/service';
 import { openDashboard, saveScreenshot, seriousAxeViolations, tabContext, UI_TIMEOUT } from '../support/tab';
 
-// Step 4 in the tab (issue 6's API): a participant in a running window writes this week's journal and saves and
+// Step 4 in the tab (the journal and asset API): a participant in a running window writes this week's journal and saves and
 // shares an asset (sensitive content asks before saving); their manager sees the counts and the entries; the owner's
-// capability map answers from issue 8's endpoint.
+// capability map answers from the round report endpoint.
 jest.setTimeout(180_000);
 
 const organisation = loadDemoOrganisation();

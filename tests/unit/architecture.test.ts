@@ -1,14 +1,16 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 
-// The dependency rules of STYLE §1 and DESIGN §10, checked on the source so a stray import fails CI.
+// The dependency rules of the layers (docs/decisions/0005-layers-and-their-imports.md), checked on the source
+// so a stray import fails CI: arrows point inward, SDKs stay at the edges, and no two modules import each other.
 const SRC = join(__dirname, '..', '..', 'src');
+const SOURCE_FILE = /\.m?tsx?$/;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return name === 'static' ? [] : sourceFiles(path);
-    return /\.tsx?$/.test(name) ? [path] : [];
+    return SOURCE_FILE.test(name) ? [path] : [];
   });
 }
 
@@ -16,7 +18,55 @@ function importsOf(file: string): string[] {
   return [...readFileSync(file, 'utf8').matchAll(/(?:from\s+|import\(|require\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1]!);
 }
 
-const files = sourceFiles(SRC).map((path) => ({ path: relative(SRC, path), imports: importsOf(path) }));
+/** The source file a relative import names (`./x` → x.ts, x.tsx, x.mts or x/index.ts); null for packages and JSON. */
+function resolveImport(from: string, specifier: string): string | null {
+  if (!specifier.startsWith('.')) return null;
+  const base = resolve(dirname(from), specifier);
+  const candidates = [base, `${base}.ts`, `${base}.tsx`, `${base}.mts`, join(base, 'index.ts'), join(base, 'index.tsx'), base.replace(/\.m?js$/, '.ts'), base.replace(/\.m?js$/, '.mts')];
+  return candidates.find((candidate) => SOURCE_FILE.test(candidate) && existsSync(candidate) && statSync(candidate).isFile()) ?? null;
+}
+
+const files = sourceFiles(SRC).map((path) => ({ path: relative(SRC, path), imports: importsOf(path), resolved: importsOf(path).map((i) => resolveImport(path, i)).filter((p): p is string => p !== null).map((p) => relative(SRC, p)) }));
+
+/** Groups of files that import each other, directly or round a loop (Tarjan's strongly connected components). */
+function importCycles(): string[][] {
+  const graph = new Map(files.map((f) => [f.path, f.resolved]));
+  const order = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const cycles: string[][] = [];
+  const visit = (file: string) => {
+    order.set(file, order.size);
+    low.set(file, order.get(file)!);
+    stack.push(file);
+    onStack.add(file);
+    for (const next of graph.get(file) ?? []) {
+      if (!order.has(next)) {
+        visit(next);
+        low.set(file, Math.min(low.get(file)!, low.get(next)!));
+      } else if (onStack.has(next)) {
+        low.set(file, Math.min(low.get(file)!, order.get(next)!));
+      }
+    }
+    if (low.get(file) !== order.get(file)) return;
+    const component: string[] = [];
+    for (let member = stack.pop(); member !== undefined; member = stack.pop()) {
+      onStack.delete(member);
+      component.push(member);
+      if (member === file) break;
+    }
+    if (component.length > 1 || (graph.get(file) ?? []).includes(file)) cycles.push(component.sort());
+  };
+  for (const file of graph.keys()) if (!order.has(file)) visit(file);
+  return cycles;
+}
+
+/**
+ * The one use case that still renders cards itself: the decision effects send their notices directly. It leaves
+ * this list when notifications go through the job handlers like every other message; nothing may join it.
+ */
+const USE_CASES_THAT_RENDER_CARDS = ['usecases/decisions.ts'];
 
 describe('the architecture', () => {
   it('keeps the domain core free of I/O and of other layers', () => {
@@ -47,8 +97,38 @@ describe('the architecture', () => {
     expect(offending).toEqual([]);
   });
 
-  it('reads the environment only in src/config.ts', () => {
-    const offending = files.filter((f) => f.path !== 'config.ts' && f.path !== 'server.ts' && f.path !== 'worker.ts' && /process\.env/.test(readFileSync(join(SRC, f.path), 'utf8')));
+  it('keeps use cases free of cards (what a message looks like is decided at the edge that sends it)', () => {
+    const offending = files
+      .filter((f) => f.path.startsWith('usecases/') && !USE_CASES_THAT_RENDER_CARDS.includes(f.path))
+      .flatMap((f) => f.resolved.filter((i) => i.startsWith('cards/')).map((i) => `${f.path} → ${i}`));
+    expect(offending).toEqual([]);
+  });
+
+  it('keeps cards to rendering: they import the domain and each other, never ports, use cases or the edges', () => {
+    const offending = files
+      .filter((f) => f.path.startsWith('cards/'))
+      .flatMap((f) => f.resolved.filter((i) => /^(ports|usecases|adapters|bot|api|jobs)\//.test(i)).map((i) => `${f.path} → ${i}`));
+    expect(offending).toEqual([]);
+  });
+
+  it('keeps the REST routers off the adapters: they reach storage and Graph through the use cases and ports', () => {
+    const offending = files
+      .filter((f) => f.path.startsWith('api/'))
+      .flatMap((f) => f.resolved.filter((i) => i.startsWith('adapters/')).map((i) => `${f.path} → ${i}`));
+    expect(offending).toEqual([]);
+  });
+
+  it('has no import cycles (type-only imports included)', () => {
+    expect(importCycles()).toEqual([]);
+  });
+
+  it('covers every TypeScript flavour in src, .mts included', () => {
+    expect(files.map((f) => f.path)).toContain('tab/vite.config.mts');
+  });
+
+  it('reads the environment only in src/config.ts (and the entry points and the tab\'s build configuration)', () => {
+    const readers = ['config.ts', 'server.ts', 'worker.ts', 'tab/vite.config.mts'];
+    const offending = files.filter((f) => !readers.includes(f.path) && /process\.env/.test(readFileSync(join(SRC, f.path), 'utf8')));
     expect(offending.map((f) => f.path)).toEqual([]);
   });
 

@@ -267,9 +267,9 @@ describe('renderKickoffCard', () => {
     expect(text).toMatch(/not graded|never graded|is graded/);
   });
 
-  it('lists what is asked: pick, plan, agree, practise, journal, share', () => {
+  it('lists what is asked at each step of the loop: pick, plan, agree, practise, journal, share', () => {
     const text = textOf(card);
-    for (const step of ['Pick', 'Plan', 'Agree', 'Practise', 'Journal', 'Share']) expect(text).toContain(step);
+    for (const step of ['Choose a tool', 'Set the outcome', 'manager’s OK', 'Practise', 'a few lines a week', 'Share back']) expect(text).toContain(step);
   });
 
   it('has one Start button that submits startExperiment with the round id', () => {

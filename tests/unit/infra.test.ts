@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 // Structural checks of the deployment files. No Bicep compiler or toolkit can run on these machines
-// (DESIGN §10), so these tests hold the pieces together: what teamsapp.yml runs, the files it points at,
+// (no Azure subscription or network here), so these tests hold the pieces together: what teamsapp.yml runs, the files it points at,
 // the variables each step needs, and what the Bicep declares.
 
 const ROOT = join(__dirname, '..', '..');

@@ -10,7 +10,7 @@ import { experimentIdFor } from '../../src/domain/roundIds';
 import { PEOPLE, ROUND_ID, unwrap } from '../support/builders';
 
 /**
- * Psychological safety is a product rule (DESIGN §3): nothing rates what a participant produced. This fails
+ * Psychological safety is a product rule (docs/decisions/0006-never-rate-the-person.md): nothing rates what a participant produced. This fails
  * if a score-like field appears on a journal entry, an asset, a digest line, in the stored columns or in
  * the digest card. (The rubric's 1–5 scores rate the fit of a tool to a task before practice; they are not here.)
  */

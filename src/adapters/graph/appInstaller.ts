@@ -5,7 +5,7 @@ import type { UserId } from '../../domain/ids';
 import type { AppInstaller, InstallOptions } from '../../ports/appInstaller';
 
 /**
- * Installs the app for a person through Graph so the bot can reach them first (DESIGN §5):
+ * Installs the app for a person through Graph so the bot can reach them first (a bot cannot message someone who never installed it):
  * 1. `GET /users/{id}/teamwork/installedApps?$expand=teamsApp&$filter=teamsApp/id eq '{app}'` — already there?
  * 2. if not, `POST /users/{id}/teamwork/installedApps` with `teamsApp@odata.bind`; Graph answers 201 with no
  *    body, so the installation id comes from listing again; 409 means someone installed it meanwhile (fine);

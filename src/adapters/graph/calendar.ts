@@ -3,6 +3,7 @@ import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { UserId } from '../../domain/ids';
+import { normalize } from '../../domain/intervals';
 import {
   MailboxUnavailableError,
   type CalendarEventView,
@@ -17,7 +18,7 @@ import { nextPagePath } from './paging';
 import { ianaZoneOf } from './zones';
 
 /**
- * The calendar port over Microsoft Graph v1.0 (DESIGN §5):
+ * The calendar port over Microsoft Graph v1.0:
  * - mailboxSettings → working hours in the person's zone (Windows names mapped to IANA);
  * - getSchedule → busy time, chunked to its limits (≤ 20 schedules, a window under 62 days);
  * - events: POST (alone, or $batch of ≤ 20 with throttled items sent again), PATCH, DELETE;
@@ -514,18 +515,9 @@ function toIso(value: DateTime): string {
 }
 
 function mergeIntervals(intervals: readonly Interval[]): Interval[] {
-  const sorted = [...intervals].sort((a, b) => a.start.localeCompare(b.start) || a.end.localeCompare(b.end));
-  const merged: Interval[] = [];
-  for (const interval of sorted) {
-    const last = merged[merged.length - 1];
-    if (last && interval.start <= last.end) {
-      // 13:30–15:30 customer calls and a 14:30–14:45 stand-up → one 13:30–15:30 stretch.
-      if (interval.end > last.end) merged[merged.length - 1] = { start: last.start, end: interval.end };
-    } else {
-      merged.push(interval);
-    }
-  }
-  return merged;
+  // The domain's interval algebra: 13:30–15:30 customer calls and a 14:30–14:45 stand-up → one 13:30–15:30 stretch.
+  return normalize(intervals.map((i) => ({ start: Date.parse(i.start), end: Date.parse(i.end) })))
+    .map((span) => ({ start: new Date(span.start).toISOString(), end: new Date(span.end).toISOString() }));
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -4,7 +4,7 @@ import type { Middleware } from '@microsoft/microsoft-graph-client/lib/src/middl
 import { sleep } from '../sleep';
 
 /**
- * The one retry/throttle policy for Graph (STYLE §3): every call site goes through it, none sleeps.
+ * The one retry/throttle policy for Graph (so limits are respected in one place): every call site goes through it, none sleeps.
  * - Outlook allows 4 concurrent requests per app and mailbox: requests to /users/{id}/… queue per mailbox.
  * - 429 and 503 are retried after `Retry-After` (seconds) or a jittered exponential backoff, up to `maxAttempts`.
  * - Every attempt has a deadline; an aborted caller stops waiting at once.

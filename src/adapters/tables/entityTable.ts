@@ -13,7 +13,7 @@ export class EntityTooLargeError extends Error {
   }
 }
 
-// Documented Azure Table Storage limits (DESIGN §4).
+// Documented Azure Table Storage limits, checked before the call so the error names the field.
 export const TABLE_LIMITS = {
   /** 64 KiB per string property, stored as UTF-16: 32,768 characters. */
   maxStringPropertyCharacters: 32 * 1024,

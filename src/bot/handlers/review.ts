@@ -1,12 +1,12 @@
 import type { TurnContext } from 'botbuilder';
 import { readReviewRefresh, readReviewSubmission } from '../../cards/review';
 import { reviewCardFor } from '../../cards/reviewView';
+import { reviewViewerFor } from '../../usecases/reviewView';
+import { mayOnPerson } from '../../usecases/access';
 import { renderNoticeCard } from '../../cards/notice';
 import type { AdaptiveCardJson } from '../../cards/render';
 import { isDomainError, type DomainError } from '../../domain/errors';
 import { experimentKeyOf } from '../../domain/roundIds';
-import { personAllows } from '../../domain/access';
-import { relationToPerson } from '../../usecases/access';
 import { reviewPlan, type ReviewAction } from '../../usecases/experiments';
 import type { BotDependencies } from '../dependencies';
 import { callerOf } from '../reply';
@@ -28,9 +28,10 @@ async function currentCard(experimentId: string, context: TurnContext, deps: Bot
   if (!round || !stored) return notice('This plan no longer exists.');
   // The card carries the whole plan: only those the access policy lets read it get it (a refresh or a refused
   // click from anyone else answers with a notice that says nothing about the plan).
-  const relation = await relationToPerson(round.round, key.participantId, caller, deps.ports, stored.experiment.reviewerId);
-  if (!personAllows(relation, 'readRecords')) return notice('This plan is not yours to see: only the person, the manager it was sent to and the round’s owners can open it.');
-  return reviewCardFor(round.round, stored.experiment, { viewerMayReview: personAllows(relation, 'reviewPlan') }, { directory: deps.directory, now: deps.clock.now().toISOString() }, extra);
+  if (!(await mayOnPerson(round.round, key.participantId, 'readRecords', caller, deps.ports, stored.experiment.reviewerId))) {
+    return notice('This plan is not yours to see: only the person, the manager it was sent to and the round’s owners can open it.');
+  }
+  return reviewCardFor(round.round, stored.experiment, await reviewViewerFor(round.round, stored.experiment, caller, deps.ports), deps.clock.now().toISOString(), extra);
 }
 
 export function onReviewAction(verb: ReviewVerb) {

@@ -22,7 +22,7 @@ const NEW_ROUND_ID = 'new-round';
 
 async function managerOptions(deps: BotDependencies) {
   const people = [];
-  // Anyone can head a team in the picker; the card keeps as many as fit (DESIGN: large tenants use the dashboard).
+  // Anyone can head a team in the picker; the card keeps as many as fit (a large tenant picks from the dashboard, which searches).
   for await (const person of deps.directory.listPeople()) {
     people.push({ id: person.id, name: `Everyone under ${person.displayName}${person.jobTitle ? ` (${person.jobTitle})` : ''}` });
     if (people.length >= 100) break;

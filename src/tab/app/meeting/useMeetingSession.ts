@@ -5,7 +5,7 @@ import type { MeetingSession } from './types';
 /**
  * The meeting's state, polled every 2.5 s. Why poll, not push: a tab inside a Teams meeting iframe cannot
  * count on a socket through Teams, corporate proxies and several service instances, and "everyone's view
- * follows within a few seconds" is what the brief asks. The server answers with an ETag and
+ * follows within a few seconds" is the requirement. The server answers with an ETag and
  * `Cache-Control: private, no-cache`, so the browser revalidates each poll with If-None-Match and an
  * unchanged session costs a 304 with no body; the view re-renders only when the JSON changed.
  */

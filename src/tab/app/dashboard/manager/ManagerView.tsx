@@ -15,7 +15,7 @@ import { STATE_LABELS, toolNameOf, type Hypothesis, type RoundOutline, type Sele
 /**
  * The manager's view of a round: plans waiting for their review (approve / request changes / extend — the same
  * REST route and use case as the review card in chat), and each report's step, hours planned vs kept, journals
- * and assets, with the check-in and encouragement actions of issue 6.
+ * and assets, with the check-in and encouragement actions (src/api/journals.ts).
  */
 export interface TeamRow {
   readonly userId: string; readonly displayName: string; readonly jobTitle: string | null; readonly state: string; readonly version: number | null;

@@ -9,7 +9,7 @@ import { useLoad } from '../../common/useLoad';
 /**
  * Step 4 in the tab: the weekly journal (one entry per week; editable for a few days) and saved assets
  * (prompts, context files, references, workflows; shared with the round when the author says so).
- * The rules live in issue 6's API; this view shows its answers, including sensitive-data findings.
+ * The rules live in the journal and asset API (src/api/journals.ts); this view shows its answers, including sensitive-data findings.
  */
 export interface JournalEntry {
   readonly weekStart: string; readonly improved: string; readonly broke: string; readonly surprised: string; readonly taught: string;

@@ -1,7 +1,8 @@
+import { LOOP_STEPS as LOOP } from '../../../../domain/loop';
 import type { MeAnswer, OutlineAnswer } from '../types';
 
-/** The article's six steps, and where a participant stands with the one next action that moves them on. */
-export const LOOP_STEPS = ['Choose a tool', 'Set the outcome', 'Practise', 'Document', 'Share back', 'Decide'] as const;
+/** The loop's six steps (the same list as the chat cards), and where a participant stands with the one next action that moves them on. */
+export const LOOP_STEPS = LOOP.map((step) => step.name);
 
 export interface LoopPosition {
   readonly step: number;

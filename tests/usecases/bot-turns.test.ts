@@ -127,7 +127,7 @@ describe('whole bot turns on the in-memory ports', () => {
     const experimentId = experimentIdFor(ROUND_ID, PEOPLE.dana);
     const version = (await world.ports.experiments.get(ROUND_ID, PEOPLE.dana))!.experiment.version;
     const refused = invokedCard(await run(executeActivity(ctx(PEOPLE.lee), 'approvePlan', { experimentId, expectedVersion: version })));
-    expect(cardText(refused)).toMatch(/Only the manager/);
+    expect(cardText(refused)).toMatch(/not yours to see/);
     expect((await world.ports.experiments.get(ROUND_ID, PEOPLE.dana))?.experiment.state).toBe('submitted');
     for (let click = 0; click < 2; click++) {
       const card = invokedCard(await run(executeActivity(ctx(PEOPLE.maria), 'approvePlan', { experimentId, expectedVersion: version })));

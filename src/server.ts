@@ -53,7 +53,7 @@ export async function startService(config: AppConfig, overrides: ServiceOverride
   const down = [startup.storage, startup.graph].filter((state) => state !== 'ok');
   if (down.length > 0) throw new StartupError(`Cannot start: ${down.join('; ')}`);
   await ensureQueues(ports);
-  if (demoClock) demoClock.moveTo(new Date(clock.now().getTime() + await demoClockStore.load()));
+  if (demoClock) demoClock.moveBy(await demoClockStore.load());
   const authenticate = overrides.authenticate ?? (config.authMode === 'dev'
     ? devAuthenticator(directory)
     : entraAuthenticator({ tenantId: config.sso.tenantId ?? '', clientId: config.sso.clientId ?? '' }));

@@ -77,14 +77,15 @@ export function devClockRouter(ports: UseCasePorts, callerOf: CallerOf, deps: De
       return void res.status(422).json({ error: Object.values(fieldErrors)[0] ?? 'Send advanceBy or to.', kind: 'invalid_input', fieldErrors });
     }
     const now = deps.clock.now();
-    const to = parsed.data.advanceBy !== undefined ? new Date(now.getTime() + parsed.data.advanceBy) : new Date(parsed.data.to ?? '');
-    if (!deps.clock.moveTo(to)) {
+    const moved = parsed.data.advanceBy !== undefined ? deps.clock.moveBy(parsed.data.advanceBy) : deps.clock.moveTo(new Date(parsed.data.to ?? ''));
+    if (!moved) {
       const error = `The demo clock only moves forward; it is already ${now.toISOString()}.`;
       return void res.status(422).json({ error, kind: 'invalid_input', fieldErrors: { to: error } });
     }
+    const movedTo = deps.clock.now().toISOString();
     await deps.store.save(deps.clock.offsetInMs());
     const ran = deps.runDueTasks ? await deps.runDueTasks() : [];
-    res.json({ ...state(), ran });
+    res.json({ ...state(), movedTo, ran });
   });
 
   return router;

@@ -14,19 +14,22 @@ export interface DemoClock extends Clock {
   offsetInMs(): number;
   /** Moves the app's time forward to `to`; a time that is not after now changes nothing and returns false. */
   moveTo(to: Date): boolean;
+  /** Moves the app's time forward by a positive amount (restoring a saved offset is a move from 0). */
+  moveBy(inMs: number): boolean;
 }
 
 export function offsetClock(base: Clock, initialOffsetInMs = 0): DemoClock {
   let offset = Math.max(0, initialOffsetInMs);
+  const moveBy = (inMs: number): boolean => {
+    if (!(inMs > 0)) return false;
+    offset += inMs;
+    return true;
+  };
   return {
     now: () => new Date(base.now().getTime() + offset),
     offsetInMs: () => offset,
-    moveTo(to) {
-      const ahead = to.getTime() - (base.now().getTime() + offset);
-      if (!(ahead > 0)) return false;
-      offset += ahead;
-      return true;
-    },
+    moveTo: (to) => moveBy(to.getTime() - (base.now().getTime() + offset)),
+    moveBy,
   };
 }
 

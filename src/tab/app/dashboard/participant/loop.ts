@@ -1,4 +1,5 @@
 import type { MeAnswer, OutlineAnswer } from '../types';
+import { appNow } from '../../common/appClock';
 
 /** The article's six steps, and where a participant stands with the one next action that moves them on. */
 export const LOOP_STEPS = ['Choose a tool', 'Set the outcome', 'Practise', 'Document', 'Share back', 'Decide'] as const;
@@ -28,7 +29,7 @@ export function loopPosition(me: MeAnswer, outline: OutlineAnswer): LoopPosition
       return { step: 1, intent: 'info', title: 'Waiting for your manager’s review', detail: 'Your plan is with your manager. You will get a message in Teams when they approve it or ask for changes.' };
     case 'approved':
       // An approved plan is practice from the window's first day (nobody presses "start").
-      if (outline.round.window.start <= new Date().toISOString().slice(0, 10)) {
+      if (outline.round.window.start <= new Date(appNow()).toISOString().slice(0, 10)) {
         return { step: 3, intent: 'info', title: 'Practise, and write this week’s journal', detail: 'Use your practice blocks on the real task, then note what improved, what broke, what surprised you and what it taught you. Save prompts and files worth reusing.' };
       }
       return { step: 2, intent: 'success', title: 'Approved: your practice time is being booked', detail: 'Practice blocks appear in your Outlook calendar. Protect them like any other meeting.' };

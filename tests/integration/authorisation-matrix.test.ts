@@ -4,6 +4,7 @@ import { createLogger } from '../../src/logging';
 import { loadDemoOrganisation, type DemoPerson } from '../../tools/demo-org';
 import { aNewRoundBody } from '../support/rounds';
 import { startTestStack, type TestStack } from '../support/service';
+import { offsetClock, systemClock } from '../../src/ports/clock';
 
 /**
  * Every /api route, enumerated from the Express router itself (so a route added later is in this table without
@@ -41,10 +42,10 @@ function routesOf(router: Router): RouteEntry[] {
 
 /** Routes that answer about the caller only: a stranger gets their own (empty) view, never the victim's data. */
 const CALLER_SCOPED = new Set([
-  'GET /me', 'GET /dashboard', 'GET /reviews', 'GET /reports', 'GET /rounds', 'GET /checkins', 'GET /dev/users',
+  'GET /me', 'GET /dashboard', 'GET /reviews', 'GET /reports', 'GET /rounds', 'GET /checkins', 'GET /dev/users', 'GET /dev/clock',
 ]);
-/** Creating a round needs the programme-owner role (configuration), not access to anyone's data. */
-const ROLE_GATED = new Set(['POST /rounds']);
+/** Creating a round and moving the demo clock need an owner's role (configuration), not access to anyone's data. */
+const ROLE_GATED = new Set(['POST /rounds', 'POST /dev/clock']);
 
 const CHAT_ID = '19:meeting_authzmatrix@thread.v2';
 let stack: TestStack;
@@ -95,6 +96,7 @@ beforeAll(async () => {
   routes = routesOf(apiRouter({
     authenticate: async () => ({ failure: 'enumeration only' }), directory: {} as never, logger: createLogger('authz', { level: 'silent' }),
     authMode: 'dev', ports: {} as never, callerFor: (() => { throw new Error('enumeration only'); }) as never,
+    devClock: { clock: offsetClock(systemClock), store: {} as never },
   }));
 }, 60_000);
 
@@ -154,6 +156,10 @@ describe('the authorisation matrix over every /api route', () => {
       expect([200, 403]).toContain(status);
       expect(text).not.toContain(victim.id);
     }
+  });
+
+  it('refuses a stranger moving the demo clock (owners only)', async () => {
+    expect((await call(stranger, 'POST', '/dev/clock')).status).toBe(403);
   });
 
   it('refuses a stranger creating rounds (a configured role, not a request field)', async () => {

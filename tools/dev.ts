@@ -145,16 +145,17 @@ async function main(): Promise<void> {
   run('service', tsx, ['src/server.ts'], serviceEnv);
   const serviceUrl = `http://127.0.0.1:${servicePort}`;
   await waitForHealth(`${serviceUrl}/healthz`, 60_000);
-  if (seed === 'round' && serviceEnv.AUTH_MODE === 'dev') {
-    console.log(`Seeding the demo round "${DEMO_ROUND_NAME}" (npm start -- --empty, or DEMO_SEED=empty, starts without it)…`);
-    await seedDemoRound({ serviceUrl, organisation, log: (line) => console.log(line) }).catch((error: Error) => fail(error.message));
-  }
 
   const playgroundDir = join(ROOT, '.localConfigs', 'playground');
   mkdirSync(playgroundDir, { recursive: true });
   const playground = await startPlayground({ port: playgroundPort, botEndpoint: `${serviceUrl}/api/messages`, userId: settings.PLAYGROUND_USER_ID, workDir: playgroundDir })
     .catch((error: Error) => fail(error.message));
   supervise('playground', playground.process);
+  // After the Playground is up, so the cards the seed's steps send to the Playground's user reach its chat.
+  if (seed === 'round' && serviceEnv.AUTH_MODE === 'dev') {
+    console.log(`Seeding the demo round "${DEMO_ROUND_NAME}" (npm start -- --empty, or DEMO_SEED=empty, starts without it)…`);
+    await seedDemoRound({ serviceUrl, organisation, log: (line) => console.log(line) }).catch((error: Error) => fail(error.message));
+  }
 
   console.log(`
 Practice Loop is running (Ctrl-C stops everything):

@@ -169,6 +169,11 @@ describe('the shareback meeting', () => {
     const closing = (await session()).json;
     expect(closing.meeting.phase).toBe('closing');
     expect(namesOf(closing.undecided)).toEqual(['Oliver Bennett', 'Rohan Iyer']);
+    // A manager invited to the meeting sees the same board, without the owner's controls.
+    const managers = await call(daniel, 'GET', `/meetings/${encodeURIComponent(chatId)}/session`);
+    expect(managers.status).toBe(200);
+    expect(managers.json).toMatchObject({ isOwner: false, meeting: { phase: 'closing' } });
+    expect(namesOf(managers.json.undecided)).toEqual(['Oliver Bennett', 'Rohan Iyer']);
     // Sofia is told about her decision in chat.
     await eventually(() => expect(cardsTo(sofia, /decision/i).length).toBeGreaterThanOrEqual(1), { timeoutInMs: 20_000 });
   });
@@ -200,6 +205,8 @@ describe('after the meeting', () => {
     expect(mine.json.decision.outcome).toBe('manager-follow-up');
     const managers = await call(daniel, 'GET', `/rounds/${roundId}/experiments/${oliver.id}/decision`);
     expect(managers.json.decision.outcome).toBe('manager-follow-up');
+    expect((await call(oliver, 'GET', `/rounds/${roundId}/me`)).json.experiment.state).toBe('decided');
+    await eventually(() => expect(cardsTo(oliver, /decision/i).length).toBeGreaterThanOrEqual(1), { timeoutInMs: 20_000 });
     expect((await call(oliver, 'GET', `/rounds/${roundId}/report`)).status).toBe(403);
     expect((await call(daniel, 'GET', `/rounds/${roundId}/report`)).status).toBe(403);
   });

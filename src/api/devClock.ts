@@ -85,6 +85,10 @@ export function devClockRouter(ports: UseCasePorts, callerOf: CallerOf, deps: De
       const error = `The demo clock only moves forward; it is already ${now.toISOString()}.`;
       return void res.status(422).json({ error, kind: 'invalid_input', fieldErrors: { to: error } });
     }
+    if (target - now.getTime() > LONGEST_MOVE_IN_DAYS * 86_400_000) {
+      const error = `Move at most ${LONGEST_MOVE_IN_DAYS} days at a time.`;
+      return void res.status(422).json({ error, kind: 'invalid_input', fieldErrors: { to: error } });
+    }
     // A day at a time, running what fell due at each stop: some work only looks back a little (the meeting-end
     // cards go out within a day of the end; a week's prompt is sent in that week), so one leap over a week would skip it.
     const ran = new Set<string>();

@@ -39,6 +39,7 @@ describe('the demo clock in AUTH_MODE=dev', () => {
     [{ advanceBy: '-P1D' }, 'advanceBy'],
     [{ advanceBy: 'P1Y' }, 'advanceBy'],
     [{ to: 'Monday' }, 'to'],
+    [{ to: '2099-01-01T00:00:00Z' }, 'to'],
     [{ advanceBy: 'P1D', by: 'owner' }, 'by'],
   ])('refuses %j with 422 naming %s, and does not move', async (body, field) => {
     const refused = await call(owner, 'POST', '/dev/clock', body);

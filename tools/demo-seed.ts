@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { z } from 'zod';
 import { loadDemoOrganisation, type DemoOrganisation, type DemoPerson } from './demo-org';
 
 export const DEMO_ROUND_NAME = 'Spring practice round';
@@ -49,7 +50,25 @@ export interface SeedResult {
   readonly now: string;
 }
 
-interface Answer { readonly status: number; readonly json: any }
+// What the seed reads back from the API: only the fields it uses, checked (the API is an edge like any other).
+const clockAnswer = z.object({ now: z.string() });
+const roundListAnswer = z.object({ value: z.array(z.object({ roundId: z.string(), name: z.string() })) });
+const roundAnswer = z.object({
+  round: z.object({
+    id: z.string(), window: z.object({ start: z.string() }), shareback: z.object({ startsAt: z.string() }),
+    policy: z.object({ versions: z.array(z.object({ version: z.number() })).min(1) }),
+    catalogue: z.array(z.object({ id: z.string() }).passthrough()),
+  }),
+  people: z.array(z.object({ userId: z.string(), practiceTime: z.object({ status: z.string() }).nullable() })),
+});
+const createdAnswer = z.object({ id: z.string() });
+const versionedAnswer = z.object({ version: z.number() });
+const assetAnswer = z.object({ id: z.string(), version: z.number() });
+const meAnswer = z.object({
+  experiment: z.object({ state: z.string(), version: z.number() }).nullable(),
+  practiceTime: z.object({ blocks: z.array(z.object({ week: z.number(), index: z.number() })) }).nullable(),
+});
+const anyAnswer = z.unknown();
 
 export async function seedDemoRound(options: SeedDemoRoundOptions): Promise<SeedResult> {
   const organisation = options.organisation ?? loadDemoOrganisation();
@@ -63,19 +82,22 @@ export async function seedDemoRound(options: SeedDemoRoundOptions): Promise<Seed
   const owner = person(DEMO_CAST.owner);
   const managerOf = (someone: DemoPerson) => organisation.people.find((p) => p.id === someone.managerId)!;
 
-  async function call(as: DemoPerson, method: string, path: string, body?: unknown): Promise<Answer> {
+  async function call(as: DemoPerson, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
     const response = await fetch(`${options.serviceUrl}/api${path}`, {
       method, headers: { 'content-type': 'application/json', 'x-dev-user': as.id }, body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
     return { status: response.status, json: text ? JSON.parse(text) : null };
   }
-  /** A step that must succeed; anything else stops the seed with what the API said. */
-  async function must(as: DemoPerson, method: string, path: string, body?: unknown, expected: number[] = [200, 201, 202]): Promise<any> {
-    const answer = await call(as, method, path, body);
-    if (!expected.includes(answer.status)) throw new Error(`Demo seed: ${as.displayName} ${method} /api${path} answered ${answer.status}: ${JSON.stringify(answer.json)}`);
-    return answer.json;
+  /** A step that must succeed (2xx) and answer in the expected shape; anything else stops the seed with what the API said. */
+  async function must<T>(as: DemoPerson, method: string, path: string, body: unknown, answer: z.ZodType<T>): Promise<T> {
+    const { status, json } = await call(as, method, path, body);
+    if (status < 200 || status > 299) throw new Error(`Demo seed: ${as.displayName} ${method} /api${path} answered ${status}: ${JSON.stringify(json)}`);
+    const parsed = answer.safeParse(json);
+    if (!parsed.success) throw new Error(`Demo seed: ${method} /api${path} answered in an unexpected shape: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return parsed.data;
   }
+  const appTime = async () => (await must(owner, 'GET', '/dev/clock', undefined, clockAnswer)).now;
   async function until<T>(what: string, check: () => Promise<T | null | undefined | false>): Promise<T> {
     const deadline = Date.now() + waitInMs;
     for (;;) {
@@ -86,19 +108,18 @@ export async function seedDemoRound(options: SeedDemoRoundOptions): Promise<Seed
     }
   }
   const moveClockTo = async (at: DateTime) => {
-    const now = DateTime.fromISO((await must(owner, 'GET', '/dev/clock')).now);
-    if (at > now) await must(owner, 'POST', '/dev/clock', { to: at.toUTC().toISO() });
+    if (at > DateTime.fromISO(await appTime())) await must(owner, 'POST', '/dev/clock', { to: at.toUTC().toISO() }, anyAnswer);
   };
 
-  const existing = (await must(owner, 'GET', '/rounds')).value.find((r: { name: string }) => r.name === DEMO_ROUND_NAME);
+  const existing = (await must(owner, 'GET', '/rounds', undefined, roundListAnswer)).value.find((r) => r.name === DEMO_ROUND_NAME);
   if (existing) {
-    const round = (await must(owner, 'GET', `/rounds/${existing.roundId}`)).round;
+    const { round } = await must(owner, 'GET', `/rounds/${existing.roundId}`, undefined, roundAnswer);
     log(`The demo round "${DEMO_ROUND_NAME}" is already there; nothing seeded.`);
-    return { roundId: round.id, created: false, windowStart: round.window.start, sharebackAt: round.shareback.startsAt, now: (await must(owner, 'GET', '/dev/clock')).now };
+    return { roundId: round.id, created: false, windowStart: round.window.start, sharebackAt: round.shareback.startsAt, now: await appTime() };
   }
 
   // The window opens next Monday (London) and runs three weeks; the shareback is Tuesday of the week after.
-  const appNow = DateTime.fromISO((await must(owner, 'GET', '/dev/clock')).now, { zone: 'Europe/London' });
+  const appNow = DateTime.fromISO(await appTime(), { zone: 'Europe/London' });
   const windowStart = appNow.plus({ weeks: 1 }).startOf('week');
   const sharebackAt = windowStart.plus({ weeks: 3, days: 1 }).set({ hour: 15 });
   const managers = DEMO_CAST.managers.map(person);
@@ -109,13 +130,13 @@ export async function seedDemoRound(options: SeedDemoRoundOptions): Promise<Seed
     hoursPerWeek: 2,
     shareback: { startsAt: sharebackAt.toUTC().toISO(), durationMinutes: 60, timeZone: 'Europe/London' },
     policyText: 'Keep customer personal data, client confidential material and credentials out of AI tools unless the tool is approved for it. Check what the tool gives you before you use it, and say when a draft came from a tool.',
-  });
+  }, createdAnswer);
   const roundId: string = created.id;
   log(`Demo round ${roundId}: window ${windowStart.toISODate()} for 3 weeks, shareback ${sharebackAt.toISO()}.`);
-  await must(owner, 'POST', `/rounds/${roundId}/open`);
-  const round = (await must(owner, 'GET', `/rounds/${roundId}`)).round;
-  const policyVersion: number = round.policy.versions.at(-1).version;
-  const entryOf = (toolId: string) => round.catalogue.find((t: { id: string }) => t.id === toolId);
+  await must(owner, 'POST', `/rounds/${roundId}/open`, undefined, anyAnswer);
+  const { round } = await must(owner, 'GET', `/rounds/${roundId}`, undefined, roundAnswer);
+  const policyVersion = round.policy.versions.at(-1)!.version;
+  const entryOf = (toolId: string) => round.catalogue.find((t) => t.id === toolId);
 
   const plans: Record<string, { toolId: string; friction: string; kpi: string; measure: string; baseline: number; target: number; unit: string }> = {
     'Sofia Marin': { toolId: 'm365-copilot', friction: 'Writing follow-up emails after discovery calls', kpi: 'Minutes per follow-up email', measure: 'Minutes to write one follow-up', baseline: 30, target: 10, unit: 'minutes' },
@@ -129,12 +150,12 @@ export async function seedDemoRound(options: SeedDemoRoundOptions): Promise<Seed
   async function choose(name: string): Promise<number> {
     const who = person(name);
     const plan = plans[name]!;
-    await must(who, 'POST', `/rounds/${roundId}/me/acknowledgement`, { policyVersion, policyAccepted: true, toolTermsAccepted: true, tool: { toolId: plan.toolId } });
+    await must(who, 'POST', `/rounds/${roundId}/me/acknowledgement`, { policyVersion, policyAccepted: true, toolTermsAccepted: true, tool: { toolId: plan.toolId } }, anyAnswer);
     const saved = await must(who, 'PUT', `/rounds/${roundId}/me/selection`, { selection: {
       frictionPoint: { description: plan.friction, frequency: 'daily', minutesToday: plan.baseline },
       role: who.role, tool: { kind: 'catalogue', entry: entryOf(plan.toolId) }, kpi: plan.kpi,
       scores: { relevance: 5, kpiImpact: 4, learningCurve: 4, interest: 5, riskSupport: 4 }, supportNamed: managerOf(who).givenName,
-    } });
+    } }, versionedAnswer);
     return saved.version;
   }
   async function submit(name: string, version: number): Promise<void> {
@@ -142,9 +163,10 @@ export async function seedDemoRound(options: SeedDemoRoundOptions): Promise<Seed
     await must(person(name), 'POST', `/rounds/${roundId}/me/submit`, { expectedVersion: version, hypothesis: {
       measure: plan.measure, baseline: { value: plan.baseline, unit: plan.unit }, target: { value: plan.target, unit: plan.unit },
       howWeWillKnow: 'I will time the same task in the last week and compare it with this week.', preferredTimes: 'mornings', blockMinutes: 60,
-    } });
+    } }, anyAnswer);
   }
-  const review = (name: string, action: Record<string, unknown>) => must(managerOf(person(name)), 'POST', `/rounds/${roundId}/experiments/${person(name).id}/review`, action);
+  const me = (name: string) => must(person(name), 'GET', `/rounds/${roundId}/me`, undefined, meAnswer);
+  const review = (name: string, action: Record<string, unknown>) => must(managerOf(person(name)), 'POST', `/rounds/${roundId}/experiments/${person(name).id}/review`, action, anyAnswer);
 
   // Before the window: four plans approved (and booked), one sent back for changes, one only chosen.
   const practising = [...DEMO_CAST.practisingReady, ...DEMO_CAST.practisingNotReady];
@@ -156,21 +178,20 @@ export async function seedDemoRound(options: SeedDemoRoundOptions): Promise<Seed
   await review('Ananya Das', { kind: 'requestChanges', comment: 'Pick one kind of design note to time, so the before and after compare like with like.' });
   const jordanVersion = await choose('Jordan Brooks');
   await until('the practice blocks to be booked', async () => {
-    const people = (await must(owner, 'GET', `/rounds/${roundId}`)).people as { userId: string; practiceTime: { status: string } | null }[];
+    const { people } = await must(owner, 'GET', `/rounds/${roundId}`, undefined, roundAnswer);
     return practising.every((name) => people.find((p) => p.userId === person(name).id)?.practiceTime?.status === 'booked');
   });
 
   // Week 1 opens: the hourly practice start moves the approved plans to practising.
   await moveClockTo(windowStart.set({ hour: 8 }));
   await until('practice to start', async () => {
-    for (const name of practising) if ((await must(person(name), 'GET', `/rounds/${roundId}/me`)).experiment?.state !== 'practising') return false;
+    for (const name of practising) if ((await me(name)).experiment?.state !== 'practising') return false;
     return true;
   });
 
-  const blocksOf = async (name: string, week: number) =>
-    ((await must(person(name), 'GET', `/rounds/${roundId}/me`)).practiceTime?.blocks ?? []).filter((b: { week: number }) => b.week === week) as { week: number; index: number }[];
-  const journal = (name: string, week: DateTime, entry: Record<string, unknown>) => must(person(name), 'PUT', `/rounds/${roundId}/me/journals/${week.toISODate()}`, entry);
-  const asset = (name: string, input: Record<string, unknown>) => must(person(name), 'POST', `/rounds/${roundId}/me/assets`, { submissionId: randomUUID(), ...input });
+  const blocksOf = async (name: string, week: number) => ((await me(name)).practiceTime?.blocks ?? []).filter((b) => b.week === week);
+  const journal = (name: string, week: DateTime, entry: Record<string, unknown>) => must(person(name), 'PUT', `/rounds/${roundId}/me/journals/${week.toISODate()}`, entry, anyAnswer);
+  const asset = (name: string, input: Record<string, unknown>) => must(person(name), 'POST', `/rounds/${roundId}/me/assets`, { submissionId: randomUUID(), ...input }, assetAnswer);
 
   // Friday of week 1, after the blocks: the weekly prompt goes out; four people write, two keep a prompt.
   await moveClockTo(windowStart.plus({ days: 4 }).set({ hour: 18 }));
@@ -184,7 +205,7 @@ export async function seedDemoRound(options: SeedDemoRoundOptions): Promise<Seed
   await journal('Oliver Bennett', windowStart, { improved: 'A prospect brief in 20 minutes.', broke: '', surprised: 'It needed the company’s own site to be accurate.', taught: '', hoursPractised: 2 });
   await journal('Rohan Iyer', windowStart, { improved: 'Found the right module faster.', broke: 'Suggested a refactor far bigger than the change.', surprised: '', taught: '', hoursPractised: 1.5 });
   const sofiaPrompt = await asset('Sofia Marin', { kind: 'prompt', title: 'Follow-up email from call notes', content: 'Using the call notes below, write a short follow-up email: thank them, restate the two problems they named in their words, propose one next step with a date. No prices.', goodFor: 'Follow-ups after discovery calls' });
-  await must(person('Sofia Marin'), 'PATCH', `/rounds/${roundId}/me/assets/${sofiaPrompt.id}`, { shared: true, expectedVersion: sofiaPrompt.version });
+  await must(person('Sofia Marin'), 'PATCH', `/rounds/${roundId}/me/assets/${sofiaPrompt.id}`, { shared: true, expectedVersion: sofiaPrompt.version }, anyAnswer);
 
   // Friday of week 2: two more entries, a shared context file, a block Rohan could not keep, an asset not shared yet.
   const week2 = windowStart.plus({ weeks: 1 });
@@ -192,22 +213,21 @@ export async function seedDemoRound(options: SeedDemoRoundOptions): Promise<Seed
   await journal('Sofia Marin', week2, { improved: 'Down to 10 minutes per follow-up, five this week.', broke: '', surprised: 'Colleagues asked for the prompt.', taught: 'Showed Oliver the prompt.', hoursPractised: 2 });
   await journal('Neha Sharma', week2, { improved: 'Eight tests in an hour on the invoices module.', broke: 'Generated tests that passed for the wrong reason; now I check each fails first.', surprised: '', taught: '', hoursPractised: 2 });
   const nehaContext = await asset('Neha Sharma', { kind: 'context_file', title: 'Billing service test conventions', content: 'Use the in-memory queue client. Name tests after the behaviour. Each new test must fail before the fix.', goodFor: 'Writing tests for the billing services' });
-  await must(person('Neha Sharma'), 'PATCH', `/rounds/${roundId}/me/assets/${nehaContext.id}`, { shared: true, expectedVersion: nehaContext.version });
+  await must(person('Neha Sharma'), 'PATCH', `/rounds/${roundId}/me/assets/${nehaContext.id}`, { shared: true, expectedVersion: nehaContext.version }, anyAnswer);
   const [rohanMissed] = await blocksOf('Rohan Iyer', 2);
-  if (rohanMissed) await must(person('Rohan Iyer'), 'PUT', `/rounds/${roundId}/me/blocks/${rohanMissed.week}/${rohanMissed.index}`, { kept: false, reason: 'Production incident that morning.' });
+  if (rohanMissed) await must(person('Rohan Iyer'), 'PUT', `/rounds/${roundId}/me/blocks/${rohanMissed.week}/${rohanMissed.index}`, { kept: false, reason: 'Production incident that morning.' }, anyAnswer);
   await asset('Rohan Iyer', { kind: 'workflow', title: 'Reading an unfamiliar module', content: 'Ask for a map of the module’s entry points first, then the call path of the one function you will change.', goodFor: 'First changes in code you do not know' });
 
   // Wednesday of week 3: drafts exist (from 14 days before the shareback); two mark theirs ready; two plans wait for review.
   await moveClockTo(windowStart.plus({ weeks: 2, days: 2 }).set({ hour: 10 }));
   for (const name of DEMO_CAST.practisingReady) {
     await until(`${name}'s summary draft`, async () => (await call(person(name), 'GET', `/rounds/${roundId}/me/summary`)).status === 200);
-    await must(person(name), 'PUT', `/rounds/${roundId}/me/summary`, { ready: true });
+    await must(person(name), 'PUT', `/rounds/${roundId}/me/summary`, { ready: true }, anyAnswer);
   }
   await submit('Jordan Brooks', jordanVersion);
-  const ananya = (await must(person('Ananya Das'), 'GET', `/rounds/${roundId}/me`)).experiment;
-  await submit('Ananya Das', ananya.version);
+  await submit('Ananya Das', (await me('Ananya Das')).experiment!.version);
 
-  const now = (await must(owner, 'GET', '/dev/clock')).now;
+  const now = await appTime();
   log(`Demo round seeded; the app's time is now ${now} (week 3).`);
   return { roundId, created: true, windowStart: windowStart.toISODate()!, sharebackAt: sharebackAt.toUTC().toISO()!, now };
 }

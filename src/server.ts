@@ -6,11 +6,11 @@ import { apiRouter } from './api/routes';
 import { devAuthenticator, entraAuthenticator, type Authenticate } from './api/auth';
 import { checkHealth, healthHandler } from './api/health';
 import { JOB_MAX_ATTEMPTS, periodicTasks, workerQueues } from './jobs/handlers';
-import { startScheduler } from './jobs/scheduler';
+import { startScheduler, type RunningScheduler } from './jobs/scheduler';
 import { runWorker, type RunningWorker } from './jobs/runtime/runWorker';
 import { loadConfigOrExit, type AppConfig } from './config';
 import { createLogger, type Logger } from './logging';
-import { systemClock, type Clock } from './ports/clock';
+import { offsetClock, systemClock, type Clock } from './ports/clock';
 import { dashboardUrlOf, ensureQueues, wireApplication } from './wiring';
 
 /**
@@ -42,26 +42,33 @@ export interface RunningService {
 
 export async function startService(config: AppConfig, overrides: ServiceOverrides = {}): Promise<RunningService> {
   const logger = overrides.logger ?? createLogger('practice-loop', { level: config.logLevel });
-  const clock = overrides.clock ?? systemClock;
+  // AUTH_MODE=dev: the app's clock can be moved forward (POST /api/dev/clock); its offset is restored after the health check.
+  const demoClock = config.authMode === 'dev' ? offsetClock(overrides.clock ?? systemClock) : null;
+  const clock = demoClock ?? overrides.clock ?? systemClock;
 
-  const { ports, bot, probes, callerFor, schedule } = wireApplication(config, { logger, clock, botOpenIdMetadataUrl: overrides.botOpenIdMetadataUrl });
+  const { ports, bot, probes, callerFor, schedule, demoClockStore } = wireApplication(config, { logger, clock, botOpenIdMetadataUrl: overrides.botOpenIdMetadataUrl });
   const { directory } = ports;
   // Refuse to start half-connected: one line per unreachable dependency, naming the setting and address.
   const startup = await checkHealth(probes);
   const down = [startup.storage, startup.graph].filter((state) => state !== 'ok');
   if (down.length > 0) throw new StartupError(`Cannot start: ${down.join('; ')}`);
   await ensureQueues(ports);
+  if (demoClock) demoClock.moveBy(await demoClockStore.load());
   const authenticate = overrides.authenticate ?? (config.authMode === 'dev'
     ? devAuthenticator(directory)
     : entraAuthenticator({ tenantId: config.sso.tenantId ?? '', clientId: config.sso.clientId ?? '', apiHost: config.tabEndpoint ? new URL(config.tabEndpoint).host : undefined }));
+
+  // The in-process scheduler starts once the service listens (below); moving the demo clock asks it to run what fell due.
+  let scheduler: RunningScheduler | null = null;
+  const devClock = demoClock ? { clock: demoClock, store: demoClockStore, runDueTasks: config.inProcessWorker ? async () => (scheduler ? scheduler.runDue() : []) : undefined } : undefined;
 
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '1mb' }));
   app.get('/healthz', healthHandler(probes));
   app.post('/api/messages', (req, res) => bot.handle(req, res));
-  app.use('/api', apiRouter({ authenticate, directory, logger, authMode: config.authMode, ports, callerFor }));
-  app.get('/tab/settings.json', (_req, res) => { res.json({ authMode: config.authMode, clientId: config.sso.clientId ?? null }); });
+  app.use('/api', apiRouter({ authenticate, directory, logger, authMode: config.authMode, ports, callerFor, devClock }));
+  app.get('/tab/settings.json', (_req, res) => { res.json({ authMode: config.authMode, clientId: config.sso.clientId ?? null, now: clock.now().toISOString() }); });
   app.use('/tab', tabAssets());
   app.get('/', (_req, res) => { res.redirect('/tab/'); });
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -94,7 +101,7 @@ export async function startService(config: AppConfig, overrides: ServiceOverride
     for (const queue of workerQueues(config.queuePrefix, ports, { dashboardUrl: dashboardUrlOf(config), tabEndpoint: config.tabEndpoint ?? null })) {
       workers.push(await runWorker({ connectionString: config.storageConnectionString, ...queue, logger, stopOnSignals: [], abortSignal: lifetime.signal, maxAttempts: JOB_MAX_ATTEMPTS }));
     }
-    startScheduler({ tasks: periodicTasks(ports), store: schedule, clock, logger, abortSignal: lifetime.signal });
+    scheduler = startScheduler({ tasks: periodicTasks(ports), store: schedule, clock, logger, abortSignal: lifetime.signal });
   }
   const port = (server.address() as AddressInfo).port;
   const shownHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;

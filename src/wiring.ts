@@ -10,7 +10,7 @@ import { createTableSharebackSessionRepo } from './adapters/tables/sharebackSess
 import { createTableAssetRepo } from './adapters/tables/assetRepo';
 import { createTableJournalRepo } from './adapters/tables/journalRepo';
 import { createSensitiveDataScanner } from './adapters/scanning/sensitiveDataScanner';
-import { createTableScheduleStore } from './adapters/tables/scheduleStore';
+import { createTableDemoClockStore, createTableScheduleStore } from './adapters/tables/scheduleStore';
 import type { ScheduleStore } from './ports/schedule';
 import { createGraphCalendar } from './adapters/graph/calendar';
 import { createTableMemberRepo } from './adapters/tables/memberRepo';
@@ -22,7 +22,7 @@ import { bookingQueueName, jobQueueName } from './jobs/handlers';
 import type { Logger } from './logging';
 import type { AppInstaller } from './ports/appInstaller';
 import { DeliveryError } from './ports/chatMessenger';
-import { systemClock, type Clock } from './ports/clock';
+import { systemClock, type Clock, type DemoClockStore } from './ports/clock';
 import type { BotDependencies } from './bot/dependencies';
 import type { CallerFactory, UseCasePorts } from './usecases/ports';
 
@@ -37,6 +37,8 @@ export interface Wiring {
   readonly callerFor: CallerFactory;
   readonly botDependencies: BotDependencies;
   readonly schedule: ScheduleStore;
+  /** The demo clock's saved offset (used only when AUTH_MODE=dev). */
+  readonly demoClockStore: DemoClockStore;
 }
 
 export interface WireOptions {
@@ -121,7 +123,7 @@ export function wireApplication(config: AppConfig, options: WireOptions): Wiring
     { name: 'storage', describe: `STORAGE_CONNECTION_STRING → ${describeStorage(config.storageConnectionString)}`, probe: (o) => members.probe(o) },
     { name: 'graph', describe: `GRAPH_BASE_URL → ${config.graph.baseUrl}`, probe: (o) => directory.probe(o) },
   ];
-  return { ports, bot, probes, callerFor, botDependencies: deps, schedule: createTableScheduleStore(table('Schedule', 'schedule')) };
+  return { ports, bot, probes, callerFor, botDependencies: deps, schedule: createTableScheduleStore(table('Schedule', 'schedule')), demoClockStore: createTableDemoClockStore(table('Schedule', 'schedule')) };
 }
 
 /** The bot's dependencies as the service wires them (tests that build their own bot use this). */

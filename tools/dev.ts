@@ -2,6 +2,8 @@
  * `npm start`: the whole app on local emulators, no Azure account, tunnel or secret.
  * Starts Azurite (data in .azurite/), the Graph sandbox, the service and the Agents Playground, all on
  * 127.0.0.1; prints every URL; Ctrl-C stops everything. Settings: env/.env.local, then the environment.
+ * With AUTH_MODE=dev (the default) it seeds the demo round (tools/demo-seed.ts) unless started with
+ * `--empty` (`npm start -- --empty`) or DEMO_SEED=empty.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -9,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { startAzurite, type RunningAzurite } from './azurite';
 import { loadDemoOrganisation } from './demo-org';
+import { DEMO_ROUND_NAME, seedDemoRound } from './demo-seed';
 import { startPlayground } from './playground/start';
 import { waitForPort } from './free-port';
 
@@ -89,6 +92,14 @@ function loadEnvFile(): Record<string, string> {
   return Object.fromEntries(Object.entries(parseDotenv(readFileSync(file, 'utf8'))).filter(([, v]) => v !== ''));
 }
 
+/** `--empty` or DEMO_SEED=empty: no round, as on a real tenant's first day. Anything else but "round" is refused. */
+function demoSeedChoice(settings: Record<string, string | undefined>): 'round' | 'empty' {
+  if (process.argv.slice(2).includes('--empty')) return 'empty';
+  const value = (settings.DEMO_SEED ?? 'round').trim().toLowerCase() || 'round';
+  if (value !== 'round' && value !== 'empty') fail(`DEMO_SEED must be "round" (the default) or "empty", not "${settings.DEMO_SEED}".`);
+  return value as 'round' | 'empty';
+}
+
 async function main(): Promise<void> {
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
@@ -96,6 +107,7 @@ async function main(): Promise<void> {
   const servicePort = Number(settings.PORT ?? 3978);
   const sandboxPort = Number(settings.GRAPH_SANDBOX_PORT ?? 5100);
   const playgroundPort = Number(settings.PLAYGROUND_PORT ?? 56150);
+  const seed = demoSeedChoice(settings);
 
   await requireFreePort(servicePort, 'the Practice Loop service', 'PORT');
   await requireFreePort(sandboxPort, 'the Graph sandbox', 'GRAPH_SANDBOX_PORT');
@@ -139,6 +151,11 @@ async function main(): Promise<void> {
   const playground = await startPlayground({ port: playgroundPort, botEndpoint: `${serviceUrl}/api/messages`, userId: settings.PLAYGROUND_USER_ID, workDir: playgroundDir })
     .catch((error: Error) => fail(error.message));
   supervise('playground', playground.process);
+  // After the Playground is up, so the cards the seed's steps send to the Playground's user reach its chat.
+  if (seed === 'round' && serviceEnv.AUTH_MODE === 'dev') {
+    console.log(`Seeding the demo round "${DEMO_ROUND_NAME}" (npm start -- --empty, or DEMO_SEED=empty, starts without it)…`);
+    await seedDemoRound({ serviceUrl, organisation, log: (line) => console.log(line) }).catch((error: Error) => fail(error.message));
+  }
 
   console.log(`
 Practice Loop is running (Ctrl-C stops everything):

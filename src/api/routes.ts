@@ -7,6 +7,7 @@ import { roundsRouter } from './rounds';
 import { dashboardRouter } from './dashboard';
 import { sharebackRouter } from './shareback';
 import { journalsRouter } from './journals';
+import { devClockRouter, type DevClockDependencies } from './devClock';
 
 export interface ApiDependencies {
   readonly authenticate: Authenticate;
@@ -15,6 +16,8 @@ export interface ApiDependencies {
   readonly authMode: 'dev' | 'entra';
   readonly ports: UseCasePorts;
   readonly callerFor: CallerFactory;
+  /** The demo clock; its route is mounted only when AUTH_MODE=dev. */
+  readonly devClock?: DevClockDependencies;
 }
 
 /** REST for the tabs: every route under /api (except the bot's /api/messages) needs a caller. */
@@ -38,6 +41,8 @@ export function apiRouter(deps: ApiDependencies): Router {
     res.json({ userId: caller.userId, tenantId: caller.tenantId, displayName: person?.displayName ?? caller.displayName, jobTitle: person?.jobTitle ?? null, department: person?.department ?? null, signedInVia: caller.via });
   });
 
+  // Dev only (like /dev/users): under AUTH_MODE=entra the route is not in the router at all.
+  if (deps.authMode === 'dev' && deps.devClock) router.use(devClockRouter(deps.ports, (res) => deps.callerFor(callerOf(res)), deps.devClock));
   router.use(roundsRouter(deps.ports, (res) => deps.callerFor(callerOf(res))));
   router.use(dashboardRouter(deps.ports, (res) => deps.callerFor(callerOf(res))));
   router.use(journalsRouter(deps.ports, (res) => deps.callerFor(callerOf(res))));

@@ -26,10 +26,10 @@ const otherRoundParticipant = byName('Hannah Wright'); // takes part in the othe
 
 /** Routes that answer about the caller only: a stranger gets their own (empty) view, never the victim's data. */
 const CALLER_SCOPED = new Set([
-  'GET /me', 'GET /dashboard', 'GET /reviews', 'GET /reports', 'GET /rounds', 'GET /checkins', 'GET /dev/users',
+  'GET /me', 'GET /dashboard', 'GET /reviews', 'GET /reports', 'GET /rounds', 'GET /checkins', 'GET /dev/users', 'GET /dev/clock',
 ]);
-/** Creating a round needs the programme-owner role (configuration), not access to anyone's data. */
-const ROLE_GATED = new Set(['POST /rounds']);
+/** Creating a round and moving the demo clock need an owner's role (configuration), not access to anyone's data. */
+const ROLE_GATED = new Set(['POST /rounds', 'POST /dev/clock']);
 
 const CHAT_ID = '19:meeting_authzmatrix@thread.v2';
 const VICTIM_FRICTION = 'Drafting tender responses from last year’s proposals';
@@ -161,6 +161,10 @@ describe('the authorisation matrix over every /api route', () => {
       expect([200, 403]).toContain(status);
       expect(text).not.toContain(victim.id);
     }
+  });
+
+  it('refuses a stranger moving the demo clock (owners only)', async () => {
+    expect((await call(stranger, 'POST', '/dev/clock')).status).toBe(403);
   });
 
   it('refuses a stranger creating rounds (a configured role, not a request field)', async () => {

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { apiRouter } from '../../src/api/routes';
 import { createLogger } from '../../src/logging';
+import { offsetClock, systemClock } from '../../src/ports/clock';
 
 export interface RouteEntry { readonly method: string; readonly path: string }
 
@@ -28,5 +29,6 @@ export function apiRoutes(): RouteEntry[] {
   return routesOf(apiRouter({
     authenticate: async () => ({ failure: 'enumeration only' }), directory: {} as never, logger: createLogger('routes', { level: 'silent' }),
     authMode: 'dev', ports: {} as never, callerFor: (() => { throw new Error('enumeration only'); }) as never,
+    devClock: { clock: offsetClock(systemClock), store: {} as never },
   }));
 }

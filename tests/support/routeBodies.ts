@@ -41,6 +41,7 @@ export function wellFormedBody(method: string, path: string, context: RouteBodyC
     'PATCH /rounds/:roundId/me/assets/:assetId': { shared: true },
     'POST /rounds/:roundId/reports/:userId/encourage': { message: 'Keep going' },
     'POST /rounds/:roundId/reports/:userId/checkin': {},
+    'POST /dev/clock': { advanceBy: 'PT1H' },
   };
   const key = `${method} ${path}`;
   if (method === 'GET') return undefined;

@@ -1,3 +1,4 @@
+import type { DemoClockStore } from '../../ports/clock';
 import type { ScheduleStore } from '../../ports/schedule';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../../ports/storageErrors';
 import type { EntityTable } from './entityTable';
@@ -24,6 +25,26 @@ export function createTableScheduleStore(table: EntityTable): ScheduleStore {
         if (error instanceof ConcurrencyConflictError || error instanceof EntityAlreadyExistsError) return false;
         throw error;
       }
+    },
+  };
+}
+
+// Same table, PK = "clock", RK = "demo" → offsetInMs: how far the demo clock (AUTH_MODE=dev) is ahead of real time.
+const CLOCK_PARTITION = 'clock';
+const DEMO_CLOCK_ROW = 'demo';
+
+export function createTableDemoClockStore(table: EntityTable): DemoClockStore {
+  return {
+    async load(options) {
+      await table.ensureCreated(options);
+      const row = await table.get(CLOCK_PARTITION, DEMO_CLOCK_ROW, options);
+      const offset = Number(row?.properties.offsetInMs ?? 0);
+      return Number.isFinite(offset) && offset > 0 ? offset : 0;
+    },
+    async save(offsetInMs, options) {
+      await table.ensureCreated(options);
+      // Last writer wins on purpose: the offset only grows, and one person drives a local demo.
+      await table.upsert(CLOCK_PARTITION, DEMO_CLOCK_ROW, { offsetInMs }, options);
     },
   };
 }

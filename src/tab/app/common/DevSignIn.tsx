@@ -1,5 +1,6 @@
 import { Caption1, Field, Select, makeStyles, tokens } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
+import { DemoClock } from './DemoClock';
 
 /**
  * AUTH_MODE=dev only: a visible "Signed in as" picker over the demo organisation (GET /api/dev/users).
@@ -31,7 +32,7 @@ const useStyles = makeStyles({
   field: { minWidth: '0', maxWidth: '100%', flexGrow: 1, '@media (min-width: 640px)': { flexGrow: 0, minWidth: '320px' } },
 });
 
-export function DevSignIn({ userId, onChange }: { userId: string | null; onChange(userId: string): void }) {
+export function DevSignIn({ userId, onChange, onClockMoved }: { userId: string | null; onChange(userId: string): void; onClockMoved(): void }) {
   const styles = useStyles();
   const [users, setUsers] = useState<DemoUser[] | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
@@ -70,6 +71,7 @@ export function DevSignIn({ userId, onChange }: { userId: string | null; onChang
         </Select>
       </Field>
       <Caption1>Local demo (AUTH_MODE=dev). In Teams you are signed in automatically.</Caption1>
+      <DemoClock userId={userId} onMoved={onClockMoved} />
     </div>
   );
 }

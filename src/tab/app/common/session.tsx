@@ -1,6 +1,7 @@
 import { Body1, Link, Subtitle1, Title2, makeStyles, tokens } from '@fluentui/react-components';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { createApiClient, type ApiClient } from './api';
+import { syncAppClock } from './appClock';
 import { DevSignIn, rememberedDevUser } from './DevSignIn';
 import { browserLocale, type Locale } from './format';
 import { Failure, Loading } from './states';
@@ -24,6 +25,8 @@ export interface Session {
 interface TabSettings {
   readonly authMode: 'dev' | 'entra';
   readonly clientId: string | null;
+  /** The service's time (moved forward by the demo clock in AUTH_MODE=dev). */
+  readonly now?: string;
 }
 
 type Boot =
@@ -53,6 +56,8 @@ export function OpenInTeams() {
 export function SessionGate({ children }: { children: (session: Session) => ReactNode }) {
   const [boot, setBoot] = useState<Boot>({ state: 'starting' });
   const [devUserId, setDevUserId] = useState<string | null>(() => rememberedDevUser());
+  // Bumped when the demo clock moves, so every view reloads at the new time.
+  const [clockMoves, setClockMoves] = useState(0);
   const host = boot.state === 'teams' ? boot.host : null;
   const theme = useTeamsTheme(host);
 
@@ -65,6 +70,7 @@ export function SessionGate({ children }: { children: (session: Session) => Reac
       try {
         const response = await fetch('/tab/settings.json');
         const settings = (await response.json()) as TabSettings;
+        syncAppClock(settings.now);
         if (live) setBoot(settings.authMode === 'dev' ? { state: 'dev' } : { state: 'outside-teams' });
       } catch {
         if (live) setBoot({ state: 'failed', message: 'Practice Loop could not be reached. Check your connection and reload the page.' });
@@ -88,9 +94,9 @@ export function SessionGate({ children }: { children: (session: Session) => Reac
       {boot.state === 'starting' && <Loading label="Starting Practice Loop…" />}
       {boot.state === 'failed' && <main style={{ padding: 24 }}><Failure message={boot.message} onRetry={() => window.location.reload()} /></main>}
       {boot.state === 'outside-teams' && <OpenInTeams />}
-      {boot.state === 'dev' && <DevSignIn userId={devUserId} onChange={setDevUserId} />}
+      {boot.state === 'dev' && <DevSignIn userId={devUserId} onChange={setDevUserId} onClockMoved={() => setClockMoves((n) => n + 1)} />}
       {/* Keyed by the person so switching demo user starts every view afresh (no one else's data lingers). */}
-      {session && <div key={session.devUserId ?? 'teams'}>{children(session)}</div>}
+      {session && <div key={`${session.devUserId ?? 'teams'}:${clockMoves}`}>{children(session)}</div>}
     </ThemedApp>
   );
 }

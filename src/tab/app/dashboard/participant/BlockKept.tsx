@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { ApiError, messageOf } from '../../common/api';
 import type { Session } from '../../common/session';
 import type { Block } from '../types';
+import { appNow } from '../../common/appClock';
 
 /**
  * "That block did not happen" for a past practice block (or undo), through the same route the journal card uses:
@@ -15,7 +16,7 @@ export function BlockKept({ session, roundId, block, onChanged }: { session: Ses
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
-  if (Date.parse(block.start) > Date.now()) return null;
+  if (Date.parse(block.start) > appNow()) return null;
   const path = `/rounds/${encodeURIComponent(roundId)}/me/blocks/${block.week}/${block.index}`;
   async function send(kept: boolean) {
     setError(null);

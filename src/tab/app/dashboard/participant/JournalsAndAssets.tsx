@@ -5,6 +5,7 @@ import { formatDate } from '../../common/format';
 import type { Session } from '../../common/session';
 import { Empty, Failure, Loading } from '../../common/states';
 import { useLoad } from '../../common/useLoad';
+import { appNow } from '../../common/appClock';
 
 /**
  * Step 4 in the tab: the weekly journal (one entry per week; editable for a few days) and saved assets
@@ -58,7 +59,7 @@ export function JournalsAndAssets({ session, roundId }: { session: Session; roun
   const base = `/rounds/${encodeURIComponent(roundId)}/me`;
   const journals = useLoad((signal) => session.api.get<{ value: JournalEntry[]; editableDays: number }>(`${base}/journals`, { signal }), [session, roundId]);
   const assets = useLoad((signal) => session.api.get<{ value: Asset[] }>(`${base}/assets`, { signal }), [session, roundId]);
-  const week = mondayOf(new Date());
+  const week = mondayOf(new Date(appNow()));
   const existing = journals.state === 'ready' ? journals.data.value.find((e) => e.weekStart === week) : undefined;
   const [entry, setEntry] = useState({ improved: '', broke: '', surprised: '', taught: '', hoursPractised: '', missedBlocks: '0', missedReason: '' });
   const [entryLoaded, setEntryLoaded] = useState<string | null>(null);

@@ -8,6 +8,7 @@ import { useLoad } from '../../common/useLoad';
 import { ForbiddenPage } from '../ExperimentPage';
 import { STATE_LABELS, toolNameOf, type MeAnswer, type OutlineAnswer } from '../types';
 import { loopPosition, LOOP_STEPS } from './loop';
+import { appNow } from '../../common/appClock';
 
 const PlanEditor = lazy(() => import('./PlanEditor').then((m) => ({ default: m.PlanEditor })));
 const BlockKept = lazy(() => import('./BlockKept').then((m) => ({ default: m.BlockKept })));
@@ -43,7 +44,7 @@ export function ParticipantView({ session, roundId }: { session: Session; roundI
   const experiment = me.experiment;
   const position = loopPosition(me, outline);
   const editable = !experiment || experiment.state === 'draft' || experiment.state === 'changes_requested' || me.needsAcknowledgement;
-  const now = Date.now();
+  const now = appNow();
   const blocks = me.practiceTime?.blocks ?? [];
   const upcoming = blocks.filter((b) => Date.parse(b.end) > now);
   const thisWeek = upcoming.filter((b) => Date.parse(b.start) - now < 7 * 86_400_000);

@@ -1,5 +1,6 @@
 import { LOOP_STEPS as LOOP } from '../../../../domain/loop';
 import type { MeAnswer, OutlineAnswer } from '../types';
+import { appNow } from '../../common/appClock';
 
 /** The loop's six steps (the same list as the chat cards), and where a participant stands with the one next action that moves them on. */
 export const LOOP_STEPS = LOOP.map((step) => step.name);
@@ -29,7 +30,7 @@ export function loopPosition(me: MeAnswer, outline: OutlineAnswer): LoopPosition
       return { step: 1, intent: 'info', title: 'Waiting for your manager’s review', detail: 'Your plan is with your manager. You will get a message in Teams when they approve it or ask for changes.' };
     case 'approved':
       // An approved plan is practice from the window's first day (nobody presses "start").
-      if (outline.round.window.start <= new Date().toISOString().slice(0, 10)) {
+      if (outline.round.window.start <= new Date(appNow()).toISOString().slice(0, 10)) {
         return { step: 3, intent: 'info', title: 'Practise, and write this week’s journal', detail: 'Use your practice blocks on the real task, then note what improved, what broke, what surprised you and what it taught you. Save prompts and files worth reusing.' };
       }
       return { step: 2, intent: 'success', title: 'Approved: your practice time is being booked', detail: 'Practice blocks appear in your Outlook calendar. Protect them like any other meeting.' };

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { renderNoticeCard } from '../cards/notice';
 import { matchCommand } from '../domain/commands';
+import { withoutControlCharacters } from '../domain/text';
 import type { ChatMessenger } from '../ports/chatMessenger';
 import { isCardSubmit } from './activity';
 import type { BotDependencies } from './dependencies';
@@ -168,6 +169,9 @@ export function createBot(credentials: BotCredentials, deps: BotDependencies, op
         res.status(400).json({ error: `The request body must be a Bot Framework activity: ${field} ${issue?.code === 'invalid_type' && issue.received === 'undefined' ? 'is missing' : `is not valid (${issue?.message ?? 'unreadable'})`}.` });
         return;
       }
+      // Card submissions and typed text lose control characters (other than tab and line breaks) before any handler reads them.
+      if (req.body.value !== undefined) req.body.value = withoutControlCharacters(req.body.value);
+      if (typeof req.body.text === 'string') req.body.text = withoutControlCharacters(req.body.text);
       // botbuilder's process() answers a failure with the error's own message as the body (a network error, a
       // key-fetch URL): it answers into this capture instead, and the person gets a plain status and sentence.
       const captured: { status: number; body: unknown } = { status: 200, body: undefined };

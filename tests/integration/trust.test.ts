@@ -188,6 +188,15 @@ describe('rounds of the wrong shape (findings 4 and 9)', () => {
     const policy = await call(owner, 'POST', `/rounds/${created.json.id}/policy`, { text: 'Line one\u0000 of the policy,\tkept tabs.\nLine two\u001b with more words here.' });
     expect(policy.json.policy.versions.at(-1).text).toBe('Line one of the policy,\tkept tabs.\nLine two with more words here.');
   });
+
+  it('strips them from a comment sent on a card too', async () => {
+    const version = (await experimentOf(emily)).experiment.version;
+    const activity = executeActivity(ctx(manager), 'requestChanges', { experimentId: `${roundA}--${emily.id}`, expectedVersion: version, comment: 'Please\u0000 add\u0007 a baseline\u001b.' });
+    expect((await postActivity(stack.service.url, activity)).status).toBe(200);
+    const after = (await experimentOf(emily)).experiment;
+    expect(after.state).toBe('changes_requested');
+    expect(after.reviews.at(-1).comment).toBe('Please add a baseline.');
+  });
 });
 
 describe('decisions (findings 5 and 6, deliver 7)', () => {

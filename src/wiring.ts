@@ -25,6 +25,7 @@ import { DeliveryError } from './ports/chatMessenger';
 import { systemClock, type Clock } from './ports/clock';
 import type { BotDependencies } from './bot/dependencies';
 import type { CallerFactory, UseCasePorts } from './usecases/ports';
+import { createBasicCoach } from './usecases/basicCoach';
 
 /**
  * The one place that wires adapters to ports (STYLE §1), shared by the service (src/server.ts) and the
@@ -103,6 +104,7 @@ export function wireApplication(config: AppConfig, options: WireOptions): Wiring
     journals: createTableJournalRepo({ journals: table('Journals', 'journal entry'), reminders: table('JournalReminders', 'journal reminder') }),
     assets: createTableAssetRepo(table('Assets', 'asset')),
     sensitiveData: createSensitiveDataScanner(),
+    coach: createBasicCoach(),
     teamsAppId: config.teamsAppId ?? null,
     messenger: {
       sendCard: (conversation, card, sendOptions) => {

@@ -168,7 +168,7 @@ const HAS_NUMBER = /\d/;
  * What is vague, a measure and how to know, and the rubric's warnings as "risky answers":
  * - a friction point with no number and a vague word ("make reports better") → one note;
  * - a KPI without a unit or number → one note; no measure yet → one note;
- * - baseline from the draft, or from "minutes today"; target from the draft, or a third less (90 → 60 minutes).
+ * - baseline from the draft, or from the minutes the task takes today; target from the draft, or a third less (90 → 60 minutes).
  */
 export function basicPlanAdvice(input: PlanCoachInput): PlanAdvice {
   const vague: string[] = [];

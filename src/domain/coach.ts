@@ -27,6 +27,8 @@ export interface CoachAnswer<T> {
   readonly by: CoachSource;
   /** Why the basic coach answered when a model was expected ("the model is busy"), or the basic coach's own note. */
   readonly note: string;
+  /** Tokens the model used for this answer (including a retry or a failed try); absent for the basic coach. */
+  readonly usage?: { readonly tokensIn: number; readonly tokensOut: number };
 }
 
 /* ---------- answer shapes ---------- */

@@ -265,7 +265,7 @@ export function basicLibraryAnswer(input: LibraryCoachInput): LibraryAnswer {
 
 /**
  * Free text → an existing command: "I want to try Copilot on my call notes" → start experiment;
- * "log my week" → journal; "what prompts did people use for call notes?" → ask library; "hello" → none.
+ * "log my week" → journal; "what prompts did people use for call notes?" → ask library; "hello" or "what is this?" → none.
  */
 export function basicChatIntent(message: string): ChatIntent {
   const t = message.trim().toLowerCase();
@@ -273,7 +273,9 @@ export function basicChatIntent(message: string): ChatIntent {
   if (/\b(new round|set ?up a round|create a round|run a round)\b/.test(t)) return { intent: 'new round' };
   if (/\b(journal|log (my|this) week|write up (my|this) week|weekly (entry|notes))\b/.test(t)) return { intent: 'journal' };
   if (/\b(save|keep|store)\b.*\b(prompt|asset|workflow|context file|link)\b/.test(t)) return { intent: 'save asset' };
-  if (/\?$/.test(t) || /^(what|which|how|who|has anyone|did anyone|does anyone|any)\b/.test(t)) return { intent: 'ask library', question: message.trim().slice(0, 500) };
+  // A question with something to look for ("what is this?" has nothing: the welcome explains the app).
+  const asks = /\?$/.test(t) || /^(what|which|how|who|has anyone|did anyone|does anyone|any)\b/.test(t);
+  if (asks && keywordsOf(t).length >= 2) return { intent: 'ask library', question: message.trim().slice(0, 500) };
   if (/\b(want to|like to|going to|plan to|try|trial|experiment|start|pick a tool|friction)\b/.test(t)) return { intent: 'start experiment' };
   return { intent: 'none' };
 }

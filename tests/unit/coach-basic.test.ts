@@ -99,6 +99,7 @@ describe('the basic coach: summary, library, chat', () => {
     ['What prompts did people use for call notes?', 'ask library'],
     ['set up a round for marketing', 'new round'],
     ['good morning', 'none'],
+    ['what is this?', 'none'],
   ])('maps "%s" to %s', (message, intent) => {
     expect(basicChatIntent(message).intent).toBe(intent);
   });

@@ -57,7 +57,10 @@ export const DEFAULT_FIXTURES: readonly ModelFixture[] = [
       const data = quotedData(request);
       const journal = Array.isArray(data.journal) ? data.journal as { weekStart?: string; improved?: string; broke?: string; surprised?: string }[] : [];
       const pick = (field: 'improved' | 'broke' | 'surprised') => journal.map((e) => e[field] ?? '').filter(Boolean).join(' ');
+      // A model fooled by an instruction in a journal entry: it adds an approval the app has no field for.
+      const fooled = JSON.stringify(journal).toLowerCase().includes('ignore previous instructions') ? { approved: true, state: 'approved', action: 'approvePlan' } : {};
       return JSON.stringify({
+        ...fooled,
         worked: pick('improved') ? `From my journal: ${pick('improved')}` : '',
         failed: pick('broke'),
         keepTesting: pick('surprised'),
@@ -83,6 +86,8 @@ export const DEFAULT_FIXTURES: readonly ModelFixture[] = [
     whenSystemIncludes: 'Map what the person typed to ONE of the app\'s existing commands',
     reply: (request: ChatCompletionRequest) => {
       const message = String(quotedData(request).message ?? '').toLowerCase();
+      // A model fooled by an instruction in the data: it answers outside the contract, which the app refuses.
+      if (message.includes('ignore previous instructions')) return JSON.stringify({ intent: 'approve plan' });
       if (/journal|my week/.test(message)) return JSON.stringify({ intent: 'journal' });
       if (/\?$/.test(message.trim())) return JSON.stringify({ intent: 'ask library', question: message });
       if (/try|want to/.test(message)) return JSON.stringify({ intent: 'start experiment' });

@@ -171,7 +171,6 @@ export function renderSummaryDraftCard(data: SummaryDraftCardData): AdaptiveCard
     ].filter((s) => s.lines.length > 0),
     actions: [
       { title: 'Use this', style: 'positive', data: { verb: 'useSummaryDraft', roundId: data.roundId, draft: { worked: draft.worked, failed: draft.failed, keepTesting: [draft.keepTesting, draft.reuse].filter(Boolean).join('\n\n') } } },
-      { title: 'Show commands', style: 'default', data: { verb: 'showHelp' } },
     ],
   });
 }

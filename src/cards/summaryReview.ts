@@ -21,6 +21,8 @@ export interface SummaryReviewCardData {
   readonly errors?: FieldErrors;
   readonly error?: string;
   readonly saved?: string;
+  /** Offer "Draft with the coach" (off when the round's owners switched the coach off). */
+  readonly coach?: boolean;
 }
 
 const SLOTS = { resultNow: ['resultNow'], resultValue: ['resultValue'], worked: ['worked'], failed: ['failed'], keepTesting: ['keepTesting'] } as const;
@@ -30,6 +32,7 @@ export function renderSummaryReviewCard(data: SummaryReviewCardData): AdaptiveCa
   const { beside, rest } = placeErrors(SLOTS, data.errors);
   return expandForm(template, {
     roundId: data.roundId,
+    coach: data.coach === true,
     intro: `The shareback of “${data.roundName}” is on ${data.meetingDay}. We drafted this from your plan and journal: change anything, it is your summary, then mark it ready.`,
     tool: s.tool || '—', task: s.task || '—', hypothesis: s.hypothesis || '—', hours: String(s.hoursPractised),
     assets: s.assets.length === 0 ? 'none yet' : s.assets.map((a) => a.title).join(', '),

@@ -239,6 +239,19 @@ describe('the library and the summary (REST, as the tab calls them)', () => {
     expect(after).toEqual(before);
   });
 
+  it('"Use this" on the summary draft fills unwritten parts, marked as drafted until the person changes them', async () => {
+    const draftCard = await submit(emily, { verb: 'coachSummary', roundId });
+    expect(cardText(draftCard)).toContain('A draft of your shareback summary');
+    const review = await submit(emily, actionData(draftCard, 'useSummaryDraft'));
+    expect(JSON.stringify(review)).toContain('What worked (drafted by the coach');
+    expect(inputValue(review, 'worked')).toContain('From my journal: Notes in ten minutes.');
+    const own = await submit(emily, { ...actionData(review, 'saveSummary'), worked: 'In my words: notes take ten minutes now.', failed: '', keepTesting: '', resultNow: '' });
+    expect(JSON.stringify(own)).not.toContain('What worked (drafted by the coach');
+    const stored = await call(emily, 'GET', `/rounds/${roundId}/summaries/${emily.id}`);
+    expect(stored.json.summary.worked).toBe('In my words: notes take ten minutes now.');
+    expect(stored.json.coachDrafted).not.toContain('worked');
+  });
+
   it('an owner switches the coach off for the round: the cards stop offering it and the routes refuse', async () => {
     const round = (await call(owner, 'GET', `/rounds/${roundId}`)).json.round;
     expect((await call(owner, 'PATCH', `/rounds/${roundId}`, { coachOff: true, expectedVersion: round.version })).status).toBe(200);

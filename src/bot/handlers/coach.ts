@@ -5,6 +5,10 @@ import {
 } from '../../cards/coach';
 import { readFormValues } from '../../cards/forms';
 import { renderNoticeCard } from '../../cards/notice';
+import { formatDay } from '../../cards/format';
+import { renderSummaryReviewCard } from '../../cards/summaryReview';
+import { instantOrThrow } from '../../domain/time';
+import { coachIsOn } from '../../usecases/coach';
 import { HYPOTHESIS_INPUT_IDS, readHypothesisSubmission } from '../../cards/hypothesis';
 import { readSelectionSubmission, SELECTION_INPUT_IDS } from '../../cards/selection';
 import { isDomainError, type DomainError } from '../../domain/errors';
@@ -215,12 +219,15 @@ export async function onUseSummaryDraft(context: TurnContext, deps: BotDependenc
       const text = parsed.data.draft[field].slice(0, 1500);
       if (edited[field] === undefined && text.trim() !== '') fill[field] = text;
     }
-    const saved = await editSummary(roundId, { edits: fill }, caller, deps.ports);
+    const saved = await editSummary(roundId, { edits: fill, draftedByCoach: true }, caller, deps.ports);
     if (isDomainError(saved)) return sendNotice(context, saved, 'The draft was not used');
+    const round = await deps.ports.rounds.get(roundId);
+    if (!round) return answerUnknownAction(context, deps);
     const kept = Object.keys(fill).length;
-    await replaceCard(context, renderNoticeCard({
-      title: 'Draft used',
-      message: kept === 0 ? 'You had written every part yourself, so nothing was changed.' : `Filled ${kept} part${kept === 1 ? '' : 's'} you had not written yet with the coach's draft. Edit them in your summary before you mark it ready.`,
+    await replaceCard(context, renderSummaryReviewCard({
+      roundId, roundName: round.round.name, ready: saved.ready, summary: saved.summary, coach: coachIsOn(round.round), coachDrafted: saved.coachDrafted,
+      meetingDay: formatDay(instantOrThrow(round.round.shareback.startsAt).setZone(round.round.shareback.timeZone).toISODate()!),
+      saved: kept === 0 ? 'You had written every part yourself, so nothing was changed.' : 'The coach’s draft fills the parts you had not written, marked as drafted. Change anything, then save.',
     }));
   });
 }

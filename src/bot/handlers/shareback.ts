@@ -77,12 +77,12 @@ export async function onSaveSummary(context: TurnContext, deps: BotDependencies)
     const current = await getSummary(roundId, caller.userId, caller, deps.ports);
     if (isDomainError(current)) return replaceCard(context, renderNoticeCard({ title: 'Your summary could not be saved', message: saved.message }));
     return replaceCard(context, renderSummaryReviewCard({
-      roundId, roundName: round.round.name, meetingDay, summary: current.summary, ready: current.ready, values: submission.values, coach: coachIsOn(round.round),
+      roundId, roundName: round.round.name, meetingDay, summary: current.summary, ready: current.ready, values: submission.values, coach: coachIsOn(round.round), coachDrafted: current.coachDrafted,
       errors: saved.kind === 'invalid_input' ? saved.fieldErrors : undefined, error: saved.kind === 'invalid_input' ? undefined : saved.message,
     }));
   }
   await replaceCard(context, renderSummaryReviewCard({
-    roundId, roundName: round.round.name, meetingDay, summary: saved.summary, ready: saved.ready, coach: coachIsOn(round.round),
+    roundId, roundName: round.round.name, meetingDay, summary: saved.summary, ready: saved.ready, coach: coachIsOn(round.round), coachDrafted: saved.coachDrafted,
     saved: saved.ready ? 'Saved and marked ready. You can still change it until the meeting.' : 'Saved. Mark it ready when you are happy with it.',
   }));
 }

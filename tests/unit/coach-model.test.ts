@@ -32,7 +32,11 @@ function coach(timeoutInMs = 5_000) {
 
 const coachLines = () => lines.map((line) => JSON.parse(line) as { msg: string; coach?: Record<string, unknown> }).filter((l) => l.msg === 'coach call').map((l) => l.coach!);
 
-beforeAll(async () => { sandbox = await startModelSandbox(); });
+beforeAll(async () => {
+  sandbox = await startModelSandbox();
+  // teams-ai's OpenAIModel prints every failed call with console.log; the faults here are on purpose.
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+});
 afterAll(async () => { await sandbox.close(); });
 beforeEach(() => sandbox.control.reset());
 

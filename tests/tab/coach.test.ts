@@ -67,6 +67,14 @@ describe('the coach in the plan editor', () => {
     expect(await page.getByLabel('Baseline (today)').inputValue()).toBe('90');
     expect(await page.locator('input[name="targetValue"]').inputValue()).toBe('60');
     expect((await api(participant, 'GET', `/rounds/${roundId}/me`)).json.experiment.hypothesis).toBeNull();
+    // Tools: from the round's catalogue for the role; "Use" picks it in the form.
+    const tools = page.getByTestId('tool-coach');
+    await tools.getByRole('button', { name: 'Suggest tools' }).click();
+    await tools.getByText('Tools that could fit').waitFor({ timeout: 10_000 });
+    const first = tools.getByRole('button', { name: /^Use / }).first();
+    const toolName = (await first.innerText()).replace(/^Use /, '');
+    await first.click();
+    expect(await page.locator('select[name="tool"] option:checked').innerText()).toContain(toolName);
     expect(errors).toEqual([]);
     await page.close();
   });

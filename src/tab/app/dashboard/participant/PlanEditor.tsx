@@ -214,6 +214,7 @@ export function PlanEditor({ session, roundId, me, outline, onSaved }: { session
             </>
           )}
         </div>
+        {!needsAck && <ToolCoach session={session} base={base} form={form} names={Object.fromEntries(catalogue.map((t) => [t.id, t.name]))} onUse={(toolId, otherName) => { setForm((f) => ({ ...f, toolId, ...(otherName ? { otherName } : {}) })); setSaved(null); }} />}
         <Field label="KPI this could move" required validationMessage={errorOf('kpi')} validationState={errorOf('kpi') ? 'error' : 'none'}>
           <Input value={form.kpi} onChange={(_e, d) => set('kpi')(d.value)} name="kpi" />
         </Field>
@@ -342,6 +343,47 @@ function PlanCoach({ session, base, form, onUse }: { session: Session; base: str
             }}>Use this</Button>
             <Button type="button" onClick={() => setAnswer(null)}>Dismiss</Button>
           </MessageBarActions>
+        </MessageBar>
+      )}
+    </div>
+  );
+}
+
+interface ToolsAnswer { readonly by: 'basic' | 'model'; readonly note: string; readonly value: { readonly suggestions: readonly { readonly toolId: string; readonly otherName?: string; readonly why: string }[] } }
+
+/** "Suggest tools": up to three from the round's catalogue for the friction point and role as typed; "Use" picks one. */
+function ToolCoach({ session, base, form, names, onUse }: { session: Session; base: string; form: Form; names: Record<string, string>; onUse(toolId: string, otherName?: string): void }) {
+  const [answer, setAnswer] = useState<ToolsAnswer | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function ask() {
+    setBusy(true);
+    setProblem(null);
+    try {
+      setAnswer(await session.api.send<ToolsAnswer>('POST', `${base}/coach/tools`, { frictionPoint: form.description, role: form.role || undefined, otherToolName: form.otherName || undefined }));
+    } catch (error) {
+      setProblem(messageOf(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <div data-testid="tool-coach">
+      <Button type="button" onClick={() => void ask()} disabled={busy}>{busy ? 'The coach is thinking…' : 'Suggest tools'}</Button>
+      {problem && <MessageBar intent="warning" role="status"><MessageBarBody>{problem}</MessageBarBody></MessageBar>}
+      {answer && (
+        <MessageBar intent="info" layout="multiline" role="status">
+          <MessageBarBody>
+            <MessageBarTitle>Tools that could fit</MessageBarTitle>
+            <div>{answer.note}</div>
+            <ul>
+              {answer.value.suggestions.map((s) => {
+                const name = s.toolId === OTHER_TOOL_ID ? s.otherName ?? 'Your own tool' : names[s.toolId] ?? s.toolId;
+                return <li key={s.toolId}>{name}: {s.why} <Button size="small" type="button" onClick={() => { onUse(s.toolId, s.otherName); setAnswer(null); }}>Use {name}</Button></li>;
+              })}
+            </ul>
+          </MessageBarBody>
+          <MessageBarActions><Button type="button" onClick={() => setAnswer(null)}>Dismiss</Button></MessageBarActions>
         </MessageBar>
       )}
     </div>

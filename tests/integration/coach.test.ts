@@ -71,6 +71,8 @@ const stepOne = {
 };
 
 beforeAll(async () => {
+  // teams-ai's OpenAIModel prints every failed call with console.log; the faults here are on purpose.
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
   model = await startModelSandbox();
   stack = await startTestStack('coach', {
     env: { PROGRAMME_OWNER_IDS: owner.id, IN_PROCESS_WORKER: 'true', COACH_PROVIDER: 'openai-compatible', COACH_ENDPOINT: model.baseUrl, COACH_MODEL: 'sandbox-model', COACH_TIMEOUT_MS: '4000' },

@@ -6,7 +6,8 @@
  *   BENCH_KICKOFF_PEOPLE=N (default 2000), BENCH_KICKOFF_KNOWN=1|0, …   see bench/kickoff.ts
  *   BENCH_BOOKING_PEOPLE=N (default 1000; 100 with BENCH_QUICK=1), …   see bench/booking.ts
  *   BENCH_DASHBOARD_EXPERIMENTS=N (default 10000; 1000 with BENCH_QUICK=1), …   see bench/dashboard.ts
- *   `npx tsx bench/dashboard.ts` / `npx tsx bench/bundle.ts` run those two alone
+ *   BENCH_COACH_TURNS=N (default 200; 30 with BENCH_QUICK=1), BENCH_COACH_SERVICE_MS, prices …   see bench/coach.ts
+ *   `npx tsx bench/dashboard.ts` / `npx tsx bench/bundle.ts` / `npx tsx bench/coach.ts` run those alone
  * Progress goes to stderr so stdout stays machine-readable.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -20,6 +21,7 @@ import { runBookingBench } from './booking';
 import { runKickoffBench } from './kickoff';
 import { runDashboardBench } from './dashboard';
 import { runBundleBench } from './bundle';
+import { runCoachBench } from './coach';
 import { cardSubmitActivity, messageActivity, postActivity, type ActivityContext } from '../tests/support/activities';
 
 const ROOT = join(__dirname, '..');
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
     botService.child.kill('SIGTERM');
     await new Promise((r) => (botService.child.exitCode !== null ? r(undefined) : botService.child.once('exit', r)));
 
+    await runCoachBench({ quick: QUICK, azurite, startService: startServiceProcess, emit, progress });
     await runKickoffBench({ quick: QUICK, azurite, startService: startServiceProcess, emit, progress });
     progress('calendar.booking');
     await runBookingBench({ quick: QUICK, azurite, emit, progress });

@@ -48,8 +48,25 @@ const configSchema = z
     BOT_SERVICE_URL: z.preprocess(emptyAsUndefined, z.string().url('must be the Bot Connector URL for your tenant, e.g. https://smba.trafficmanager.net/teams/').default('https://smba.trafficmanager.net/teams/')),
     LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
     IN_PROCESS_WORKER: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('true')),
+    // The practice coach: the basic coach (rules, no model) unless a model is configured.
+    COACH_PROVIDER: z.preprocess(emptyAsUndefined, z.enum(['basic', 'azure-openai', 'openai-compatible']).default('basic')),
+    COACH_ENDPOINT: z.preprocess(emptyAsUndefined, z.string().url('must be a URL: https://<resource>.openai.azure.com, or an OpenAI-compatible base URL such as http://127.0.0.1:5200/v1').optional()),
+    COACH_MODEL: optionalText,
+    COACH_API_KEY: optionalText,
+    COACH_API_VERSION: z.preprocess(emptyAsUndefined, z.string().default('2024-10-21')),
+    COACH_USE_MANAGED_IDENTITY: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false')),
+    COACH_MANAGED_IDENTITY_CLIENT_ID: optionalText,
+    COACH_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number({ message: 'must be a number of milliseconds' }).int().min(100).max(120_000).default(20_000)),
   })
   .superRefine((env, ctx) => {
+    if (env.COACH_PROVIDER !== 'basic') {
+      if (!env.COACH_ENDPOINT) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['COACH_ENDPOINT'], message: `is required when COACH_PROVIDER=${env.COACH_PROVIDER}` });
+      if (!env.COACH_MODEL) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['COACH_MODEL'], message: `is required when COACH_PROVIDER=${env.COACH_PROVIDER} (the Azure deployment name, or the model name)` });
+    }
+    if (env.COACH_PROVIDER === 'azure-openai') {
+      if (env.COACH_ENDPOINT && !env.COACH_ENDPOINT.startsWith('https://')) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['COACH_ENDPOINT'], message: 'must be https:// for Azure OpenAI (use COACH_PROVIDER=openai-compatible for a local endpoint)' });
+      if (!env.COACH_API_KEY && env.COACH_USE_MANAGED_IDENTITY !== 'true') ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['COACH_API_KEY'], message: 'is required for Azure OpenAI unless COACH_USE_MANAGED_IDENTITY=true' });
+    }
     if (/TableEndpoint=/i.test(env.STORAGE_CONNECTION_STRING) && !/QueueEndpoint=/i.test(env.STORAGE_CONNECTION_STRING)) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['STORAGE_CONNECTION_STRING'], message: 'names a TableEndpoint but no QueueEndpoint: add QueueEndpoint=… (queues carry the background jobs)' });
     }
@@ -102,6 +119,19 @@ export interface AppConfig {
   teamsAppId?: string;
   logLevel: RawConfig['LOG_LEVEL'];
   inProcessWorker: boolean;
+  /** The practice coach: `basic` needs nothing; a model provider needs an endpoint, a model and a key or managed identity. */
+  coach:
+    | { provider: 'basic' }
+    | {
+      provider: 'azure-openai' | 'openai-compatible';
+      endpoint: string;
+      model: string;
+      apiKey?: string;
+      apiVersion: string;
+      /** Azure only: an Entra token from the managed identity instead of a key (clientId names a user-assigned one). */
+      managedIdentity: { clientId?: string } | null;
+      timeoutInMs: number;
+    };
 }
 
 export class ConfigError extends Error {
@@ -135,6 +165,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     botServiceUrl: raw.BOT_SERVICE_URL,
     logLevel: raw.LOG_LEVEL,
     inProcessWorker: raw.IN_PROCESS_WORKER === 'true',
+    coach: raw.COACH_PROVIDER === 'basic' || !raw.COACH_ENDPOINT || !raw.COACH_MODEL
+      ? { provider: 'basic' }
+      : {
+        provider: raw.COACH_PROVIDER,
+        endpoint: raw.COACH_ENDPOINT.replace(/\/+$/, ''),
+        model: raw.COACH_MODEL,
+        apiKey: raw.COACH_API_KEY,
+        apiVersion: raw.COACH_API_VERSION,
+        managedIdentity: raw.COACH_USE_MANAGED_IDENTITY === 'true' ? { clientId: raw.COACH_MANAGED_IDENTITY_CLIENT_ID } : null,
+        timeoutInMs: raw.COACH_TIMEOUT_MS,
+      },
   };
 }
 

@@ -25,6 +25,10 @@ import { DeliveryError } from './ports/chatMessenger';
 import { systemClock, type Clock, type DemoClockStore } from './ports/clock';
 import type { BotDependencies } from './bot/dependencies';
 import type { CallerFactory, UseCasePorts } from './usecases/ports';
+import { createBasicCoach } from './usecases/basicCoach';
+import { createModelCoach } from './bot/coach/modelCoach';
+import { createCognitiveServicesTokenProvider } from './adapters/identity/cognitiveServicesToken';
+import type { Coach } from './ports/coach';
 
 /**
  * The one place that wires adapters to ports (use cases see only the ports), shared by the service (src/server.ts) and the
@@ -78,6 +82,23 @@ const appIdMissingInstaller: AppInstaller = {
   },
 };
 
+/** The basic coach, or the configured model with the basic coach as its fallback. */
+function coachOf(config: AppConfig, logger: Logger): Coach {
+  const settings = config.coach;
+  if (settings.provider === 'basic') return createBasicCoach({ log: (line) => logger.info({ coach: line }, 'coach call') });
+  return createModelCoach({
+    provider: settings.provider,
+    endpoint: settings.endpoint,
+    model: settings.model,
+    apiKey: settings.apiKey,
+    apiVersion: settings.apiVersion,
+    azureADTokenProvider: settings.provider === 'azure-openai' && settings.managedIdentity ? createCognitiveServicesTokenProvider(settings.managedIdentity.clientId) : undefined,
+    timeoutInMs: settings.timeoutInMs,
+    fallback: createBasicCoach(),
+    logger,
+  });
+}
+
 export function wireApplication(config: AppConfig, options: WireOptions): Wiring {
   const { logger, clock } = options;
   const table = (name: string, label: string) => EntityTable.fromConnectionString(config.storageConnectionString, `${config.tablePrefix}${name}`, label);
@@ -105,6 +126,7 @@ export function wireApplication(config: AppConfig, options: WireOptions): Wiring
     journals: createTableJournalRepo({ journals: table('Journals', 'journal entry'), reminders: table('JournalReminders', 'journal reminder') }),
     assets: createTableAssetRepo(table('Assets', 'asset')),
     sensitiveData: createSensitiveDataScanner(),
+    coach: coachOf(config, logger),
     teamsAppId: config.teamsAppId ?? null,
     messenger: {
       sendCard: (conversation, card, sendOptions) => {

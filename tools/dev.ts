@@ -126,10 +126,20 @@ async function main(): Promise<void> {
   run('graph', tsx, ['tools/graph-sandbox/main.ts', '--port', String(sandboxPort)], process.env);
   await waitForPort('127.0.0.1', sandboxPort, 20_000).catch(() => fail(`the Graph sandbox did not start on port ${sandboxPort}`));
   const graphBaseUrl = settings.GRAPH_BASE_URL ?? `http://127.0.0.1:${sandboxPort}`;
+  // The practice coach is the basic coach (no model) unless COACH_SANDBOX=true starts the local model sandbox.
+  const modelSandboxPort = Number(settings.MODEL_SANDBOX_PORT ?? 5200);
+  const coachEnv: Record<string, string> = {};
+  if (settings.COACH_SANDBOX === 'true') {
+    await requireFreePort(modelSandboxPort, 'the model sandbox', 'MODEL_SANDBOX_PORT');
+    run('model', tsx, ['tools/model-sandbox/main.ts', '--port', String(modelSandboxPort), '--service-time-ms', settings.MODEL_SANDBOX_SERVICE_TIME_MS ?? '400'], process.env);
+    await waitForPort('127.0.0.1', modelSandboxPort, 20_000).catch(() => fail(`the model sandbox did not start on port ${modelSandboxPort}`));
+    Object.assign(coachEnv, { COACH_PROVIDER: 'openai-compatible', COACH_ENDPOINT: `http://127.0.0.1:${modelSandboxPort}/v1`, COACH_MODEL: 'sandbox' });
+  }
 
   const serviceEnv: NodeJS.ProcessEnv = {
     ...process.env,
     ...settings,
+    ...coachEnv,
     PORT: String(servicePort),
     HOST: settings.HOST ?? '127.0.0.1',
     AUTH_MODE: settings.AUTH_MODE ?? 'dev',
@@ -164,6 +174,7 @@ Practice Loop is running (Ctrl-C stops everything):
   Health                                 ${serviceUrl}/healthz
   Bot endpoint                           ${serviceUrl}/api/messages
   Graph sandbox                          ${graphBaseUrl}/v1.0/users
+  Practice coach                         ${coachEnv.COACH_ENDPOINT ? `model sandbox at ${coachEnv.COACH_ENDPOINT}` : `${settings.COACH_PROVIDER ?? 'basic'} (COACH_SANDBOX=true for the local model sandbox)`}
   Azurite (tables, queues)               ${azurite ? 'http://127.0.0.1:10002, http://127.0.0.1:10001 (data in .azurite/)' : 'STORAGE_CONNECTION_STRING'}
 `);
 }

@@ -8,6 +8,7 @@ import { dashboardRouter } from './dashboard';
 import { sharebackRouter } from './shareback';
 import { journalsRouter } from './journals';
 import { devClockRouter, type DevClockDependencies } from './devClock';
+import { coachRouter } from './coach';
 
 export interface ApiDependencies {
   readonly authenticate: Authenticate;
@@ -46,6 +47,7 @@ export function apiRouter(deps: ApiDependencies): Router {
   router.use(roundsRouter(deps.ports, (res) => deps.callerFor(callerOf(res))));
   router.use(dashboardRouter(deps.ports, (res) => deps.callerFor(callerOf(res))));
   router.use(journalsRouter(deps.ports, (res) => deps.callerFor(callerOf(res))));
+  router.use(coachRouter(deps.ports, (res) => deps.callerFor(callerOf(res))));
   // Retries from the tab send the decision notice without a dashboard link (the job's first run carries it).
   router.use(sharebackRouter(deps.ports, (res) => deps.callerFor(callerOf(res)), { dashboardUrl: '' }));
 

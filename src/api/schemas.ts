@@ -29,7 +29,7 @@ const roundFields = {
 
 export const REQUEST_BODIES = {
   createRound: z.object({ ...roundFields, policyText: text('policyText') }).partial().strict(),
-  editRound: z.object({ ...roundFields, expectedVersion }).partial().strict(),
+  editRound: z.object({ ...roundFields, coachOff: boolean('coachOff'), expectedVersion }).partial().strict(),
   publishPolicy: z.object({ text: text('text') }).strict(),
   empty: z.object({}).strict(),
   blockKept: z.object({ kept: boolean('kept'), reason: text('reason').optional() }).strict(),

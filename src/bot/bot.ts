@@ -18,6 +18,7 @@ import { onOpenJournal, onSaveJournal } from './handlers/journal';
 import { onSaveAsset, onSaveAssetCommand, onShareAsset } from './handlers/assets';
 import { onDigestExtendWindow, onProposeCheckIn, onSendEncouragement } from './handlers/checkIns';
 import { answerUnknownAction } from './handlers/unknownAction';
+import { onAskLibrary, onChatText, onCoachPlan, onCoachSummary, onCoachTools, onReturnToPlan, onUseSummaryDraft } from './handlers/coach';
 import { sendWelcome } from './handlers/welcome';
 import { createChatMessenger, type CreateChatMessengerOptions } from './messenger';
 
@@ -112,6 +113,11 @@ export function createBotApplication(adapter: TeamsAdapter, botAppId: string, de
   app.adaptiveCards.actionSubmit('sendEncouragement', async (context) => onSendEncouragement(context, deps));
   app.adaptiveCards.actionSubmit('proposeCheckIn', async (context) => onProposeCheckIn(context, deps));
   app.adaptiveCards.actionSubmit('digestExtendWindow', async (context) => onDigestExtendWindow(context, deps));
+  app.adaptiveCards.actionSubmit('coachPlan', async (context) => onCoachPlan(context, deps));
+  app.adaptiveCards.actionSubmit('coachTools', async (context) => onCoachTools(context, deps));
+  app.adaptiveCards.actionSubmit(['useCoachSuggestion', 'backToPlan'], async (context) => onReturnToPlan(context, deps));
+  app.adaptiveCards.actionSubmit('coachSummary', async (context) => onCoachSummary(context, deps));
+  app.adaptiveCards.actionSubmit('useSummaryDraft', async (context) => onUseSummaryDraft(context, deps));
   // Action.Execute (Universal Actions): the invoke answers with the card as this viewer should now see it.
   for (const verb of ['approvePlan', 'requestChanges', 'extendWindow'] as const) {
     app.adaptiveCards.actionExecute(verb, async (context, _state, data: unknown) => onReviewAction(verb)(context, deps, data));
@@ -135,7 +141,12 @@ export function createBotApplication(adapter: TeamsAdapter, botAppId: string, de
   app.message(async (context) => matchCommand(context.activity.text ?? '')?.keyword === 'new round', async (context) => onNewRoundCommand(context, deps));
   app.message(async (context) => matchCommand(context.activity.text ?? '')?.keyword === 'journal', async (context) => onOpenJournal(context, deps));
   app.message(async (context) => matchCommand(context.activity.text ?? '')?.keyword === 'save asset', async (context) => onSaveAssetCommand(context, deps));
-  app.activity(ActivityTypes.Message, async (context) => sendWelcome(context, deps));
+  app.message(async (context) => matchCommand(context.activity.text ?? '')?.keyword === 'ask', async (context) => sendHelp(context));
+  app.message(async (context) => /^\s*ask\s+\S/i.test(context.activity.text ?? ''), async (context) => onAskLibrary(context, deps, (context.activity.text ?? '').trim().replace(/^ask\s+/i, '')));
+  // Anything else typed in personal chat: the coach maps it to a command, or answers with the help card.
+  app.activity(ActivityTypes.Message, async (context) => ((context.activity.text ?? '').trim() !== '' && context.activity.conversation?.conversationType !== 'groupChat' && context.activity.conversation?.conversationType !== 'channel'
+    ? onChatText(context, deps)
+    : sendWelcome(context, deps)));
 
   app.error(async (context: TurnContext, error: Error) => {
     deps.logger.error({ activityId: context.activity.id, err: { message: error.message, cause: String((error as { cause?: unknown }).cause ?? '') } }, 'bot turn failed');

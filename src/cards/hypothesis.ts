@@ -39,6 +39,8 @@ export interface HypothesisCardData {
   readonly values?: HypothesisValues;
   readonly errors?: FieldErrors;
   readonly formError?: string;
+  /** Offer the practice coach ("Help me sharpen this"); off when the round's owners switched it off. */
+  readonly coach?: boolean;
   /** When the reviewer asked for changes: who, when (formatted, e.g. "3 March at 10:04") and what they said. */
   readonly changesRequested?: { readonly reviewerName: string; readonly on: string; readonly comment: string } | null;
 }
@@ -72,6 +74,7 @@ export function renderHypothesisCard(data: HypothesisCardData): AdaptiveCardJson
   return expandForm(template, {
     roundId: data.roundId,
     expectedVersion: data.expectedVersion,
+    coach: data.coach === true,
     fit: {
       shown: data.assessment !== null,
       line: data.assessment === null ? '' : `${FIT_LABELS[data.assessment.fit]} (${data.assessment.total} of 25)`,

@@ -44,6 +44,8 @@ export interface SelectionCardData {
   /** The domain's `fieldErrors`; keys no input here claims are shown at the top. */
   readonly errors?: FieldErrors;
   readonly formError?: string;
+  /** Offer the practice coach ("Help me sharpen this"); off when the round's owners switched it off. */
+  readonly coach?: boolean;
 }
 
 const ERROR_SLOTS: Readonly<Record<string, readonly string[]>> = {
@@ -80,6 +82,7 @@ function view(data: SelectionCardData, withNotes: boolean) {
   return {
     roundId: data.roundId,
     expectedVersion: data.expectedVersion,
+    coach: data.coach === true,
     formError: top,
     fit: {
       shown: assessment !== null,

@@ -21,6 +21,10 @@ export interface SummaryReviewCardData {
   readonly errors?: FieldErrors;
   readonly error?: string;
   readonly saved?: string;
+  /** Offer "Draft with the coach" (off when the round's owners switched the coach off). */
+  readonly coach?: boolean;
+  /** Fields holding the coach's draft, labelled as drafted until the person changes them. */
+  readonly coachDrafted?: readonly string[];
 }
 
 const SLOTS = { resultNow: ['resultNow'], resultValue: ['resultValue'], worked: ['worked'], failed: ['failed'], keepTesting: ['keepTesting'] } as const;
@@ -30,6 +34,9 @@ export function renderSummaryReviewCard(data: SummaryReviewCardData): AdaptiveCa
   const { beside, rest } = placeErrors(SLOTS, data.errors);
   return expandForm(template, {
     roundId: data.roundId,
+    coach: data.coach === true,
+    labels: Object.fromEntries(([['worked', 'What worked'], ['failed', 'What failed'], ['keepTesting', 'What you would keep testing']] as const)
+      .map(([field, label]) => [field, data.coachDrafted?.includes(field) ? `${label} (drafted by the coach: change it to make it yours)` : label])),
     intro: `The shareback of “${data.roundName}” is on ${data.meetingDay}. We drafted this from your plan and journal: change anything, it is your summary, then mark it ready.`,
     tool: s.tool || '—', task: s.task || '—', hypothesis: s.hypothesis || '—', hours: String(s.hoursPractised),
     assets: s.assets.length === 0 ? 'none yet' : s.assets.map((a) => a.title).join(', '),

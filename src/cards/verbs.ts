@@ -35,6 +35,13 @@ export const CARD_VERBS = [
   'sendEncouragement',
   'proposeCheckIn',
   'digestExtendWindow',
+  // The practice coach (Action.Submit); its answers go only to the person who asked.
+  'coachPlan', // selection / hypothesis: "Help me sharpen this"
+  'coachTools', // selection: "Suggest tools"
+  'useCoachSuggestion', // coach card: "Use this" → the step card with the suggestion filled in (not saved)
+  'backToPlan', // coach card: the step card with the person's own values
+  'coachSummary', // summary review: "Draft with the coach"
+  'useSummaryDraft', // summary draft: fill the parts the person has not written
 ] as const;
 export type CardVerb = (typeof CARD_VERBS)[number];
 

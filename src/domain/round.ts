@@ -39,6 +39,8 @@ export interface Round {
   readonly catalogue: readonly ToolCatalogueEntry[];
   /** Words the safe-use check flags in journals and assets (client names, code names); the owners edit it. Absent on rounds made before step 4. */
   readonly sensitiveTerms?: readonly string[];
+  /** True when the owners switched the practice coach off for this round (absent: on). */
+  readonly coachOff?: boolean;
   readonly status: RoundStatus;
   readonly createdAt: IsoInstant;
   readonly updatedAt: IsoInstant;
@@ -106,6 +108,7 @@ const roundSettingsSchema = z.object({
     .transform((terms) => [...new Set(terms.filter((term) => term !== ''))])
     .refine((terms) => terms.length <= SENSITIVE_TERMS_LIMITS.max && terms.every((t) => t.length >= SENSITIVE_TERMS_LIMITS.minCharacters && t.length <= SENSITIVE_TERMS_LIMITS.maxCharacters), { message: termsMessage })
     .default([]),
+  coachOff: z.boolean({ invalid_type_error: 'Switch the coach on or off with true or false.' }).optional(),
 });
 type RoundSettings = z.output<typeof roundSettingsSchema>;
 
@@ -129,6 +132,7 @@ export interface CreateRoundInput {
   readonly shareback: { readonly startsAt: string; readonly durationMinutes?: number; readonly timeZone: string };
   readonly catalogue?: readonly ToolCatalogueEntry[];
   readonly sensitiveTerms?: readonly string[];
+  readonly coachOff?: boolean;
   readonly policyText?: string;
 }
 
@@ -143,6 +147,7 @@ export interface RoundChanges {
   readonly shareback?: { readonly startsAt?: string; readonly durationMinutes?: number; readonly timeZone?: string };
   readonly catalogue?: readonly ToolCatalogueEntry[];
   readonly sensitiveTerms?: readonly string[];
+  readonly coachOff?: boolean;
   /** The `version` the form was showing; a different current version is a conflict. */
   readonly expectedVersion?: number;
 }
@@ -229,6 +234,7 @@ function settingsOf(round: Round): RoundSettings {
     shareback: { ...round.shareback },
     catalogue: [...round.catalogue],
     sensitiveTerms: [...(round.sensitiveTerms ?? [])],
+    ...(round.coachOff !== undefined ? { coachOff: round.coachOff } : {}),
   };
 }
 
@@ -276,6 +282,7 @@ export function editRound(round: Round, changes: RoundChanges, actor: RoundActor
     },
     catalogue: changes.catalogue ?? current.catalogue,
     sensitiveTerms: changes.sensitiveTerms ?? current.sensitiveTerms,
+    coachOff: changes.coachOff ?? current.coachOff,
   };
   const next = parseSettings(merged, at, (settings) => settings.shareback.startsAt !== round.shareback.startsAt);
   if (isDomainError(next)) return next;

@@ -13,6 +13,7 @@ import { decisionJobPayloadSchema, DECISION_EFFECTS_JOB_KIND, runDecisionEffects
 import { personalConversationOf } from '../usecases/kickoff';
 import type { UseCasePorts } from '../usecases/ports';
 import { buildRoundReport } from '../usecases/roundReport';
+import { coachIsOn } from '../usecases/coach';
 import {
   checkMeetingEnds, checkSummaries, isPresenting, personOf, refreshSummary, sessionOf, SUMMARIES_FLAGGED_JOB_KIND, SUMMARY_REVIEW_JOB_KIND, UNDECIDED_JOB_KIND,
 } from '../usecases/sharebackSession';
@@ -66,7 +67,7 @@ export function sharebackJobHandlers(ports: UseCasePorts, settings: SharebackJob
       const summary = (await refreshSummary(stored.experiment, ports)).value;
       const card = renderSummaryReviewCard({
         roundId, roundName: round.round.name, meetingDay: formatDay(instantOrThrow(round.round.shareback.startsAt).setZone(round.round.shareback.timeZone).toISODate()!),
-        summary: effectiveSummary(summary.draft, summary.edits), ready: summary.ready,
+        summary: effectiveSummary(summary.draft, summary.edits), ready: summary.ready, coach: coachIsOn(round.round),
       });
       await ports.messenger.sendCard(await personalConversationOf(participantId, round.round, ports), card);
     },

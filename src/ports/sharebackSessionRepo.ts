@@ -30,6 +30,8 @@ export interface SharebackSummary {
   readonly readyAt: string | null;
   readonly reviewRequestedAt: string | null;
   readonly flaggedAt: string | null;
+  /** Fields whose text is the practice coach's draft, taken with "Use this" and not changed by the person since. */
+  readonly coachDrafted?: readonly string[];
   readonly version: number;
   readonly updatedAt: string;
 }

@@ -117,7 +117,7 @@ export async function assetsOf(roundId: RoundId, userId: UserId, caller: Caller,
 }
 
 /** Members, owners, and managers of a member may read the round's shared library. */
-async function mayReadLibrary(round: Round, caller: Caller, ports: UseCasePorts): Promise<boolean> {
+export async function mayReadLibrary(round: Round, caller: Caller, ports: UseCasePorts): Promise<boolean> {
   if (canManageRound(round, caller)) return true;
   if (await ports.roundMembers.get(round.id, caller.userId)) return true;
   const reports = await ports.directory.listDirectReports(caller.userId);

@@ -7,6 +7,7 @@ import type { BookingRepo } from '../ports/bookingRepo';
 import type { CalendarPort } from '../ports/calendar';
 import type { SharebackRepo } from '../ports/sharebackRepo';
 import type { SharebackSessionRepo } from '../ports/sharebackSessionRepo';
+import type { Coach } from '../ports/coach';
 import type { ChatMessenger } from '../ports/chatMessenger';
 import type { Clock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
@@ -38,6 +39,8 @@ export interface UseCasePorts {
   readonly journals: JournalRepo;
   readonly assets: AssetRepo;
   readonly sensitiveData: SensitiveDataScanner;
+  /** The practice coach: the basic coach's rules, or the tenant's model with the rules as its fallback. */
+  readonly coach: Coach;
   /** Needed to add the meeting app to the shareback's chat; absent locally without an app id. */
   readonly teamsAppId: string | null;
   readonly messenger: ChatMessenger;

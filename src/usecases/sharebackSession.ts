@@ -97,10 +97,12 @@ export interface SummaryView {
   readonly draft: SummaryContent;
   readonly ready: boolean;
   readonly version: number;
+  /** Fields that still hold the practice coach's draft (the person has not changed them). */
+  readonly coachDrafted: readonly string[];
 }
 
 function viewOf(summary: SharebackSummary): SummaryView {
-  return { roundId: summary.roundId, participantId: summary.participantId, summary: effectiveSummary(summary.draft, summary.edits), draft: summary.draft, ready: summary.ready, version: summary.version };
+  return { roundId: summary.roundId, participantId: summary.participantId, summary: effectiveSummary(summary.draft, summary.edits), draft: summary.draft, ready: summary.ready, version: summary.version, coachDrafted: summary.coachDrafted ?? [] };
 }
 
 async function loadRound(roundId: RoundId, ports: UseCasePorts): Promise<Round | DomainError> {
@@ -120,6 +122,8 @@ export async function getSummary(roundId: RoundId, participantId: UserId, caller
 export interface SummaryEditInput {
   readonly edits: Record<string, unknown>;
   readonly ready?: boolean;
+  /** The edits are the practice coach's draft, taken with "Use this": marked as drafted until the person changes them. */
+  readonly draftedByCoach?: boolean;
 }
 
 /**
@@ -140,9 +144,17 @@ export async function editSummary(roundId: RoundId, input: SummaryEditInput, cal
     const summary = current.value;
     const now = ports.clock.now().toISOString();
     const ready = input.ready ?? summary.ready;
+    // A field the person changes is theirs; a field taken from the coach's draft stays marked until then.
+    const previous = summary.edits as Record<string, unknown>;
+    const changed = Object.keys(edits).filter((key) => edits[key] !== previous[key]);
+    const drafted = new Set(summary.coachDrafted ?? []);
+    for (const key of changed) {
+      if (input.draftedByCoach) drafted.add(key);
+      else drafted.delete(key);
+    }
     const next: SharebackSummary = {
       ...summary, edits: { ...summary.edits, ...edits }, ready, readyAt: ready ? (summary.readyAt ?? now) : null,
-      version: summary.version + 1, updatedAt: now,
+      version: summary.version + 1, updatedAt: now, coachDrafted: [...drafted].sort(),
     };
     if (JSON.stringify(next.edits) === JSON.stringify(summary.edits) && next.ready === summary.ready) return viewOf(summary);
     try {

@@ -42,6 +42,10 @@ export function wellFormedBody(method: string, path: string, context: RouteBodyC
     'POST /rounds/:roundId/reports/:userId/encourage': { message: 'Keep going' },
     'POST /rounds/:roundId/reports/:userId/checkin': {},
     'POST /dev/clock': { advanceBy: 'PT1H' },
+    'POST /rounds/:roundId/me/coach/plan': { frictionPoint: 'Call notes take too long', kpi: 'Minutes per note' },
+    'POST /rounds/:roundId/me/coach/tools': { frictionPoint: 'Call notes take too long', role: 'sales' },
+    'POST /rounds/:roundId/me/coach/summary': {},
+    'POST /rounds/:roundId/me/coach/library': { question: 'What prompts did people use for call notes?' },
   };
   const key = `${method} ${path}`;
   if (method === 'GET') return undefined;

@@ -32,6 +32,7 @@ import { renderSummaryReviewCard } from '../../src/cards/summaryReview';
 import { renderUndecidedCard } from '../../src/cards/undecided';
 import { renderFollowUpNeedsTimeCard } from '../../src/cards/followUpNeedsTime';
 import { draftSummary } from '../../src/domain/summary';
+import { renderPlanAdviceCard, renderSummaryDraftCard } from '../../src/cards/coach';
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers: walk a rendered card.
@@ -227,6 +228,14 @@ describe('CARD_VERBS', () => {
       renderUndecidedCard({ roundId: ROUND_ID, roundName: 'R', participantId: PEOPLE.dana, participantName: 'Dana', tool: 't', expectedVersion: 1, summary: '', refreshUserIds: [PEOPLE.omar], suggestedDueDate: '2026-03-02' }),
       renderFollowUpNeedsTimeCard({ roundId: ROUND_ID, participantId: PEOPLE.dana, participantName: 'Dana', timeZone: 'Europe/London', reason: 'r', suggestedDate: '2026-03-02', dashboardUrl: '' }),
     ];
+    // The practice coach: its buttons on the step cards and the summary review, and its own cards.
+    const coachAnswer = { by: 'basic' as const, note: 'This is the basic coach.', redactions: 0 };
+    cards.push(
+      renderSelectionCard({ ...selectionData(), coach: true }), renderHypothesisCard({ ...hypothesisData(), coach: true }),
+      renderSummaryReviewCard({ roundId: ROUND_ID, roundName: 'R', meetingDay: 'Thursday', ready: false, coach: true, summary: draftSummary({ tool: 't', task: 't', useCase: 'u', hypothesis: null, journals: [], assets: [] }) }),
+      renderPlanAdviceCard({ roundId: ROUND_ID, expectedVersion: 1, step: 'hypothesis', values: {}, answer: { ...coachAnswer, value: { vague: [], suggestedMeasure: 'm', baseline: null, target: null, howYouWillKnow: 'h', riskyAnswers: [] } } }),
+      renderSummaryDraftCard({ roundId: ROUND_ID, answer: { ...coachAnswer, value: { worked: 'w', failed: '', keepTesting: '', reuse: '', weeksCited: [] } } }),
+    );
     const used = cards.flatMap(verbsIn);
     expect(used.filter((verb) => !isCardVerb(verb))).toEqual([]);
     expect(new Set(used)).toEqual(new Set(CARD_VERBS.filter((verb) => verb !== 'showHelp')));

@@ -55,6 +55,21 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...SANDBOX, MicrosoftAppId: 'bot' })).toEqual([expect.stringMatching(/^MicrosoftAppPassword is required/)]);
   });
 
+  it('uses the basic coach by default and checks a model coach’s settings', () => {
+    expect(loadConfig(SANDBOX).coach).toEqual({ provider: 'basic' });
+    expect(problemsOf({ ...SANDBOX, COACH_PROVIDER: 'openai-compatible' })).toEqual([
+      'COACH_ENDPOINT is required when COACH_PROVIDER=openai-compatible',
+      'COACH_MODEL is required when COACH_PROVIDER=openai-compatible (the Azure deployment name, or the model name)',
+    ]);
+    expect(problemsOf({ ...SANDBOX, COACH_PROVIDER: 'azure-openai', COACH_ENDPOINT: 'http://127.0.0.1:5200', COACH_MODEL: 'gpt-4o-mini' })).toEqual([
+      'COACH_ENDPOINT must be https:// for Azure OpenAI (use COACH_PROVIDER=openai-compatible for a local endpoint)',
+      'COACH_API_KEY is required for Azure OpenAI unless COACH_USE_MANAGED_IDENTITY=true',
+    ]);
+    expect(loadConfig({ ...SANDBOX, COACH_PROVIDER: 'azure-openai', COACH_ENDPOINT: 'https://contoso.openai.azure.com/', COACH_MODEL: 'coach', COACH_USE_MANAGED_IDENTITY: 'true' }).coach).toEqual({
+      provider: 'azure-openai', endpoint: 'https://contoso.openai.azure.com', model: 'coach', apiKey: undefined, apiVersion: '2024-10-21', managedIdentity: { clientId: undefined }, timeoutInMs: 20_000,
+    });
+  });
+
   it('never echoes a secret value in its messages', () => {
     const problems = problemsOf({ ...SANDBOX, MicrosoftAppId: 'bot', STORAGE_CONNECTION_STRING: 'TopSecretValue', PORT: 'x' });
     expect(problems.join('\n')).not.toContain('TopSecretValue');

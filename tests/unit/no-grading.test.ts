@@ -8,6 +8,17 @@ import type { UserId } from '../../src/domain/ids';
 import { saveJournalEntry } from '../../src/domain/journal';
 import { experimentIdFor } from '../../src/domain/roundIds';
 import { PEOPLE, ROUND_ID, unwrap } from '../support/builders';
+import { renderPlanAdviceCard } from '../../src/cards/coach';
+import { basicPlanAdvice, basicSummaryDraft, chatIntentSchema, libraryAnswerSchema, planAdviceSchema, summaryDraftSchema, toolSuggestionsSchema } from '../../src/domain/coach';
+import type { ZodTypeAny } from 'zod';
+
+/** A zod schema's field names as a nested object (arrays and nullables unwrapped), so the key check can read them. */
+function zodShape(schema: ZodTypeAny): unknown {
+  const def = schema._def as { typeName: string; shape?: () => Record<string, ZodTypeAny>; type?: ZodTypeAny; innerType?: ZodTypeAny; schema?: ZodTypeAny };
+  if (def.typeName === 'ZodObject' && def.shape) return Object.fromEntries(Object.entries(def.shape()).map(([key, child]) => [key, zodShape(child)]));
+  const inner = def.type ?? def.innerType ?? def.schema;
+  return inner ? zodShape(inner) : null;
+}
 
 /**
  * Psychological safety is a product rule (docs/decisions/0006-never-rate-the-person.md): nothing rates what a participant produced. This fails
@@ -53,6 +64,24 @@ describe('no grading', () => {
       expect(keysDeep(card).filter((key) => GRADING.test(key.split('.').at(-1)!))).toEqual([]);
       const texts = JSON.stringify(card).match(/"(text|title|value)":"[^"]*"/g) ?? [];
       expect(texts.filter((text) => /\b(score|rating|grade|rank(ed|ing)?)\b/i.test(text) && !/nobody is ranked/i.test(text))).toEqual([]);
+    }
+  });
+
+  it('the coach produces no score of a person or their work: no answer shape, rule output or card has one', () => {
+    // Every answer shape (the zod schemas a model's JSON must pass) and what the basic coach's rules produce.
+    const shapes = [planAdviceSchema, toolSuggestionsSchema, summaryDraftSchema, libraryAnswerSchema, chatIntentSchema];
+    const shapeKeys = shapes.flatMap((schema) => keysDeep(zodShape(schema)));
+    expect(shapeKeys.length).toBeGreaterThan(15);
+    expect(shapeKeys.filter((key) => GRADING.test(key))).toEqual([]);
+    const advice = basicPlanAdvice({ frictionPoint: 'reports', kpi: 'k', minutesToday: 30, scores: { relevance: 1, kpiImpact: 1, learningCurve: 1, interest: 1, riskSupport: 1 }, hoursPerWeek: 1, weeks: 2, supportNamed: false, draft: null });
+    const draft = basicSummaryDraft({ tool: 't', task: 't', useCase: 'u', hypothesis: null, assets: [], journals: [{ weekStart: '2026-03-02', improved: 'a', broke: 'b', surprised: 'c', taught: 'd', hoursPractised: 1 }] });
+    for (const output of [advice, draft]) expect(keysDeep(output).filter((key) => GRADING.test(key))).toEqual([]);
+    const card = renderPlanAdviceCard({ roundId: 'r', expectedVersion: 1, step: 'hypothesis', values: {}, answer: { by: 'basic', note: 'basic', redactions: 0, value: advice } });
+    const texts = JSON.stringify(card).match(/"(text|title)":"[^"]*"/g) ?? [];
+    expect(texts.filter((text) => /\b(score|rating|grade|rank(ed|ing)?|\d+ (of|out of) (5|10|25|100))\b/i.test(text))).toEqual([]);
+    // The prompts tell the model the same, in words.
+    for (const feature of ['sharpenPlan', 'suggestTools', 'draftSummary', 'askLibrary', 'interpretText']) {
+      expect(readFileSync(join(__dirname, '../../src/prompts', feature, 'skprompt.txt'), 'utf8')).toContain('never grade');
     }
   });
 

@@ -24,6 +24,7 @@ const sessionSchema = z.object({
 const summarySchema = z.object({
   roundId: z.string(), participantId: z.string(), draft: z.record(z.unknown()), edits: z.record(z.unknown()), ready: z.boolean(), readyAt: z.string().nullable(),
   reviewRequestedAt: z.string().nullable(), flaggedAt: z.string().nullable(), version: z.number().int(), updatedAt: z.string(),
+  coachDrafted: z.array(z.string()).optional(),
 });
 const effectsSchema = z.object({
   roundId: z.string(), participantId: z.string(),

@@ -11,6 +11,7 @@ import { parseRoundId } from '../../domain/roundIds';
 import { assessFit } from '../../domain/rubric';
 import { acknowledgePolicy, participantView, saveSelection, submitPlan } from '../../usecases/experiments';
 import type { Caller } from '../../usecases/ports';
+import { coachIsOn } from '../../usecases/coach';
 import type { BotDependencies } from '../dependencies';
 import { callerOf, replaceCard, sendNotice } from '../reply';
 import { answerUnknownAction } from './unknownAction';
@@ -42,7 +43,7 @@ function acknowledgementCard(round: Round, deps: BotDependencies, extra: { value
   });
 }
 
-function selectionCard(round: Round, experiment: Experiment, extra: { values?: SelectionValues; errors?: Record<string, string>; formError?: string; withFit?: boolean } = {}) {
+export function selectionCardFor(round: Round, experiment: Experiment, extra: { values?: SelectionValues; errors?: Readonly<Record<string, string>>; formError?: string; withFit?: boolean } = {}) {
   return renderSelectionCard({
     roundId: round.id,
     expectedVersion: experiment.version,
@@ -51,10 +52,11 @@ function selectionCard(round: Round, experiment: Experiment, extra: { values?: S
     assessment: extra.withFit ? fitOf(experiment, round) : null,
     errors: extra.errors,
     formError: extra.formError,
+    coach: coachIsOn(round),
   });
 }
 
-async function hypothesisCard(round: Round, experiment: Experiment, deps: BotDependencies, extra: { values?: ReturnType<typeof hypothesisValuesOf>; errors?: Record<string, string>; formError?: string } = {}) {
+export async function hypothesisCardFor(round: Round, experiment: Experiment, deps: BotDependencies, extra: { values?: ReturnType<typeof hypothesisValuesOf>; errors?: Readonly<Record<string, string>>; formError?: string } = {}) {
   const lastReview = experiment.reviews.at(-1);
   const changesRequested = experiment.state === 'changes_requested' && lastReview?.decision === 'changes_requested'
     ? { reviewerName: (await deps.directory.getPerson(lastReview.by))?.displayName ?? 'Your reviewer', on: formatShortDateTime(lastReview.at, round.shareback.timeZone, deps.clock.now().toISOString()), comment: lastReview.comment }
@@ -67,6 +69,7 @@ async function hypothesisCard(round: Round, experiment: Experiment, deps: BotDep
     errors: extra.errors,
     formError: extra.formError,
     changesRequested,
+    coach: coachIsOn(round),
   });
 }
 
@@ -75,11 +78,11 @@ async function reviewerName(experiment: Experiment, deps: BotDependencies): Prom
 }
 
 /** Where the person is in steps 1–2 decides the card: acknowledge, select, plan, or wait for the review. */
-async function nextStepCard(view: { round: Round; experiment: Experiment | null; needsAcknowledgement: boolean; previousVersion?: number }, deps: BotDependencies) {
+export async function nextStepCardFor(view: { round: Round; experiment: Experiment | null; needsAcknowledgement: boolean; previousVersion?: number }, deps: BotDependencies) {
   const { round, experiment } = view;
   if (view.needsAcknowledgement || !experiment) return acknowledgementCard(round, deps, { previousVersion: view.previousVersion });
-  if (experiment.state === 'draft') return selectionCard(round, experiment, { withFit: Boolean(experiment.selection) });
-  if (experiment.state === 'changes_requested') return hypothesisCard(round, experiment, deps);
+  if (experiment.state === 'draft') return selectionCardFor(round, experiment, { withFit: Boolean(experiment.selection) });
+  if (experiment.state === 'changes_requested') return hypothesisCardFor(round, experiment, deps);
   if (experiment.state === 'submitted') return renderPlanStatusCard({ kind: 'submitted', reviewerName: await reviewerName(experiment, deps) });
   const lastReview = experiment.reviews.at(-1);
   return renderPlanStatusCard({ kind: 'approved', reviewerName: await reviewerName(experiment, deps), comment: lastReview?.comment || undefined });
@@ -103,7 +106,7 @@ export async function showNextStep(context: TurnContext, deps: BotDependencies):
     if (!roundId) return answerUnknownAction(context, deps);
     const view = await participantView(roundId, caller, deps.ports);
     if (isDomainError(view)) return sendNotice(context, view);
-    await replaceCard(context, await nextStepCard({ ...view, previousVersion: view.needsAcknowledgement ? view.acknowledgement?.policyVersion : undefined }, deps));
+    await replaceCard(context, await nextStepCardFor({ ...view, previousVersion: view.needsAcknowledgement ? view.acknowledgement?.policyVersion : undefined }, deps));
   });
 }
 
@@ -123,7 +126,7 @@ export async function onAcknowledgePolicy(context: TurnContext, deps: BotDepende
     if (!view.experiment) return sendNotice(context, { message: 'Your confirmation is saved, but your experiment could not be started; press Start again.' });
     // Carry the role and tool chosen here into step 1, unless step 1 already has its own.
     const saved = view.experiment.selection ? selectionValuesOf(view.experiment.selection) : { role: role ?? undefined, toolId: submission.values.toolId, otherToolName: submission.values.otherToolName, otherToolTermsUrl: submission.values.otherToolTermsUrl };
-    await replaceCard(context, view.experiment.state === 'draft' ? selectionCard(view.round, view.experiment, { values: saved }) : await nextStepCard(view, deps));
+    await replaceCard(context, view.experiment.state === 'draft' ? selectionCardFor(view.round, view.experiment, { values: saved }) : await nextStepCardFor(view, deps));
   });
 }
 
@@ -135,13 +138,13 @@ export function onSaveSelection(moveOn: boolean) {
     if (!submission || !roundId) return answerUnknownAction(context, deps);
     const view = await participantView(roundId, caller, deps.ports);
     if (isDomainError(view)) return sendNotice(context, view);
-    if (!view.experiment || view.needsAcknowledgement) return replaceCard(context, await nextStepCard(view, deps));
+    if (!view.experiment || view.needsAcknowledgement) return replaceCard(context, await nextStepCardFor(view, deps));
     const input = selectionInputFromValues(submission.values, view.round.catalogue);
     const saved = isDomainError(input) ? input : await saveSelection(roundId, input, submission.expectedVersion, caller, deps.ports);
     if (isDomainError(saved)) {
-      return replaceCard(context, selectionCard(view.round, view.experiment, { values: submission.values, errors: fieldErrorsOf(saved), formError: formErrorOf(saved) }));
+      return replaceCard(context, selectionCardFor(view.round, view.experiment, { values: submission.values, errors: fieldErrorsOf(saved), formError: formErrorOf(saved) }));
     }
-    await replaceCard(context, moveOn ? await hypothesisCard(saved.round, saved.experiment, deps) : selectionCard(saved.round, saved.experiment, { withFit: true }));
+    await replaceCard(context, moveOn ? await hypothesisCardFor(saved.round, saved.experiment, deps) : selectionCardFor(saved.round, saved.experiment, { withFit: true }));
   });
 }
 
@@ -151,8 +154,8 @@ export async function onBackToSelection(context: TurnContext, deps: BotDependenc
     if (!roundId) return answerUnknownAction(context, deps);
     const view = await participantView(roundId, caller, deps.ports);
     if (isDomainError(view)) return sendNotice(context, view);
-    if (!view.experiment) return replaceCard(context, await nextStepCard(view, deps));
-    await replaceCard(context, selectionCard(view.round, view.experiment, { withFit: true }));
+    if (!view.experiment) return replaceCard(context, await nextStepCardFor(view, deps));
+    await replaceCard(context, selectionCardFor(view.round, view.experiment, { withFit: true }));
   });
 }
 
@@ -163,11 +166,11 @@ export async function onSubmitPlan(context: TurnContext, deps: BotDependencies):
     if (!submission || !roundId) return answerUnknownAction(context, deps);
     const view = await participantView(roundId, caller, deps.ports);
     if (isDomainError(view)) return sendNotice(context, view);
-    if (!view.experiment) return replaceCard(context, await nextStepCard(view, deps));
+    if (!view.experiment) return replaceCard(context, await nextStepCardFor(view, deps));
     const input = hypothesisInputFromValues(submission.values);
     const submitted = isDomainError(input) ? input : await submitPlan(roundId, input, submission.expectedVersion, caller, deps.ports);
     if (isDomainError(submitted)) {
-      return replaceCard(context, await hypothesisCard(view.round, view.experiment, deps, { values: submission.values, errors: fieldErrorsOf(submitted), formError: formErrorOf(submitted) }));
+      return replaceCard(context, await hypothesisCardFor(view.round, view.experiment, deps, { values: submission.values, errors: fieldErrorsOf(submitted), formError: formErrorOf(submitted) }));
     }
     await replaceCard(context, renderPlanStatusCard({ kind: 'submitted', reviewerName: await reviewerName(submitted.experiment, deps) }));
   });

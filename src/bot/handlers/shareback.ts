@@ -18,6 +18,7 @@ import { editSummary, getSummary } from '../../usecases/sharebackSession';
 import type { BotDependencies } from '../dependencies';
 import { callerOf, replaceCard, sendNotice } from '../reply';
 import { answerUnknownAction } from './unknownAction';
+import { coachIsOn } from '../../usecases/coach';
 
 /**
  * Step 5–6 cards: the participant's summary review (Action.Submit `saveSummary`), the owner's one-click
@@ -81,12 +82,12 @@ export async function onSaveSummary(context: TurnContext, deps: BotDependencies)
     const current = await getSummary(roundId, caller.userId, caller, deps.ports);
     if (isDomainError(current)) return replaceCard(context, renderNoticeCard({ title: 'Your summary could not be saved', message: saved.message }));
     return replaceCard(context, renderSummaryReviewCard({
-      roundId, roundName: round.round.name, meetingDay, summary: current.summary, ready: current.ready, values: submission.values,
+      roundId, roundName: round.round.name, meetingDay, summary: current.summary, ready: current.ready, values: submission.values, coach: coachIsOn(round.round), coachDrafted: current.coachDrafted,
       errors: saved.kind === 'invalid_input' ? saved.fieldErrors : undefined, error: saved.kind === 'invalid_input' ? undefined : saved.message,
     }));
   }
   await replaceCard(context, renderSummaryReviewCard({
-    roundId, roundName: round.round.name, meetingDay, summary: saved.summary, ready: saved.ready,
+    roundId, roundName: round.round.name, meetingDay, summary: saved.summary, ready: saved.ready, coach: coachIsOn(round.round), coachDrafted: saved.coachDrafted,
     saved: saved.ready ? 'Saved and marked ready. You can still change it until the meeting.' : 'Saved. Mark it ready when you are happy with it.',
   }));
 }

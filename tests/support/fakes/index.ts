@@ -1,3 +1,4 @@
+import { createBasicCoach } from '../../../src/usecases/basicCoach';
 import { encodeJobMessage, visibilityTimeoutInSeconds } from '../../../src/adapters/queues/queueMessages';
 import { createTableAssetRepo } from '../../../src/adapters/tables/assetRepo';
 import { createTableBookingRepo } from '../../../src/adapters/tables/bookingRepo';
@@ -167,6 +168,8 @@ export function fakePorts(options: FakePortsOptions = {}): FakePorts {
     acknowledgements: createTableAcknowledgementRepo(table('Acknowledgements', 'acknowledgement')),
     members: createTableMemberRepo(table('Members', 'member')),
     directory: fakeDirectory(people),
+    // The embedded coach is itself in memory: deterministic rules, no model.
+    coach: createBasicCoach(),
     jobs: fakeJobQueue(),
     bookingJobs: fakeJobQueue(),
     bookings: createTableBookingRepo({ bookings: table('Bookings', 'booking'), bookingsByRound: table('BookingsByRound', 'round booking index') }),

@@ -230,6 +230,59 @@ export function JournalsAndAssets({ session, roundId }: { session: Session; roun
           </>
         )}
       </Card>
+      <AskLibrary session={session} base={base} />
     </>
+  );
+}
+
+interface LibraryAnswer {
+  readonly by: 'basic' | 'model'; readonly note: string; readonly redactions: number;
+  readonly value: { readonly answer: string };
+  readonly sources: readonly { readonly id: string; readonly title: string; readonly tool: string; readonly url: string | null }[];
+}
+
+/** "Ask the library": answered only from what colleagues shared (and summaries the person may read), with each source. */
+function AskLibrary({ session, base }: { session: Session; base: string }) {
+  const styles = useStyles();
+  const [question, setQuestion] = useState('');
+  const [answer, setAnswer] = useState<LibraryAnswer | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function ask() {
+    setBusy(true);
+    setProblem(null);
+    try {
+      setAnswer(await session.api.send<LibraryAnswer>('POST', `${base}/coach/library`, { question }));
+    } catch (error) {
+      setProblem(messageOf(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Card className={styles.card} data-testid="ask-library">
+      <CardHeader header={<Subtitle1 as="h3">Ask the library</Subtitle1>} description={<Caption1>What did colleagues share? Answers come only from what was shared with the round.</Caption1>} />
+      <form className={styles.form} noValidate onSubmit={(e) => { e.preventDefault(); void ask(); }} aria-label="Ask the library">
+        <Field label="Your question">
+          <Input value={question} onChange={(_e, d) => setQuestion(d.value)} placeholder="e.g. What prompts did people use for call notes?" />
+        </Field>
+        <div><Button type="submit" disabled={busy || question.trim().length < 3}>{busy ? 'The coach is thinking…' : 'Ask'}</Button></div>
+      </form>
+      {problem && <MessageBar intent="warning" role="status"><MessageBarBody>{problem}</MessageBarBody></MessageBar>}
+      {answer && (
+        <MessageBar intent="info" layout="multiline" role="status">
+          <MessageBarBody>
+            <MessageBarTitle>From the library</MessageBarTitle>
+            <div style={{ whiteSpace: 'pre-wrap' }}>{answer.value.answer}</div>
+            {answer.sources.length > 0 && (
+              <ul aria-label="Sources">
+                {answer.sources.map((s) => <li key={s.id}>{s.url ? <a href={s.url} target="_blank" rel="noreferrer">{s.title}</a> : s.title} ({s.tool})</li>)}
+              </ul>
+            )}
+            <Caption1>{answer.note}</Caption1>
+          </MessageBarBody>
+        </MessageBar>
+      )}
+    </Card>
   );
 }

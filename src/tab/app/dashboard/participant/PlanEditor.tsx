@@ -6,6 +6,7 @@ import { OTHER_TOOL_ID, ROLES, ROLE_LABELS } from '../../../../domain/toolCatalo
 import { fieldErrorsOf } from '../../../../domain/validation';
 import { ApiError, messageOf } from '../../common/api';
 import type { Session } from '../../common/session';
+import type { PlanAdvice } from '../../../../domain/coach';
 import type { Experiment, MeAnswer, OutlineAnswer } from '../types';
 
 /**
@@ -213,6 +214,7 @@ export function PlanEditor({ session, roundId, me, outline, onSaved }: { session
             </>
           )}
         </div>
+        {!needsAck && <ToolCoach session={session} base={base} form={form} names={Object.fromEntries(catalogue.map((t) => [t.id, t.name]))} onUse={(toolId, otherName) => { setForm((f) => ({ ...f, toolId, ...(otherName ? { otherName } : {}) })); setSaved(null); }} />}
         <Field label="KPI this could move" required validationMessage={errorOf('kpi')} validationState={errorOf('kpi') ? 'error' : 'none'}>
           <Input value={form.kpi} onChange={(_e, d) => set('kpi')(d.value)} name="kpi" />
         </Field>
@@ -254,6 +256,7 @@ export function PlanEditor({ session, roundId, me, outline, onSaved }: { session
         <Field label="How you will know it worked" required validationMessage={errorOf('hypothesis.howWeWillKnow')} validationState={errorOf('hypothesis.howWeWillKnow') ? 'error' : 'none'}>
           <Textarea value={form.howWeWillKnow} onChange={(_e, d) => set('howWeWillKnow')(d.value)} resize="vertical" name="howWeWillKnow" />
         </Field>
+        {!needsAck && <PlanCoach session={session} base={base} form={form} onUse={(changes) => { setForm((f) => ({ ...f, ...changes })); setSaved(null); }} />}
         <div className={styles.row}>
           <Field label="Preferred practice times" required validationMessage={errorOf('hypothesis.preferredTimes')} validationState={errorOf('hypothesis.preferredTimes') ? 'error' : 'none'}>
             <Select value={form.preferredTimes} onChange={(_e, d) => set('preferredTimes')(d.value)} name="preferredTimes">
@@ -279,5 +282,110 @@ export function PlanEditor({ session, roundId, me, outline, onSaved }: { session
         </div>
       </form>
     </Card>
+  );
+}
+
+interface CoachAnswer { readonly by: 'basic' | 'model'; readonly note: string; readonly redactions: number; readonly value: PlanAdvice }
+
+/**
+ * "Help me sharpen this": the coach reads the plan as typed (unsaved), and its suggestion is shown beside it.
+ * Nothing changes in the form until the person chooses "Use this"; nothing is saved until they save or send.
+ */
+function PlanCoach({ session, base, form, onUse }: { session: Session; base: string; form: Form; onUse(changes: Partial<Form>): void }) {
+  const [answer, setAnswer] = useState<CoachAnswer | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const value = (text: string): number | null => (text.trim() === '' || !Number.isFinite(Number(text)) ? null : Number(text));
+  async function ask() {
+    setBusy(true);
+    setProblem(null);
+    try {
+      setAnswer(await session.api.send<CoachAnswer>('POST', `${base}/coach/plan`, {
+        frictionPoint: form.description, kpi: form.kpi, minutesToday: value(form.minutesToday), supportNamed: form.supportNamed,
+        scores: Object.fromEntries(Object.entries(form.scores).map(([k, v]) => [k, value(v)])),
+        measure: form.measure, baseline: { value: value(form.baselineValue), unit: form.baselineUnit }, target: { value: value(form.targetValue), unit: form.targetUnit },
+        howWeWillKnow: form.howWeWillKnow,
+      }));
+    } catch (error) {
+      setProblem(messageOf(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+  const advice = answer?.value;
+  return (
+    <div data-testid="plan-coach">
+      <Button type="button" onClick={() => void ask()} disabled={busy}>{busy ? 'The coach is thinking…' : 'Help me sharpen this'}</Button>
+      {problem && <MessageBar intent="warning" role="status"><MessageBarBody>{problem}</MessageBarBody></MessageBar>}
+      {answer && advice && (
+        <MessageBar intent="info" layout="multiline" role="status">
+          <MessageBarBody>
+            <MessageBarTitle>Sharpen your plan</MessageBarTitle>
+            <div>{answer.note}</div>
+            {answer.redactions > 0 && <div>{answer.redactions} thing(s) that looked sensitive were replaced before the coach read your text.</div>}
+            <ul>
+              {advice.vague.map((v) => <li key={v}>{v}</li>)}
+              {advice.suggestedMeasure && <li>Measure: {advice.suggestedMeasure}</li>}
+              {advice.baseline && advice.target && <li>Baseline → target: {advice.baseline.value} {advice.baseline.unit} → {advice.target.value} {advice.target.unit}</li>}
+              {advice.howYouWillKnow && <li>How you will know: {advice.howYouWillKnow}</li>}
+              {advice.riskyAnswers.map((r) => <li key={r.question}>{r.why}</li>)}
+            </ul>
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button type="button" appearance="primary" onClick={() => {
+              onUse({
+                ...(advice.suggestedMeasure ? { measure: advice.suggestedMeasure } : {}),
+                ...(advice.baseline ? { baselineValue: String(advice.baseline.value), baselineUnit: advice.baseline.unit } : {}),
+                ...(advice.target ? { targetValue: String(advice.target.value), targetUnit: advice.target.unit } : {}),
+                ...(advice.howYouWillKnow ? { howWeWillKnow: advice.howYouWillKnow } : {}),
+              });
+              setAnswer(null);
+            }}>Use this</Button>
+            <Button type="button" onClick={() => setAnswer(null)}>Dismiss</Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+    </div>
+  );
+}
+
+interface ToolsAnswer { readonly by: 'basic' | 'model'; readonly note: string; readonly value: { readonly suggestions: readonly { readonly toolId: string; readonly otherName?: string; readonly why: string }[] } }
+
+/** "Suggest tools": up to three from the round's catalogue for the friction point and role as typed; "Use" picks one. */
+function ToolCoach({ session, base, form, names, onUse }: { session: Session; base: string; form: Form; names: Record<string, string>; onUse(toolId: string, otherName?: string): void }) {
+  const [answer, setAnswer] = useState<ToolsAnswer | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function ask() {
+    setBusy(true);
+    setProblem(null);
+    try {
+      setAnswer(await session.api.send<ToolsAnswer>('POST', `${base}/coach/tools`, { frictionPoint: form.description, role: form.role || undefined, otherToolName: form.otherName || undefined }));
+    } catch (error) {
+      setProblem(messageOf(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <div data-testid="tool-coach">
+      <Button type="button" onClick={() => void ask()} disabled={busy}>{busy ? 'The coach is thinking…' : 'Suggest tools'}</Button>
+      {problem && <MessageBar intent="warning" role="status"><MessageBarBody>{problem}</MessageBarBody></MessageBar>}
+      {answer && (
+        <MessageBar intent="info" layout="multiline" role="status">
+          <MessageBarBody>
+            <MessageBarTitle>Tools that could fit</MessageBarTitle>
+            <div>{answer.note}</div>
+            <ul>
+              {answer.value.suggestions.map((s) => {
+                const name = s.toolId === OTHER_TOOL_ID ? s.otherName ?? 'Your own tool' : names[s.toolId] ?? s.toolId;
+                return <li key={s.toolId}>{name}: {s.why} <Button size="small" type="button" onClick={() => { onUse(s.toolId, s.otherName); setAnswer(null); }}>Use {name}</Button></li>;
+              })}
+            </ul>
+          </MessageBarBody>
+          <MessageBarActions><Button type="button" onClick={() => setAnswer(null)}>Dismiss</Button></MessageBarActions>
+        </MessageBar>
+      )}
+    </div>
   );
 }

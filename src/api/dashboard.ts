@@ -148,6 +148,9 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
       stepFour.assets?.countsForRound(round.id) ?? Promise.resolve(new Map<UserId, AssetCounts>()),
       ports.sharebacks.get(round.id),
     ]);
+    // Decision effects that could not run (a person who left, a mailbox that refuses): shown with the reason, retried by the owner.
+    const effectProblems = (await ports.sharebackSessions.listEffects(round.id)).flatMap((log) => Object.entries(log.outcomes)
+      .filter(([, outcome]) => outcome.status === 'failed').map(([effect, outcome]) => ({ userId: log.participantId, effect: effect.split(':')[0] ?? effect, reason: outcome.detail })));
     const experimentOf = new Map(experiments.map((e) => [e.participantId, e]));
     const acknowledged = new Set(acknowledgements.map((a) => a.userId));
     const kickoff = { queued: 0, sending: 0, sent: 0, failed: 0, uncertain: 0 };
@@ -171,13 +174,13 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
       };
     }));
     // Names only for the short problem lists; the funnel's people are named a page at a time (GET …/people).
-    const problemIds = [...new Set([...kickoffFailures, ...bookingProblems].map((p) => p.userId))].slice(0, DRILL_DOWN_PAGE);
+    const problemIds = [...new Set([...kickoffFailures, ...bookingProblems, ...effectProblems].map((p) => p.userId))].slice(0, DRILL_DOWN_PAGE);
     const names = await namesOf(ports, problemIds);
     const named = <T extends { userId: UserId }>(rows: T[]) => rows.map((row) => ({ ...row, displayName: names.get(row.userId)?.displayName ?? null }));
     res.json({
       round: { ...roundOutline(round), ownerIds: round.ownerIds, participantIds: round.participantIds, managerScopes: round.managerScopes, catalogue: round.catalogue, policy: round.policy, version: round.version },
       people: members.length,
-      kickoff, kickoffFailures: named(kickoffFailures), bookingProblems: named(bookingProblems),
+      kickoff, kickoffFailures: named(kickoffFailures), bookingProblems: named(bookingProblems), effectProblems: named(effectProblems),
       hours: { plannedMinutes, keptMinutes },
       funnel: funnel.map((row) => ({ stage: row.stage, label: row.label, count: row.count })),
       shareback: shareback ? { joinUrl: shareback.joinUrl, invited: shareback.attendeeEmails.length, tabAdded: shareback.tabAdded } : null,

@@ -4,7 +4,7 @@ import { draftSummary, type SummaryFacts } from './summary';
 import { OTHER_TOOL_ID, toolsForRole, type Role, type ToolCatalogueEntry } from './toolCatalogue';
 
 /**
- * The practice coach (issue 17): help at the points where people get stuck — sharpening a plan, picking a
+ * The practice coach: help at the points where people get stuck — sharpening a plan, picking a
  * tool, drafting the shareback, finding what colleagues learned, and understanding free text in chat.
  * It helps and never grades: no output here holds a figure about a person or their work (no-grading test).
  *

@@ -230,12 +230,15 @@ describe('decisions (findings 5 and 6, deliver 7)', () => {
       return entry[1];
     }, { timeoutInMs: 30_000 });
     expect(failed.detail).toMatch(/Could not be carried out|not in the directory/);
+    const overview = await call(owner, 'GET', `/rounds/${roundA}/overview`);
+    expect(overview.json.effectProblems).toEqual(expect.arrayContaining([expect.objectContaining({ userId: carlos.id, effect: 'followup', reason: failed.detail })]));
     stack.sandbox.control.reset();
     const retried = await call(owner, 'POST', `/rounds/${roundA}/experiments/${carlos.id}/decision/effects`);
     expect(retried.status).toBe(200);
     const view = await call(owner, 'GET', `/rounds/${roundA}/experiments/${carlos.id}/decision`);
     const followUp = Object.entries(view.json.effects as Record<string, { status: string }>).find(([id]) => id.startsWith('followup:'))![1];
     expect(['done', 'needs-owner']).toContain(followUp.status);
+    expect((await call(owner, 'GET', `/rounds/${roundA}/overview`)).json.effectProblems.filter((p: { userId: string }) => p.userId === carlos.id)).toEqual([]);
   }, 60_000);
 });
 

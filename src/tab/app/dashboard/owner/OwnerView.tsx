@@ -19,6 +19,7 @@ interface OverviewAnswer {
   readonly round: RoundOutline & EditableRound & { readonly ownerIds: readonly string[]; readonly catalogue: readonly ToolEntry[]; readonly policy: { readonly versions: readonly { version: number; text: string; publishedAt: string }[] } };
   readonly people: number;
   readonly kickoff: Record<'queued' | 'sending' | 'sent' | 'failed' | 'uncertain', number>;
+  readonly effectProblems?: readonly { userId: string; effect: string; displayName: string | null; reason: string }[];
   readonly kickoffFailures: readonly { userId: string; state: 'failed' | 'uncertain'; displayName: string | null; reason: string | null; attempts: number }[];
   readonly bookingProblems: readonly { userId: string; displayName: string | null; reason: string }[];
   readonly hours: { readonly plannedMinutes: number; readonly keptMinutes: number };
@@ -155,6 +156,15 @@ export function OwnerView({ session, roundId }: { session: Session; roundId: str
       setNotice({ intent: 'error', text: error instanceof ApiError ? error.message : messageOf(error) });
     }
   }
+  async function retryEffects(participantId: string) {
+    try {
+      await session.api.send('POST', `/rounds/${encodeURIComponent(roundId)}/experiments/${encodeURIComponent(participantId)}/decision/effects`, {});
+      setNotice({ intent: 'success', text: 'Tried again: the list shows what still could not run.' });
+      overview.reload();
+    } catch (error) {
+      setNotice({ intent: 'error', text: error instanceof ApiError ? error.message : messageOf(error) });
+    }
+  }
   async function open() {
     try {
       await session.api.send('POST', `/rounds/${encodeURIComponent(roundId)}/open`, {});
@@ -209,6 +219,19 @@ export function OwnerView({ session, roundId }: { session: Session; roundId: str
               {data.kickoff.failed > 0 && <Button onClick={() => void resend('failed')}>Resend to {data.kickoff.failed} failed</Button>}
               {(data.kickoff.uncertain ?? 0) > 0 && <Button onClick={() => void resend('uncertain')}>Resend to {data.kickoff.uncertain} uncertain</Button>}
             </div>
+          )}
+          {(data.effectProblems ?? []).length > 0 && (
+            <>
+              <CardHeader header={<Subtitle1 as="h3">Decisions whose effects could not run</Subtitle1>} />
+              <ul className={styles.list} aria-label="Decision effects that could not run">
+                {(data.effectProblems ?? []).map((p) => (
+                  <li key={`${p.userId}-${p.effect}`}>
+                    {p.displayName ?? p.userId}: {p.reason}{' '}
+                    <Button size="small" onClick={() => void retryEffects(p.userId)}>Retry</Button>
+                  </li>
+                ))}
+              </ul>
+            </>
           )}
           <CardHeader header={<Subtitle1 as="h3">Booking problems</Subtitle1>} />
           {data.bookingProblems.length === 0 ? <Caption1>No booking problems.</Caption1> : (

@@ -24,6 +24,7 @@ const emily = byName('Emily Chen');
 const otherManager = byName('Daniel Hughes');
 const sofia = byName('Sofia Marin'); // a participant of round B
 const stranger = byName('Neha Sharma');
+const admin = byName('Amara Okafor'); // an app admin: everything an owner can do, in every round
 const TEAMS_APP_ID = '6f1c1b2e-5a3d-4f7e-9b8a-0c1d2e3f4a5b';
 const GHOST = '0f0f0f0f-1111-4222-8333-444455556666';
 const FRICTION = 'Rewriting campaign briefs for every regional team by hand';
@@ -50,7 +51,7 @@ const experimentOf = async (person: DemoPerson, roundId = roundA) => (await call
 
 beforeAll(async () => {
   stack = await startTestStack('trust', {
-    env: { IN_PROCESS_WORKER: 'true', PROGRAMME_OWNER_IDS: `${owner.id},${otherOwner.id}`, TEAMS_APP_ID },
+    env: { IN_PROCESS_WORKER: 'true', PROGRAMME_OWNER_IDS: `${owner.id},${otherOwner.id}`, ADMIN_USER_IDS: admin.id, TEAMS_APP_ID },
     overrides: { clock: { now: () => now } },
   });
   const bodyA = aNewRoundBody(organisation, { managerScopes: [manager.id] });
@@ -129,6 +130,14 @@ describe('meeting links (finding 2)', () => {
     expect((await call(otherOwner, 'POST', `/meetings/${encodeURIComponent(fresh)}/link`, { roundId: roundB })).status).toBe(200);
     expect((await call(owner, 'POST', `/meetings/${encodeURIComponent(fresh)}/link`, { roundId: roundA })).status).toBe(403);
     expect((await call(owner, 'POST', `/meetings/${encodeURIComponent(chatA)}/link`, { roundId: roundA })).status).toBe(200);
+  });
+
+  it('lets each role do what the policy gives it in the meeting: invited manager and participant watch, owner and admin run it', async () => {
+    const path = `/meetings/${encodeURIComponent(chatA)}`;
+    for (const person of [manager, carlos, owner, admin]) expect((await call(person, 'GET', `${path}/session`)).status).toBe(200);
+    expect((await call(stranger, 'GET', `${path}/session`)).status).toBe(403);
+    for (const person of [manager, carlos]) expect((await call(person, 'PUT', `${path}/order`, { grouping: 'tool' })).status).toBe(403);
+    for (const person of [owner, admin]) expect((await call(person, 'PUT', `${path}/order`, { grouping: 'team' })).status).toBe(200);
   });
 
   it('takes a step of exactly 1 or -1', async () => {

@@ -1,7 +1,7 @@
 import type { Experiment } from '../domain/experiment';
 import type { UserId } from '../domain/ids';
 import { canManageRound, type Round } from '../domain/round';
-import { assessFit } from '../domain/rubric';
+import { fitOfSelection } from '../domain/rubric';
 import type { DirectoryPort } from '../ports/directory';
 import { formatShortDateTime } from './format';
 import { renderReviewCard, type ReviewCardData } from './review';
@@ -33,7 +33,7 @@ export async function reviewCardFor(
     reviewerName: await name(experiment.reviewerId, 'their manager'),
     selection,
     hypothesis,
-    assessment: assessFit({ scores: selection.scores, hoursPerWeek: round.hoursPerWeek, weeks: round.window.weeks, supportNamed: Boolean(selection.supportNamed) }),
+    assessment: fitOfSelection(selection, round),
     lastReview: lastReview ? { decision: lastReview.decision, byName: await name(lastReview.by, 'Their manager'), at: formatShortDateTime(lastReview.at, round.shareback.timeZone, context.now), comment: lastReview.comment } : null,
     windowExtensionDays: experiment.windowExtensionDays,
     refreshUserIds: [experiment.reviewerId, experiment.participantId, ...round.ownerIds].filter((id): id is UserId => Boolean(id)),

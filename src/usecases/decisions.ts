@@ -6,7 +6,9 @@ import { renderNoticeCard } from '../cards/notice';
 import { renderUndecidedCard } from '../cards/undecided';
 import { decisionEffects, describeDecision, firstFreeSlot, FOLLOW_UP, type DecisionEffect } from '../domain/decision';
 import { domainError, isDomainError, type DomainError } from '../domain/errors';
-import { newExperiment, type Decision, type Experiment } from '../domain/experiment';
+import { decidedEarly, earlyDecisionRefusal, newExperiment, type Decision, type Experiment } from '../domain/experiment';
+import { decisionSchema, type DecisionInput } from '../domain/experimentPlan';
+import { invalidInputFrom } from '../domain/validation';
 import { parseUserId, type UserId } from '../domain/ids';
 import type { WorkingHours } from '../domain/planner';
 import { canManageRound, type Round } from '../domain/round';
@@ -16,6 +18,7 @@ import { toolName } from '../domain/toolCatalogue';
 import type { DecisionEffectLog, EffectOutcome } from '../ports/sharebackSessionRepo';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import { PRACTICE_CATEGORY } from './booking';
+import { RELEASE_JOB_KIND } from './releaseTime';
 import { runExperimentCommand, type ExperimentChange } from './experiments';
 import { escapeHtml } from './html';
 import { personalConversationOf } from './kickoff';
@@ -45,6 +48,13 @@ export async function recordDecision(
   if (!canManageRound(stored.round, caller)) return domainError('forbidden', 'Only the round’s owners can record decisions.');
   const before = await ports.experiments.get(roundId, participantId);
   if (!before) return domainError('not_found', 'This person has no experiment in this round.');
+  const shareback = { startsAt: stored.round.shareback.startsAt, timeZone: stored.round.shareback.timeZone };
+  const now = ports.clock.now().toISOString();
+  // Asked before anything moves: a refused early decision must leave the experiment as it was (not moved to sharing).
+  const early = earlyDecisionRefusal(before.experiment, decision as DecisionInput, shareback, now);
+  if (early) return early;
+  const parsed = decisionSchema.safeParse(decision);
+  if (!parsed.success) return invalidInputFrom(parsed.error);
   if (before.experiment.state === 'approved' || before.experiment.state === 'practising') {
     // The shareback is where sharing happens: deciding moves the experiment to sharing first.
     const shared = await runExperimentCommand(roundId, participantId, { kind: 'startSharing' }, caller, ports);
@@ -54,7 +64,7 @@ export async function recordDecision(
   // told apart in the domain: the later one finds a decision it did not see), so journal entries or a
   // summary saved since the form loaded do not refuse it.
   const version = before.experiment.decision ? expectedVersion : undefined;
-  const outcome = await runExperimentCommand(roundId, participantId, { kind: 'recordDecision', decision: decision as never, expectedVersion: version }, caller, ports);
+  const outcome = await runExperimentCommand(roundId, participantId, { kind: 'recordDecision', decision: decision as DecisionInput, shareback, expectedVersion: version }, caller, ports);
   if (isDomainError(outcome)) {
     if (outcome.kind !== 'conflict') return outcome;
     const now = await ports.experiments.get(roundId, participantId);
@@ -62,6 +72,10 @@ export async function recordDecision(
   }
   if (outcome.changed) {
     await ports.jobs.send([{ kind: DECISION_EFFECTS_JOB_KIND, id: `effects:${outcome.experiment.id}:v${outcome.experiment.version}`, payload: { roundId, participantId } }]);
+    // Decided early: practice ends cleanly, as for a withdrawal — the future blocks leave the calendar (past ones happened).
+    if (decidedEarly(outcome.experiment.decision)) {
+      await ports.bookingJobs.send([{ kind: RELEASE_JOB_KIND, id: `release:${outcome.experiment.id}:decided`, payload: { roundId, participantId } }]);
+    }
   }
   return outcome;
 }

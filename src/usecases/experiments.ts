@@ -94,7 +94,12 @@ export async function runExperimentCommand(roundId: RoundId, participantId: User
   if (isDomainError(round)) return round;
   for (let attempt = 1; ; attempt++) {
     const stored = await ports.experiments.get(roundId, participantId);
-    if (!stored) return domainError('not_found', 'There is no experiment here yet: start by confirming the safe-use policy.');
+    if (!stored) {
+      // Said to the person acting: only the participant can start by confirming the policy (issue 15).
+      return domainError('not_found', participantId === caller.userId
+        ? 'There is no experiment here yet: start by confirming the safe-use policy.'
+        : 'This person has not started an experiment in this round yet, so there is nothing of theirs to act on.');
+    }
     const relation = relationFor(command.kind, caller, stored.experiment, round);
     if (!relation) {
       const whose = participantId === caller.userId ? 'your' : "this person's";

@@ -14,6 +14,11 @@ export interface KickoffCardData {
   readonly hoursPerWeek: number;
   /** The shareback start in the person's zone, e.g. "Monday 31 March 2025 at 15:00 (UK time)" (`formatDateTime`). */
   readonly shareback: string;
+  /**
+   * True when the window had already opened when the card was sent (a round opened late, a person added later):
+   * the card then says the round has started, not that it is about to (issue 15).
+   */
+  readonly started?: boolean;
 }
 
 // What a participant is asked to do, in the product's own words (the loop's steps as actions).
@@ -28,6 +33,9 @@ const ASKS = [
 
 export function renderKickoffCard(data: KickoffCardData): AdaptiveCardJson {
   return expandTemplate(template, {
+    headline: data.started
+      ? `Hi ${data.firstName}, your practice round has started: there is still time to join`
+      : `Hi ${data.firstName}, your practice round is about to start`,
     firstName: data.firstName,
     roundName: data.roundName,
     roundId: data.roundId,

@@ -266,6 +266,13 @@ describe('renderKickoffCard', () => {
     expect(text).toMatch(/not graded|never graded|is graded/);
   });
 
+  it('says the round is about to start before its window, and that it has started once it has (issue 15, finding 4)', () => {
+    expect(textOf(card)).toContain('Hi Dana, your practice round is about to start');
+    const late = textOf(renderKickoffCard(kickoffData({ started: true })));
+    expect(late).toContain('Hi Dana, your practice round has started: there is still time to join');
+    expect(late).not.toContain('about to start');
+  });
+
   it('lists what is asked: pick, plan, agree, practise, journal, share', () => {
     const text = textOf(card);
     for (const step of ['Pick', 'Plan', 'Agree', 'Practise', 'Journal', 'Share']) expect(text).toContain(step);

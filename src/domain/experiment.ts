@@ -400,8 +400,8 @@ function decide(experiment: Experiment, command: ExperimentCommand, at: IsoInsta
     case 'withdraw':
       return {};
     case 'recordDecision': {
-      const early = command.shareback ? earlyDecisionRefusal(experiment, command.decision, command.shareback, at) : null;
-      if (early) return early;
+      const refused = decisionRefusal(experiment, command.decision, command.shareback, at);
+      if (refused) return refused;
       const decision = decisionSchema.safeParse(command.decision);
       if (!decision.success) return invalidInput(fieldErrorsOf(decision.error.issues));
       const current = experiment.decision;
@@ -419,6 +419,20 @@ function decide(experiment: Experiment, command: ExperimentCommand, at: IsoInsta
       };
     }
   }
+}
+
+/**
+ * Everything wrong with a decision as submitted, in one answer: its own fields, and "decide early" when it comes
+ * before the shareback (a form missing its date before the shareback shows both notes at once).
+ */
+export function decisionRefusal(experiment: Pick<Experiment, 'decision'>, decision: DecisionInput, shareback: SharebackTime | undefined, now: IsoInstant): DomainError | null {
+  const early = shareback ? earlyDecisionRefusal(experiment, decision, shareback, now) : null;
+  const parsed = decisionSchema.safeParse(decision);
+  if (!early && parsed.success) return null;
+  return invalidInput({
+    ...(parsed.success ? {} : fieldErrorsOf(parsed.error.issues)),
+    ...(early && early.kind === 'invalid_input' ? early.fieldErrors : {}),
+  });
 }
 
 /** The decided details of a decision, without who/when/history (what a form shows and sends back). */

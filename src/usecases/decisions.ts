@@ -6,9 +6,8 @@ import { renderNoticeCard } from '../cards/notice';
 import { renderUndecidedCard } from '../cards/undecided';
 import { decisionEffects, describeDecision, firstFreeSlot, FOLLOW_UP, type DecisionEffect } from '../domain/decision';
 import { domainError, isDomainError, type DomainError } from '../domain/errors';
-import { decidedEarly, earlyDecisionRefusal, newExperiment, type Decision, type Experiment } from '../domain/experiment';
-import { decisionSchema, type DecisionInput } from '../domain/experimentPlan';
-import { invalidInputFrom } from '../domain/validation';
+import { decidedEarly, decisionRefusal, newExperiment, type Decision, type Experiment } from '../domain/experiment';
+import type { DecisionInput } from '../domain/experimentPlan';
 import { parseUserId, type UserId } from '../domain/ids';
 import type { WorkingHours } from '../domain/planner';
 import { canManageRound, type Round } from '../domain/round';
@@ -51,10 +50,8 @@ export async function recordDecision(
   const shareback = { startsAt: stored.round.shareback.startsAt, timeZone: stored.round.shareback.timeZone };
   const now = ports.clock.now().toISOString();
   // Asked before anything moves: a refused early decision must leave the experiment as it was (not moved to sharing).
-  const early = earlyDecisionRefusal(before.experiment, decision as DecisionInput, shareback, now);
-  if (early) return early;
-  const parsed = decisionSchema.safeParse(decision);
-  if (!parsed.success) return invalidInputFrom(parsed.error);
+  const refused = decisionRefusal(before.experiment, decision as DecisionInput, shareback, now);
+  if (refused) return refused;
   if (before.experiment.state === 'approved' || before.experiment.state === 'practising') {
     // The shareback is where sharing happens: deciding moves the experiment to sharing first.
     const shared = await runExperimentCommand(roundId, participantId, { kind: 'startSharing' }, caller, ports);

@@ -2,16 +2,18 @@ import { Router, type Request, type Response } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { parseUserId, type UserId } from '../domain/ids';
 import { roundAllows } from '../domain/access';
-import { canManageRound, type Round } from '../domain/round';
+import { canManageRound, roundWindow, type Round } from '../domain/round';
 import { mayOnPerson, relationToRound } from '../usecases/access';
 import { experimentIdFor, type RoundId } from '../domain/roundIds';
 import { practiceHoursByWeek, type WeekHours } from '../domain/practiceHours';
-import { roundFunnel, statesReachedBy } from '../domain/funnel';
+import { FUNNEL_STAGE_DEFINITIONS, funnelFactsOf, roundFunnel } from '../domain/funnel';
 import type { Experiment } from '../domain/experiment';
+import { fitOfSelection } from '../domain/rubric';
 import { toolName } from '../domain/toolCatalogue';
 import type { AssetCounts, AssetRepo } from '../ports/assetRepo';
 import type { JournalRepo, JournalStats } from '../ports/journalRepo';
 import type { Booking } from '../ports/bookingRepo';
+import type { SharebackSummary } from '../ports/sharebackSessionRepo';
 import type { DirectoryPerson } from '../ports/directory';
 import type { Caller, UseCasePorts } from '../usecases/ports';
 import { roundIdParam } from './requests';
@@ -48,9 +50,20 @@ function roundOutline(round: Round) {
   };
 }
 
-/** Shared back: a decision was recorded at the shareback, or the person shared something they made with the round. */
-function sharedBackOf(experiment: Experiment | undefined, assets: AssetCounts | undefined): boolean {
-  return experiment?.state === 'decided' || (assets?.shared ?? 0) > 0;
+
+/** The funnel by the domain's one definition of each stage (the round report counts the same way). */
+function funnelOf(
+  round: Round, members: readonly { userId: UserId }[], experiments: readonly Experiment[], acknowledgements: readonly { userId: UserId }[],
+  journalStats: ReadonlyMap<UserId, JournalStats>, summaries: readonly SharebackSummary[], now: string,
+) {
+  const experimentOf = new Map(experiments.map((e) => [e.participantId, e]));
+  const acknowledged = new Set(acknowledgements.map((a) => a.userId));
+  const ready = new Set(summaries.filter((s) => s.ready).map((s) => s.participantId));
+  const windowOpen = now >= roundWindow(round).startsAt;
+  return roundFunnel(members.map((m) => funnelFactsOf({
+    userId: m.userId, acknowledged: acknowledged.has(m.userId), experiment: experimentOf.get(m.userId) ?? null,
+    journalEntries: journalStats.get(m.userId)?.entries ?? 0, summaryReady: ready.has(m.userId), windowOpen,
+  })));
 }
 
 async function namesOf(ports: UseCasePorts, ids: readonly UserId[]): Promise<Map<UserId, DirectoryPerson | null>> {
@@ -141,11 +154,11 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
     const round = await ownedRound(req, res, 'how the round is going');
     if (!round) return;
     const now = ports.clock.now().toISOString();
-    const [members, experiments, bookings, acknowledgements, journalStats, assetCounts, shareback] = await Promise.all([
+    const [members, experiments, bookings, acknowledgements, journalStats, summaries, shareback] = await Promise.all([
       ports.roundMembers.list(round.id), ports.experiments.listForRound(round.id), ports.bookings.listForRound(round.id),
       ports.acknowledgements.listForRound(round.id),
       stepFour.journals?.statsForRound(round.id) ?? Promise.resolve(new Map<UserId, JournalStats>()),
-      stepFour.assets?.countsForRound(round.id) ?? Promise.resolve(new Map<UserId, AssetCounts>()),
+      ports.sharebackSessions.listSummaries(round.id),
       ports.sharebacks.get(round.id),
     ]);
     // Decision effects that could not run (a person who left, a mailbox that refuses): shown with the reason, retried by the owner.
@@ -165,14 +178,7 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
       plannedMinutes += hours.plannedMinutes;
       keptMinutes += hours.keptMinutes;
     }
-    const funnel = roundFunnel(members.map((m) => {
-      const experiment = experimentOf.get(m.userId);
-      return {
-        userId: m.userId, acknowledged: acknowledged.has(m.userId), selected: Boolean(experiment?.selection),
-        statesReached: statesReachedBy(experiment ?? null), journalEntries: journalStats.get(m.userId)?.entries ?? 0,
-        sharedBack: sharedBackOf(experiment, assetCounts.get(m.userId)),
-      };
-    }));
+    const funnel = funnelOf(round, members, experiments, acknowledgements, journalStats, summaries, now);
     // Names only for the short problem lists; the funnel's people are named a page at a time (GET …/people).
     const problemIds = [...new Set([...kickoffFailures, ...bookingProblems, ...effectProblems].map((p) => p.userId))].slice(0, DRILL_DOWN_PAGE);
     const names = await namesOf(ports, problemIds);
@@ -182,7 +188,7 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
       people: members.length,
       kickoff, kickoffFailures: named(kickoffFailures), bookingProblems: named(bookingProblems), effectProblems: named(effectProblems),
       hours: { plannedMinutes, keptMinutes },
-      funnel: funnel.map((row) => ({ stage: row.stage, label: row.label, count: row.count })),
+      funnel: funnel.map((row) => ({ stage: row.stage, label: row.label, definition: FUNNEL_STAGE_DEFINITIONS[row.stage], count: row.count })),
       shareback: shareback ? { joinUrl: shareback.joinUrl, invited: shareback.attendeeEmails.length, tabAdded: shareback.tabAdded } : null,
     });
   });
@@ -191,23 +197,13 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
   router.get('/rounds/:roundId/funnel', async (req, res) => {
     const round = await ownedRound(req, res, 'the round’s funnel');
     if (!round) return;
-    const [members, experiments, acknowledgements, journalStats, assetCounts] = await Promise.all([
+    const [members, experiments, acknowledgements, journalStats, summaries] = await Promise.all([
       ports.roundMembers.list(round.id), ports.experiments.listForRound(round.id), ports.acknowledgements.listForRound(round.id),
       stepFour.journals?.statsForRound(round.id) ?? Promise.resolve(new Map<UserId, JournalStats>()),
-      stepFour.assets?.countsForRound(round.id) ?? Promise.resolve(new Map<UserId, AssetCounts>()),
+      ports.sharebackSessions.listSummaries(round.id),
     ]);
-    const experimentOf = new Map(experiments.map((e) => [e.participantId, e]));
-    const acknowledged = new Set(acknowledgements.map((a) => a.userId));
-    res.json({
-      value: roundFunnel(members.map((m) => {
-        const experiment = experimentOf.get(m.userId);
-        return {
-          userId: m.userId, acknowledged: acknowledged.has(m.userId), selected: Boolean(experiment?.selection),
-          statesReached: statesReachedBy(experiment ?? null), journalEntries: journalStats.get(m.userId)?.entries ?? 0,
-          sharedBack: sharedBackOf(experiment, assetCounts.get(m.userId)),
-        };
-      })),
-    });
+    const funnel = funnelOf(round, members, experiments, acknowledgements, journalStats, summaries, ports.clock.now().toISOString());
+    res.json({ value: funnel.map((row) => ({ ...row, definition: FUNNEL_STAGE_DEFINITIONS[row.stage] })) });
   });
 
   /** Names and states for up to 50 members of the round (the funnel's drill-down pages through them). */
@@ -251,6 +247,7 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
         reviewPending: experiment?.state === 'submitted' && experiment.reviewerId === caller.userId,
         reviewerId: experiment?.reviewerId ?? null,
         selection: experiment?.selection ?? null, hypothesis: experiment?.hypothesis ?? null,
+        fit: experiment?.selection ? fitOfSelection(experiment.selection, round) : null,
         windowExtensionDays: experiment?.windowExtensionDays ?? 0,
         hours: { plannedMinutes: hours.plannedMinutes, keptMinutes: hours.keptMinutes, upcomingMinutes: hours.upcomingMinutes },
         booking: booking ? { status: booking.status, reason: booking.reason } : null,
@@ -282,7 +279,7 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
     const hours = hoursOf(booking, ports.clock.now().toISOString());
     res.json({
       round: roundOutline(round), participant: { userId: participantId, displayName: person?.displayName ?? null },
-      experiment: stored.experiment, hours, booking: booking ? { status: booking.status, reason: booking.reason, blocks: booking.blocks, timeZone: booking.timeZone } : null,
+      experiment: stored.experiment, fit: stored.experiment.selection ? fitOfSelection(stored.experiment.selection, round) : null, hours, booking: booking ? { status: booking.status, reason: booking.reason, blocks: booking.blocks, timeZone: booking.timeZone } : null,
     });
   });
 

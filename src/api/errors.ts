@@ -13,5 +13,9 @@ export function sendDomainError(res: Response, error: DomainError, current?: unk
     error: error.message, kind: error.kind,
     ...(error.kind === 'invalid_input' && error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
     ...(error.kind === 'conflict' && current !== undefined ? { current } : {}),
+    // "Confirm version 2 first": where to do it, in the participant's view of the tab (served at /tab/).
+    ...(error.kind === 'conflict' && error.confirmPolicy ? {
+      confirm: { policyVersion: error.confirmPolicy.policyVersion, href: `/tab/#/me/${encodeURIComponent(error.confirmPolicy.roundId)}`, label: `Confirm version ${error.confirmPolicy.policyVersion} of the safe-use policy` },
+    } : {}),
   });
 }

@@ -5,6 +5,7 @@ import { parseUserId, type UserId } from '../domain/ids';
 import { canManageRound, type RoundChanges } from '../domain/round';
 import { experimentIdFor, type RoundId } from '../domain/roundIds';
 import { practiceHoursByWeek } from '../domain/practiceHours';
+import { fitOfSelection } from '../domain/rubric';
 import { markBlockKept } from '../usecases/booking';
 import { listRoundEvents, removeRoundEvents, withdrawExperiment } from '../usecases/releaseTime';
 import type { HypothesisInput, SelectionInput } from '../domain/experimentPlan';
@@ -166,7 +167,8 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
     if (!roundId || !input) return;
     const outcome = await saveSelection(roundId, input.selection as SelectionInput, versionOf(input), callerOf(res), ports);
     if (isDomainError(outcome)) return sendExperimentError(res, outcome, roundId, callerOf(res).userId);
-    res.json(outcome.experiment);
+    // The rubric's fit and notes, as the chat card shows them (issue 15): the tab plans from this answer.
+    res.json({ ...outcome.experiment, fit: outcome.experiment.selection ? fitOfSelection(outcome.experiment.selection, outcome.round) : null });
   });
 
   router.post('/rounds/:roundId/me/submit', async (req, res) => {

@@ -1,6 +1,6 @@
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { renderNoticeCard } from '../cards/notice';
-import type { DomainError } from '../domain/errors';
+import type { DomainError, PolicyToConfirm } from '../domain/errors';
 import type { CardContent } from '../ports/chatMessenger';
 import type { Caller } from '../usecases/ports';
 import { identityFromActivity } from './activity';
@@ -27,8 +27,8 @@ export async function replaceCard(context: TurnContext, card: CardContent): Prom
   await sendCard(context, card);
 }
 
-export async function sendNotice(context: TurnContext, error: Pick<DomainError, 'message'>, title = 'That did not work'): Promise<void> {
-  await sendCard(context, renderNoticeCard({ title, message: error.message }));
+export async function sendNotice(context: TurnContext, error: Pick<DomainError, 'message'> & { readonly confirmPolicy?: PolicyToConfirm }, title = 'That did not work'): Promise<void> {
+  await sendCard(context, renderNoticeCard({ title, message: error.message, confirmPolicy: error.confirmPolicy }));
 }
 
 /** The caller behind an activity: Entra id and tenant from Teams, roles from configuration. Null for a non-Teams sender. */

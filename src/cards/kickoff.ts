@@ -15,6 +15,11 @@ export interface KickoffCardData {
   readonly hoursPerWeek: number;
   /** The shareback start in the person's zone, e.g. "Monday 31 March 2025 at 15:00 (UK time)" (`formatDateTime`). */
   readonly shareback: string;
+  /**
+   * True when the window had already opened when the card was sent (a round opened late, a person added later):
+   * the card then says the round has started, not that it is about to.
+   */
+  readonly started?: boolean;
   /** Sent again by an owner after a failed or interrupted delivery: the card says so. */
   readonly resent?: boolean;
 }
@@ -22,8 +27,10 @@ export interface KickoffCardData {
 export function renderKickoffCard(data: KickoffCardData): AdaptiveCardJson {
   return expandTemplate(template, {
     heading: data.resent
-      ? `Hi ${data.firstName}, in case you missed it: your practice round`
-      : `Hi ${data.firstName}, your practice round is about to start`,
+      ? `Hi ${data.firstName}, in case you missed it: your practice round${data.started ? ' has started' : ''}`
+      : data.started
+        ? `Hi ${data.firstName}, your practice round has started: there is still time to join`
+        : `Hi ${data.firstName}, your practice round is about to start`,
     roundName: data.roundName,
     roundId: data.roundId,
     windowText: `${data.windowStart} to ${data.windowEnd} (${data.weeks} ${data.weeks === 1 ? 'week' : 'weeks'})`,

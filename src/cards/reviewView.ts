@@ -1,7 +1,7 @@
 import type { Experiment } from '../domain/experiment';
 import type { UserId } from '../domain/ids';
 import type { Round } from '../domain/round';
-import { assessFit } from '../domain/rubric';
+import { fitOfSelection } from '../domain/rubric';
 import { formatShortDateTime } from './format';
 import { renderReviewCard, type ReviewCardData } from './review';
 import type { AdaptiveCardJson } from './render';
@@ -35,7 +35,7 @@ export function reviewCardFor(
     reviewerName: viewer.reviewerName,
     selection,
     hypothesis,
-    assessment: assessFit({ scores: selection.scores, hoursPerWeek: round.hoursPerWeek, weeks: round.window.weeks, supportNamed: Boolean(selection.supportNamed) }),
+    assessment: fitOfSelection(selection, round),
     lastReview: lastReview ? { decision: lastReview.decision, byName: viewer.lastReviewerName ?? 'Their manager', at: formatShortDateTime(lastReview.at, round.shareback.timeZone, now), comment: lastReview.comment } : null,
     windowExtensionDays: experiment.windowExtensionDays,
     refreshUserIds: [experiment.reviewerId, experiment.participantId, ...round.ownerIds].filter((id): id is UserId => Boolean(id)),

@@ -96,3 +96,32 @@ export function needsAcknowledgement(round: Round, latestAck: PolicyAcknowledgem
   if (latestAck.roundId !== round.id || latestAck.policyVersion !== current.version) return true;
   return options.tool !== undefined && !acknowledgementCovers(latestAck, options.tool);
 }
+
+/** What practice holds while the current policy waits for a confirmation (issue 15); sending a plan has its own refusal. */
+export const PRACTICE_ACTIONS = {
+  journal: 'save a journal entry',
+  saveAsset: 'save an asset',
+  shareAsset: 'share an asset',
+  startPractice: 'start practising',
+} as const;
+export type PracticeAction = keyof typeof PRACTICE_ACTIONS;
+
+/**
+ * Null when the person may go on; otherwise a refusal that names what to confirm (the version, or the tool's
+ * terms) and carries it as `confirmPolicy`, so the tab links to the confirmation and chat offers its card.
+ * "Version 2 of the safe-use policy for “Winter round” was published after you confirmed version 1. Confirm
+ * version 2 before you save a journal entry: practice waits until you do."
+ */
+export function practiceWaitsForPolicy(round: Round, latestAck: PolicyAcknowledgement | null, action: PracticeAction, options: NeedsAcknowledgementOptions = {}): DomainError | null {
+  if (!needsAcknowledgement(round, latestAck, options)) return null;
+  const current = currentPolicyVersion(round);
+  if (current === null) return domainError('conflict', "This round has no safe-use policy yet; the round's owners need to publish one first.");
+  const what = PRACTICE_ACTIONS[action];
+  const confirmPolicy = { roundId: round.id, policyVersion: current.version };
+  const ownAck = latestAck !== null && latestAck.roundId === round.id ? latestAck : null;
+  if (ownAck && ownAck.policyVersion === current.version && options.tool) {
+    return domainError('conflict', `Confirm ${toolName(options.tool)}'s terms of use, with version ${current.version} of the safe-use policy, before you ${what}: practice waits until you do.`, { confirmPolicy });
+  }
+  const since = ownAck ? ` was published after you confirmed version ${ownAck.policyVersion}` : ' has not been confirmed yet';
+  return domainError('conflict', `Version ${current.version} of the safe-use policy for “${round.name}”${since}. Confirm version ${current.version} before you ${what}: practice waits until you do.`, { confirmPolicy });
+}

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { domainError, isDomainError, type DomainError } from './errors';
 import {
@@ -92,10 +93,39 @@ export type ExperimentCommand = CommandBase & (
   | { readonly kind: 'extendWindow'; readonly days: number }
   | { readonly kind: 'startPractice'; readonly acknowledgedCurrentPolicy: boolean }
   | { readonly kind: 'startSharing' }
-  | { readonly kind: 'recordDecision'; readonly decision: DecisionInput }
+  | { readonly kind: 'recordDecision'; readonly decision: DecisionInput; readonly shareback?: SharebackTime }
   | { readonly kind: 'withdraw' }
 );
 export type ExperimentCommandKind = ExperimentCommand['kind'];
+
+/** When the round's shareback starts (and its zone, to name the day): a first decision before it is an early one. */
+export interface SharebackTime {
+  readonly startsAt: IsoInstant;
+  readonly timeZone: string;
+}
+
+/** The decision ended practice before the shareback (the first revision was an explicit "decide early"). */
+export function decidedEarly(decision: Decision | null): boolean {
+  if (!decision) return false;
+  const first = decision.previous[0] ?? decision;
+  return first.decideEarly === true;
+}
+
+/**
+ * A first decision before the shareback's start ends practice for the experiment there and then, so it needs
+ * `decideEarly` with a reason (issue 15: decisions went in weeks early with practice still running and no word
+ * said). An edit of a decision already recorded is not a new ending; neither is a decision at or after the start.
+ */
+export function earlyDecisionRefusal(experiment: Pick<Experiment, 'decision'>, decision: DecisionInput, shareback: SharebackTime, now: IsoInstant): DomainError | null {
+  if (experiment.decision !== null || now >= shareback.startsAt) return null;
+  const parsed = decisionSchema.safeParse(decision);
+  if (parsed.success && parsed.data.decideEarly) return null;
+  if (!parsed.success && (decision as { decideEarly?: unknown }).decideEarly === true) return null; // its own field errors say what is missing
+  const day = DateTime.fromISO(shareback.startsAt, { zone: shareback.timeZone }).setLocale('en-GB').toFormat('cccc d LLLL');
+  return invalidInput({
+    decideEarly: `The shareback is on ${day}. A decision before then ends this experiment's practice now: its future practice blocks leave the calendar and its journal closes. To go ahead, choose "Decide early" and say why.`,
+  });
+}
 
 export interface CommandRule {
   /** Who may send it. A person who holds several relations (an owner who is also the reviewer) should be passed with one listed here. */
@@ -232,8 +262,26 @@ export function illegalTransitionMessage(kind: ExperimentCommandKind, state: Exp
   }
 }
 
-function outOfDate(current: number): DomainError {
-  return domainError('conflict', `This card is out of date: the plan has changed since it was sent (it is now at version ${current}). Open the latest version and try again.`);
+/**
+ * A stale form or card, said about what the person was looking at: their own plan, a plan sent for review,
+ * or a decision (issue 15: an owner editing a decision was told about "the plan" and its internal version).
+ * The same words serve a card and a tab form, so neither is named.
+ */
+function outOfDate(kind: ExperimentCommandKind): DomainError {
+  switch (kind) {
+    case 'recordDecision':
+      return domainError('conflict', 'This decision changed since you opened it. Look at the decision as it stands now, then make your edit again.');
+    case 'approve':
+    case 'requestChanges':
+    case 'extendWindow':
+      return domainError('conflict', 'This plan changed since you opened it. Look at the latest version, then review it again.');
+    case 'saveSelection':
+    case 'saveHypothesis':
+    case 'submit':
+      return domainError('conflict', 'Your plan changed since you opened it (perhaps in another window or in chat). Look at the latest version, then make your change again.');
+    default:
+      return domainError('conflict', 'This experiment changed since you opened it. Look at it as it stands now, then try again.');
+  }
 }
 
 function actorMayAct(experiment: Experiment, command: ExperimentCommand): boolean {
@@ -352,6 +400,8 @@ function decide(experiment: Experiment, command: ExperimentCommand, at: IsoInsta
     case 'withdraw':
       return {};
     case 'recordDecision': {
+      const refused = decisionRefusal(experiment, command.decision, command.shareback, at);
+      if (refused) return refused;
       const decision = decisionSchema.safeParse(command.decision);
       if (!decision.success) return invalidInput(fieldErrorsOf(decision.error.issues));
       const current = experiment.decision;
@@ -371,6 +421,20 @@ function decide(experiment: Experiment, command: ExperimentCommand, at: IsoInsta
   }
 }
 
+/**
+ * Everything wrong with a decision as submitted, in one answer: its own fields, and "decide early" when it comes
+ * before the shareback (a form missing its date before the shareback shows both notes at once).
+ */
+export function decisionRefusal(experiment: Pick<Experiment, 'decision'>, decision: DecisionInput, shareback: SharebackTime | undefined, now: IsoInstant): DomainError | null {
+  const early = shareback ? earlyDecisionRefusal(experiment, decision, shareback, now) : null;
+  const parsed = decisionSchema.safeParse(decision);
+  if (!early && parsed.success) return null;
+  return invalidInput({
+    ...(parsed.success ? {} : fieldErrorsOf(parsed.error.issues)),
+    ...(early && early.kind === 'invalid_input' ? early.fieldErrors : {}),
+  });
+}
+
 /** The decided details of a decision, without who/when/history (what a form shows and sends back). */
 export function decisionDetailsOf(decision: Decision | DecisionRevision): DecisionDetails {
   const { by: _by, at: _at, revision: _revision, ...rest } = decision;
@@ -386,7 +450,7 @@ export function applyCommand(experiment: Experiment, command: ExperimentCommand,
   const at = stamp(now);
   if (!actorMayAct(experiment, command)) return forbidden(command);
   if (isNoOp(experiment, command)) return { experiment, changed: false };
-  if (command.expectedVersion !== undefined && command.expectedVersion !== experiment.version) return outOfDate(experiment.version);
+  if (command.expectedVersion !== undefined && command.expectedVersion !== experiment.version) return outOfDate(command.kind);
 
   const rule = COMMAND_RULES[command.kind];
   if (!rule.from.includes(experiment.state)) return domainError('conflict', illegalTransitionMessage(command.kind, experiment.state));

@@ -102,6 +102,9 @@ const seatsMessage = 'Say how many seats, a whole number from 1 to 10,000.';
 const personId = (message: string) => z.string({ required_error: message, invalid_type_error: message })
   .trim().toLowerCase().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { message });
 
+export const EARLY_REASON_MIN_CHARACTERS = 10;
+const EARLY_REASON_MESSAGE = `Say why you are deciding before the shareback, in ${EARLY_REASON_MIN_CHARACTERS} to 500 characters: the participant reads it where their journal was.`;
+
 export const decisionSchema = z.object({
   outcome: z.enum(DECISION_OUTCOMES, { errorMap: () => ({ message: outcomeMessage }) }),
   ownerId: personId(ownerMessage),
@@ -117,8 +120,15 @@ export const decisionSchema = z.object({
   internalOwnerId: personId('Choose the person who becomes the go-to for this tool.').optional(),
   /** stop: what was learned. */
   learned: optionalText(1000, 'Say what was learned in up to 1,000 characters.'),
+  /**
+   * A decision before the shareback's start ends practice for the experiment there and then, so it is asked
+   * for explicitly, with the reason the participant will read in their journal (issue 15).
+   */
+  decideEarly: z.boolean({ invalid_type_error: 'Decide early is a yes or no.' }).optional().transform((early) => (early ? true : undefined)),
+  earlyReason: optionalText(500, 'Say why you are deciding before the shareback in up to 500 characters.'),
 }).superRefine((decision, ctx) => {
   const need = (path: string, message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
+  if (decision.decideEarly && characterCount(decision.earlyReason ?? '') < EARLY_REASON_MIN_CHARACTERS) need('earlyReason', EARLY_REASON_MESSAGE);
   if (decision.outcome === 'paid-licence') {
     if (!decision.tool) need('tool', 'Name the tool the licence is for.');
     if (decision.seats === undefined) need('seats', seatsMessage);

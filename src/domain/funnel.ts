@@ -23,6 +23,22 @@ export const FUNNEL_STAGE_LABELS: Readonly<Record<FunnelStage, string>> = {
   decided: 'Decision recorded',
 };
 
+/**
+ * What each stage means, written once (issue 15: "shared back" counted an asset shared in week 1 on the owner's
+ * dashboard and a ready summary or a decision in the round report). The owner's dashboard shows these as its
+ * help text; the dashboard's funnel and the round report both count with `funnelFactsOf` and `roundFunnel`.
+ */
+export const FUNNEL_STAGE_DEFINITIONS: Readonly<Record<FunnelStage, string>> = {
+  invited: 'In the round: named by an owner, or under one of its managers.',
+  acknowledged: 'Confirmed the round’s safe-use policy (any version) and their tool’s terms.',
+  selected: 'Saved a friction point, a tool and a KPI.',
+  approved: 'Their manager approved the plan (withdrawing later does not take it back).',
+  practising: 'An approved plan whose practice window has opened: counted from the window’s first day, when the journal opens, even before the hourly start marks it practising.',
+  journaling: 'Wrote at least one weekly journal entry.',
+  'shared back': 'Ready to share, or shared, at the shareback: their summary is marked ready, or a decision was recorded. Sharing an asset with the round’s library is not counted here.',
+  decided: 'A decision (with an owner and a due date) was recorded for their experiment.',
+};
+
 export interface FunnelFacts {
   readonly userId: string;
   /** Acknowledged the round's policy (any version). */
@@ -32,8 +48,35 @@ export interface FunnelFacts {
   /** Every experiment state the person has been in (current one included). */
   readonly statesReached: readonly ExperimentState[];
   readonly journalEntries: number;
-  /** Presented at (or submitted a summary for) the shareback. */
+  /** Summary marked ready for the shareback, or a decision recorded (FUNNEL_STAGE_DEFINITIONS['shared back']). */
   readonly sharedBack: boolean;
+  /** An approved plan whose window has opened (practice has begun even if the hourly start has not run yet). */
+  readonly practiceBegun?: boolean;
+}
+
+/** What a person's funnel row is computed from, as the callers hold it. */
+export interface FunnelSource {
+  readonly userId: string;
+  readonly acknowledged: boolean;
+  readonly experiment: Pick<Experiment, 'state' | 'history' | 'selection'> | null;
+  readonly journalEntries: number;
+  readonly summaryReady: boolean;
+  /** The round's window has opened (`now >= roundWindow(round).startsAt`). */
+  readonly windowOpen: boolean;
+}
+
+/** The facts of one person, by the stage definitions above: the one place "shared back" and "practising" are decided. */
+export function funnelFactsOf(source: FunnelSource): FunnelFacts {
+  const { experiment } = source;
+  return {
+    userId: source.userId,
+    acknowledged: source.acknowledged,
+    selected: Boolean(experiment?.selection),
+    statesReached: statesReachedBy(experiment),
+    journalEntries: source.journalEntries,
+    sharedBack: source.summaryReady || experiment?.state === 'decided',
+    practiceBegun: experiment?.state === 'approved' && source.windowOpen,
+  };
 }
 
 export interface FunnelRow {
@@ -52,7 +95,8 @@ function reachedAny(facts: FunnelFacts, states: readonly ExperimentState[]): boo
 function reachedStages(facts: FunnelFacts): Set<FunnelStage> {
   const reached = new Set<FunnelStage>(['invited']);
   const decided = reachedAny(facts, ['decided']);
-  const practising = decided || reachedAny(facts, ['practising', 'sharing']);
+  // A journal entry is only possible once practice has begun, so journaling implies practising.
+  const practising = decided || reachedAny(facts, ['practising', 'sharing']) || facts.practiceBegun === true || facts.journalEntries > 0;
   const approved = practising || reachedAny(facts, ['approved']);
   const selected = approved || facts.selected || reachedAny(facts, ['submitted', 'changes_requested']);
   const acknowledged = selected || facts.acknowledged;

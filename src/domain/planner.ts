@@ -107,7 +107,14 @@ export interface WeekPlan {
   readonly plannedMinutes: number;
   /** null when met; else e.g. "Week 2: only 1 h 30 of 2 h 30 found". */
   readonly shortfall: string | null;
+  /**
+   * Why the week fell short: `calendar` (meetings filled the working hours: worth a word with the manager) or
+   * `past` (the week had begun, or ended, before the plan was made: nobody's calendar is to blame). null when met.
+   */
+  readonly shortfallCause: ShortfallCause | null;
 }
+
+export type ShortfallCause = 'calendar' | 'past';
 
 export interface Plan {
   /** Kept and new blocks, in time order. */
@@ -530,11 +537,31 @@ export function formatMinutes(minutes: number): string {
   return rest === 0 ? `${hours} h` : `${hours} h ${String(rest).padStart(2, '0')}`;
 }
 
-function shortfallOf(week: WeekFrame, plannedMinutes: number, over: boolean): string | null {
-  if (plannedMinutes >= week.targetMinutes) return null;
+/**
+ * What the week's shortfall says, and whose it is. The past is told apart from a full calendar (issue 15: a round
+ * that started before the plan was made reported its first week as "no free time found", and managers were told the
+ * calendar was full). Working time left = working hours from now on, meetings not subtracted: when that (with kept
+ * blocks) cannot hold the target, the past took the time. Mon–Fri 09:00–17:30, target 2 h 30:
+ * Saturday of the week → "already over"; Friday 15:00 (2 h left) → "had already started … only 2 h"; a Tuesday
+ * full of meetings → "no free time found" (calendar).
+ */
+function shortfallOf(week: WeekFrame, plannedMinutes: number, working: { inWeek: number; left: number }, keptMinutes: number): { shortfall: string | null; shortfallCause: ShortfallCause | null } {
+  if (plannedMinutes >= week.targetMinutes) return { shortfall: null, shortfallCause: null };
   const label = `Week ${week.week}`;
-  if (plannedMinutes > 0) return `${label}: only ${formatMinutes(plannedMinutes)} of ${formatMinutes(week.targetMinutes)} found`;
-  return over ? `${label}: already over, so no practice time was planned` : `${label}: no free time found in your working hours`;
+  const target = formatMinutes(week.targetMinutes);
+  // The past is to blame only when the whole week's working time would have held the target.
+  if (working.left + keptMinutes < week.targetMinutes && working.inWeek + keptMinutes >= week.targetMinutes) {
+    if (plannedMinutes === 0) return { shortfall: `${label}: already over, so no practice time was planned`, shortfallCause: 'past' };
+    return { shortfall: `${label}: had already started, so only ${formatMinutes(plannedMinutes)} of ${target} could be planned in what was left of it`, shortfallCause: 'past' };
+  }
+  if (plannedMinutes > 0) return { shortfall: `${label}: only ${formatMinutes(plannedMinutes)} of ${target} found`, shortfallCause: 'calendar' };
+  return { shortfall: `${label}: no free time found in your working hours`, shortfallCause: 'calendar' };
+}
+
+/** Working minutes of the week from `earliest` on, meetings not subtracted: what the past left of it. */
+function workingMinutesFrom(week: WeekFrame, earliest: number): number {
+  const after = { start: earliest, end: Number.POSITIVE_INFINITY };
+  return week.days.reduce((sum, day) => sum + (day.working === null ? 0 : clip([day.working], after).reduce((inDay, span) => inDay + minutesOf(span), 0)), 0);
 }
 
 function minutesOf(span: Span): number {
@@ -590,9 +617,9 @@ export function planPracticeBlocks(input: PlanInput): Plan | DomainError {
 
     const plannedMinutes = week.targetMinutes - remaining; // kept + new; above the target when kept blocks exceed it
     const lastDay = week.days.at(-1);
-    const over = lastDay !== undefined && dayClock(DateTime.fromISO(lastDay.date, { zone: 'utc' }), setup.zone)(24 * 60) <= setup.earliest;
+    const keptMinutes = kept.reduce((sum, k) => sum + minutesOf(k.span), 0);
     const startsOn = week.days[0]?.date ?? '';
-    weeks.push({ week: week.week, startsOn, endsOn: lastDay?.date ?? startsOn, targetMinutes: week.targetMinutes, plannedMinutes, shortfall: shortfallOf(week, plannedMinutes, over) });
+    weeks.push({ week: week.week, startsOn, endsOn: lastDay?.date ?? startsOn, targetMinutes: week.targetMinutes, plannedMinutes, ...shortfallOf(week, plannedMinutes, { inWeek: workingMinutesFrom(week, Number.NEGATIVE_INFINITY), left: workingMinutesFrom(week, setup.earliest) }, keptMinutes) });
 
     if (chosen.some((choice) => choice.shortened)) {
       warnings.push(`Week ${week.week}: some blocks are shorter than ${setup.blockMinutes} min because no longer free time was found.`);

@@ -214,3 +214,15 @@ export function assessFit(input: FitInput): FitAssessment {
   const fit = fitBand(total, warnings.length);
   return { total, fit, summary: summaryOf(fit, total, warnings.length), warnings };
 }
+
+/**
+ * The fit of a saved or typed selection in a round: the one call behind the chat card, the REST answers
+ * (`PUT …/me/selection`, the manager's team row, the experiment deep link) and the tab's plan editor, so
+ * every surface shows the same band and notes. Support counts as named when the field has any text.
+ */
+export function fitOfSelection(
+  selection: { readonly scores: RubricScores; readonly supportNamed?: string | null },
+  round: { readonly hoursPerWeek: number; readonly window: { readonly weeks: number } },
+): FitAssessment {
+  return assessFit({ scores: selection.scores, hoursPerWeek: round.hoursPerWeek, weeks: round.window.weeks, supportNamed: Boolean(selection.supportNamed?.trim()) });
+}

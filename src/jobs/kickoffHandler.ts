@@ -8,7 +8,7 @@ import type { UseCasePorts } from '../usecases/ports';
 import { firstNameOf } from '../usecases/welcomeMember';
 
 /** The kickoff card in the reader's own time zone (their mailbox settings), or the round's when theirs is unknown. */
-export async function kickoffCardFor(round: Round, recipient: { userId: UserId; displayName: string; resent?: boolean }, ports: Pick<UseCasePorts, 'directory'>) {
+export async function kickoffCardFor(round: Round, recipient: { userId: UserId; displayName: string; resent?: boolean }, ports: Pick<UseCasePorts, 'directory' | 'clock'>) {
   const zone = (await ports.directory.getTimeZone(recipient.userId)) ?? round.shareback.timeZone;
   const window = roundWindow(round);
   return renderKickoffCard({
@@ -21,6 +21,7 @@ export async function kickoffCardFor(round: Round, recipient: { userId: UserId; 
     hoursPerWeek: round.hoursPerWeek,
     shareback: formatDateTime(round.shareback.startsAt, zone),
     resent: recipient.resent ?? false,
+    started: ports.clock.now().toISOString() >= window.startsAt,
   });
 }
 

@@ -89,7 +89,9 @@ export function bookedNoticeHandler(ports: UseCasePorts): JobHandler {
     const [round, booking] = await Promise.all([ports.rounds.get(roundId), ports.bookings.get(experimentIdFor(roundId, participantId))]);
     if (!round || booking?.status !== 'booked') return;
     const lines = booking.weeks.map((week) => week.shortfall ?? `Week ${week.week}: ${formatMinutes(week.plannedMinutes)} booked`);
-    const shortfalls = booking.weeks.filter((week) => week.shortfall !== null).map((week) => week.shortfall!);
+    // The manager hears only of weeks their report's calendar could not hold, not of time that had passed (a round
+    // joined late, a week already under way): rows written before causes were kept count as the calendar's.
+    const shortfalls = booking.weeks.filter((week) => week.shortfall !== null && week.shortfallCause !== 'past').map((week) => week.shortfall!);
     await ports.messenger.sendCard(await personalConversationOf(participantId, round.round, ports), renderNoticeCard({
       title: 'Your practice time is in your calendar',
       message: [`${booking.blocks.length} blocks are booked as busy in Outlook, in your working hours (${booking.timeZone}). Move one if you must, but keep the time.`, ...lines, booking.reason ?? ''].filter(Boolean).join('\n\n'),

@@ -1,4 +1,5 @@
 import type { UserId } from '../domain/ids';
+import type { ShortfallCause } from '../domain/planner';
 import type { ExperimentId, RoundId } from '../domain/roundIds';
 import type { RepoOptions } from './roundRepo';
 
@@ -30,7 +31,7 @@ export interface Booking {
   readonly timeZone: string;
   /** The window extension (days) this plan covers; a later extension tops the plan up. */
   readonly extensionDays: number;
-  readonly weeks: readonly { readonly week: number; readonly targetMinutes: number; readonly plannedMinutes: number; readonly shortfall: string | null }[];
+  readonly weeks: readonly { readonly week: number; readonly targetMinutes: number; readonly plannedMinutes: number; readonly shortfall: string | null; readonly shortfallCause?: ShortfallCause | null }[];
   readonly blocks: readonly BookedBlock[];
   readonly updatedAt: string;
 }

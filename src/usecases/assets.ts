@@ -1,3 +1,4 @@
+import { practiceWaitsForPolicy } from '../domain/acknowledgement';
 import { ASSET_KIND_LABELS, changeAsset, createAsset, matchesSearch, parseAssetId, type Asset, type AssetChanges, type AssetId, type AssetInput } from '../domain/asset';
 import { domainError, isDomainError, type DomainError } from '../domain/errors';
 import type { Experiment } from '../domain/experiment';
@@ -44,6 +45,8 @@ export async function saveAsset(roundId: RoundId, caller: Caller, input: SaveAss
     return domainError('conflict', 'Assets are saved from an experiment: once your plan is approved you can save prompts, files, links and workflows here.');
   }
   const experiment = stored.experiment;
+  const waits = practiceWaitsForPolicy(round, await ports.acknowledgements.latest(roundId, caller.userId), 'saveAsset', { tool: experiment.selection!.tool });
+  if (waits) return waits;
   const context = { id, roundId, experimentId: experiment.id, authorId: caller.userId, tool: toolName(experiment.selection!.tool), now: ports.clock.now().toISOString() };
   let asset = createAsset(input, context);
   if (isDomainError(asset)) return asset;
@@ -75,6 +78,14 @@ export async function changeMyAsset(roundId: RoundId, assetId: string, caller: C
   if (!stored) return domainError('not_found', 'That asset does not exist (any more).');
   const round = await loadRound(roundId, ports);
   if (isDomainError(round)) return round;
+  // Stopping sharing is always allowed (it only takes something back); saving and sharing wait for the current policy.
+  const onlyUnsharing = Object.entries(changes).every(([key, value]) => value === undefined || key === 'expectedVersion' || key === 'sensitiveData' || (key === 'shared' && value === false));
+  if (!onlyUnsharing && stored.asset.authorId === caller.userId) {
+    const experiment = await ports.experiments.get(roundId, caller.userId);
+    const tool = experiment?.experiment.selection?.tool;
+    const waits = practiceWaitsForPolicy(round, await ports.acknowledgements.latest(roundId, caller.userId), changes.shared === true && !stored.asset.shared ? 'shareAsset' : 'saveAsset', tool ? { tool } : {});
+    if (waits) return waits;
+  }
   let next = changeAsset(stored.asset, changes, caller.userId, ports.clock.now().toISOString());
   if (isDomainError(next)) {
     if (next.kind === 'conflict' && changes.expectedVersion !== undefined) return { kind: 'stale', message: next.message, current: stored.asset };

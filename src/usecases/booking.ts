@@ -129,7 +129,7 @@ async function planBooking(round: Round, experiment: Experiment, ports: UseCaseP
     status: 'planned',
     reason: [warning, ...plan.warnings].filter(Boolean).join(' ') || null,
     timeZone: workingHours.timeZone,
-    weeks: plan.weeks.map((w) => ({ week: w.week, targetMinutes: w.targetMinutes, plannedMinutes: w.plannedMinutes, shortfall: w.shortfall })),
+    weeks: plan.weeks.map((w) => ({ week: w.week, targetMinutes: w.targetMinutes, plannedMinutes: w.plannedMinutes, shortfall: w.shortfall, shortfallCause: w.shortfallCause })),
     // Kept blocks come back as they were booked (event ids, "not kept" marks); new ones await their event.
     blocks: plan.blocks.map((block) => booked.find((b) => b.week === block.week && b.index === block.index)
       ?? { week: block.week, index: block.index, start: block.start, end: block.end, eventId: null, transactionId: practiceTransactionId(experiment, block) }),

@@ -6,7 +6,8 @@ import { renderNoticeCard } from '../cards/notice';
 import { renderUndecidedCard } from '../cards/undecided';
 import { decisionEffects, describeDecision, firstFreeSlot, FOLLOW_UP, type DecisionEffect } from '../domain/decision';
 import { domainError, isDomainError, type DomainError } from '../domain/errors';
-import { newExperiment, type Decision, type Experiment } from '../domain/experiment';
+import { decidedEarly, decisionRefusal, newExperiment, type Decision, type Experiment } from '../domain/experiment';
+import type { DecisionInput } from '../domain/experimentPlan';
 import { parseUserId, type UserId } from '../domain/ids';
 import type { WorkingHours } from '../domain/planner';
 import { canManageRound, type Round } from '../domain/round';
@@ -17,6 +18,7 @@ import type { DecisionEffectLog, EffectOutcome } from '../ports/sharebackSession
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import { PRACTICE_CATEGORY } from './booking';
 import { mayOnPerson } from './access';
+import { RELEASE_JOB_KIND } from './releaseTime';
 import { runExperimentCommands, type ExperimentChange } from './experiments';
 import { escapeHtml } from './html';
 import { personalConversationOf } from './kickoff';
@@ -46,6 +48,12 @@ export async function recordDecision(
   if (!canManageRound(stored.round, caller)) return domainError('forbidden', 'Only the round’s owners can record decisions.');
   const strangers = await decisionPeopleNotInDirectory(decision, ports);
   if (strangers) return strangers;
+  const before = await ports.experiments.get(roundId, participantId);
+  if (!before) return domainError('not_found', 'This person has no experiment in this round.');
+  const shareback = { startsAt: stored.round.shareback.startsAt, timeZone: stored.round.shareback.timeZone };
+  // Asked before anything moves: an early decision needs "decide early" and a reason.
+  const refused = decisionRefusal(before.experiment, decision as DecisionInput, shareback, ports.clock.now().toISOString());
+  if (refused) return refused;
   // The shareback is where sharing happens: deciding on an approved or practising experiment moves it to sharing
   // and records the decision in one save, so a refused decision leaves the experiment as it was.
   // The version only guards an edit: a first decision overwrites nothing (two first decisions at once are
@@ -53,7 +61,7 @@ export async function recordDecision(
   // summary saved since the form loaded do not refuse it.
   const outcome = await runExperimentCommands(roundId, participantId, (experiment) => [
     ...(experiment.state === 'approved' || experiment.state === 'practising' ? [{ kind: 'startSharing' as const }] : []),
-    { kind: 'recordDecision' as const, decision: decision as never, expectedVersion: experiment.decision ? expectedVersion : undefined },
+    { kind: 'recordDecision' as const, decision: decision as DecisionInput, shareback, expectedVersion: experiment.decision ? expectedVersion : undefined },
   ], caller, ports);
   if (isDomainError(outcome)) {
     if (outcome.kind !== 'conflict') return outcome;
@@ -62,6 +70,10 @@ export async function recordDecision(
   }
   if (outcome.changed) {
     await ports.jobs.send([{ kind: DECISION_EFFECTS_JOB_KIND, id: `effects:${outcome.experiment.id}:v${outcome.experiment.version}`, payload: { roundId, participantId } }]);
+    // Decided early: practice ends cleanly, as for a withdrawal — the future blocks leave the calendar (past ones happened).
+    if (decidedEarly(outcome.experiment.decision)) {
+      await ports.bookingJobs.send([{ kind: RELEASE_JOB_KIND, id: `release:${outcome.experiment.id}:decided`, payload: { roundId, participantId } }]);
+    }
   }
   return outcome;
 }

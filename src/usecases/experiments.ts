@@ -109,7 +109,7 @@ export async function runExperimentCommands(
   if (isDomainError(round)) return round;
   for (let attempt = 1; ; attempt++) {
     const stored = await ports.experiments.get(roundId, participantId);
-    if (!stored) return domainError('not_found', participantId === caller.userId ? 'There is no experiment here yet: start by confirming the safe-use policy.' : 'This person has not started an experiment in this round yet.');
+    if (!stored) return domainError('not_found', participantId === caller.userId ? 'There is no experiment here yet: start by confirming the safe-use policy.' : 'This person has not started an experiment in this round yet, so there is nothing of theirs to act on.');
     let experiment = stored.experiment;
     let changed = false;
     const now = ports.clock.now().toISOString();

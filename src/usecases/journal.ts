@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
+import { practiceWaitsForPolicy } from '../domain/acknowledgement';
 import { domainError, isDomainError, type DomainError } from '../domain/errors';
-import type { Experiment } from '../domain/experiment';
+import { decidedEarly, type Experiment } from '../domain/experiment';
 import type { UserId } from '../domain/ids';
 import { JOURNAL_ANSWER_FIELDS, previousWeekStart, saveJournalEntry, weekStartOf, type JournalEntry, type JournalInput } from '../domain/journal';
 import { roundWindow, type Round } from '../domain/round';
@@ -33,12 +34,29 @@ export function practiceStartedAt(round: Round, experiment: Experiment): string 
   return started > windowStart ? started : windowStart;
 }
 
-/** Null when the journal is open: from the window's first day for an approved plan, and while sharing. */
+/**
+ * Null when the journal is open: from the window's first day for an approved plan, and while sharing.
+ * Closed, it says why in the person's terms (issue 15: a decision taken early was answered with "the journal
+ * opens on the first day of practice").
+ */
 function journalClosed(round: Round, experiment: Experiment, now: string): DomainError | null {
+  if (experiment.state === 'decided' || experiment.state === 'withdrawn') return domainError('conflict', journalClosedBecause(round, experiment));
   if (!JOURNALING_STATES.includes(experiment.state) || (experiment.state !== 'sharing' && now < roundWindow(round).startsAt)) {
     return domainError('conflict', 'The journal opens on the first day of practice, once your manager has approved the plan.');
   }
   return null;
+}
+
+/** Why a finished experiment's journal is closed: the early decision and its reason, the decision, or the withdrawal. */
+export function journalClosedBecause(round: Round, experiment: Experiment): string {
+  const decision = experiment.decision;
+  if (experiment.state === 'withdrawn') return 'This experiment was withdrawn, so its journal is closed. Your entries so far are kept.';
+  if (decision && decidedEarly(decision)) {
+    const first = decision.previous[0] ?? decision;
+    const day = DateTime.fromISO(first.at, { zone: round.shareback.timeZone }).setLocale('en-GB').toFormat('d LLLL');
+    return `Practice for this experiment ended on ${day}, before the shareback, when the round's owners decided early: “${first.earlyReason ?? ''}”. The journal is closed; your entries so far are kept.`;
+  }
+  return 'A decision has been recorded for this experiment at the shareback, so its journal is closed. Your entries so far are kept.';
 }
 
 /** Approved or practising, inside the window (with its extension): the people who get prompts, nudges and digests. */
@@ -162,6 +180,9 @@ export async function saveJournal(roundId: RoundId, caller: Caller, weekStart: s
   const now = ports.clock.now().toISOString();
   const closed = journalClosed(round, experiment, now);
   if (closed) return closed;
+  const tool = experiment.selection?.tool;
+  const waits = practiceWaitsForPolicy(round, await ports.acknowledgements.latest(roundId, caller.userId), 'journal', tool ? { tool } : {});
+  if (waits) return waits;
   const zone = await zoneOf(caller.userId, round, booking, ports);
   const stored = await ports.journals.get(experiment.id, weekStart);
   const target = { experimentId: experiment.id, roundId, participantId: caller.userId, weekStart };

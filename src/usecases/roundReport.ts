@@ -1,9 +1,9 @@
 import { capabilityMap, type CapabilityHolder, type CapabilityMap } from '../domain/capability';
 import { domainError, isDomainError, type DomainError } from '../domain/errors';
 import type { Experiment } from '../domain/experiment';
-import { roundFunnel, statesReachedBy } from '../domain/funnel';
+import { funnelFactsOf, roundFunnel } from '../domain/funnel';
 import { practiceHoursByWeek } from '../domain/practiceHours';
-import { canManageRound, type Round } from '../domain/round';
+import { canManageRound, roundWindow, type Round } from '../domain/round';
 import type { RoundId } from '../domain/roundIds';
 import { roundHolders, roundReport, type ReportExperiment, type RoundReport } from '../domain/roundReport';
 import { effectiveSummary } from '../domain/summary';
@@ -65,13 +65,11 @@ export async function buildRoundReport(round: Round, ports: UseCasePorts): Promi
   const experimentOf = new Map(experiments.map((e) => [e.participantId as string, e]));
   const summaryOf = new Map(summaries.map((s) => [s.participantId as string, s]));
   const acknowledged = new Set(acks.map((a) => a.userId as string));
-  const funnel = roundFunnel(members.map((m) => {
-    const e = experimentOf.get(m.userId) ?? null;
-    return {
-      userId: m.userId, acknowledged: acknowledged.has(m.userId), selected: Boolean(e?.selection), statesReached: statesReachedBy(e),
-      journalEntries: journalStats.get(m.userId)?.entries ?? 0, sharedBack: Boolean(summaryOf.get(m.userId)?.ready) || e?.state === 'decided',
-    };
-  })).map((row) => ({ stage: row.label, count: row.count }));
+  const windowOpen = now >= roundWindow(round).startsAt;
+  const funnel = roundFunnel(members.map((m) => funnelFactsOf({
+    userId: m.userId, acknowledged: acknowledged.has(m.userId), experiment: experimentOf.get(m.userId) ?? null,
+    journalEntries: journalStats.get(m.userId)?.entries ?? 0, summaryReady: Boolean(summaryOf.get(m.userId)?.ready), windowOpen,
+  }))).map((row) => ({ stage: row.label, count: row.count }));
   const hoursOf = new Map(bookings.map((b) => {
     const weeks = practiceHoursByWeek(b.blocks, now);
     return [b.participantId as string, { planned: weeks.reduce((s, w) => s + w.plannedMinutes, 0) / 60, kept: weeks.reduce((s, w) => s + w.keptMinutes, 0) / 60 }];

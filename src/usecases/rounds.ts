@@ -97,7 +97,10 @@ export async function editRound(roundId: RoundId, changes: RoundChanges, caller:
     const next = editRoundInDomain(round, changes, actorOf(caller), ports.clock.now().toISOString());
     return isDomainError(next) ? next : { round: next, changed: next !== round, result: null };
   });
-  return isDomainError(outcome) ? outcome : outcome.round;
+  if (isDomainError(outcome)) return outcome;
+  // An owner added to an open round decides at the shareback too: bring its invite list up to date.
+  if (outcome.round.status === 'open' && changes.ownerIds !== undefined) await ports.jobs.send([sharebackJob(roundId, outcome.round.version)]);
+  return outcome.round;
 }
 
 export async function publishPolicy(roundId: RoundId, text: string, caller: Caller, ports: UseCasePorts): Promise<Round | DomainError> {

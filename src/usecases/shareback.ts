@@ -15,7 +15,7 @@ export type SharebackOutcome = 'created' | 'updated' | 'unchanged' | 'no-round';
 
 /**
  * The shareback is on everyone's calendar from day one (step 3): one Teams meeting in the first owner's
- * calendar with every participant and their managers invited, and the app's tab added to its chat.
+ * calendar with every participant, their managers and the round's other owners invited, and the app's tab added to its chat.
  * Run again whenever people join: the invite list is brought up to date, never a second meeting
  * (the create carries a deterministic transactionId).
  */
@@ -26,7 +26,8 @@ export async function scheduleShareback(roundId: RoundId, ports: UseCasePorts, s
   const organiserId = round.ownerIds[0]!;
   const withdrawn = new Set((await ports.experiments.listForRound(roundId)).filter((e) => e.state === 'withdrawn').map((e) => e.participantId));
   const members = (await ports.roundMembers.list(roundId)).filter((member) => !withdrawn.has(member.userId));
-  const invited = new Set<UserId>();
+  // Every owner decides in this meeting, so co-owners are invited too (issue 15: only the organiser's invitees were).
+  const invited = new Set<UserId>(round.ownerIds);
   for (const member of members) {
     invited.add(member.userId);
     const manager = await ports.directory.getManager(member.userId);

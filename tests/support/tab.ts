@@ -1,5 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { eventually } from './eventually';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
@@ -62,11 +64,38 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }
 
+/**
+ * Saves a screenshot, never a blank one. Issue 15: the owner's meeting side panel was saved as an empty page while
+ * its assertions passed. The tab there is a cross-origin (out-of-process) iframe in the simulated Teams host, and
+ * Chromium sometimes hands back a capture before that frame's content is composited: measured on this machine, 2 of
+ * 4 captures of the panel's own <main> came back as one flat colour while the host-page capture taken just before and
+ * after showed it. The page itself was never empty (headings, form and list were found and axe-checked), so what a
+ * person sees is fine and the capture is retaken until it shows something; a page that really is one flat colour
+ * still fails here after the deadline.
+ */
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await eventually(async () => {
+    await page.screenshot({ path, fullPage: true });
+    if (inkFraction(path) === 0) throw new Error(`the screenshot ${name}.png came out blank`);
+  }, { timeoutInMs: 10_000 });
   return path;
+}
+
+/**
+ * How much of a screenshot is not its background: the share of pixels whose colour differs from the most common one.
+ * A blank capture (issue 15: the owner's side panel came out as an empty page) is about 0; a real view is several %.
+ */
+export function inkFraction(path: string): number {
+  const png = PNG.sync.read(readFileSync(path));
+  const counts = new Map<number, number>();
+  for (let i = 0; i < png.data.length; i += 4) {
+    const key = png.data.readUInt32BE(i);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const background = Math.max(...counts.values());
+  return 1 - background / (png.width * png.height);
 }
 
 /** True when nothing on the page is wider than the viewport (no sideways scrolling at 320 px). */

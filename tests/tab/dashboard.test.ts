@@ -117,6 +117,14 @@ describe('the participant view', () => {
     for (const label of ['Relevance', 'KPI impact', 'Learning curve', 'Interest', 'Risk and support']) {
       await page.getByLabel(new RegExp(`^${label}:`)).selectOption('4');
     }
+    // The rubric's fit as the person scores, from the chat card's domain function (issue 15, finding 1).
+    const fit = page.getByTestId('plan-fit');
+    await eventually(async () => expect(await fit.innerText()).toMatch(/Strong fit · 20 of 25/), { timeoutInMs: 5_000 });
+    await page.getByLabel(/^Learning curve:/).selectOption('1');
+    await eventually(async () => expect(await fit.innerText()).toMatch(/Promising fit · 17 of 25/), { timeoutInMs: 5_000 });
+    expect(await fit.innerText()).toContain('You rated this hard to learn even with 2.5 hours a week');
+    await page.getByLabel(/^Learning curve:/).selectOption('4');
+    await eventually(async () => expect(await fit.innerText()).toMatch(/Strong fit · 20 of 25/), { timeoutInMs: 5_000 });
     await page.getByLabel('What you will measure').fill('Minutes per onboarding reply');
     await page.getByLabel('Baseline (today)').fill('40');
     await page.getByLabel('Baseline unit').fill('minutes');
@@ -142,6 +150,8 @@ describe('the manager view and the chat card: one review use case', () => {
     const review = page.getByTestId(`review-${participant.id}`);
     await review.waitFor({ timeout: UI_TIMEOUT });
     expect(await review.innerText()).toContain('Answering the same onboarding questions');
+    // The manager reviews with the same fit the chat review card shows (issue 15, finding 1).
+    expect(await review.getByTestId(`review-fit-${participant.id}`).innerText()).toMatch(/Strong fit · 20 of 25/);
     await saveScreenshot(page, 'manager-pending-review');
     await expectAccessible(page);
     await review.getByRole('button', { name: 'Approve' }).click();
@@ -244,6 +254,11 @@ describe('the programme-owner view', () => {
     await drill.getByText(participant.displayName).waitFor({ timeout: 10_000 });
     expect(await drill.innerText()).toContain(second.displayName);
     expect(await drill.innerText()).not.toContain(colleague.displayName);
+    // What each stage counts, from the domain's one definition (issue 15, finding 8).
+    const help = page.getByTestId('funnel-help');
+    await help.getByText('What each stage counts').click();
+    expect(await help.innerText()).toMatch(/Shared back\s+Ready to share, or shared, at the shareback: their summary is marked ready, or a decision was recorded/);
+    expect(await help.innerText()).toMatch(/Practising\s+An approved plan whose practice window has opened/);
     await saveScreenshot(page, 'owner-round');
     await expectAccessible(page);
   });

@@ -163,12 +163,17 @@ describe('the meeting tab in Teams', () => {
     await form.getByRole('alert').filter({ hasText: 'Give the date this is due, as YYYY-MM-DD.' }).first().waitFor();
     expect(await form.getByLabel('What was learned').inputValue()).toBe('Call notes need our own glossary first');
     await form.getByLabel('Due date').fill('2030-03-01');
+    // The shareback has not started (issue 15, finding 6): deciding now ends Carlos's practice, so it asks why.
+    await form.getByRole('button', { name: 'Record the decision' }).click();
+    await form.getByRole('alert').filter({ hasText: 'A decision before then ends this experiment\'s practice now' }).first().waitFor();
+    await form.getByRole('checkbox', { name: 'Decide early' }).check();
+    await form.getByLabel('Why decide before the shareback').fill('The glossary work starts next week; no need to practise further.');
     await form.getByRole('button', { name: 'Record the decision' }).click();
     await form.getByText(/Decision recorded/).waitFor({ timeout: 8_000 }).catch(async (error) => {
       console.log(await tab(panel).locator('body').innerText());
       throw error;
     });
-    await eventually(async () => expect((await call(owner, 'GET', `/rounds/${roundId}/experiments/${carlos.id}/decision`)).json.decision).toMatchObject({ outcome: 'stop', dueDate: '2030-03-01' }), { timeoutInMs: 5_000 });
+    await eventually(async () => expect((await call(owner, 'GET', `/rounds/${roundId}/experiments/${carlos.id}/decision`)).json.decision).toMatchObject({ outcome: 'stop', dueDate: '2030-03-01', decideEarly: true }), { timeoutInMs: 5_000 });
     await tab(panel).getByText('Stop', { exact: true }).first().waitFor();
     // What the decision set in motion: the participant told (the effects job, shown after it ran).
     await tab(panel).getByText('Told in chat.').waitFor({ timeout: 10_000 });

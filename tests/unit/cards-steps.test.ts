@@ -276,6 +276,17 @@ describe('renderKickoffCard', () => {
     expect(text).toMatch(/not graded|never graded|is graded/);
   });
 
+  it('says the round is about to start before its window, and that it has started once it has', () => {
+    expect(textOf(card)).toContain('Hi Dana, your practice round is about to start');
+    const late = textOf(renderKickoffCard(kickoffData({ started: true })));
+    expect(late).toContain('Hi Dana, your practice round has started: there is still time to join');
+    expect(late).not.toContain('about to start');
+  });
+
+  it('says "in case you missed it" when an owner resends it', () => {
+    expect(textOf(renderKickoffCard(kickoffData({ resent: true })))).toContain('Hi Dana, in case you missed it: your practice round');
+  });
+
   it('lists what is asked at each step of the loop: pick, plan, agree, practise, journal, share', () => {
     const text = textOf(card);
     for (const step of ['Choose a tool', 'Set the outcome', 'manager’s OK', 'Practise', 'a few lines a week', 'Share back']) expect(text).toContain(step);

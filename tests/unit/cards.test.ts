@@ -10,6 +10,7 @@ const cards = {
   'welcome (Playground, no link)': renderWelcomeCard({ firstName: 'Zoë "Z" O’Neil', nextStep: 'x', dashboardUrl: '' }),
   help: renderHelpCard({ commands: CHAT_COMMANDS }),
   notice: renderNoticeCard({ title: 'That button has expired', message: 'Type help to see what you can do.' }),
+  'notice (waiting for a policy confirmation)': renderNoticeCard({ title: 'Confirm the safe-use policy first', message: 'Version 2 of the safe-use policy was published.', confirmPolicy: { roundId: 'r-0123456789abcdef0123', policyVersion: 2 } }),
   'time moved (a move and a week without room)': renderTimeMovedCard({ roundId: 'r-0123456789abcdef0123', moves: [{ from: 'Tue 10:00', to: 'Wed 14:00', week: 2, index: 3, fromStart: '2026-12-08T10:00:00.000Z', fromEnd: '2026-12-08T11:00:00.000Z' }], unplaced: [{ when: 'Thu 9:00' }] }),
   'time moved (only a week without room)': renderTimeMovedCard({ roundId: 'r-0123456789abcdef0123', moves: [], unplaced: [{ when: 'Thu 9:00' }] }),
 };
@@ -40,6 +41,18 @@ describe('the card schema check', () => {
 describe('renderTimeMovedCard', () => {
   it('puts the round id in each "Put it back" button', () => {
     expect(JSON.stringify(cards['time moved (a move and a week without room)'])).toContain('"roundId":"r-0123456789abcdef0123"');
+  });
+});
+
+describe('renderNoticeCard', () => {
+  const actionsOf = (card: unknown) => (card as { actions: { title: string; data: unknown }[] }).actions.map((a) => ({ title: a.title, data: a.data }));
+
+  it('offers only the commands on a plain notice', () => {
+    expect(actionsOf(cards.notice)).toEqual([{ title: 'Show commands', data: { verb: 'showHelp' } }]);
+  });
+
+  it('links a refusal that waits for the policy to its confirmation card (issue 15, finding 2)', () => {
+    expect(actionsOf(cards['notice (waiting for a policy confirmation)'])[0]).toEqual({ title: 'Confirm version 2 of the policy', data: { verb: 'startExperiment', roundId: 'r-0123456789abcdef0123' } });
   });
 });
 

@@ -1,4 +1,4 @@
-import { acknowledge, needsAcknowledgement, type AcknowledgeInput, type PolicyAcknowledgement } from '../../src/domain/acknowledgement';
+import { acknowledge, needsAcknowledgement, practiceWaitsForPolicy, type AcknowledgeInput, type PolicyAcknowledgement } from '../../src/domain/acknowledgement';
 import { publishPolicyVersion } from '../../src/domain/round';
 import { parseRoundId } from '../../src/domain/roundIds';
 import { DEFAULT_TOOL_CATALOGUE, resolveToolChoice } from '../../src/domain/toolCatalogue';
@@ -93,5 +93,35 @@ describe('needsAcknowledgement', () => {
 
   it('is true while no policy is published, so "acknowledged" is never assumed', () => {
     expect(needsAcknowledgement(aRound({ policy: { versions: [] } }), ack)).toBe(true);
+  });
+});
+
+describe('practiceWaitsForPolicy (issue 15, finding 2)', () => {
+  const round = aRound({ status: 'open' });
+  const v1 = unwrap(acknowledge(round, input(), soon));
+  const withV2 = unwrap(publishPolicyVersion(round, `${round.policy.versions[0]!.text} Never paste production logs.`, ownerActor, later(NOW, 20))).round;
+  const copilot = unwrap(resolveToolChoice(DEFAULT_TOOL_CATALOGUE, { toolId: 'm365-copilot' }));
+
+  it('lets practice go on while the confirmation is current', () => {
+    expect(practiceWaitsForPolicy(round, v1, 'journal', { tool: copilot })).toBeNull();
+  });
+
+  it.each([
+    ['journal', 'save a journal entry'],
+    ['saveAsset', 'save an asset'],
+    ['shareAsset', 'share an asset'],
+    ['startPractice', 'start practising'],
+  ] as const)('holds %s after a new version, naming the version to confirm and carrying where', (action, words) => {
+    const refusal = expectError(practiceWaitsForPolicy(withV2, v1, action, { tool: copilot }));
+    expect(refusal).toEqual({
+      kind: 'conflict',
+      message: `Version 2 of the safe-use policy for “${withV2.name}” was published after you confirmed version 1. Confirm version 2 before you ${words}: practice waits until you do.`,
+      confirmPolicy: { roundId: withV2.id, policyVersion: 2 },
+    });
+  });
+
+  it('names the tool when only its terms are missing', () => {
+    const other = unwrap(resolveToolChoice(DEFAULT_TOOL_CATALOGUE, { toolId: 'other', otherToolName: 'Jasper' }));
+    expect(expectError(practiceWaitsForPolicy(round, v1, 'saveAsset', { tool: other })).message).toBe('Confirm Jasper\'s terms of use, with version 1 of the safe-use policy, before you save an asset: practice waits until you do.');
   });
 });

@@ -1,5 +1,5 @@
 import { decisionEffects, describeDecision, firstFreeSlot } from '../../src/domain/decision';
-import { applyCommand, type Experiment } from '../../src/domain/experiment';
+import { applyCommand, decidedEarly, type Experiment } from '../../src/domain/experiment';
 import { isDomainError } from '../../src/domain/errors';
 import type { WorkingHours } from '../../src/domain/planner';
 import { NOW, PEOPLE, aDecision, anExperiment, asOwner, later } from '../support/builders';
@@ -105,5 +105,35 @@ describe('firstFreeSlot', () => {
       { workingHours: london, busy: [{ start: '2025-03-30T00:00:00.000Z', end: '2025-04-30T00:00:00.000Z' }] }, { workingHours: london, busy: [] },
     ] });
     expect(full).toBeNull();
+  });
+});
+
+describe('deciding before the shareback (issue 15, finding 6)', () => {
+  const shareback = { startsAt: later(AT, 60 * 24 * 14), timeZone: 'Asia/Kolkata' };
+  const record = (decision: Record<string, unknown>, at = AT, experiment = anExperiment({ state: 'sharing' })) =>
+    applyCommand(experiment, { kind: 'recordDecision', actor: asOwner, decision: decision as never, shareback }, at);
+
+  it('refuses a first decision before the start without "decide early", saying what it would end', () => {
+    const result = record(aDecision());
+    expect(isDomainError(result) && result.kind === 'invalid_input' ? Object.keys(result.fieldErrors ?? {}) : null).toEqual(['decideEarly']);
+    expect(isDomainError(result) ? result.message : '').toMatch(/^The shareback is on \w+ \d+ \w+\. A decision before then ends this experiment's practice now/);
+    expect(decidedEarly(null)).toBe(false);
+  });
+
+  it('needs a reason with "decide early", and keeps both on the decision', () => {
+    const noReason = record({ ...aDecision(), decideEarly: true });
+    expect(isDomainError(noReason) && noReason.kind === 'invalid_input' ? noReason.fieldErrors : null).toEqual({ earlyReason: expect.stringMatching(/^Say why you are deciding before the shareback/) });
+    const decided = record({ ...aDecision(), decideEarly: true, earlyReason: 'Adopted by the whole team already.' });
+    if (isDomainError(decided)) throw new Error(decided.message);
+    expect(decided.experiment.decision).toMatchObject({ decideEarly: true, earlyReason: 'Adopted by the whole team already.' });
+    expect(decidedEarly(decided.experiment.decision)).toBe(true);
+  });
+
+  it('asks nothing at or after the start, or for an edit of a decision already recorded', () => {
+    const atStart = record(aDecision(), shareback.startsAt);
+    if (isDomainError(atStart)) throw new Error(atStart.message);
+    expect(decidedEarly(atStart.experiment.decision)).toBe(false);
+    const edit = applyCommand(atStart.experiment, { kind: 'recordDecision', actor: asOwner, decision: aDecision({ note: 'Moved on' }), shareback, expectedVersion: atStart.experiment.version }, AT);
+    expect(isDomainError(edit)).toBe(false);
   });
 });

@@ -175,8 +175,20 @@ describe('stale cards', () => {
     const submitted = anExperiment({ state: 'submitted' });
     expect(applyCommand(submitted, { ...commandFor('approve'), expectedVersion: submitted.version - 1 }, AT)).toEqual({
       kind: 'conflict',
-      message: `This card is out of date: the plan has changed since it was sent (it is now at version ${submitted.version}). Open the latest version and try again.`,
+      message: 'This plan changed since you opened it. Look at the latest version, then review it again.',
     });
+  });
+
+  it('says what changed, in the words of the person acting, without an internal version (issue 15, finding 7)', () => {
+    const decided = anExperiment({ state: 'sharing' });
+    const stale = (kind: ExperimentCommand['kind'], experiment: Experiment) => {
+      const message = expectError(applyCommand(experiment, { ...commandFor(kind), expectedVersion: experiment.version - 1 }, AT)).message;
+      expect(message).not.toMatch(/version \d|card/);
+      return message;
+    };
+    expect(stale('recordDecision', decided)).toBe('This decision changed since you opened it. Look at the decision as it stands now, then make your edit again.');
+    expect(stale('saveHypothesis', anExperiment({ state: 'draft' }))).toMatch(/^Your plan changed since you opened it/);
+    expect(stale('extendWindow', anExperiment({ state: 'approved' }))).toMatch(/^This plan changed since you opened it/);
   });
 
   it('applies an extension once even when the same card is clicked twice', () => {

@@ -61,8 +61,8 @@ describe('planPracticeBlocks', () => {
       ]);
       expect(result.blocks[0]).toEqual({ week: 1, index: 0, start: '2026-03-23T09:00:00.000Z', end: '2026-03-23T10:00:00.000Z' });
       expect(result.weeks).toEqual([
-        { week: 1, startsOn: '2026-03-23', endsOn: '2026-03-29', targetMinutes: 150, plannedMinutes: 150, shortfall: null },
-        { week: 2, startsOn: '2026-03-30', endsOn: '2026-04-05', targetMinutes: 150, plannedMinutes: 150, shortfall: null },
+        { week: 1, startsOn: '2026-03-23', endsOn: '2026-03-29', targetMinutes: 150, plannedMinutes: 150, shortfall: null, shortfallCause: null },
+        { week: 2, startsOn: '2026-03-30', endsOn: '2026-04-05', targetMinutes: 150, plannedMinutes: 150, shortfall: null, shortfallCause: null },
       ]);
       expect(result.warnings).toEqual([]);
     });
@@ -115,7 +115,7 @@ describe('planPracticeBlocks', () => {
     ])('a person %s', (_case, workingHours, expected, plannedMinutes, shortfall) => {
       const result = plan(sharebackInLondon(workingHours));
       expect(slots(result.blocks.filter((b) => b.week === 3))).toEqual(expected);
-      expect(result.weeks[2]).toEqual({ week: 3, startsOn: '2026-03-30', endsOn: '2026-04-01', targetMinutes: 90, plannedMinutes, shortfall });
+      expect(result.weeks[2]).toEqual({ week: 3, startsOn: '2026-03-30', endsOn: '2026-04-01', targetMinutes: 90, plannedMinutes, shortfall, shortfallCause: shortfall === null ? null : 'calendar' });
     });
   });
 
@@ -157,8 +157,26 @@ describe('planPracticeBlocks', () => {
 
     it('says the week is already over rather than that it had no free time', () => {
       const result = plan({ now: '2026-03-30T12:00:00Z' });
-      expect(result.weeks[0]).toMatchObject({ plannedMinutes: 0, shortfall: 'Week 1: already over, so no practice time was planned' });
+      expect(result.weeks[0]).toMatchObject({ plannedMinutes: 0, shortfall: 'Week 1: already over, so no practice time was planned', shortfallCause: 'past' });
       expect(slots(result.blocks)).toEqual(['2.0 2026-03-31T08:00–09:00Z', '2.1 2026-04-01T08:00–09:00Z', '2.2 2026-04-02T08:00–08:30Z']);
+    });
+  });
+
+  describe('a round that started before the plan was made (issue 15, finding 4)', () => {
+    it.each([
+      // Saturday of week 1: the working days are behind it, though the calendar week is not over.
+      ['on the Saturday of its first week', '2026-03-28T12:00:00Z', 0, 'Week 1: already over, so no practice time was planned'],
+      // Friday 15:00: 2 h 30 of working time is left, minus the 15-minute lead → 2 h on the grid.
+      ['late on the Friday of its first week', '2026-03-27T15:00:00Z', 120, 'Week 1: had already started, so only 2 h of 2 h 30 could be planned in what was left of it'],
+    ])('blames the past, not the calendar, %s', (_case, now, plannedMinutes, shortfall) => {
+      const result = plan({ now });
+      expect(result.weeks[0]).toMatchObject({ plannedMinutes, shortfall, shortfallCause: 'past' });
+      expect(result.weeks[1]).toMatchObject({ plannedMinutes: 150, shortfall: null, shortfallCause: null });
+    });
+
+    it('still blames the calendar when meetings, not the past, took what was left', () => {
+      const result = plan({ now: '2026-03-24T08:00:00Z', busy: [busy('2026-03-24T00:00:00Z', '2026-03-30T00:00:00Z')] });
+      expect(result.weeks[0]).toMatchObject({ plannedMinutes: 0, shortfall: 'Week 1: no free time found in your working hours', shortfallCause: 'calendar' });
     });
   });
 
@@ -167,7 +185,7 @@ describe('planPracticeBlocks', () => {
       const result = plan({ busy: [busy('2026-03-30T00:00:00+01:00', '2026-04-06T00:00:00+01:00')] });
       expect(result.weeks[1]).toEqual({
         week: 2, startsOn: '2026-03-30', endsOn: '2026-04-05', targetMinutes: 150, plannedMinutes: 0,
-        shortfall: 'Week 2: no free time found in your working hours',
+        shortfall: 'Week 2: no free time found in your working hours', shortfallCause: 'calendar',
       });
       expect(result.weeks[0]?.shortfall).toBeNull();
     });
@@ -233,7 +251,7 @@ describe('planPracticeBlocks', () => {
   describe('the window', () => {
     it('turns extension days into a last, shorter week with a pro-rata target', () => {
       const result = plan({ window: { start: '2026-03-23', weeks: 2, extensionDays: 3 } });
-      expect(result.weeks[2]).toEqual({ week: 3, startsOn: '2026-04-06', endsOn: '2026-04-08', targetMinutes: 90, plannedMinutes: 90, shortfall: null });
+      expect(result.weeks[2]).toEqual({ week: 3, startsOn: '2026-04-06', endsOn: '2026-04-08', targetMinutes: 90, plannedMinutes: 90, shortfall: null, shortfallCause: null });
       // The shareback is Monday 6 April at 14:00 BST: that morning is still free.
       expect(slots(result.blocks.filter((b) => b.week === 3))).toEqual(['3.0 2026-04-06T08:00–09:00Z', '3.1 2026-04-07T08:00–08:30Z']);
       expect(result.warnings).toEqual(['Your practice window runs past the shareback on Monday 6 April 2026; blocks after that day are planned as usual.']);
@@ -248,7 +266,7 @@ describe('planPracticeBlocks', () => {
 
     it('has nothing to plan in an extension of days off', () => {
       const result = plan({ window: { start: '2026-03-21', weeks: 1, extensionDays: 2 } });
-      expect(result.weeks[1]).toEqual({ week: 2, startsOn: '2026-03-28', endsOn: '2026-03-29', targetMinutes: 0, plannedMinutes: 0, shortfall: null });
+      expect(result.weeks[1]).toEqual({ week: 2, startsOn: '2026-03-28', endsOn: '2026-03-29', targetMinutes: 0, plannedMinutes: 0, shortfall: null, shortfallCause: null });
     });
 
     it("reads Graph's working hours (\"08:00:00.0000000\") and an end of 24:00", () => {

@@ -50,6 +50,16 @@ describe('the sensitive-data check', () => {
     expect(redactText('abcdef', [{ start: 1, end: 4, kind: 'email', label: 'x' }, { start: 2, end: 5, kind: 'email', label: 'y' }])).toBe('a[redacted x]f');
   });
 
+  it.each([
+    ['a number in brackets', 'contact (+91 98300 12345) says', 'contact ([redacted phone number]) says'],
+    ['a national number with its area code in brackets', 'call (020) 7946 0958 today', 'call [redacted phone number] today'],
+    ['a number in brackets with an area code in brackets', 'desk ((020) 7946 0958) now', 'desk ([redacted phone number]) now'],
+  ])('keeps the brackets around %s (issue 15, finding 3)', async (_name, text, redacted) => {
+    const found = await scanner.scan({ text }, []);
+    expect(found.map((f) => f.kind)).toEqual(['phone']);
+    expect(redactFields({ text }, found)).toEqual({ text: redacted });
+  });
+
   it('checks Luhn', () => {
     expect(passesLuhn('4539148803436467')).toBe(true);
     expect(passesLuhn('4539148803436468')).toBe(false);

@@ -38,8 +38,32 @@ async function secrets(field: string, text: string): Promise<SensitiveFinding[]>
   });
 }
 
+const count = (text: string, char: string): number => text.split(char).length - 1;
+
+/**
+ * libphonenumber's match may start on the bracket that opens the sentence's aside: in "contact (+91 98300 12345) says"
+ * it spans "(+91 98300 12345)" without its ")", and redacting it ate the "(" (issue 15). A bracket at either end that
+ * has no partner inside the match belongs to the prose, so it stays out; "(020) 7946 0958" keeps its area code's pair.
+ */
+function withoutUnpairedBrackets(text: string, start: number, end: number): { start: number; end: number } {
+  let from = start;
+  let to = end;
+  for (;;) {
+    const matched = text.slice(from, to);
+    if (matched.startsWith('(') && count(matched, '(') > count(matched, ')')) from += 1;
+    else if (matched.endsWith(')') && count(matched, ')') > count(matched, '(')) to -= 1;
+    else break;
+    while (from < to && /\s/.test(text[from]!)) from += 1;
+    while (to > from && /\s/.test(text[to - 1]!)) to -= 1;
+  }
+  return { start: from, end: to };
+}
+
 function phones(field: string, text: string, defaultCountry: Parameters<typeof findPhoneNumbersInText>[1]): SensitiveFinding[] {
-  return findPhoneNumbersInText(text, defaultCountry).map((match) => finding(field, 'phone', text, match.startsAt, match.endsAt));
+  return findPhoneNumbersInText(text, defaultCountry).map((match) => {
+    const { start, end } = withoutUnpairedBrackets(text, match.startsAt, match.endsAt);
+    return finding(field, 'phone', text, start, end);
+  });
 }
 
 function cards(field: string, text: string): SensitiveFinding[] {

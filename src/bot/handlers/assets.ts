@@ -37,7 +37,10 @@ export async function onSaveAsset(context: TurnContext, deps: BotDependencies): 
   // The asset form answers in a new message: inside the journal card, replacing would throw the journal away.
   if (isSensitiveDataFound(result)) return sendCard(context, renderAssetFormCard({ ...form, sensitiveFindings: result.findings, sensitiveMessage: result.message }));
   if (isDomainError(result)) {
-    return sendCard(context, renderAssetFormCard({ ...form, formError: result.message, errors: result.kind === 'invalid_input' ? result.fieldErrors : undefined }));
+    await sendCard(context, renderAssetFormCard({ ...form, formError: result.message, errors: result.kind === 'invalid_input' ? result.fieldErrors : undefined }));
+    // A new policy version holds practice: the form keeps what was typed, and a button opens the confirmation.
+    if (result.kind === 'conflict' && result.confirmPolicy) await sendNotice(context, result, 'Confirm the safe-use policy first');
+    return;
   }
   await sendCard(context, renderAssetCard(result.asset));
 }

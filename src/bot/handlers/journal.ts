@@ -41,6 +41,11 @@ export async function onSaveJournal(context: TurnContext, deps: BotDependencies)
   if (isStaleWrite(result)) {
     return replaceCard(context, journalCardFor(view, now, { formError: `${result.message} Your text is below; the saved entry is in the dashboard.`, values: submission.values }));
   }
+  if (isDomainError(result) && result.kind === 'conflict' && result.confirmPolicy) {
+    // A new policy version holds practice: the text stays on the card, and a button opens the confirmation.
+    await replaceCard(context, journalCardFor(view, now, { formError: result.message, values: submission.values }));
+    return sendNotice(context, result, 'Confirm the safe-use policy first');
+  }
   if (isDomainError(result)) {
     // Read-only, someone else's, or a week that can no longer be logged: the card as it stands, with the reason on top.
     const keepValues = result.kind === 'invalid_input';

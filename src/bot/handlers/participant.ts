@@ -8,7 +8,7 @@ import { isDomainError, type DomainError } from '../../domain/errors';
 import type { Experiment } from '../../domain/experiment';
 import { currentPolicyVersion, type Round } from '../../domain/round';
 import { parseRoundId } from '../../domain/roundIds';
-import { assessFit } from '../../domain/rubric';
+import { fitOfSelection } from '../../domain/rubric';
 import { acknowledgePolicy, participantView, saveSelection, submitPlan } from '../../usecases/experiments';
 import type { Caller } from '../../usecases/ports';
 import { coachIsOn } from '../../usecases/coach';
@@ -26,9 +26,7 @@ const fieldErrorsOf = (error: DomainError) => (error.kind === 'invalid_input' ? 
 const formErrorOf = (error: DomainError) => (error.kind === 'invalid_input' && error.fieldErrors && Object.keys(error.fieldErrors).length > 0 ? undefined : error.message);
 
 function fitOf(experiment: Experiment, round: Round) {
-  const selection = experiment.selection;
-  if (!selection) return null;
-  return assessFit({ scores: selection.scores, hoursPerWeek: round.hoursPerWeek, weeks: round.window.weeks, supportNamed: Boolean(selection.supportNamed) });
+  return experiment.selection ? fitOfSelection(experiment.selection, round) : null;
 }
 
 function acknowledgementCard(round: Round, deps: BotDependencies, extra: { values?: AcknowledgementValues; errors?: Record<string, string>; formError?: string; previousVersion?: number } = {}) {

@@ -3,6 +3,8 @@ import { HoursChart } from '../common/HoursChart';
 import type { Session } from '../common/session';
 import { Failure, Loading } from '../common/states';
 import { useLoad } from '../common/useLoad';
+import type { FitAssessment } from '../../../domain/rubric';
+import { FitNote } from './FitNote';
 import { hrefOf } from './route';
 import { STATE_LABELS, toolNameOf, type Experiment, type RoundOutline, type WeekHours } from './types';
 
@@ -21,6 +23,7 @@ interface ExperimentAnswer {
   readonly round: RoundOutline;
   readonly participant: { readonly userId: string; readonly displayName: string | null };
   readonly experiment: Experiment;
+  readonly fit: FitAssessment | null;
   readonly hours: { readonly weeks: readonly WeekHours[] };
 }
 
@@ -36,7 +39,7 @@ export function ExperimentPage({ session, roundId, participantId, myUserId }: { 
   }
   if (data.state === 'loading') return <Loading label="Loading the experiment…" />;
   if (data.state === 'failed') return data.status === 403 ? <ForbiddenPage message={data.error} /> : <Failure message={data.error} onRetry={data.reload} />;
-  const { experiment, participant, round, hours } = data.data;
+  const { experiment, participant, round, hours, fit } = data.data;
   return (
     <Card className={styles.card}>
       <CardHeader header={<Subtitle1 as="h2">{participant.displayName ?? 'Participant'} — {round.name}</Subtitle1>} description={STATE_LABELS[experiment.state] ?? experiment.state} />
@@ -46,6 +49,7 @@ export function ExperimentPage({ session, roundId, participantId, myUserId }: { 
         <dt>KPI</dt><dd>{experiment.selection?.kpi ?? '—'}</dd>
         <dt>Hypothesis</dt><dd>{experiment.hypothesis ? `${experiment.hypothesis.measure}: ${experiment.hypothesis.baseline.value} → ${experiment.hypothesis.target.value} ${experiment.hypothesis.target.unit}` : '—'}</dd>
       </dl>
+      {fit && <FitNote assessment={fit} testId="experiment-fit" />}
       {hours.weeks.length > 0 && <HoursChart title="Practice hours per week" where={session.where} weeks={hours.weeks.map((w) => ({ label: `Week ${w.week}`, plannedMinutes: w.plannedMinutes, keptMinutes: w.keptMinutes }))} />}
     </Card>
   );

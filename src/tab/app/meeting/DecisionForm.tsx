@@ -1,4 +1,4 @@
-import { Button, Field, Input, MessageBar, MessageBarBody, Radio, RadioGroup, Select, Textarea, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Checkbox, Field, Input, MessageBar, MessageBarBody, Radio, RadioGroup, Select, Textarea, makeStyles, tokens } from '@fluentui/react-components';
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, messageOf, type ApiClient } from '../common/api';
 import { OUTCOME_LABELS, type BoardPerson, type DecisionDetails, type Outcome } from './types';
@@ -10,7 +10,7 @@ import { OUTCOME_LABELS, type BoardPerson, type DecisionDetails, type Outcome } 
  */
 const useStyles = makeStyles({ form: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS } });
 
-interface Values { outcome: Outcome | ''; ownerId: string; dueDate: string; note: string; scope: string; tool: string; seats: string; approver: string; internalOwnerId: string; learned: string }
+interface Values { outcome: Outcome | ''; ownerId: string; dueDate: string; note: string; scope: string; tool: string; seats: string; approver: string; internalOwnerId: string; learned: string; decideEarly: boolean; earlyReason: string }
 
 function valuesOf(person: BoardPerson, me: string): Values {
   const d = person.decision;
@@ -18,11 +18,14 @@ function valuesOf(person: BoardPerson, me: string): Values {
     outcome: d?.outcome ?? '', ownerId: d?.ownerId ?? me, dueDate: d?.dueDate ?? '', note: d?.note ?? '', scope: d?.scope ?? '',
     tool: d?.tool ?? person.tool, seats: d?.seats === undefined ? '' : String(d.seats), approver: d?.approver ?? '',
     internalOwnerId: d?.internalOwnerId ?? person.participantId, learned: d?.learned ?? '',
+    decideEarly: d?.decideEarly ?? false, earlyReason: d?.earlyReason ?? '',
   };
 }
 
-export function DecisionForm({ api, roundId, person, people, me, onSaved }: {
+export function DecisionForm({ api, roundId, person, people, me, onSaved, beforeStart = false }: {
   api: ApiClient; roundId: string; person: BoardPerson; people: readonly { id: string; name: string }[]; me: string; onSaved: () => void;
+  /** The shareback has not started: a first decision now ends practice early, so it asks for "Decide early" and why (issue 15). */
+  beforeStart?: boolean;
 }) {
   const styles = useStyles();
   const [values, setValues] = useState<Values>(() => valuesOf(person, me));
@@ -56,6 +59,7 @@ export function DecisionForm({ api, roundId, person, people, me, onSaved }: {
     if (values.outcome === 'paid-licence') Object.assign(body, { tool: values.tool, approver: values.approver, seats: values.seats.trim() === '' ? undefined : Number(values.seats) });
     if (values.outcome === 'internal-owner') body.internalOwnerId = values.internalOwnerId;
     if (values.outcome === 'stop') body.learned = values.learned;
+    if (values.decideEarly) Object.assign(body, { decideEarly: true, earlyReason: values.earlyReason });
     if (editing) body.expectedVersion = version;
     try {
       await api.send('POST', `/rounds/${roundId}/experiments/${person.participantId}/decision`, body);
@@ -113,6 +117,14 @@ export function DecisionForm({ api, roundId, person, people, me, onSaved }: {
       )}
       {values.outcome === 'stop' && <Field label="What was learned" required {...err('learned')}><Textarea value={values.learned} onChange={set('learned')} /></Field>}
       <Field label="Note (optional)" {...err('note')}><Textarea value={values.note} onChange={set('note')} /></Field>
+      {((beforeStart && !editing) || errors.decideEarly || values.decideEarly) && (
+        <>
+          <Field {...err('decideEarly')} hint="The shareback has not started: deciding now ends this person’s practice — their future practice blocks leave the calendar and their journal closes.">
+            <Checkbox checked={values.decideEarly} onChange={(_e, data) => setValues((v) => ({ ...v, decideEarly: Boolean(data.checked) }))} label="Decide early" />
+          </Field>
+          {values.decideEarly && <Field label="Why decide before the shareback" required {...err('earlyReason')}><Textarea value={values.earlyReason} onChange={set('earlyReason')} /></Field>}
+        </>
+      )}
       {message && <MessageBar intent={message.intent} role={message.intent === 'success' ? 'status' : 'alert'}><MessageBarBody>{message.text}</MessageBarBody></MessageBar>}
       <Button type="submit" appearance="primary" disabled={saving}>{editing ? 'Update the decision' : 'Record the decision'}</Button>
     </form>

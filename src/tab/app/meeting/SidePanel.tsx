@@ -83,7 +83,7 @@ export function SidePanel({ session, api, me, busy, actions, actionError }: { se
         <section aria-labelledby="decision-heading">
           <Divider />
           <Subtitle1 as="h2" id="decision-heading">Decision for {current.name}</Subtitle1>
-          <DecisionForm api={api} roundId={session.roundId} person={current} people={people} me={me} onSaved={actions.refresh} />
+          <DecisionForm api={api} roundId={session.roundId} person={current} people={people} me={me} onSaved={actions.refresh} beforeStart={session.meeting.phase === 'before'} />
           {current.decision && <Effects api={api} roundId={session.roundId} participantId={current.participantId} revision={current.decision.revision} />}
         </section>
       )}

@@ -14,6 +14,8 @@ export interface DecisionDetails {
   readonly approver?: string;
   readonly internalOwnerId?: string;
   readonly learned?: string;
+  readonly decideEarly?: boolean;
+  readonly earlyReason?: string;
 }
 
 export interface BoardPerson {

@@ -10,6 +10,8 @@ import { Empty, Failure, Loading } from '../../common/states';
 import { useLoad } from '../../common/useLoad';
 import { ForbiddenPage } from '../ExperimentPage';
 import { hrefOf } from '../route';
+import type { FitAssessment } from '../../../../domain/rubric';
+import { FitNote } from '../FitNote';
 import { STATE_LABELS, toolNameOf, type Hypothesis, type RoundOutline, type Selection } from '../types';
 
 /**
@@ -20,6 +22,8 @@ import { STATE_LABELS, toolNameOf, type Hypothesis, type RoundOutline, type Sele
 export interface TeamRow {
   readonly userId: string; readonly displayName: string; readonly jobTitle: string | null; readonly state: string; readonly version: number | null;
   readonly reviewPending: boolean; readonly selection: Selection | null; readonly hypothesis: Hypothesis | null; readonly windowExtensionDays: number;
+  /** The rubric's fit of their selection (the chat review card's), null before they chose. */
+  readonly fit: FitAssessment | null;
   readonly hours: { readonly plannedMinutes: number; readonly keptMinutes: number; readonly upcomingMinutes: number };
   readonly booking: { readonly status: string; readonly reason: string | null } | null;
   readonly journals: { readonly entries: number; readonly lastWeek: string | null };
@@ -79,6 +83,7 @@ function ReviewCard({ session, roundId, row, onDone }: { session: Session; round
         <dt>Outcome</dt><dd>{h ? `${h.measure}: ${h.baseline.value} → ${h.target.value} ${h.target.unit}` : '—'}</dd>
         <dt>How they will know</dt><dd>{h?.howWeWillKnow ?? '—'}</dd>
       </dl>
+      {row.fit && <FitNote assessment={row.fit} testId={`review-fit-${row.userId}`} />}
       {stale && (
         <MessageBar intent="warning" role="alert" layout="multiline">
           <MessageBarBody><MessageBarTitle>This changed since you opened it</MessageBarTitle>The plan was changed or reviewed elsewhere (perhaps on the chat card). Reload to see it as it stands; your note stays here.</MessageBarBody>

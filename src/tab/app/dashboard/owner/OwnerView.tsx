@@ -11,7 +11,7 @@ import { ForbiddenPage } from '../ExperimentPage';
 import { hrefOf } from '../route';
 import { STATE_LABELS, type RoundOutline, type ToolEntry } from '../types';
 import { CatalogueEditor } from './CatalogueEditor';
-import { CapabilityHeatMap, FunnelChart, type CapabilityAnswer, type FunnelBar } from './charts';
+import { CapabilityHeatMap, FunnelChart, FunnelHelp, type CapabilityAnswer, type FunnelBar } from './charts';
 import { diffLines } from './policyDiff';
 import { RoundForm, type EditableRound } from './RoundForm';
 
@@ -204,6 +204,7 @@ export function OwnerView({ session, roundId }: { session: Session; roundId: str
         <Card className={styles.card}>
           <CardHeader header={<Subtitle1 as="h3">Funnel</Subtitle1>} description={<Caption1>Select a stage to see who reached it</Caption1>} />
           <FunnelChart rows={data.funnel} where={where} selected={stage} onDrill={(s) => setStage(stage === s ? null : s)} />
+          <FunnelHelp />
           {stage && <Drill session={session} roundId={roundId} stage={stage} />}
         </Card>
         <Card className={styles.card}>

@@ -1,4 +1,5 @@
 import { Button, makeStyles, tokens } from '@fluentui/react-components';
+import { FUNNEL_STAGE_DEFINITIONS, FUNNEL_STAGE_LABELS, FUNNEL_STAGES } from '../../../../domain/funnel';
 import { formatNumber, type Locale } from '../../common/format';
 
 /**
@@ -18,6 +19,7 @@ const useStyles = makeStyles({
   heat: { borderCollapse: 'collapse', fontSize: tokens.fontSizeBase200, '& th, & td': { border: `1px solid ${tokens.colorNeutralStroke2}`, padding: `${tokens.spacingVerticalXXS} ${tokens.spacingHorizontalS}`, textAlign: 'center' }, '& th[scope=row]': { textAlign: 'left' } },
   wrap: { overflowX: 'auto' },
   risk: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
+  help: { margin: `${tokens.spacingVerticalS} 0 0`, '& dt': { fontWeight: tokens.fontWeightSemibold }, '& dd': { margin: `0 0 ${tokens.spacingVerticalXS}` } },
 });
 
 export function FunnelChart({ rows, where, onDrill, selected }: { rows: readonly FunnelBar[]; where: Locale; onDrill(stage: string): void; selected: string | null }) {
@@ -37,6 +39,27 @@ export function FunnelChart({ rows, where, onDrill, selected }: { rows: readonly
         </li>
       ))}
     </ol>
+  );
+}
+
+/**
+ * What each stage counts, from the domain's one definition (the round report counts the same way): the funnel's
+ * help text, folded away until asked for.
+ */
+export function FunnelHelp() {
+  const styles = useStyles();
+  return (
+    <details data-testid="funnel-help">
+      <summary>What each stage counts</summary>
+      <dl className={styles.help}>
+        {FUNNEL_STAGES.map((stage) => (
+          <div key={stage}>
+            <dt>{FUNNEL_STAGE_LABELS[stage]}</dt>
+            <dd>{FUNNEL_STAGE_DEFINITIONS[stage]}</dd>
+          </div>
+        ))}
+      </dl>
+    </details>
   );
 }
 

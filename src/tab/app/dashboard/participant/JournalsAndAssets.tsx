@@ -1,4 +1,4 @@
-import { Badge, Body1, Button, Caption1, Card, CardHeader, Field, Input, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Select, Subtitle1, Switch, Textarea, makeStyles, tokens } from '@fluentui/react-components';
+import { Badge, Body1, Button, Caption1, Card, CardHeader, Field, Input, Link, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Select, Subtitle1, Switch, Textarea, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
 import { ApiError, messageOf } from '../../common/api';
 import { formatDate } from '../../common/format';
@@ -54,7 +54,14 @@ function SensitiveChoice({ findings, onChoose }: { findings: readonly Finding[];
   );
 }
 
-export function JournalsAndAssets({ session, roundId }: { session: Session; roundId: string }) {
+/** A refusal that waits for the current policy (issue 15): where to confirm it. */
+interface ConfirmLink { readonly label: string; readonly href: string }
+const confirmOf = (error: unknown): ConfirmLink | undefined => {
+  const confirm = error instanceof ApiError ? error.body.confirm as Partial<ConfirmLink> | undefined : undefined;
+  return confirm && typeof confirm.href === 'string' && typeof confirm.label === 'string' ? { label: confirm.label, href: confirm.href } : undefined;
+};
+
+export function JournalsAndAssets({ session, roundId, onConfirmPolicy }: { session: Session; roundId: string; onConfirmPolicy?: () => void }) {
   const styles = useStyles();
   const base = `/rounds/${encodeURIComponent(roundId)}/me`;
   const journals = useLoad((signal) => session.api.get<{ value: JournalEntry[]; editableDays: number }>(`${base}/journals`, { signal }), [session, roundId]);
@@ -66,11 +73,11 @@ export function JournalsAndAssets({ session, roundId }: { session: Session; roun
   // After "this changed since you opened it", the reload takes the new version but keeps what was typed.
   const [keepText, setKeepText] = useState(false);
   const [journalStale, setJournalStale] = useState(false);
-  const [journalMessage, setJournalMessage] = useState<{ intent: 'error' | 'success'; text: string } | null>(null);
+  const [journalMessage, setJournalMessage] = useState<{ intent: 'error' | 'success'; text: string; confirm?: ConfirmLink } | null>(null);
   const [journalErrors, setJournalErrors] = useState<Record<string, string>>({});
   const [journalFindings, setJournalFindings] = useState<Finding[] | null>(null);
   const [asset, setAsset] = useState({ kind: 'prompt', title: '', content: '', url: '', goodFor: '' });
-  const [assetMessage, setAssetMessage] = useState<{ intent: 'error' | 'success'; text: string } | null>(null);
+  const [assetMessage, setAssetMessage] = useState<{ intent: 'error' | 'success'; text: string; confirm?: ConfirmLink } | null>(null);
   const [assetErrors, setAssetErrors] = useState<Record<string, string>>({});
   const [assetFindings, setAssetFindings] = useState<Finding[] | null>(null);
   const [submissionId, setSubmissionId] = useState(() => crypto.randomUUID());
@@ -99,6 +106,7 @@ export function JournalsAndAssets({ session, roundId }: { session: Session; roun
       journals.reload();
     } catch (error) {
       if (error instanceof ApiError && Array.isArray(error.body.sensitiveFindings)) return setJournalFindings(error.body.sensitiveFindings as Finding[]);
+      if (confirmOf(error)) return setJournalMessage({ intent: 'error', text: messageOf(error), confirm: confirmOf(error) });
       if (error instanceof ApiError && error.isConflict) return setJournalStale(true);
       if (error instanceof ApiError) setJournalErrors(error.fieldErrors);
       setJournalMessage({ intent: 'error', text: messageOf(error) });
@@ -122,7 +130,7 @@ export function JournalsAndAssets({ session, roundId }: { session: Session; roun
     } catch (error) {
       if (error instanceof ApiError && Array.isArray(error.body.sensitiveFindings)) return setAssetFindings(error.body.sensitiveFindings as Finding[]);
       if (error instanceof ApiError) setAssetErrors(error.fieldErrors);
-      setAssetMessage({ intent: 'error', text: messageOf(error) });
+      setAssetMessage({ intent: 'error', text: messageOf(error), confirm: confirmOf(error) });
     }
   }
 
@@ -131,10 +139,18 @@ export function JournalsAndAssets({ session, roundId }: { session: Session; roun
       await session.api.send('PATCH', `${base}/assets/${encodeURIComponent(item.id)}`, { shared: !item.shared, expectedVersion: item.version });
       assets.reload();
     } catch (error) {
-      setAssetMessage({ intent: 'error', text: error instanceof ApiError && error.isConflict ? 'That asset changed since you opened it; the list has been reloaded.' : messageOf(error) });
+      const confirm = confirmOf(error);
+      setAssetMessage({ intent: 'error', text: error instanceof ApiError && error.isConflict && !confirm ? 'That asset changed since you opened it; the list has been reloaded.' : messageOf(error), confirm });
       assets.reload();
     }
   }
+
+  // The server's link (/tab/#/me/<round>) is this very view: following it reloads it, which puts the confirmation first.
+  const confirmAction = (confirm: ConfirmLink) => (
+    <MessageBarActions>
+      <Link href={confirm.href} onClick={(event) => { if (onConfirmPolicy) { event.preventDefault(); onConfirmPolicy(); } }}>{confirm.label}</Link>
+    </MessageBarActions>
+  );
 
   const field = (key: keyof typeof entry, label: string, multiline = true) => (
     <Field label={label} validationMessage={journalErrors[key]} validationState={journalErrors[key] ? 'error' : 'none'}>
@@ -169,7 +185,7 @@ export function JournalsAndAssets({ session, roundId }: { session: Session; roun
                 </MessageBar>
               )}
               {journalFindings && <SensitiveChoice findings={journalFindings} onChoose={(c) => void saveJournal(c)} />}
-              {journalMessage && <MessageBar intent={journalMessage.intent} role={journalMessage.intent === 'error' ? 'alert' : 'status'}><MessageBarBody>{journalMessage.text}</MessageBarBody></MessageBar>}
+              {journalMessage && <MessageBar intent={journalMessage.intent} role={journalMessage.intent === 'error' ? 'alert' : 'status'}><MessageBarBody>{journalMessage.text}</MessageBarBody>{journalMessage.confirm && confirmAction(journalMessage.confirm)}</MessageBar>}
               <div><Button appearance="primary" type="submit">{existing ? 'Update this week' : 'Save this week'}</Button></div>
             </form>
             {journals.data.value.length === 0 ? <Empty title="No entries yet">Your first entry is this week’s: a few lines are enough.</Empty> : (
@@ -224,7 +240,7 @@ export function JournalsAndAssets({ session, roundId }: { session: Session; roun
                 <Input value={asset.goodFor} onChange={(_e, d) => setAsset((v) => ({ ...v, goodFor: d.value }))} />
               </Field>
               {assetFindings && <SensitiveChoice findings={assetFindings} onChoose={(c) => void saveAsset(c)} />}
-              {assetMessage && <MessageBar intent={assetMessage.intent} role={assetMessage.intent === 'error' ? 'alert' : 'status'}><MessageBarBody>{assetMessage.text}</MessageBarBody></MessageBar>}
+              {assetMessage && <MessageBar intent={assetMessage.intent} role={assetMessage.intent === 'error' ? 'alert' : 'status'}><MessageBarBody>{assetMessage.text}</MessageBarBody>{assetMessage.confirm && confirmAction(assetMessage.confirm)}</MessageBar>}
               <div><Button type="submit">Save asset</Button></div>
             </form>
           </>

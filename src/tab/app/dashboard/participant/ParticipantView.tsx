@@ -94,7 +94,7 @@ export function ParticipantView({ session, roundId }: { session: Session; roundI
           )}
           {experiment && ['approved', 'practising', 'sharing', 'decided'].includes(experiment.state) && (
             <Suspense fallback={<Loading label="Loading your journal…" />}>
-              <JournalsAndAssets session={session} roundId={roundId} />
+              <JournalsAndAssets session={session} roundId={roundId} onConfirmPolicy={data.reload} />
             </Suspense>
           )}
         </div>

@@ -1,12 +1,13 @@
-import { Button, Card, CardHeader, Checkbox, Field, Input, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Select, Subtitle1, Subtitle2, Textarea, makeStyles, tokens } from '@fluentui/react-components';
+import { Body1, Button, Card, CardHeader, Checkbox, Field, Input, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Select, Subtitle1, Subtitle2, Textarea, makeStyles, tokens } from '@fluentui/react-components';
 import { useMemo, useState } from 'react';
 import { FREQUENCIES, PREFERRED_TIMES, hypothesisSchema, selectionSchema } from '../../../../domain/experimentPlan';
-import { RUBRIC_QUESTIONS } from '../../../../domain/rubric';
+import { RUBRIC_QUESTIONS, fitOfSelection, rubricScoresSchema } from '../../../../domain/rubric';
 import { OTHER_TOOL_ID, ROLES, ROLE_LABELS } from '../../../../domain/toolCatalogue';
 import { fieldErrorsOf } from '../../../../domain/validation';
 import { ApiError, messageOf } from '../../common/api';
 import type { Session } from '../../common/session';
 import type { PlanAdvice } from '../../../../domain/coach';
+import { FitNote } from '../FitNote';
 import type { Experiment, MeAnswer, OutlineAnswer } from '../types';
 
 /**
@@ -81,6 +82,12 @@ export function PlanEditor({ session, roundId, me, outline, onSaved }: { session
     howWeWillKnow: form.howWeWillKnow, preferredTimes: form.preferredTimes, blockMinutes: numberOrUndefined(form.blockMinutes), deadlineConflicts: form.deadlineConflicts,
   }), [form]);
 
+  // The fit as the person scores (the same domain function as the chat card's "Check my fit"): once all five are in.
+  const fit = useMemo(() => {
+    const scores = rubricScoresSchema.safeParse(selectionInput.scores);
+    return scores.success ? fitOfSelection({ scores: scores.data, supportNamed: form.supportNamed }, outline.round) : null;
+  }, [selectionInput.scores, form.supportNamed, outline.round]);
+
   function validate(withHypothesis: boolean): Record<string, string> {
     const found: Record<string, string> = {};
     const selection = selectionSchema.safeParse(selectionInput);
@@ -148,6 +155,50 @@ export function PlanEditor({ session, roundId, me, outline, onSaved }: { session
     } finally {
       setBusy(false);
     }
+  }
+
+  // A new policy version during practice (issue 15): the plan is settled, so only the confirmation is asked for;
+  // journal entries and assets wait until it is given (their refusals link here).
+  const settled = me.experiment !== null && !['draft', 'changes_requested'].includes(me.experiment.state);
+  async function confirmPolicyOnly() {
+    setFailure(null);
+    const found: Record<string, string> = {};
+    if (!form.policyAccepted) found.policyAccepted = 'Confirm that you have read and will follow the safe-use policy.';
+    if (!form.toolTermsAccepted) found.toolTermsAccepted = 'Confirm that you accept the tool’s terms of use.';
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    const tool = me.experiment?.selection?.tool;
+    setBusy(true);
+    try {
+      await session.api.send('POST', `${base}/acknowledgement`, {
+        policyVersion: outline.round.policyVersion, policyAccepted: true, toolTermsAccepted: true,
+        tool: tool?.kind === 'other' ? { otherToolName: tool.name, otherToolTermsUrl: tool.termsUrl ?? undefined } : { toolId: tool?.entry.id },
+      });
+      onSaved();
+    } catch (error) {
+      setFailure(messageOf(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+  if (needsAck && settled) {
+    return (
+      <Card className={styles.card}>
+        <CardHeader header={<Subtitle1 as="h3" id="policy-heading">Confirm version {outline.round.policyVersion ?? '—'} of the safe-use policy</Subtitle1>} />
+        <div className={styles.form} data-testid="policy-confirmation">
+          <Body1 as="p">The round’s owners published a new version. Journal entries and saving or sharing assets wait until you confirm it.</Body1>
+          <div className={styles.policy} tabIndex={0} role="document" aria-label="Policy text">{outline.policyText ?? ''}</div>
+          <Field validationMessage={errorOf('policyAccepted')} validationState={errorOf('policyAccepted') ? 'error' : 'none'}>
+            <Checkbox checked={form.policyAccepted} onChange={(_e, d) => set('policyAccepted')(Boolean(d.checked))} label="I have read the safe-use policy and will follow it" />
+          </Field>
+          <Field validationMessage={errorOf('toolTermsAccepted')} validationState={errorOf('toolTermsAccepted') ? 'error' : 'none'}>
+            <Checkbox checked={form.toolTermsAccepted} onChange={(_e, d) => set('toolTermsAccepted')(Boolean(d.checked))} label="I accept the terms of use of my tool" />
+          </Field>
+          {failure && <MessageBar intent="error" role="alert"><MessageBarBody>{failure}</MessageBarBody></MessageBar>}
+          <div className={styles.actions}><Button appearance="primary" onClick={() => void confirmPolicyOnly()} disabled={busy}>Confirm version {outline.round.policyVersion ?? ''}</Button></div>
+        </div>
+      </Card>
+    );
   }
 
   const otherTool = form.toolId === OTHER_TOOL_ID;
@@ -234,6 +285,7 @@ export function PlanEditor({ session, roundId, me, outline, onSaved }: { session
         <Field label="Who can support you (optional)" validationMessage={errorOf('supportNamed')} validationState={errorOf('supportNamed') ? 'error' : 'none'}>
           <Input value={form.supportNamed} onChange={(_e, d) => set('supportNamed')(d.value)} name="supportNamed" />
         </Field>
+        {fit && <FitNote assessment={fit} testId="plan-fit" />}
 
         <Subtitle2 as="h4">Step 2: the outcome you expect</Subtitle2>
         <Field label="What you will measure" required validationMessage={errorOf('hypothesis.measure')} validationState={errorOf('hypothesis.measure') ? 'error' : 'none'}>

@@ -14,6 +14,10 @@ export interface LoopPosition {
 
 export function loopPosition(me: MeAnswer, outline: OutlineAnswer): LoopPosition {
   const experiment = me.experiment;
+  // A new version during practice (issue 15): the plan stays where it is; practice waits for the confirmation.
+  if (me.needsAcknowledgement && experiment && ['approved', 'practising', 'sharing'].includes(experiment.state)) {
+    return { step: experiment.state === 'sharing' ? 4 : 3, intent: 'warning', title: `Confirm version ${outline.round.policyVersion ?? ''} of the safe-use policy`, detail: 'The round’s owners published a new version. Journal entries and saving or sharing assets wait until you confirm it below.' };
+  }
   if (me.needsAcknowledgement || !experiment) {
     return { step: 0, intent: 'info', title: 'Confirm the safe-use policy', detail: 'Read the round’s safe-use policy and confirm it with the tool you want to try, then describe your friction point below.' };
   }

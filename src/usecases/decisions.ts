@@ -290,7 +290,8 @@ async function whyEffectFailed(error: unknown, experiment: Experiment, ports: Us
   const decision = experiment.decision;
   for (const id of [decision?.ownerId, decision?.internalOwnerId, experiment.participantId]) {
     const userId = parseUserId(id);
-    if (userId && !(await ports.directory.getPerson(userId).catch(() => null))) {
+    // Only a directory that answers "no such person" says they left; a directory that cannot be reached says nothing.
+    if (userId && (await ports.directory.getPerson(userId).catch(() => 'unreachable' as const)) === null) {
       return `${userId === experiment.participantId ? 'The participant' : 'The person named in the decision'} (${userId}) is not in the directory any more: correct the decision, then retry.`;
     }
   }

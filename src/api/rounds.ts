@@ -167,7 +167,7 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
     if (!roundId || !input) return;
     const outcome = await saveSelection(roundId, input.selection as SelectionInput, versionOf(input), callerOf(res), ports);
     if (isDomainError(outcome)) return sendExperimentError(res, outcome, roundId, callerOf(res).userId);
-    // The rubric's fit and notes, as the chat card shows them (issue 15): the tab plans from this answer.
+    // The rubric's fit and notes, as the chat card shows them: the tab plans from this answer.
     res.json({ ...outcome.experiment, fit: outcome.experiment.selection ? fitOfSelection(outcome.experiment.selection, outcome.round) : null });
   });
 

@@ -6,7 +6,7 @@ export interface NoticeCardData {
   readonly title: string;
   readonly message: string;
   /**
-   * A refusal that waits for a policy confirmation (issue 15): a button that opens the confirmation card
+   * A refusal that waits for a policy confirmation: a button that opens the confirmation card
    * of that round ("startExperiment" shows whatever the person owes first, here the policy).
    */
   readonly confirmPolicy?: { readonly roundId: string; readonly policyVersion: number };

@@ -97,7 +97,7 @@ export function needsAcknowledgement(round: Round, latestAck: PolicyAcknowledgem
   return options.tool !== undefined && !acknowledgementCovers(latestAck, options.tool);
 }
 
-/** What practice holds while the current policy waits for a confirmation (issue 15); sending a plan has its own refusal. */
+/** What practice holds while the current policy waits for a confirmation; sending a plan has its own refusal. */
 export const PRACTICE_ACTIONS = {
   journal: 'save a journal entry',
   saveAsset: 'save an asset',

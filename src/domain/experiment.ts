@@ -113,7 +113,7 @@ export function decidedEarly(decision: Decision | null): boolean {
 
 /**
  * A first decision before the shareback's start ends practice for the experiment there and then, so it needs
- * `decideEarly` with a reason (issue 15: decisions went in weeks early with practice still running and no word
+ * `decideEarly` with a reason (decisions went in weeks early with practice still running and no word
  * said). An edit of a decision already recorded is not a new ending; neither is a decision at or after the start.
  */
 export function earlyDecisionRefusal(experiment: Pick<Experiment, 'decision'>, decision: DecisionInput, shareback: SharebackTime, now: IsoInstant): DomainError | null {
@@ -264,7 +264,7 @@ export function illegalTransitionMessage(kind: ExperimentCommandKind, state: Exp
 
 /**
  * A stale form or card, said about what the person was looking at: their own plan, a plan sent for review,
- * or a decision (issue 15: an owner editing a decision was told about "the plan" and its internal version).
+ * or a decision (an owner editing a decision was told about "the plan" and its internal version).
  * The same words serve a card and a tab form, so neither is named.
  */
 function outOfDate(kind: ExperimentCommandKind): DomainError {

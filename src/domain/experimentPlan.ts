@@ -122,7 +122,7 @@ export const decisionSchema = z.object({
   learned: optionalText(1000, 'Say what was learned in up to 1,000 characters.'),
   /**
    * A decision before the shareback's start ends practice for the experiment there and then, so it is asked
-   * for explicitly, with the reason the participant will read in their journal (issue 15).
+   * for explicitly, with the reason the participant will read in their journal.
    */
   decideEarly: z.boolean({ invalid_type_error: 'Decide early is a yes or no.' }).optional().transform((early) => (early ? true : undefined)),
   earlyReason: optionalText(500, 'Say why you are deciding before the shareback in up to 500 characters.'),

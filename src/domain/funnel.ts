@@ -24,7 +24,7 @@ export const FUNNEL_STAGE_LABELS: Readonly<Record<FunnelStage, string>> = {
 };
 
 /**
- * What each stage means, written once (issue 15: "shared back" counted an asset shared in week 1 on the owner's
+ * What each stage means, written once ("shared back" counted an asset shared in week 1 on the owner's
  * dashboard and a ready summary or a decision in the round report). The owner's dashboard shows these as its
  * help text; the dashboard's funnel and the round report both count with `funnelFactsOf` and `roundFunnel`.
  */

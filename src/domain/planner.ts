@@ -538,7 +538,7 @@ export function formatMinutes(minutes: number): string {
 }
 
 /**
- * What the week's shortfall says, and whose it is. The past is told apart from a full calendar (issue 15: a round
+ * What the week's shortfall says, and whose it is. The past is told apart from a full calendar (a round
  * that started before the plan was made reported its first week as "no free time found", and managers were told the
  * calendar was full). Working time left = working hours from now on, meetings not subtracted: when that (with kept
  * blocks) cannot hold the target, the past took the time. Mon–Fri 09:00–17:30, target 2 h 30:

@@ -36,7 +36,7 @@ export function practiceStartedAt(round: Round, experiment: Experiment): string 
 
 /**
  * Null when the journal is open: from the window's first day for an approved plan, and while sharing.
- * Closed, it says why in the person's terms (issue 15: a decision taken early was answered with "the journal
+ * Closed, it says why in the person's terms (a decision taken early was answered with "the journal
  * opens on the first day of practice").
  */
 function journalClosed(round: Round, experiment: Experiment, now: string): DomainError | null {

@@ -26,7 +26,7 @@ export async function scheduleShareback(roundId: RoundId, ports: UseCasePorts, s
   const organiserId = round.ownerIds[0]!;
   const withdrawn = new Set((await ports.experiments.listForRound(roundId)).filter((e) => e.state === 'withdrawn').map((e) => e.participantId));
   const members = (await ports.roundMembers.list(roundId)).filter((member) => !withdrawn.has(member.userId));
-  // Every owner decides in this meeting, so co-owners are invited too (issue 15: only the organiser's invitees were).
+  // Every owner decides in this meeting, so co-owners are invited too (only the organiser's invitees were).
   const invited = new Set<UserId>(round.ownerIds);
   for (const member of members) {
     invited.add(member.userId);

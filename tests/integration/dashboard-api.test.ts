@@ -54,7 +54,7 @@ describe('the owner’s overview of a round', () => {
 
   it('counts the funnel and names who is at each stage', async () => {
     const overview = (await get(owner.id, `/rounds/${ROUND_ID}/overview`)).json;
-    // The builders' round window opened long ago, so Dana's approved plan counts as practising (FUNNEL_STAGE_DEFINITIONS, issue 15).
+    // The builders' round window opened long ago, so Dana's approved plan counts as practising (FUNNEL_STAGE_DEFINITIONS).
     expect(Object.fromEntries(overview.funnel.map((r: { stage: string; count: number }) => [r.stage, r.count]))).toMatchObject({ invited: 2, acknowledged: 1, selected: 1, approved: 1, practising: 1, journaling: 0 });
     const funnel = (await get(owner.id, `/rounds/${ROUND_ID}/funnel`)).json.value;
     expect(funnel.find((r: { stage: string }) => r.stage === 'approved').userIds).toEqual([PEOPLE.dana]);

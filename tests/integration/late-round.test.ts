@@ -12,7 +12,7 @@ import { approvePlanOf as approvePlanThroughApi } from '../support/loop';
 import { aNewRoundBody } from '../support/rounds';
 import { startTestStack, type TestStack } from '../support/service';
 
-// Issue 15, finding 4: a round whose window began before it was opened (the first week already behind it, the
+// a round whose window began before it was opened (the first week already behind it, the
 // second under way). Nothing may read as a false alarm: the kickoff says the round has started, the passed week is
 // "already over" rather than "no free time", and the manager is not told their report's calendar is full.
 const organisation = loadDemoOrganisation();

@@ -12,7 +12,7 @@ import { aNewRoundBody } from '../support/rounds';
 import { startTestStack, type TestStack } from '../support/service';
 import { testConnectionString } from '../support/storage';
 
-// Issue 15: what a whole-round walk over HTTP found, each finding reproduced the way a person meets it — one round
+// what a whole-round walk over HTTP found, each finding reproduced the way a person meets it — one round
 // with two owners, four engineers under one manager (Kolkata and London), and the service's clock moved into practice.
 const organisation = loadDemoOrganisation();
 const byName = (name: string) => organisation.people.find((p) => p.displayName === name)!;

@@ -65,7 +65,7 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
 }
 
 /**
- * Saves a screenshot, never a blank one. Issue 15: the owner's meeting side panel was saved as an empty page while
+ * Saves a screenshot, never a blank one. the owner's meeting side panel was saved as an empty page while
  * its assertions passed. The tab there is a cross-origin (out-of-process) iframe in the simulated Teams host, and
  * Chromium sometimes hands back a capture before that frame's content is composited: measured on this machine, 2 of
  * 4 captures of the panel's own <main> came back as one flat colour while the host-page capture taken just before and
@@ -85,7 +85,7 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
 
 /**
  * How much of a screenshot is not its background: the share of pixels whose colour differs from the most common one.
- * A blank capture (issue 15: the owner's side panel came out as an empty page) is about 0; a real view is several %.
+ * A blank capture (the owner's side panel came out as an empty page) is about 0; a real view is several %.
  */
 export function inkFraction(path: string): number {
   const png = PNG.sync.read(readFileSync(path));

@@ -117,7 +117,7 @@ describe('the participant view', () => {
     for (const label of ['Relevance', 'KPI impact', 'Learning curve', 'Interest', 'Risk and support']) {
       await page.getByLabel(new RegExp(`^${label}:`)).selectOption('4');
     }
-    // The rubric's fit as the person scores, from the chat card's domain function (issue 15, finding 1).
+    // The rubric's fit as the person scores, from the chat card's domain function.
     const fit = page.getByTestId('plan-fit');
     await eventually(async () => expect(await fit.innerText()).toMatch(/Strong fit · 20 of 25/), { timeoutInMs: 5_000 });
     await page.getByLabel(/^Learning curve:/).selectOption('1');
@@ -150,7 +150,7 @@ describe('the manager view and the chat card: one review use case', () => {
     const review = page.getByTestId(`review-${participant.id}`);
     await review.waitFor({ timeout: UI_TIMEOUT });
     expect(await review.innerText()).toContain('Answering the same onboarding questions');
-    // The manager reviews with the same fit the chat review card shows (issue 15, finding 1).
+    // The manager reviews with the same fit the chat review card shows.
     expect(await review.getByTestId(`review-fit-${participant.id}`).innerText()).toMatch(/Strong fit · 20 of 25/);
     await saveScreenshot(page, 'manager-pending-review');
     await expectAccessible(page);
@@ -254,7 +254,7 @@ describe('the programme-owner view', () => {
     await drill.getByText(participant.displayName).waitFor({ timeout: 10_000 });
     expect(await drill.innerText()).toContain(second.displayName);
     expect(await drill.innerText()).not.toContain(colleague.displayName);
-    // What each stage counts, from the domain's one definition (issue 15, finding 8).
+    // What each stage counts, from the domain's one definition.
     const help = page.getByTestId('funnel-help');
     await help.getByText('What each stage counts').click();
     expect(await help.innerText()).toMatch(/Shared back\s+Ready to share, or shared, at the shareback: their summary is marked ready, or a decision was recorded/);

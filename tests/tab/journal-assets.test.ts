@@ -146,7 +146,7 @@ describe('the manager and the owner see it', () => {
     expect(await page.getByText('The capability map could not load').count()).toBe(0);
     await page.close();
   });
-  it('holds the journal after a new policy version, links to the confirmation, and goes on once it is given (issue 15, finding 2)', async () => {
+  it('holds the journal after a new policy version, links to the confirmation, and goes on once it is given', async () => {
     const page = await openDashboard(context, stack.service.url, participant.id);
     await page.getByRole('form', { name: 'This week\'s journal' }).waitFor({ timeout: UI_TIMEOUT });
     const published = await api(owner, 'POST', `/rounds/${roundId}/policy`, { text: 'Version 2: keep customer data and credentials out of AI tools, and never paste call transcripts with card numbers.' });

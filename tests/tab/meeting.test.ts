@@ -163,7 +163,7 @@ describe('the meeting tab in Teams', () => {
     await form.getByRole('alert').filter({ hasText: 'Give the date this is due, as YYYY-MM-DD.' }).first().waitFor();
     expect(await form.getByLabel('What was learned').inputValue()).toBe('Call notes need our own glossary first');
     await form.getByLabel('Due date').fill('2030-03-01');
-    // The shareback has not started (issue 15, finding 6): deciding now ends Carlos's practice, so it asks why.
+    // The shareback has not started: deciding now ends Carlos's practice, so it asks why.
     await form.getByRole('button', { name: 'Record the decision' }).click();
     await form.getByRole('alert').filter({ hasText: 'A decision before then ends this experiment\'s practice now' }).first().waitFor();
     await form.getByRole('checkbox', { name: 'Decide early' }).check();

@@ -51,7 +51,7 @@ describe('renderNoticeCard', () => {
     expect(actionsOf(cards.notice)).toEqual([{ title: 'Show commands', data: { verb: 'showHelp' } }]);
   });
 
-  it('links a refusal that waits for the policy to its confirmation card (issue 15, finding 2)', () => {
+  it('links a refusal that waits for the policy to its confirmation card', () => {
     expect(actionsOf(cards['notice (waiting for a policy confirmation)'])[0]).toEqual({ title: 'Confirm version 2 of the policy', data: { verb: 'startExperiment', roundId: 'r-0123456789abcdef0123' } });
   });
 });

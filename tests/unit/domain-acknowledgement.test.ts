@@ -96,7 +96,7 @@ describe('needsAcknowledgement', () => {
   });
 });
 
-describe('practiceWaitsForPolicy (issue 15, finding 2)', () => {
+describe('practiceWaitsForPolicy', () => {
   const round = aRound({ status: 'open' });
   const v1 = unwrap(acknowledge(round, input(), soon));
   const withV2 = unwrap(publishPolicyVersion(round, `${round.policy.versions[0]!.text} Never paste production logs.`, ownerActor, later(NOW, 20))).round;

@@ -108,7 +108,7 @@ describe('firstFreeSlot', () => {
   });
 });
 
-describe('deciding before the shareback (issue 15, finding 6)', () => {
+describe('deciding before the shareback', () => {
   const shareback = { startsAt: later(AT, 60 * 24 * 14), timeZone: 'Asia/Kolkata' };
   const record = (decision: Record<string, unknown>, at = AT, experiment = anExperiment({ state: 'sharing' })) =>
     applyCommand(experiment, { kind: 'recordDecision', actor: asOwner, decision: decision as never, shareback }, at);

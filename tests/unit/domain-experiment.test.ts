@@ -179,7 +179,7 @@ describe('stale cards', () => {
     });
   });
 
-  it('says what changed, in the words of the person acting, without an internal version (issue 15, finding 7)', () => {
+  it('says what changed, in the words of the person acting, without an internal version', () => {
     const decided = anExperiment({ state: 'sharing' });
     const stale = (kind: ExperimentCommand['kind'], experiment: Experiment) => {
       const message = expectError(applyCommand(experiment, { ...commandFor(kind), expectedVersion: experiment.version - 1 }, AT)).message;

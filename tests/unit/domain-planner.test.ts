@@ -162,7 +162,7 @@ describe('planPracticeBlocks', () => {
     });
   });
 
-  describe('a round that started before the plan was made (issue 15, finding 4)', () => {
+  describe('a round that started before the plan was made', () => {
     it.each([
       // Saturday of week 1: the working days are behind it, though the calendar week is not over.
       ['on the Saturday of its first week', '2026-03-28T12:00:00Z', 0, 'Week 1: already over, so no practice time was planned'],

@@ -40,7 +40,7 @@ describe('the round funnel', () => {
   });
 });
 
-describe('one definition of each stage (issue 15, finding 8)', () => {
+describe('one definition of each stage', () => {
   const approvedPlan = statesReachedBy({ state: 'approved', history: [
     { at: '2026-01-01T00:00:00Z', by: 'x', command: 'submit', from: 'draft', to: 'submitted' },
     { at: '2026-01-02T00:00:00Z', by: 'x', command: 'approve', from: 'submitted', to: 'approved' },

@@ -73,9 +73,10 @@ describe('saving an asset', () => {
 });
 
 describe('recording a decision', () => {
-  // Monday 31 March 2025, 10:50 in London (BST, UTC+1): the shareback week.
+  // Monday 31 March 2025, 10:50 in London (BST, UTC+1): the morning of the shareback (14:00), so deciding now is
+  // deciding early, which the owner says explicitly.
   const MONDAY_10_50_LONDON = '2025-03-31T09:50:00.000Z';
-  const followUp = { outcome: 'manager-follow-up', ownerId: PEOPLE.omar, dueDate: '2025-04-15' };
+  const followUp = { outcome: 'manager-follow-up', ownerId: PEOPLE.omar, dueDate: '2025-04-15', decideEarly: true, earlyReason: 'Decided on the morning of the shareback' };
 
   it('only an owner records it; the experiment is decided and its effects are handed to a job', async () => {
     const { ports, experiment } = await aWorld({ now: MONDAY_10_50_LONDON, experiment: 'practising' });

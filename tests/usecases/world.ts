@@ -1,3 +1,6 @@
+import { acknowledge } from '../../src/domain/acknowledgement';
+import { isDomainError } from '../../src/domain/errors';
+import { currentPolicyVersion } from '../../src/domain/round';
 import type { Experiment, ExperimentState } from '../../src/domain/experiment';
 import type { UserId } from '../../src/domain/ids';
 import type { Round } from '../../src/domain/round';
@@ -49,6 +52,17 @@ export async function aWorld(options: { now?: string; round?: Partial<Round>; ex
   if (options.experiment) {
     experiment = anExperiment({ state: options.experiment });
     await ports.experiments.create(experiment);
+    // Anyone past a draft confirmed the round's current policy and their tool's terms (practice waits until they have).
+    const tool = experiment.selection?.tool;
+    const version = currentPolicyVersion(round)?.version;
+    if (tool && version !== undefined && options.experiment !== 'draft') {
+      const ack = acknowledge(round, {
+        userId: experiment.participantId, policyVersion: version, policyAccepted: true, toolTermsAccepted: true,
+        tool: tool.kind === 'catalogue' ? { toolId: tool.entry.id } : { otherToolName: tool.name, otherToolTermsUrl: tool.termsUrl ?? undefined },
+      }, ports.clock.now().toISOString());
+      if (isDomainError(ack)) throw new Error(`the world's acknowledgement was refused: ${ack.message}`);
+      await ports.acknowledgements.record(ack);
+    }
   }
   return { ports, round, experiment };
 }

@@ -42,7 +42,7 @@ const count = (text: string, char: string): number => text.split(char).length - 
 
 /**
  * libphonenumber's match may start on the bracket that opens the sentence's aside: in "contact (+91 98300 12345) says"
- * it spans "(+91 98300 12345)" without its ")", and redacting it ate the "(" (issue 15). A bracket at either end that
+ * it spans "(+91 98300 12345)" without its ")", and redacting it ate the "(". A bracket at either end that
  * has no partner inside the match belongs to the prose, so it stays out; "(020) 7946 0958" keeps its area code's pair.
  */
 function withoutUnpairedBrackets(text: string, start: number, end: number): { start: number; end: number } {

@@ -4,7 +4,7 @@ import type { Fit, FitAssessment } from '../../../domain/rubric';
 /**
  * The rubric's fit and its notes, worded as the chat card words them ("Worth another look · 10 of 25"): the plan
  * editor computes it as the person types (the domain's fitOfSelection runs in the browser), the manager's review
- * shows what the server computed with the same function (issue 15). It describes the idea, never the person.
+ * shows what the server computed with the same function. It describes the idea, never the person.
  */
 export const FIT_LABELS: Readonly<Record<Fit, string>> = { strong: 'Strong fit', promising: 'Promising fit', reconsider: 'Worth another look' };
 const INTENT: Readonly<Record<Fit, 'success' | 'info' | 'warning'>> = { strong: 'success', promising: 'info', reconsider: 'warning' };

@@ -24,7 +24,7 @@ function valuesOf(person: BoardPerson, me: string): Values {
 
 export function DecisionForm({ api, roundId, person, people, me, onSaved, beforeStart = false }: {
   api: ApiClient; roundId: string; person: BoardPerson; people: readonly { id: string; name: string }[]; me: string; onSaved: () => void;
-  /** The shareback has not started: a first decision now ends practice early, so it asks for "Decide early" and why (issue 15). */
+  /** The shareback has not started: a first decision now ends practice early, so it asks for "Decide early" and why. */
   beforeStart?: boolean;
 }) {
   const styles = useStyles();

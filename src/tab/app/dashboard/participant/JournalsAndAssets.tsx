@@ -54,7 +54,7 @@ function SensitiveChoice({ findings, onChoose }: { findings: readonly Finding[];
   );
 }
 
-/** A refusal that waits for the current policy (issue 15): where to confirm it. */
+/** A refusal that waits for the current policy: where to confirm it. */
 interface ConfirmLink { readonly label: string; readonly href: string }
 const confirmOf = (error: unknown): ConfirmLink | undefined => {
   const confirm = error instanceof ApiError ? error.body.confirm as Partial<ConfirmLink> | undefined : undefined;

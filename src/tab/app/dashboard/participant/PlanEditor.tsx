@@ -157,7 +157,7 @@ export function PlanEditor({ session, roundId, me, outline, onSaved }: { session
     }
   }
 
-  // A new policy version during practice (issue 15): the plan is settled, so only the confirmation is asked for;
+  // A new policy version during practice: the plan is settled, so only the confirmation is asked for;
   // journal entries and assets wait until it is given (their refusals link here).
   const settled = me.experiment !== null && !['draft', 'changes_requested'].includes(me.experiment.state);
   async function confirmPolicyOnly() {

@@ -14,7 +14,7 @@ export interface LoopPosition {
 
 export function loopPosition(me: MeAnswer, outline: OutlineAnswer): LoopPosition {
   const experiment = me.experiment;
-  // A new version during practice (issue 15): the plan stays where it is; practice waits for the confirmation.
+  // A new version during practice: the plan stays where it is; practice waits for the confirmation.
   if (me.needsAcknowledgement && experiment && ['approved', 'practising', 'sharing'].includes(experiment.state)) {
     return { step: experiment.state === 'sharing' ? 4 : 3, intent: 'warning', title: `Confirm version ${outline.round.policyVersion ?? ''} of the safe-use policy`, detail: 'The round’s owners published a new version. Journal entries and saving or sharing assets wait until you confirm it below.' };
   }

@@ -67,7 +67,9 @@ function funnelOf(
 }
 
 async function namesOf(ports: UseCasePorts, ids: readonly UserId[]): Promise<Map<UserId, DirectoryPerson | null>> {
-  const found = await Promise.all(ids.map(async (id) => [id, await ports.directory.getPerson(id)] as const));
+  // Names decorate the owner's problem lists: a person the directory cannot answer for right now is shown by id
+  // rather than failing the whole screen (the problem itself may be that their mailbox refuses).
+  const found = await Promise.all(ids.map(async (id) => [id, await ports.directory.getPerson(id).catch(() => null)] as const));
   return new Map(found);
 }
 

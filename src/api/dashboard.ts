@@ -11,6 +11,7 @@ import type { AssetCounts, AssetRepo } from '../ports/assetRepo';
 import type { JournalRepo, JournalStats } from '../ports/journalRepo';
 import type { Booking } from '../ports/bookingRepo';
 import type { DirectoryPerson } from '../ports/directory';
+import { latestAcknowledgementOf } from '../usecases/experiments';
 import type { Caller, UseCasePorts } from '../usecases/ports';
 import { roundIdParam } from './requests';
 
@@ -117,12 +118,9 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
     const round = await loadRound(req, res);
     if (!round) return;
     const caller = callerOf(res);
-    const [member, acknowledgement, shareback] = await Promise.all([
-      ports.roundMembers.get(round.id, caller.userId),
-      ports.acknowledgements.latest(round.id, caller.userId),
-      ports.sharebacks.get(round.id),
-    ]);
+    const [member, shareback] = await Promise.all([ports.roundMembers.get(round.id, caller.userId), ports.sharebacks.get(round.id)]);
     if (!member && !canManageRound(round, caller)) return void res.status(403).json({ error: 'You are not taking part in this round.' });
+    const acknowledgement = member ? await latestAcknowledgementOf(member.member, ports) : null;
     res.json({
       round: roundOutline(round),
       acknowledgedPolicyVersion: acknowledgement?.policyVersion ?? null,
@@ -171,7 +169,7 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
     const names = await namesOf(ports, problemIds);
     const named = <T extends { userId: UserId }>(rows: T[]) => rows.map((row) => ({ ...row, displayName: names.get(row.userId)?.displayName ?? null }));
     res.json({
-      round: { ...roundOutline(round), ownerIds: round.ownerIds, participantIds: round.participantIds, managerScopes: round.managerScopes, catalogue: round.catalogue, policy: round.policy, version: round.version },
+      round: { ...roundOutline(round), ownerIds: round.ownerIds, participantIds: members.filter((m) => m.via === 'named').map((m) => m.userId), managerScopes: round.managerScopes, catalogue: round.catalogue, policy: round.policy, version: round.version },
       people: members.length,
       kickoff, kickoffFailures: named(kickoffFailures), bookingProblems: named(bookingProblems),
       hours: { plannedMinutes, keptMinutes },

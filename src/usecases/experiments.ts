@@ -5,6 +5,7 @@ import type { HypothesisInput, SelectionInput } from '../domain/experimentPlan';
 import type { UserId } from '../domain/ids';
 import { canManageRound, type Round } from '../domain/round';
 import type { RoundId } from '../domain/roundIds';
+import type { RoundMember } from '../ports/roundRepo';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import type { Caller, UseCasePorts } from './ports';
 
@@ -22,19 +23,29 @@ async function loadRound(roundId: RoundId, ports: UseCasePorts): Promise<Round |
   return stored ? stored.round : domainError('not_found', 'That round does not exist any more.');
 }
 
-/** Only people in the round (named, or under one of its managers) take part in it. */
-async function requireParticipant(round: Round, userId: UserId, ports: UseCasePorts): Promise<DomainError | null> {
+/** Only people in the round (named, or under one of its managers) take part in it: their member row, or why not. */
+async function participantMember(round: Round, userId: UserId, ports: UseCasePorts): Promise<RoundMember | DomainError> {
   if (round.status === 'draft') return domainError('conflict', "This round hasn't opened yet.");
-  const member = await ports.roundMembers.get(round.id, userId);
-  return member ? null : domainError('forbidden', `You are not part of “${round.name}”. Ask its programme owner if you would like to join.`);
+  const stored = await ports.roundMembers.get(round.id, userId);
+  return stored ? stored.member : domainError('forbidden', `You are not part of “${round.name}”. Ask its programme owner if you would like to join.`);
+}
+
+async function requireParticipant(round: Round, userId: UserId, ports: UseCasePorts): Promise<DomainError | null> {
+  const member = await participantMember(round, userId, ports);
+  return isDomainError(member) ? member : null;
+}
+
+/** The latest acknowledgement, from the member row already read (rows from before it was copied there ask the acknowledgements). */
+export function latestAcknowledgementOf(member: RoundMember, ports: UseCasePorts): Promise<PolicyAcknowledgement | null> | PolicyAcknowledgement | null {
+  return member.latestAcknowledgement !== undefined ? member.latestAcknowledgement : ports.acknowledgements.latest(member.roundId, member.userId);
 }
 
 export async function participantView(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<ParticipantView | DomainError> {
   const round = await loadRound(roundId, ports);
   if (isDomainError(round)) return round;
-  const refused = await requireParticipant(round, caller.userId, ports);
-  if (refused) return refused;
-  const [stored, acknowledgement] = await Promise.all([ports.experiments.get(roundId, caller.userId), ports.acknowledgements.latest(roundId, caller.userId)]);
+  const member = await participantMember(round, caller.userId, ports);
+  if (isDomainError(member)) return member;
+  const [stored, acknowledgement] = await Promise.all([ports.experiments.get(roundId, caller.userId), latestAcknowledgementOf(member, ports)]);
   const experiment = stored?.experiment ?? null;
   const tool = experiment?.selection?.tool;
   return { round, experiment, acknowledgement, needsAcknowledgement: needsAcknowledgement(round, acknowledgement, tool ? { tool } : {}) };

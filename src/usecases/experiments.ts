@@ -36,7 +36,7 @@ async function requireParticipant(round: Round, userId: UserId, ports: UseCasePo
 }
 
 /** The latest acknowledgement, from the member row already read (rows from before it was copied there ask the acknowledgements). */
-export function latestAcknowledgementOf(member: RoundMember, ports: UseCasePorts): Promise<PolicyAcknowledgement | null> | PolicyAcknowledgement | null {
+export async function latestAcknowledgementOf(member: RoundMember, ports: Pick<UseCasePorts, 'acknowledgements'>): Promise<PolicyAcknowledgement | null> {
   return member.latestAcknowledgement !== undefined ? member.latestAcknowledgement : ports.acknowledgements.latest(member.roundId, member.userId);
 }
 

@@ -115,10 +115,13 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
 
   /** The round as its participants see it: dates, hours, shareback and the meeting link, the policy they acknowledged. */
   router.get('/rounds/:roundId/outline', async (req, res) => {
-    const round = await loadRound(req, res);
-    if (!round) return;
+    const roundId = roundIdParam(req, res);
+    if (!roundId) return;
     const caller = callerOf(res);
-    const [member, shareback] = await Promise.all([ports.roundMembers.get(round.id, caller.userId), ports.sharebacks.get(round.id)]);
+    // Point reads at once; nothing is sent before the round exists and the caller is in it.
+    const [stored, member, shareback] = await Promise.all([ports.rounds.get(roundId), ports.roundMembers.get(roundId, caller.userId), ports.sharebacks.get(roundId)]);
+    if (!stored) return void res.status(404).json({ error: 'No such round.' });
+    const round = stored.round;
     if (!member && !canManageRound(round, caller)) return void res.status(403).json({ error: 'You are not taking part in this round.' });
     const acknowledgement = member ? await latestAcknowledgementOf(member.member, ports) : null;
     res.json({

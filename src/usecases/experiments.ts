@@ -5,7 +5,7 @@ import type { HypothesisInput, SelectionInput } from '../domain/experimentPlan';
 import type { UserId } from '../domain/ids';
 import { canManageRound, type Round } from '../domain/round';
 import type { RoundId } from '../domain/roundIds';
-import type { RoundMember } from '../ports/roundRepo';
+import type { RoundMember, StoredRoundMember } from '../ports/roundRepo';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import type { Caller, UseCasePorts } from './ports';
 
@@ -24,15 +24,14 @@ async function loadRound(roundId: RoundId, ports: UseCasePorts): Promise<Round |
 }
 
 /** Only people in the round (named, or under one of its managers) take part in it: their member row, or why not. */
-async function participantMember(round: Round, userId: UserId, ports: UseCasePorts): Promise<RoundMember | DomainError> {
+function participantOf(round: Round, member: StoredRoundMember | null): StoredRoundMember | DomainError {
   if (round.status === 'draft') return domainError('conflict', "This round hasn't opened yet.");
-  const stored = await ports.roundMembers.get(round.id, userId);
-  return stored ? stored.member : domainError('forbidden', `You are not part of “${round.name}”. Ask its programme owner if you would like to join.`);
+  return member ?? domainError('forbidden', `You are not part of “${round.name}”. Ask its programme owner if you would like to join.`);
 }
 
 async function requireParticipant(round: Round, userId: UserId, ports: UseCasePorts): Promise<DomainError | null> {
-  const member = await participantMember(round, userId, ports);
-  return isDomainError(member) ? member : null;
+  const participant = participantOf(round, round.status === 'draft' ? null : await ports.roundMembers.get(round.id, userId));
+  return isDomainError(participant) ? participant : null;
 }
 
 /** The latest acknowledgement, from the member row already read (rows from before it was copied there ask the acknowledgements). */
@@ -41,11 +40,12 @@ export async function latestAcknowledgementOf(member: RoundMember, ports: Pick<U
 }
 
 export async function participantView(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<ParticipantView | DomainError> {
-  const round = await loadRound(roundId, ports);
+  // Three point reads at once (the round's own rows, the person's member row, their experiment); nothing is shown before the checks.
+  const [round, member, stored] = await Promise.all([loadRound(roundId, ports), ports.roundMembers.get(roundId, caller.userId), ports.experiments.get(roundId, caller.userId)]);
   if (isDomainError(round)) return round;
-  const member = await participantMember(round, caller.userId, ports);
-  if (isDomainError(member)) return member;
-  const [stored, acknowledgement] = await Promise.all([ports.experiments.get(roundId, caller.userId), latestAcknowledgementOf(member, ports)]);
+  const participant = participantOf(round, member);
+  if (isDomainError(participant)) return participant;
+  const acknowledgement = await latestAcknowledgementOf(participant.member, ports);
   const experiment = stored?.experiment ?? null;
   const tool = experiment?.selection?.tool;
   return { round, experiment, acknowledgement, needsAcknowledgement: needsAcknowledgement(round, acknowledgement, tool ? { tool } : {}) };

@@ -57,7 +57,7 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
     const now = ports.clock.now().toISOString();
     const bookingOf = new Map(bookings.map((b) => [b.participantId, { status: b.status, reason: b.reason, weeks: b.weeks, blocks: b.blocks.length, hours: practiceHoursByWeek(b.blocks, now) }]));
     res.json({
-      round: stored.round,
+      round: { ...stored.round, participantIds: members.filter((m) => m.via === 'named').map((m) => m.userId) },
       shareback: shareback ? { joinUrl: shareback.joinUrl, invited: shareback.attendeeEmails.length, tabAdded: shareback.tabAdded } : null,
       people: members.map((m) => ({
         userId: m.userId, via: m.via,

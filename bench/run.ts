@@ -2,7 +2,8 @@
  * `npm run bench`: one JSON object per line on stdout (the README's benchmark table lists them). Builds the service, then measures it
  * as it runs in production (`node dist/src/server.js`) against Azurite and the Graph sandbox on loopback.
  *   BENCH_QUICK=1     small sizes for development
- *   BENCH_TURNS=N     turns for bot.turn and bot.action (default 500)
+ *   BENCH_TURNS=N     turns for bot.turn and bot.action (default 500); bot.turn alternates with a bare botbuilder bot
+ *                     (bench/bare-bot.ts) and reports bare_p50_ms, bare_p95_ms and ratio_p95 beside its own figures
  *   BENCH_KICKOFF_PEOPLE=N (default 2000), BENCH_KICKOFF_KNOWN=1|0, …   see bench/kickoff.ts
  *   BENCH_BOOKING_PEOPLE=N (default 1000; 100 with BENCH_QUICK=1), …   see bench/booking.ts
  *   BENCH_DASHBOARD_EXPERIMENTS=N (default 10000; 1000 with BENCH_QUICK=1), …   see bench/dashboard.ts
@@ -63,18 +64,49 @@ async function startServiceProcess(env: NodeJS.ProcessEnv): Promise<{ child: Chi
   return { child, url, coldStartMs: performance.now() - startedAt };
 }
 
-async function timeTurns(name: string, url: string, connector: RunningConnector, context: ActivityContext, makeActivity: () => unknown): Promise<void> {
+/** Time from posting an activity to the connector receiving the reply. */
+async function timeOneTurn(name: string, url: string, connector: RunningConnector, conversationId: string, activity: unknown): Promise<number> {
+  const before = connector.activities.filter((a) => a.conversationId === conversationId).length;
+  const startedAt = performance.now();
+  const response = await postActivity(url, activity);
+  if (response.status !== 200) throw new Error(`${name}: /api/messages answered ${response.status}`);
+  await connector.waitFor(conversationId, before + 1, 10_000);
+  return performance.now() - startedAt;
+}
+
+/** Turns against each bot in turn (A, B, A, B…), so every bot sees the same load on a shared machine; samples per bot. */
+async function timeTurns(name: string, urls: readonly string[], connector: RunningConnector, context: ActivityContext, makeActivity: () => unknown): Promise<number[][]> {
   const conversationId = `a:${context.person.id}`;
-  const samples: number[] = [];
+  const samples = urls.map(() => [] as number[]);
   for (let i = 0; i < TURNS + 10; i++) {
-    const before = connector.activities.filter((a) => a.conversationId === conversationId).length;
-    const startedAt = performance.now();
-    const response = await postActivity(url, makeActivity());
-    if (response.status !== 200) throw new Error(`${name}: /api/messages answered ${response.status}`);
-    await connector.waitFor(conversationId, before + 1, 10_000);
-    if (i >= 10) samples.push(performance.now() - startedAt); // the first 10 warm up caches and connections
+    for (const [index, url] of urls.entries()) {
+      const ms = await timeOneTurn(name, url, connector, conversationId, makeActivity());
+      if (i >= 10) samples[index]!.push(ms); // the first 10 warm up caches and connections
+    }
   }
-  summarise(name, samples);
+  return samples;
+}
+
+/** The baseline bot (bench/bare-bot.ts) in its own process, like the service. */
+async function startBareBot(): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'bare-bot.ts')], { cwd: ROOT, env: { PATH: process.env.PATH, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the bare bot exited with code ${child.exitCode} before it was healthy`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return { child, url };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
 }
 
 async function main(): Promise<void> {
@@ -98,10 +130,21 @@ async function main(): Promise<void> {
     service = await startServiceProcess(env);
     const organisation = loadDemoOrganisation();
     const context: ActivityContext = { serviceUrl: connector.url, tenantId: organisation.tenantId, person: organisation.people[1]! };
-    progress(`bot.turn: ${TURNS} turns`);
-    await timeTurns('bot.turn', service.url, connector, context, () => messageActivity(context, 'hello'));
+    progress(`bot.turn: ${TURNS} turns, alternating with a bare botbuilder bot answering a static card`);
+    const bare = await startBareBot();
+    try {
+      const [turns, bareTurns] = await timeTurns('bot.turn', [service.url, bare.url], connector, context, () => messageActivity(context, 'hello'));
+      const sorted = [...turns!].sort((a, b) => a - b);
+      const bareSorted = [...bareTurns!].sort((a, b) => a - b);
+      const p95 = percentile(sorted, 95);
+      const bareP95 = percentile(bareSorted, 95);
+      emit({ bench: 'bot.turn', n: sorted.length, p50_ms: percentile(sorted, 50), p95_ms: p95, bare_p50_ms: percentile(bareSorted, 50), bare_p95_ms: bareP95, ratio_p95: Number((p95 / bareP95).toFixed(2)) });
+    } finally {
+      await stopProcess(bare.child);
+    }
     progress(`bot.action: ${TURNS} card submits`);
-    await timeTurns('bot.action', service.url, connector, context, () => cardSubmitActivity(context, { verb: 'showHelp' }));
+    const [actions] = await timeTurns('bot.action', [service.url], connector, context, () => cardSubmitActivity(context, { verb: 'showHelp' }));
+    summarise('bot.action', actions!);
     // The kickoff bench runs its own services, sandbox and connector: stop this one so it does not share the CPU.
     const botService = service;
     service = undefined;

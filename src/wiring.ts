@@ -106,15 +106,16 @@ export function wireApplication(config: AppConfig, options: WireOptions): Wiring
   const graph = createGraphClient({ baseUrl: config.graph.baseUrl, credential: config.graph.credential });
   const directory = createGraphDirectory(graph);
   const roundTables = { rounds: table('Rounds', 'round'), roundsByOwner: table('RoundsByOwner', 'owner index'), members: table('RoundMembers', 'round member'), memberships: table('Memberships', 'membership'), roundsByStatus: table('RoundsByStatus', 'round status index') };
+  const roundMembers = createTableRoundMemberRepo(roundTables);
 
   // The messenger lives on the bot's adapter, and the bot's handlers need the ports: a late-bound reference breaks the cycle.
   let bot: Bot | undefined;
   const ports: Wiring['ports'] = {
     clock,
     rounds: createTableRoundRepo(roundTables),
-    roundMembers: createTableRoundMemberRepo(roundTables),
+    roundMembers,
     experiments: createTableExperimentRepo({ experiments: table('Experiments', 'experiment'), reviewQueue: table('ReviewQueue', 'review queue entry') }),
-    acknowledgements: createTableAcknowledgementRepo(table('Acknowledgements', 'acknowledgement')),
+    acknowledgements: createTableAcknowledgementRepo(table('Acknowledgements', 'acknowledgement'), roundMembers),
     members,
     directory,
     jobs: createStorageJobQueue({ connectionString: config.storageConnectionString, queueName: jobQueueName(config.queuePrefix) }),

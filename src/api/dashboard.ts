@@ -15,6 +15,7 @@ import type { JournalRepo, JournalStats } from '../ports/journalRepo';
 import type { Booking } from '../ports/bookingRepo';
 import type { SharebackSummary } from '../ports/sharebackSessionRepo';
 import type { DirectoryPerson } from '../ports/directory';
+import { latestAcknowledgementOf } from '../usecases/experiments';
 import type { Caller, UseCasePorts } from '../usecases/ports';
 import { roundIdParam } from './requests';
 
@@ -131,16 +132,16 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
 
   /** The round as its participants see it: dates, hours, shareback and the meeting link, the policy they acknowledged. */
   router.get('/rounds/:roundId/outline', async (req, res) => {
-    const round = await loadRound(req, res);
-    if (!round) return;
+    const roundId = roundIdParam(req, res);
+    if (!roundId) return;
     const caller = callerOf(res);
-    const [member, acknowledgement, shareback] = await Promise.all([
-      ports.roundMembers.get(round.id, caller.userId),
-      ports.acknowledgements.latest(round.id, caller.userId),
-      ports.sharebacks.get(round.id),
-    ]);
+    // Point reads at once; nothing is sent before the round exists and the access policy lets the caller see it.
+    const [stored, member, shareback] = await Promise.all([ports.rounds.get(roundId), ports.roundMembers.get(roundId, caller.userId), ports.sharebacks.get(roundId)]);
+    if (!stored) return void res.status(404).json({ error: 'No such round.' });
+    const round = stored.round;
     const relation = member ? 'participant' : await relationToRound(round, caller, ports);
     if (!roundAllows(relation, 'takePart') && !roundAllows(relation, 'manageRound')) return void res.status(403).json({ error: 'You are not taking part in this round.' });
+    const acknowledgement = member ? await latestAcknowledgementOf(member.member, ports) : null;
     res.json({
       round: roundOutline(round),
       acknowledgedPolicyVersion: acknowledgement?.policyVersion ?? null,
@@ -186,7 +187,7 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
     const names = await namesOf(ports, problemIds);
     const named = <T extends { userId: UserId }>(rows: T[]) => rows.map((row) => ({ ...row, displayName: names.get(row.userId)?.displayName ?? null }));
     res.json({
-      round: { ...roundOutline(round), ownerIds: round.ownerIds, participantIds: round.participantIds, managerScopes: round.managerScopes, catalogue: round.catalogue, policy: round.policy, version: round.version },
+      round: { ...roundOutline(round), ownerIds: round.ownerIds, participantIds: members.filter((m) => m.via === 'named').map((m) => m.userId), managerScopes: round.managerScopes, catalogue: round.catalogue, policy: round.policy, version: round.version },
       people: members.length,
       kickoff, kickoffFailures: named(kickoffFailures), bookingProblems: named(bookingProblems), effectProblems: named(effectProblems),
       hours: { plannedMinutes, keptMinutes },

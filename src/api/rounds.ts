@@ -58,7 +58,7 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
     const now = ports.clock.now().toISOString();
     const bookingOf = new Map(bookings.map((b) => [b.participantId, { status: b.status, reason: b.reason, weeks: b.weeks, blocks: b.blocks.length, hours: practiceHoursByWeek(b.blocks, now) }]));
     res.json({
-      round: stored.round,
+      round: { ...stored.round, participantIds: members.filter((m) => m.via === 'named').map((m) => m.userId) },
       shareback: shareback ? { joinUrl: shareback.joinUrl, invited: shareback.attendeeEmails.length, tabAdded: shareback.tabAdded } : null,
       people: members.map((m) => ({
         userId: m.userId, via: m.via,
@@ -124,9 +124,9 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
   router.get('/rounds/:roundId/me', async (req, res) => {
     const roundId = roundIdParam(req, res);
     if (!roundId) return;
-    const view = await participantView(roundId, callerOf(res), ports);
+    // The booking is the caller's own (one experiment per person and round): read beside the view, sent only once the view allows it.
+    const [view, booking] = await Promise.all([participantView(roundId, callerOf(res), ports), ports.bookings.get(experimentIdFor(roundId, callerOf(res).userId))]);
     if (isDomainError(view)) return sendDomainError(res, view);
-    const booking = await ports.bookings.get(experimentIdFor(roundId, view.experiment?.participantId ?? callerOf(res).userId));
     res.json({
       roundId, experiment: view.experiment, needsAcknowledgement: view.needsAcknowledgement, policyVersion: view.round.policy.versions.at(-1)?.version ?? null,
       practiceTime: booking ? { status: booking.status, reason: booking.reason, timeZone: booking.timeZone, blocks: booking.blocks, weeks: booking.weeks, hours: practiceHoursByWeek(booking.blocks, ports.clock.now().toISOString()) } : null,

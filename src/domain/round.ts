@@ -28,7 +28,6 @@ export interface Round {
   readonly tenantId: TenantId;
   readonly name: string;
   readonly ownerIds: readonly UserId[];
-  readonly participantIds: readonly UserId[];
   /** Managers whose direct reports join the round (resolved from the directory at kickoff). */
   readonly managerScopes: readonly UserId[];
   /** `start` is a calendar date in the shareback's time zone (the round's zone); the window runs whole weeks. */
@@ -46,6 +45,15 @@ export interface Round {
   readonly updatedAt: IsoInstant;
   /** Bumped by every change; a card or form sends it back as `expectedVersion` so a stale one is caught. */
   readonly version: number;
+}
+
+/**
+ * A round with the people named in it. Loading them reads every member row, so only the commands that change who
+ * takes part (create, edit, open) and the owner's screens load this; every per-person path works on `Round`
+ * (DESIGN §13: a round loads without its members).
+ */
+export interface RoundWithParticipants extends Round {
+  readonly participantIds: readonly UserId[];
 }
 
 export interface RoundActor {
@@ -201,7 +209,7 @@ function parseSettings(raw: unknown, now: DateTime, checkPast: (settings: RoundS
   return Object.keys(errors).length > 0 ? invalidInput(errors) : parsed.data;
 }
 
-export function createRound(input: CreateRoundInput, actor: RoundActor, now: IsoInstant): Round | DomainError {
+export function createRound(input: CreateRoundInput, actor: RoundActor, now: IsoInstant): RoundWithParticipants | DomainError {
   const at = instantOrThrow(now);
   const parsed = createRoundInputSchema.safeParse(input);
   if (!parsed.success) return invalidInput(fieldErrorsOf(parsed.error.issues));
@@ -223,7 +231,7 @@ export function createRound(input: CreateRoundInput, actor: RoundActor, now: Iso
   };
 }
 
-function settingsOf(round: Round): RoundSettings {
+function settingsOf(round: RoundWithParticipants): RoundSettings {
   return {
     name: round.name,
     ownerIds: [...round.ownerIds],
@@ -242,13 +250,13 @@ function settingsOf(round: Round): RoundSettings {
  * Whether two rounds were set up alike: the same request sent twice makes the same round, but the same name
  * and first day with other settings is a different request that must not be answered with the first round.
  */
-export function sameSettings(a: Round, b: Round): boolean {
-  const policyOf = (round: Round) => round.policy.versions[0]?.text ?? null;
+export function sameSettings(a: RoundWithParticipants, b: RoundWithParticipants): boolean {
+  const policyOf = (round: RoundWithParticipants) => round.policy.versions[0]?.text ?? null;
   return JSON.stringify(settingsOf(a)) === JSON.stringify(settingsOf(b)) && policyOf(a) === policyOf(b);
 }
 
 /** Everyone a round names, by the field that names them (each must be a person in the directory). */
-export function peopleNamedBy(round: Pick<Round, 'ownerIds' | 'participantIds' | 'managerScopes'>): ReadonlyArray<{ readonly field: 'ownerIds' | 'participantIds' | 'managerScopes'; readonly id: UserId }> {
+export function peopleNamedBy(round: Pick<RoundWithParticipants, 'ownerIds' | 'participantIds' | 'managerScopes'>): ReadonlyArray<{ readonly field: 'ownerIds' | 'participantIds' | 'managerScopes'; readonly id: UserId }> {
   return [
     ...round.ownerIds.map((id) => ({ field: 'ownerIds' as const, id })),
     ...round.participantIds.map((id) => ({ field: 'participantIds' as const, id })),
@@ -260,7 +268,7 @@ export function peopleNamedBy(round: Pick<Round, 'ownerIds' | 'participantIds' |
  * Applies partial changes and checks the whole round again. Nothing different → the same round back,
  * version unchanged (a second click of Save is harmless). A closed round cannot change.
  */
-export function editRound(round: Round, changes: RoundChanges, actor: RoundActor, now: IsoInstant): Round | DomainError {
+export function editRound(round: RoundWithParticipants, changes: RoundChanges, actor: RoundActor, now: IsoInstant): RoundWithParticipants | DomainError {
   const at = instantOrThrow(now);
   if (!canManageRound(round, actor)) return notAnOwner();
   if (changes.expectedVersion !== undefined && changes.expectedVersion !== round.version) return staleRound(round.version);
@@ -294,8 +302,8 @@ export function currentPolicyVersion(round: Round): PolicyVersion | null {
   return round.policy.versions.at(-1) ?? null;
 }
 
-export interface PublishPolicyResult {
-  readonly round: Round;
+export interface PublishPolicyResult<R extends Round = Round> {
+  readonly round: R;
   readonly policyVersion: PolicyVersion;
   /** False when the text equals the current version: publishing it again is a no-op, not version N+1. */
   readonly changed: boolean;
@@ -306,7 +314,7 @@ export interface PublishPolicyResult {
  * Publishing while the round is open is allowed: everyone's acknowledgement becomes out of date and
  * `needsAcknowledgement` asks them to read the new version.
  */
-export function publishPolicyVersion(round: Round, text: string, actor: RoundActor, now: IsoInstant): PublishPolicyResult | DomainError {
+export function publishPolicyVersion<R extends Round>(round: R, text: string, actor: RoundActor, now: IsoInstant): PublishPolicyResult<R> | DomainError {
   instantOrThrow(now);
   if (!canManageRound(round, actor)) return notAnOwner();
   if (round.status === 'closed') return closedRound('its policy can no longer change');
@@ -325,13 +333,13 @@ export function publishPolicyVersion(round: Round, text: string, actor: RoundAct
 }
 
 export interface OpenRoundResult {
-  readonly round: Round;
+  readonly round: RoundWithParticipants;
   /** True when the round was already open: the same round comes back unchanged, so a retry is harmless. */
   readonly alreadyOpen: boolean;
 }
 
 /** draft → open, once there is a policy to acknowledge, someone invited and a shareback still ahead. */
-export function openRound(round: Round, actor: RoundActor, now: IsoInstant): OpenRoundResult | DomainError {
+export function openRound(round: RoundWithParticipants, actor: RoundActor, now: IsoInstant): OpenRoundResult | DomainError {
   const at = instantOrThrow(now);
   if (!canManageRound(round, actor)) return notAnOwner();
   if (round.status === 'open') return { round, alreadyOpen: true };
@@ -349,13 +357,13 @@ export function openRound(round: Round, actor: RoundActor, now: IsoInstant): Ope
   return { round: { ...round, status: 'open', updatedAt: stamp(now), version: round.version + 1 }, alreadyOpen: false };
 }
 
-export interface CloseRoundResult {
-  readonly round: Round;
+export interface CloseRoundResult<R extends Round = Round> {
+  readonly round: R;
   readonly alreadyClosed: boolean;
 }
 
 /** draft or open → closed (after the decisions, or to cancel a draft); closing twice is harmless. */
-export function closeRound(round: Round, actor: RoundActor, now: IsoInstant): CloseRoundResult | DomainError {
+export function closeRound<R extends Round>(round: R, actor: RoundActor, now: IsoInstant): CloseRoundResult<R> | DomainError {
   instantOrThrow(now);
   if (!canManageRound(round, actor)) return notAnOwner();
   if (round.status === 'closed') return { round, alreadyClosed: true };

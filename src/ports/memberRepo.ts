@@ -23,7 +23,10 @@ export interface MemberRepoOptions { readonly abortSignal?: AbortSignal }
 
 export interface MemberRepo {
   get(userId: UserId, options?: MemberRepoOptions): Promise<Member | null>;
-  /** Records that the person was seen now with this conversation; keeps the first-seen time. */
+  /**
+   * Records that the person was seen now with this conversation; keeps the first-seen time. Writes only when the
+   * conversation (or name) changed or the stored last-seen is an hour old or more; returns the row as stored.
+   */
   recordSeen(member: Omit<Member, 'firstSeenAt'>, options?: MemberRepoOptions): Promise<Member>;
   /** Reachability probe for /healthz. */
   probe(options?: MemberRepoOptions): Promise<void>;

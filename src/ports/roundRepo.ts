@@ -1,11 +1,12 @@
+import type { PolicyAcknowledgement } from '../domain/acknowledgement';
 import type { UserId } from '../domain/ids';
-import type { Round } from '../domain/round';
+import type { Round, RoundWithParticipants } from '../domain/round';
 import type { RoundId } from '../domain/roundIds';
 
 export interface RepoOptions { readonly abortSignal?: AbortSignal }
 
-export interface StoredRound {
-  readonly round: Round;
+export interface StoredRound<R extends Round = Round> {
+  readonly round: R;
   /** The ETag of the round row: an update carries it back (optimistic concurrency). */
   readonly etag: string;
 }
@@ -19,11 +20,14 @@ export interface RoundListing {
 }
 
 export interface RoundRepo {
+  /** The round's settings and policy versions: its own small partition, never its members (DESIGN §13: cost flat per person). */
   get(roundId: RoundId, options?: RepoOptions): Promise<StoredRound | null>;
+  /** The round with `participantIds` (reads every member row): only for the owner's screens and the commands that change who takes part. */
+  getWithParticipants(roundId: RoundId, options?: RepoOptions): Promise<StoredRound<RoundWithParticipants> | null>;
   /** Fails with a conflict if the id exists (ids are derived from the command, so a replay is caught). */
-  create(round: Round, options?: RepoOptions): Promise<StoredRound>;
-  /** Conditional on `etag`; a lost race throws ConcurrencyConflictError. */
-  update(round: Round, etag: string, options?: RepoOptions): Promise<StoredRound>;
+  create(round: RoundWithParticipants, options?: RepoOptions): Promise<StoredRound<RoundWithParticipants>>;
+  /** Conditional on `etag`; a lost race throws ConcurrencyConflictError. Adds the named participants not yet in the round. */
+  update(round: RoundWithParticipants, etag: string, options?: RepoOptions): Promise<StoredRound<RoundWithParticipants>>;
   listForOwner(ownerId: UserId, options?: RepoOptions): Promise<RoundListing[]>;
   /** Rounds that are open now (periodic checks walk these). */
   listOpen(options?: RepoOptions): Promise<RoundId[]>;
@@ -48,6 +52,12 @@ export interface RoundMember {
   /** How many times an owner has resent the kickoff to this person (0: the first send only). */
   readonly resends?: number;
   readonly updatedAt: string;
+  /**
+   * The person's latest policy acknowledgement in this round, kept on their member row so a participant's screen
+   * needs no read of the acknowledgements: null = none yet; absent = a row written before this was tracked
+   * (the acknowledgements themselves are then the source).
+   */
+  readonly latestAcknowledgement?: PolicyAcknowledgement | null;
 }
 
 export interface StoredRoundMember { readonly member: RoundMember; readonly etag: string }

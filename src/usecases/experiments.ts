@@ -7,6 +7,7 @@ import type { Round } from '../domain/round';
 import { managesRound } from '../domain/access';
 import { relationToPerson } from './access';
 import type { RoundId } from '../domain/roundIds';
+import type { RoundMember, StoredRoundMember } from '../ports/roundRepo';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import type { Caller, UseCasePorts } from './ports';
 
@@ -24,19 +25,29 @@ async function loadRound(roundId: RoundId, ports: UseCasePorts): Promise<Round |
   return stored ? stored.round : domainError('not_found', 'That round does not exist any more.');
 }
 
-/** Only people in the round (named, or under one of its managers) take part in it. */
-async function requireParticipant(round: Round, userId: UserId, ports: UseCasePorts): Promise<DomainError | null> {
+/** Only people in the round (named, or under one of its managers) take part in it: their member row, or why not. */
+function participantOf(round: Round, member: StoredRoundMember | null): StoredRoundMember | DomainError {
   if (round.status === 'draft') return domainError('conflict', "This round hasn't opened yet.");
-  const member = await ports.roundMembers.get(round.id, userId);
-  return member ? null : domainError('forbidden', `You are not part of “${round.name}”. Ask its programme owner if you would like to join.`);
+  return member ?? domainError('forbidden', `You are not part of “${round.name}”. Ask its programme owner if you would like to join.`);
+}
+
+async function requireParticipant(round: Round, userId: UserId, ports: UseCasePorts): Promise<DomainError | null> {
+  const participant = participantOf(round, round.status === 'draft' ? null : await ports.roundMembers.get(round.id, userId));
+  return isDomainError(participant) ? participant : null;
+}
+
+/** The latest acknowledgement, from the member row already read (rows from before it was copied there ask the acknowledgements). */
+export async function latestAcknowledgementOf(member: RoundMember, ports: Pick<UseCasePorts, 'acknowledgements'>): Promise<PolicyAcknowledgement | null> {
+  return member.latestAcknowledgement !== undefined ? member.latestAcknowledgement : ports.acknowledgements.latest(member.roundId, member.userId);
 }
 
 export async function participantView(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<ParticipantView | DomainError> {
-  const round = await loadRound(roundId, ports);
+  // Three point reads at once (the round's own rows, the person's member row, their experiment); nothing is shown before the checks.
+  const [round, member, stored] = await Promise.all([loadRound(roundId, ports), ports.roundMembers.get(roundId, caller.userId), ports.experiments.get(roundId, caller.userId)]);
   if (isDomainError(round)) return round;
-  const refused = await requireParticipant(round, caller.userId, ports);
-  if (refused) return refused;
-  const [stored, acknowledgement] = await Promise.all([ports.experiments.get(roundId, caller.userId), ports.acknowledgements.latest(roundId, caller.userId)]);
+  const participant = participantOf(round, member);
+  if (isDomainError(participant)) return participant;
+  const acknowledgement = await latestAcknowledgementOf(participant.member, ports);
   const experiment = stored?.experiment ?? null;
   const tool = experiment?.selection?.tool;
   return { round, experiment, acknowledgement, needsAcknowledgement: needsAcknowledgement(round, acknowledgement, tool ? { tool } : {}) };

@@ -72,6 +72,19 @@ export async function deliverKickoff(roundId: RoundId, userId: UserId, ports: Us
     throw error;
   }
 
+  // The claimed row's outcome. A participant's acknowledgement (copied onto this row) may change its ETag mid-send;
+  // the claim still holds while the row is `sending` on our attempt, so the outcome is written on the fresh row.
+  const settle = async (outcome: Partial<RoundMember>) => {
+    try {
+      await save({ ...claim.member, ...outcome }, claim.etag);
+    } catch (error) {
+      if (!(error instanceof ConcurrencyConflictError)) throw error;
+      const fresh = await ports.roundMembers.get(roundId, userId);
+      if (fresh?.member.delivery !== 'sending' || fresh.member.deliveryAttempts !== claim.member.deliveryAttempts) throw error;
+      await save({ ...fresh.member, ...outcome }, fresh.etag);
+    }
+  };
+
   let sent = false;
   try {
     const round = await ports.rounds.get(roundId);
@@ -82,7 +95,7 @@ export async function deliverKickoff(roundId: RoundId, userId: UserId, ports: Us
     const card = await options.renderCard(round.round, { userId, displayName: person.displayName, resent: (stored.member.resends ?? 0) > 0 });
     await ports.messenger.sendCard(conversation, card);
     sent = true;
-    await save({ ...claim.member, delivery: 'sent', deliveryReason: null, deliveredAt: now() }, claim.etag);
+    await settle({ delivery: 'sent', deliveryReason: null, deliveredAt: now() });
     return 'sent';
   } catch (error) {
     // Delivered but not recorded: never go back to queued (that would send twice); the row stays `sending`.
@@ -90,11 +103,11 @@ export async function deliverKickoff(roundId: RoundId, userId: UserId, ports: Us
     const retryable = !(error instanceof DeliveryError) || error.retryable;
     const reason = error instanceof Error ? error.message : String(error);
     if (!retryable || options.attempt >= options.maxAttempts) {
-      await save({ ...claim.member, delivery: 'failed', deliveryReason: reason }, claim.etag);
+      await settle({ delivery: 'failed', deliveryReason: reason });
       return 'failed';
     }
     // Not sent: back in the queue's hands, which retries with backoff.
-    await save({ ...claim.member, delivery: 'queued', deliveryReason: reason }, claim.etag);
+    await settle({ delivery: 'queued', deliveryReason: reason });
     throw error;
   }
 }

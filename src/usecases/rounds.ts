@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { domainError, isDomainError, type DomainError } from '../domain/errors';
 import { parseUserId, type UserId } from '../domain/ids';
 import { invalidInput } from '../domain/validation';
-import { createRound as createRoundInDomain, peopleNamedBy, sameSettings, editRound as editRoundInDomain, openRound as openRoundInDomain, publishPolicyVersion, type CreateRoundInput, type Round, type RoundActor, type RoundChanges } from '../domain/round';
+import { createRound as createRoundInDomain, peopleNamedBy, sameSettings, editRound as editRoundInDomain, openRound as openRoundInDomain, publishPolicyVersion, type CreateRoundInput, type Round, type RoundActor, type RoundChanges, type RoundWithParticipants } from '../domain/round';
 import { parseRoundId, type RoundId } from '../domain/roundIds';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import type { RoundMember } from '../ports/roundRepo';
@@ -41,7 +41,7 @@ export async function createRound(input: NewRoundInput, caller: Caller, ports: U
     return (await ports.rounds.create(round)).round;
   } catch (error) {
     if (!(error instanceof EntityAlreadyExistsError)) throw error;
-    const existing = await ports.rounds.get(id);
+    const existing = await ports.rounds.getWithParticipants(id);
     if (!existing) throw error;
     // The same request again (a double click, a retry): answer with what the first one made. The same name and
     // first day with other settings is another request: say so rather than drop its settings silently.
@@ -51,7 +51,7 @@ export async function createRound(input: NewRoundInput, caller: Caller, ports: U
 }
 
 /** A round may name only people in the directory: a mistyped or departed id is refused by name, never stored as a ghost. */
-async function notInDirectory(round: Pick<Round, 'ownerIds' | 'participantIds' | 'managerScopes'>, ports: Pick<UseCasePorts, 'directory'>): Promise<DomainError | null> {
+async function notInDirectory(round: Pick<RoundWithParticipants, 'ownerIds' | 'participantIds' | 'managerScopes'>, ports: Pick<UseCasePorts, 'directory'>): Promise<DomainError | null> {
   const named = peopleNamedBy(round);
   const missing: { field: string; id: string }[] = [];
   // A few look-ups at a time: a round of thousands must not flood the directory.
@@ -72,10 +72,11 @@ async function notInDirectory(round: Pick<Round, 'ownerIds' | 'participantIds' |
 async function changeRound<R>(
   roundId: RoundId,
   ports: UseCasePorts,
-  change: (round: Round) => { round: Round; changed: boolean; result: R } | DomainError,
-): Promise<{ round: Round; result: R } | DomainError> {
+  change: (round: RoundWithParticipants) => { round: RoundWithParticipants; changed: boolean; result: R } | DomainError,
+): Promise<{ round: RoundWithParticipants; result: R } | DomainError> {
   for (let attempt = 1; ; attempt++) {
-    const stored = await ports.rounds.get(roundId);
+    // An owner's command: the only place besides the owner's screens that reads the member list (the update adds named people).
+    const stored = await ports.rounds.getWithParticipants(roundId);
     if (!stored) return domainError('not_found', 'That round does not exist, or it was removed.');
     const next = change(stored.round);
     if (isDomainError(next)) return next;
@@ -119,7 +120,7 @@ export async function publishPolicy(roundId: RoundId, text: string, caller: Call
 }
 
 /** Everyone in scope: the people named, plus everyone under each manager scope (all levels down). */
-async function resolveParticipants(round: Round, ports: UseCasePorts): Promise<{ userId: UserId; via: RoundMember['via'] }[]> {
+async function resolveParticipants(round: RoundWithParticipants, ports: UseCasePorts): Promise<{ userId: UserId; via: RoundMember['via'] }[]> {
   const people = new Map<UserId, RoundMember['via']>(round.participantIds.map((id) => [id, 'named']));
   const visited = new Set<UserId>();
   const pending = [...round.managerScopes];

@@ -244,7 +244,8 @@ describe.each([
 
     it('experiments and acknowledgements: one per person, the reviewer queue, the latest version', async () => {
       const experiments = createTableExperimentRepo({ experiments: backend.table('Experiments', 'experiment'), reviewQueue: backend.table('ReviewQueue', 'review queue entry') });
-      const acknowledgements = createTableAcknowledgementRepo(backend.table('Acks', 'acknowledgement'));
+      const roundTables = { rounds: backend.table('AckRounds', 'round'), roundsByOwner: backend.table('AckRoundsByOwner', 'owner index'), members: backend.table('AckRoundMembers', 'round member'), memberships: backend.table('AckMemberships', 'membership'), roundsByStatus: backend.table('AckRoundsByStatus', 'round status index') };
+      const acknowledgements = createTableAcknowledgementRepo(backend.table('Acks', 'acknowledgement'), createTableRoundMemberRepo(roundTables));
       const experiment = anExperiment({ state: 'submitted' });
       const stored = await experiments.create(experiment);
       await expect(experiments.create(experiment)).rejects.toBeInstanceOf(EntityAlreadyExistsError);

@@ -12,7 +12,7 @@ const tables = { rounds: table('Rounds'), roundsByOwner: table('RoundsByOwner'),
 const rounds = createTableRoundRepo(tables);
 const experimentTables = { experiments: table('Experiments'), reviewQueue: table('ReviewQueue') };
 const experiments = createTableExperimentRepo(experimentTables);
-const acknowledgements = createTableAcknowledgementRepo(table('Acks'));
+const acknowledgements = createTableAcknowledgementRepo(table('Acks'), createTableRoundMemberRepo(tables));
 
 afterAll(async () => {
   for (const t of [...Object.values(tables), ...Object.values(experimentTables)]) await t.deleteTable();
@@ -23,13 +23,20 @@ describe('the round repository', () => {
   it('stores a round and reads back the same round, participants and policy included', async () => {
     const round = aRound({ status: 'open' });
     await rounds.create(round);
-    const stored = await rounds.get(ROUND_ID);
+    const stored = await rounds.getWithParticipants(ROUND_ID);
     expect(stored?.round).toEqual({ ...round, participantIds: expect.arrayContaining([...round.participantIds]) });
     expect(stored?.round.participantIds).toHaveLength(round.participantIds.length);
   });
 
+  it('loads a round without its members for everyone else', async () => {
+    const { participantIds: _named, ...settings } = aRound({ status: 'open' });
+    const stored = await rounds.get(ROUND_ID);
+    expect(stored?.round).toEqual(settings);
+    expect(stored?.round).not.toHaveProperty('participantIds');
+  });
+
   it('keeps every policy version and adds the new one on update', async () => {
-    const stored = (await rounds.get(ROUND_ID))!;
+    const stored = (await rounds.getWithParticipants(ROUND_ID))!;
     const published = unwrap(publishPolicyVersion(stored.round, 'A second version of the policy, stricter about client names.', ownerActor, later(NOW, 10)));
     await rounds.update(published.round, stored.etag);
     const reread = (await rounds.get(ROUND_ID))!;
@@ -38,7 +45,7 @@ describe('the round repository', () => {
   });
 
   it('refuses an update from a stale read', async () => {
-    const stale = (await rounds.get(ROUND_ID))!;
+    const stale = (await rounds.getWithParticipants(ROUND_ID))!;
     await rounds.update({ ...stale.round, name: 'Renamed once', version: stale.round.version + 1 }, stale.etag);
     await expect(rounds.update({ ...stale.round, name: 'Renamed twice' }, stale.etag)).rejects.toBeInstanceOf(ConcurrencyConflictError);
     expect((await rounds.get(ROUND_ID))?.round.name).toBe('Renamed once');

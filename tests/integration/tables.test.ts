@@ -87,6 +87,24 @@ describe('the member repository', () => {
     expect(await members.get(racer)).not.toBeNull();
   });
 
+  it('writes again only when the conversation changes or last-seen is an hour old', async () => {
+    const regular = parseUserId('3f8fad5b-d9cb-469f-a165-70867728950e')!;
+    const visit = (at: string, conversationId = 'a:1xyz') => ({ userId: regular, tenantId, displayName: 'Ana Lopez', conversation: { ...conversation, conversationId }, lastSeenAt: at });
+    const etagOf = async () => (await memberTable.get(regular, 'member'))!.etag;
+    await members.recordSeen(visit('2026-11-02T09:00:00.000Z'));
+    const written = await etagOf();
+    // Another process (no memory of the first write) sees the same person 59 minutes later: nothing to write.
+    await createTableMemberRepo(memberTable).recordSeen(visit('2026-11-02T09:59:00.000Z'));
+    await members.recordSeen(visit('2026-11-02T09:59:30.000Z'));
+    expect(await etagOf()).toBe(written);
+    expect((await members.get(regular))?.lastSeenAt).toBe('2026-11-02T09:00:00.000Z');
+
+    await members.recordSeen(visit('2026-11-02T10:00:00.000Z'));
+    expect((await members.get(regular))?.lastSeenAt).toBe('2026-11-02T10:00:00.000Z');
+    await members.recordSeen(visit('2026-11-02T10:01:00.000Z', 'a:moved'));
+    expect((await members.get(regular))?.conversation.conversationId).toBe('a:moved');
+  });
+
   it('returns null for someone never seen', async () => {
     expect(await members.get(parseUserId('2f8fad5b-d9cb-469f-a165-70867728950e')!)).toBeNull();
   });

@@ -2,7 +2,7 @@ import { isDomainError, type DomainError } from '../../src/domain/errors';
 import { applyCommand, newExperiment, type Experiment, type ExperimentActor, type ExperimentCommand, type ExperimentState } from '../../src/domain/experiment';
 import type { DecisionInput, HypothesisInput, SelectionInput } from '../../src/domain/experimentPlan';
 import { parseTenantId, parseUserId, type TenantId, type UserId } from '../../src/domain/ids';
-import { createRound, openRound, publishPolicyVersion, type CreateRoundInput, type Round, type RoundActor } from '../../src/domain/round';
+import { createRound, openRound, publishPolicyVersion, type CreateRoundInput, type Round, type RoundActor, type RoundWithParticipants } from '../../src/domain/round';
 import { parseRoundId, type RoundId } from '../../src/domain/roundIds';
 import { DEFAULT_TOOL_CATALOGUE } from '../../src/domain/toolCatalogue';
 
@@ -73,18 +73,18 @@ export function aRoundInput(overrides: Partial<CreateRoundInput> = {}): CreateRo
   };
 }
 
-export type RoundBuild = Partial<Round> & { readonly policy?: Round['policy'] };
+export type RoundBuild = Partial<RoundWithParticipants> & { readonly policy?: Round['policy'] };
 
 /**
  * A round in the given status, built through the public functions (create → publish → open), then with
  * any plain overrides on top: `aRound({ status: 'open' })`, `aRound({ status: 'draft', policy: { versions: [] } })`.
  */
-export function aRound(overrides: RoundBuild = {}): Round {
+export function aRound(overrides: RoundBuild = {}): RoundWithParticipants {
   const created = unwrap(createRound(aRoundInput(), ownerActor, NOW));
   const published = unwrap(publishPolicyVersion(created, POLICY_TEXT, ownerActor, NOW)).round;
   const status = overrides.status ?? 'open';
   const round = status === 'draft' ? published : unwrap(openRound(published, ownerActor, NOW)).round;
-  const shaped: Round = status === 'closed' ? { ...round, status: 'closed' } : round;
+  const shaped: RoundWithParticipants = status === 'closed' ? { ...round, status: 'closed' } : round;
   return { ...shaped, ...overrides };
 }
 

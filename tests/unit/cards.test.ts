@@ -1,4 +1,7 @@
+import * as ACData from 'adaptivecards-templating';
 import { CHAT_COMMANDS } from '../../src/domain/commands';
+import { expandTemplate } from '../../src/cards/render';
+import welcomeTemplate from '../../src/cards/welcome.json';
 import { renderHelpCard } from '../../src/cards/help';
 import { renderNoticeCard } from '../../src/cards/notice';
 import { renderWelcomeCard } from '../../src/cards/welcome';
@@ -65,5 +68,28 @@ describe('renderWelcomeCard', () => {
   });
   it('keeps a name with quotes intact', () => {
     expect(JSON.stringify(cards['welcome (Playground, no link)'])).toContain('Zoë \\"Z\\" O’Neil');
+  });
+});
+
+describe('expanding a template', () => {
+  const fresh = (data: object) => new ACData.Template(welcomeTemplate).expand({ $root: { ...data, steps: [] } }) as unknown;
+  const dana = { firstName: 'Dana', nextStep: 'Wait for the round.', dashboardUrl: '' };
+  const omar = { firstName: 'Omar', nextStep: 'Pick a friction point.', dashboardUrl: 'https://teams.microsoft.com/l/entity/app/dashboard' };
+
+  it('gives the same card as a freshly parsed template, whatever was rendered from it before', () => {
+    const first = expandTemplate(welcomeTemplate, { ...dana, steps: [] });
+    const second = expandTemplate(welcomeTemplate, { ...omar, steps: [] });
+    const again = expandTemplate(welcomeTemplate, { ...dana, steps: [] });
+    expect(first).toEqual(fresh(dana));
+    expect(second).toEqual(fresh(omar));
+    expect(again).toEqual(first);
+    expect(JSON.stringify(second)).toContain('Omar');
+    expect(JSON.stringify(again)).not.toContain('Omar');
+  });
+
+  it('hands each caller its own copy of a card rendered before', () => {
+    const mine = expandTemplate(welcomeTemplate, { ...dana, steps: [] }) as { body?: unknown[] };
+    mine.body?.splice(0);
+    expect(expandTemplate(welcomeTemplate, { ...dana, steps: [] })).toEqual(fresh(dana));
   });
 });

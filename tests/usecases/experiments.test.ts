@@ -103,7 +103,7 @@ describe('submitting the plan', () => {
     const { ports } = await aWorld();
     ok(await acknowledgePolicy(ROUND_ID, acknowledgement, as.dana, ports));
     ok(await saveSelection(ROUND_ID, aSelection(), undefined, as.dana, ports));
-    const stored = (await ports.rounds.get(ROUND_ID))!;
+    const stored = (await ports.rounds.getWithParticipants(ROUND_ID))!;
     const republished = { ...stored.round, version: stored.round.version + 1, policy: { versions: [...stored.round.policy.versions, { ...stored.round.policy.versions[0]!, version: 2, text: 'A stricter policy.' }] } };
     await ports.rounds.update(republished, stored.etag);
     expect(isDomainError(await submitPlan(ROUND_ID, aHypothesis(), undefined, as.dana, ports))).toBe(true);

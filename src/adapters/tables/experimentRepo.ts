@@ -4,7 +4,8 @@ import { EXPERIMENT_STATES, type Experiment } from '../../domain/experiment';
 import { parseUserId, type UserId } from '../../domain/ids';
 import { parseExperimentId, parseRoundId, type RoundId } from '../../domain/roundIds';
 import type { AcknowledgementRepo, ExperimentRepo, ReviewListing, StoredExperiment } from '../../ports/experimentRepo';
-import type { RepoOptions } from '../../ports/roundRepo';
+import type { RepoOptions, RoundMemberRepo } from '../../ports/roundRepo';
+import { ConcurrencyConflictError } from '../../ports/storageErrors';
 import { EntityAlreadyExistsError, type EntityTable } from './entityTable';
 import { fromJsonColumn, toJsonColumn } from './json';
 
@@ -13,6 +14,8 @@ import { fromJsonColumn, toJsonColumn } from './json';
  *   <prefix>Experiments      PK = roundId     RK = participantId        the experiment (JSON) + state, reviewer, version columns
  *   <prefix>ReviewQueue      PK = reviewerId  RK = experimentId         a manager's plans to review (index, rewritten on every save)
  *   <prefix>Acknowledgements PK = roundId     RK = userId|000003        one row per person and policy version (CSV export = one partition)
+ * A person's latest acknowledgement is also copied onto their round member row, so a participant's screen reads it
+ * with the member row it reads anyway (no range read of this table).
  */
 const storedExperimentSchema = z.object({
   id: z.string(), roundId: z.string(), participantId: z.string(), tenantId: z.string(),
@@ -26,6 +29,13 @@ const ackSchema = z.object({
   roundId: z.string(), userId: z.string(), policyVersion: z.number().int(), toolId: z.string().nullable(),
   otherToolName: z.string().nullable(), toolTermsAccepted: z.literal(true), acknowledgedAt: z.string(),
 });
+
+/** An acknowledgement stored whole as JSON (here and on the member row), checked when read back. */
+export function parseStoredAcknowledgement(properties: Record<string, unknown>, column: string, what: string): PolicyAcknowledgement {
+  const stored = ackSchema.parse(fromJsonColumn(properties[column], what));
+  // Shape checked above; ids come from the domain, which validated them before they were saved.
+  return stored as unknown as PolicyAcknowledgement;
+}
 
 export interface ExperimentTables {
   readonly experiments: EntityTable;
@@ -97,11 +107,32 @@ export function createTableExperimentRepo(tables: ExperimentTables): ExperimentR
 
 const ackRow = (userId: UserId, version: number) => `${userId}|${String(version).padStart(6, '0')}`;
 
-export function createTableAcknowledgementRepo(table: EntityTable): AcknowledgementRepo {
-  function parseAck(properties: Record<string, unknown>): PolicyAcknowledgement {
-    const stored = ackSchema.parse(fromJsonColumn(properties.data, 'acknowledgement'));
-    // Shape checked above; ids come from the domain, which validated them before they were saved.
-    return stored as unknown as PolicyAcknowledgement;
+const MEMBER_ROW_ATTEMPTS = 5;
+
+/** `roundMembers`: where each person's latest acknowledgement is copied (their member row in the round). */
+export function createTableAcknowledgementRepo(table: EntityTable, roundMembers: RoundMemberRepo): AcknowledgementRepo {
+  const parseAck = (properties: Record<string, unknown>) => parseStoredAcknowledgement(properties, 'data', 'acknowledgement');
+
+  /** The newest version wins; a lost ETag race (kickoff marks the row sent) is retried from the fresh row. */
+  async function copyToMemberRow(ack: PolicyAcknowledgement, options?: RepoOptions) {
+    for (let attempt = 1; ; attempt++) {
+      const stored = await roundMembers.get(ack.roundId, ack.userId, options);
+      if (!stored) return; // not in the round (an owner trying the flow): the acknowledgement row is the record
+      const current = stored.member.latestAcknowledgement;
+      if (current && current.policyVersion >= ack.policyVersion) return;
+      try {
+        await roundMembers.update({ ...stored.member, latestAcknowledgement: ack }, stored.etag, options);
+        return;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyConflictError) || attempt >= MEMBER_ROW_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  async function latestFromAcknowledgements(roundId: RoundId, userId: UserId, options?: RepoOptions) {
+    const mine: PolicyAcknowledgement[] = [];
+    for await (const stored of table.listPartition(roundId, { ...options, rowKeyPrefix: `${userId}|` })) mine.push(parseAck(stored.properties));
+    return mine.reduce<PolicyAcknowledgement | null>((best, ack) => (!best || ack.policyVersion > best.policyVersion ? ack : best), null);
   }
 
   async function listForRound(roundId: RoundId, options?: RepoOptions) {
@@ -117,15 +148,16 @@ export function createTableAcknowledgementRepo(table: EntityTable): Acknowledgem
       try {
         await table.create(ack.roundId, ackRow(ack.userId, ack.policyVersion), { data: toJsonColumn(ack), userId: ack.userId, policyVersion: ack.policyVersion }, options);
       } catch (error) {
-        if (error instanceof EntityAlreadyExistsError) return; // the same confirmation twice (double click, retried activity)
-        throw error;
+        // The same confirmation twice (double click, retried activity): the copy below is still made, in case the first stopped before it.
+        if (!(error instanceof EntityAlreadyExistsError)) throw error;
       }
+      await copyToMemberRow(ack, options);
     },
     async latest(roundId, userId, options) {
       await table.ensureCreated(options);
-      const mine: PolicyAcknowledgement[] = [];
-      for await (const stored of table.listPartition(roundId, { ...options, rowKeyPrefix: `${userId}|` })) mine.push(parseAck(stored.properties));
-      return mine.reduce<PolicyAcknowledgement | null>((best, ack) => (!best || ack.policyVersion > best.policyVersion ? ack : best), null);
+      const member = await roundMembers.get(roundId, userId, options);
+      const copied = member?.member.latestAcknowledgement;
+      return copied !== undefined ? copied : latestFromAcknowledgements(roundId, userId, options);
     },
     listForRound,
   };

@@ -6,6 +6,22 @@ import { ConcurrencyConflictError, EntityAlreadyExistsError, EntityTable } from 
 // Key map: PartitionKey = userId, RowKey = "member" — the bot's lookup before a proactive message is a point read.
 const ROW_KEY = 'member';
 const MAX_ATTEMPTS = 5;
+/** Last-seen is kept to the hour: a chatty person costs one write an hour, not one per message. */
+export const LAST_SEEN_REFRESH_IN_MS = 60 * 60 * 1000;
+/** How many people's last recorded row this process remembers (a bounded map; the oldest entry goes first). */
+const REMEMBERED_PEOPLE = 20_000;
+
+/** What decides whether a visit needs a write: where to reach the person, their name, and when they were last recorded. */
+function sameReach(a: Omit<Member, 'firstSeenAt'>, b: Omit<Member, 'firstSeenAt'>): boolean {
+  const x = a.conversation;
+  const y = b.conversation;
+  return a.tenantId === b.tenantId && a.displayName === b.displayName && x.conversationId === y.conversationId
+    && x.serviceUrl === y.serviceUrl && x.channelId === y.channelId && x.botId === y.botId && x.tenantId === y.tenantId;
+}
+
+function isFresh(stored: Member, seen: Omit<Member, 'firstSeenAt'>): boolean {
+  return sameReach(stored, seen) && Date.parse(seen.lastSeenAt) - Date.parse(stored.lastSeenAt) < LAST_SEEN_REFRESH_IN_MS;
+}
 
 const storedMemberSchema = z.object({
   tenantId: z.string().transform((value, ctx) => parseTenantId(value) ?? (ctx.addIssue({ code: 'custom', message: 'not a tenant id' }), z.NEVER)),
@@ -50,21 +66,36 @@ export function createTableMemberRepo(table: EntityTable): MemberRepo {
     return stored ? fromStored(userId, stored.properties) : null;
   }
 
+  // The rows this process last read or wrote, so an unchanged visit costs no storage call at all. Another instance may
+  // have written since: at worst this one skips a write that would have repeated the same conversation, and an hour
+  // later it reads the row again.
+  const recorded = new Map<Member['userId'], Member>();
+  function remember(member: Member): Member {
+    recorded.delete(member.userId);
+    recorded.set(member.userId, member);
+    if (recorded.size > REMEMBERED_PEOPLE) recorded.delete(recorded.keys().next().value!);
+    return member;
+  }
+
   async function recordSeenOnce(seen: Omit<Member, 'firstSeenAt'>, options?: MemberRepoOptions): Promise<Member> {
     const existing = await table.get(seen.userId, ROW_KEY, options);
     if (!existing) {
       const member: Member = { ...seen, firstSeenAt: seen.lastSeenAt };
       await table.create(seen.userId, ROW_KEY, toStored(member), options);
-      return member;
+      return remember(member);
     }
-    const member: Member = { ...seen, firstSeenAt: fromStored(seen.userId, existing.properties).firstSeenAt };
+    const stored = fromStored(seen.userId, existing.properties);
+    if (isFresh(stored, seen)) return remember(stored);
+    const member: Member = { ...seen, firstSeenAt: stored.firstSeenAt };
     await table.update(seen.userId, ROW_KEY, toStored(member), existing.etag, options);
-    return member;
+    return remember(member);
   }
 
   return {
     get,
     async recordSeen(seen, options) {
+      const known = recorded.get(seen.userId);
+      if (known && isFresh(known, seen)) return known;
       await table.ensureCreated(options);
       // Turns of the same person can race (install + first message): re-read and retry a few times.
       for (let attempt = 1; ; attempt++) {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { parseUserId, type UserId } from '../../domain/ids';
-import type { PolicyVersion, Round } from '../../domain/round';
+import type { PolicyVersion, Round, RoundWithParticipants } from '../../domain/round';
 import { parseRoundId, type RoundId } from '../../domain/roundIds';
 import type { RepoOptions, RoundListing, RoundMember, RoundMemberRepo, RoundRepo, StoredRound, StoredRoundMember } from '../../ports/roundRepo';
 import { EntityAlreadyExistsError, type EntityTable } from './entityTable';
+import { parseStoredAcknowledgement } from './experimentRepo';
 import { fromJsonColumn, toJsonColumn } from './json';
 
 /*
@@ -11,7 +12,7 @@ import { fromJsonColumn, toJsonColumn } from './json';
  *   <prefix>Rounds         PK = roundId   RK = "round"            the round's settings (JSON), status, version
  *                          PK = roundId   RK = "policy|000001"    one row per published policy version (up to 20,000 characters each)
  *   <prefix>RoundsByOwner  PK = ownerId   RK = roundId            an owner's list of rounds
- *   <prefix>RoundMembers   PK = roundId   RK = userId             who is in the round, and the kickoff delivery state
+ *   <prefix>RoundMembers   PK = roundId   RK = userId             who is in the round, the kickoff delivery state, their latest policy acknowledgement
  *   <prefix>Memberships    PK = userId    RK = roundId            the rounds a person is in
  *   <prefix>RoundsByStatus PK = "open"    RK = roundId            open rounds (what periodic checks walk)
  * Participants live as member rows, not in the round row: 5,000 ids would pass the 32,768-character limit of one property.
@@ -33,6 +34,8 @@ const policySchema = z.object({ version: z.number().int(), text: z.string(), pub
 const memberSchema = z.object({
   via: z.enum(['named', 'manager']), delivery: z.enum(['queued', 'sending', 'sent', 'failed', 'uncertain']), deliveryAttempts: z.number().int(), resends: z.number().int().nonnegative().optional(),
   deliveryReason: z.string().nullable().optional(), deliveredAt: z.string().nullable().optional(), updatedAt: z.string(),
+  // '' = no acknowledgement yet; absent on rows written before the latest acknowledgement was copied here.
+  latestAcknowledgement: z.string().optional(),
 });
 
 export interface RoundTables {
@@ -54,12 +57,12 @@ export function createTableRoundRepo(tables: RoundTables): RoundRepo {
     await Promise.all([tables.rounds.ensureCreated(options), tables.roundsByOwner.ensureCreated(options), tables.members.ensureCreated(options), tables.memberships.ensureCreated(options), tables.roundsByStatus.ensureCreated(options)]);
   }
 
-  function roundRow(round: Round) {
+  function roundRow(round: RoundWithParticipants) {
     const { participantIds: _participants, policy: _policy, ...settings } = round;
     return { data: toJsonColumn(settings), status: round.status, version: round.version, name: round.name };
   }
 
-  async function writeNewPolicies(round: Round, known: ReadonlySet<number>, options?: RepoOptions) {
+  async function writeNewPolicies(round: RoundWithParticipants, known: ReadonlySet<number>, options?: RepoOptions) {
     for (const policy of round.policy.versions) {
       if (known.has(policy.version)) continue; // published versions never change
       await tables.rounds.create(round.id, policyRow(policy.version), { data: toJsonColumn(policy) }, options)
@@ -67,7 +70,7 @@ export function createTableRoundRepo(tables: RoundTables): RoundRepo {
     }
   }
 
-  async function writeNamedMembers(round: Round, options?: RepoOptions) {
+  async function writeNamedMembers(round: RoundWithParticipants, options?: RepoOptions) {
     const existing = new Set((await membersRepo.list(round.id, options)).map((m) => m.userId));
     const added = round.participantIds.filter((id) => !existing.has(id)).map((userId) => ({ userId, via: 'named' as const }));
     if (added.length > 0) await membersRepo.addQueued(round.id, added, round.updatedAt, options);
@@ -82,32 +85,38 @@ export function createTableRoundRepo(tables: RoundTables): RoundRepo {
 
   const membersRepo = createTableRoundMemberRepo(tables);
 
-  return {
-    async get(roundId, options) {
-      await ensure(options);
-      let settings: z.infer<typeof storedRoundSchema> | null = null;
-      let etag = '';
-      const policies: PolicyVersion[] = [];
-      for await (const row of tables.rounds.listPartition(roundId, options)) {
-        const rowKey = row.rowKey;
-        if (rowKey === ROUND_ROW) {
-          settings = storedRoundSchema.parse(fromJsonColumn(row.properties.data, `round ${roundId}`));
-          etag = row.etag;
-        } else if (rowKey.startsWith('policy|')) {
-          const policy = policySchema.parse(fromJsonColumn(row.properties.data, `round ${roundId} policy`));
-          policies.push({ ...policy, publishedBy: userIdOrThrow(policy.publishedBy) });
-        }
+  /** The round's own partition: the settings row, a few policy rows and the shareback row — its size does not grow with the round. */
+  async function getWithoutMembers(roundId: RoundId, options?: RepoOptions): Promise<StoredRound | null> {
+    await ensure(options);
+    let settings: z.infer<typeof storedRoundSchema> | null = null;
+    let etag = '';
+    const policies: PolicyVersion[] = [];
+    for await (const row of tables.rounds.listPartition(roundId, options)) {
+      const rowKey = row.rowKey;
+      if (rowKey === ROUND_ROW) {
+        settings = storedRoundSchema.parse(fromJsonColumn(row.properties.data, `round ${roundId}`));
+        etag = row.etag;
+      } else if (rowKey.startsWith('policy|')) {
+        const policy = policySchema.parse(fromJsonColumn(row.properties.data, `round ${roundId} policy`));
+        policies.push({ ...policy, publishedBy: userIdOrThrow(policy.publishedBy) });
       }
-      if (!settings) return null;
-      const members = await membersRepo.list(roundId, options);
-      policies.sort((a, b) => a.version - b.version);
-      // Shape checked by storedRoundSchema above; ids re-branded from validated strings.
-      const round = {
-        ...settings,
-        participantIds: members.filter((m) => m.via === 'named').map((m) => m.userId),
-        policy: { versions: policies },
-      } as unknown as Round;
-      return { round, etag };
+    }
+    if (!settings) return null;
+    policies.sort((a, b) => a.version - b.version);
+    // Shape checked by storedRoundSchema above; ids re-branded from validated strings.
+    const round = { ...settings, policy: { versions: policies } } as unknown as Round;
+    return { round, etag };
+  }
+
+  return {
+    get: getWithoutMembers,
+
+    async getWithParticipants(roundId, options) {
+      const [stored, members] = await Promise.all([getWithoutMembers(roundId, options), membersRepo.list(roundId, options)]);
+      if (!stored) return null;
+      // Shape checked by storedRoundSchema; ids re-branded from validated strings.
+      const round = { ...stored.round, participantIds: members.filter((m) => m.via === 'named').map((m) => m.userId) };
+      return { round, etag: stored.etag };
     },
 
     async create(round, options) {
@@ -122,7 +131,7 @@ export function createTableRoundRepo(tables: RoundTables): RoundRepo {
     async update(round, etag, options) {
       await ensure(options);
       // The round row is the aggregate's lock: once it is written, the rows that hang off it follow (each write is idempotent).
-      const before = await this.get(round.id, options);
+      const before = await getWithoutMembers(round.id, options);
       const nextEtag = await tables.rounds.update(round.id, ROUND_ROW, roundRow(round), etag, options);
       await writeNewPolicies(round, new Set(before?.round.policy.versions.map((p) => p.version) ?? []), options);
       await writeNamedMembers(round, options);
@@ -160,11 +169,15 @@ export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' |
 
   function fromRow(roundId: RoundId, userId: UserId, properties: Record<string, unknown>): RoundMember {
     const stored = memberSchema.parse(properties);
-    return { roundId, userId, via: stored.via, delivery: stored.delivery, deliveryAttempts: stored.deliveryAttempts, deliveryReason: stored.deliveryReason ?? null, deliveredAt: stored.deliveredAt ?? null, resends: stored.resends ?? 0, updatedAt: stored.updatedAt };
+    const member: RoundMember = { roundId, userId, via: stored.via, delivery: stored.delivery, deliveryAttempts: stored.deliveryAttempts, deliveryReason: stored.deliveryReason ?? null, deliveredAt: stored.deliveredAt ?? null, resends: stored.resends ?? 0, updatedAt: stored.updatedAt };
+    if (stored.latestAcknowledgement === undefined) return member;
+    const what = `round ${roundId} member's acknowledgement`;
+    return { ...member, latestAcknowledgement: stored.latestAcknowledgement === '' ? null : parseStoredAcknowledgement(stored, 'latestAcknowledgement', what) };
   }
 
   function toRow(member: RoundMember) {
-    return { via: member.via, delivery: member.delivery, deliveryAttempts: member.deliveryAttempts, deliveryReason: member.deliveryReason, deliveredAt: member.deliveredAt, resends: member.resends ?? 0, updatedAt: member.updatedAt };
+    const acknowledgement = member.latestAcknowledgement === undefined ? {} : { latestAcknowledgement: member.latestAcknowledgement ? toJsonColumn(member.latestAcknowledgement) : '' };
+    return { via: member.via, delivery: member.delivery, deliveryAttempts: member.deliveryAttempts, deliveryReason: member.deliveryReason, deliveredAt: member.deliveredAt, resends: member.resends ?? 0, updatedAt: member.updatedAt, ...acknowledgement };
   }
 
   return {
@@ -175,7 +188,7 @@ export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' |
       // Bounded parallelism: a 2,000-person round is 4,000 small writes.
       await Promise.all(Array.from({ length: Math.min(16, queue.length) }, async () => {
         for (let next = queue.shift(); next; next = queue.shift()) {
-          const member: RoundMember = { roundId, userId: next.userId, via: next.via, delivery: 'queued', deliveryAttempts: 0, deliveryReason: null, deliveredAt: null, updatedAt: now };
+          const member: RoundMember = { roundId, userId: next.userId, via: next.via, delivery: 'queued', deliveryAttempts: 0, deliveryReason: null, deliveredAt: null, updatedAt: now, latestAcknowledgement: null };
           try {
             await tables.members.create(roundId, next.userId, toRow(member), options);
             added.push(next.userId);

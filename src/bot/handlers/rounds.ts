@@ -32,7 +32,8 @@ async function managerOptions(deps: BotDependencies) {
 
 async function summaryCard(round: Round, deps: BotDependencies, extra: { notice?: string; error?: string } = {}) {
   const window = roundWindow(round);
-  const members = round.status === 'draft' ? [] : await deps.ports.roundMembers.list(round.id);
+  // A draft's rows are the people named in it; from opening on, everyone invited (the owner's screen lists them).
+  const members = await deps.ports.roundMembers.list(round.id);
   const failures = await Promise.all(members.filter((m) => m.delivery === 'failed' || m.delivery === 'uncertain').slice(0, 10).map(async (m) => ({
     name: (await deps.directory.getPerson(m.userId))?.displayName ?? m.userId, reason: m.deliveryReason ?? 'Unknown reason',
   })));
@@ -46,7 +47,7 @@ async function summaryCard(round: Round, deps: BotDependencies, extra: { notice?
     weeks: round.window.weeks,
     hoursPerWeek: round.hoursPerWeek,
     shareback: formatDateTime(round.shareback.startsAt, round.shareback.timeZone),
-    participantCount: round.status === 'draft' ? round.participantIds.length : members.length,
+    participantCount: members.length,
     managerScopes: round.managerScopes.length,
     delivery: round.status === 'draft' ? null : {
       queued: members.filter((m) => m.delivery === 'queued' || m.delivery === 'sending').length,

@@ -160,12 +160,13 @@ export function fakePorts(options: FakePortsOptions = {}): FakePorts {
   const people = options.people ?? peopleOf(loadDemoOrganisation());
   const table = (name: string, label: string) => memoryEntityTable(name, label);
   const roundTables = { rounds: table('Rounds', 'round'), roundsByOwner: table('RoundsByOwner', 'owner index'), members: table('RoundMembers', 'round member'), memberships: table('Memberships', 'membership'), roundsByStatus: table('RoundsByStatus', 'round status index') };
+  const roundMembers = createTableRoundMemberRepo(roundTables);
   return {
     clock: fakeClock(options.now ?? '2025-03-01T09:00:00.000Z'),
     rounds: createTableRoundRepo(roundTables),
-    roundMembers: createTableRoundMemberRepo(roundTables),
+    roundMembers,
     experiments: createTableExperimentRepo({ experiments: table('Experiments', 'experiment'), reviewQueue: table('ReviewQueue', 'review queue entry') }),
-    acknowledgements: createTableAcknowledgementRepo(table('Acknowledgements', 'acknowledgement')),
+    acknowledgements: createTableAcknowledgementRepo(table('Acknowledgements', 'acknowledgement'), roundMembers),
     members: createTableMemberRepo(table('Members', 'member')),
     directory: fakeDirectory(people),
     // The embedded coach is itself in memory: deterministic rules, no model.

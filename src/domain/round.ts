@@ -50,7 +50,7 @@ export interface Round {
 /**
  * A round with the people named in it. Loading them reads every member row, so only the commands that change who
  * takes part (create, edit, open) and the owner's screens load this; every per-person path works on `Round`
- * (DESIGN §13: a round loads without its members).
+ * (a round loads without its members, so a per-person path costs the same in a round of 10 or 10,000).
  */
 export interface RoundWithParticipants extends Round {
   readonly participantIds: readonly UserId[];

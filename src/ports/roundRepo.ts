@@ -20,7 +20,7 @@ export interface RoundListing {
 }
 
 export interface RoundRepo {
-  /** The round's settings and policy versions: its own small partition, never its members (DESIGN §13: cost flat per person). */
+  /** The round's settings and policy versions: its own small partition, never its members (cost flat per person). */
   get(roundId: RoundId, options?: RepoOptions): Promise<StoredRound | null>;
   /** The round with `participantIds` (reads every member row): only for the owner's screens and the commands that change who takes part. */
   getWithParticipants(roundId: RoundId, options?: RepoOptions): Promise<StoredRound<RoundWithParticipants> | null>;

@@ -47,8 +47,8 @@ describe('the owner’s overview of a round', () => {
     const { status, json } = await get(owner.id, `/rounds/${ROUND_ID}/overview`);
     expect(status).toBe(200);
     expect(json.people).toBe(2);
-    expect(json.kickoff).toEqual({ queued: 1, sending: 0, sent: 0, failed: 1 });
-    expect(json.kickoffFailures).toEqual([{ userId: PEOPLE.lee, reason: 'the app could not be installed for them', attempts: 5, displayName: null }]);
+    expect(json.kickoff).toEqual({ queued: 1, sending: 0, sent: 0, failed: 1, uncertain: 0 });
+    expect(json.kickoffFailures).toEqual([{ userId: PEOPLE.lee, state: 'failed', reason: 'the app could not be installed for them', attempts: 5, displayName: null }]);
     expect(json.bookingProblems).toEqual([{ userId: PEOPLE.dana, reason: expect.stringMatching(/^could not book: /), displayName: null }]);
   });
 

@@ -16,7 +16,7 @@ import { aNewRoundBody } from '../support/rounds';
 import { startTestStack, type TestStack } from '../support/service';
 import { testConnectionString } from '../support/storage';
 
-// DESIGN §13, cost flat per person: no per-person path reads anything whose size grows with the round. Each use case
+// Cost flat per person: no per-person path reads anything whose size grows with the round. Each use case
 // runs once in a round padded to N people and once at 5N; every entity the table adapter hands back is counted.
 const organisation = loadDemoOrganisation();
 const byName = (name: string) => organisation.people.find((p) => p.displayName === name)!;

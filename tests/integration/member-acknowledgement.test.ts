@@ -12,7 +12,7 @@ import { aNewRoundBody } from '../support/rounds';
 import { startTestStack, type TestStack } from '../support/service';
 import { testConnectionString } from '../support/storage';
 
-// A person's latest policy acknowledgement is copied onto their round member row (DESIGN §13), the row that is also
+// A person's latest policy acknowledgement is copied onto their round member row, the row that is also
 // the kickoff's lock (decision 0001): the copy must not cost a kickoff its outcome, and rows from before still work.
 const organisation = loadDemoOrganisation();
 const byName = (name: string) => organisation.people.find((p) => p.displayName === name)!;

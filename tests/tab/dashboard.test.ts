@@ -5,6 +5,11 @@ import { launchChromium } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { aNewRoundBody } from '../support/rounds';
 import { startTestStack, type TestStack } from '../support/service';
+import { testConnectionString } from '../support/storage';
+import { EntityTable } from '../../src/adapters/tables/entityTable';
+import { createTableRoundMemberRepo } from '../../src/adapters/tables/roundRepo';
+import { parseUserId } from '../../src/domain/ids';
+import { parseRoundId } from '../../src/domain/roundIds';
 import { fitsViewport, openDashboard, pageErrorsOf, saveScreenshot, seriousAxeViolations, tabContext, UI_TIMEOUT } from '../support/tab';
 
 // The personal tab in real headless Chromium against the service on Azurite and the Graph sandbox (AUTH_MODE=dev):
@@ -261,6 +266,32 @@ describe('the programme-owner view', () => {
     expect(await help.innerText()).toMatch(/Practising\s+An approved plan whose practice window has opened/);
     await saveScreenshot(page, 'owner-round');
     await expectAccessible(page);
+  });
+
+  it('lists an interrupted kickoff as uncertain and resends it from the owner view, once', async () => {
+    const repo = createTableRoundMemberRepo({
+      members: EntityTable.fromConnectionString(testConnectionString(), `${stack.tablePrefix}RoundMembers`, 'round member'),
+      memberships: EntityTable.fromConnectionString(testConnectionString(), `${stack.tablePrefix}Memberships`, 'membership'),
+    });
+    const row = await eventually(async () => {
+      const stored = await repo.get(parseRoundId(roundId)!, parseUserId(colleague.id)!);
+      if (stored?.member.delivery !== 'sent') throw new Error('kickoff not sent yet');
+      return stored;
+    }, { timeoutInMs: 20_000 });
+    // As a worker that stopped between sending and recording leaves it.
+    await repo.update({ ...row.member, delivery: 'uncertain', deliveryReason: 'Delivery was interrupted; it is not known whether the message arrived.' }, row.etag);
+    const resentCards = () => stack.connector.activities.filter((a) => a.conversationId.includes(colleague.id) && JSON.stringify(a.activity).includes('in case you missed it'));
+    await page.reload();
+    const failures = page.getByRole('list', { name: 'Kickoff failures' });
+    await failures.getByText(/uncertain — Delivery was interrupted/).waitFor({ timeout: UI_TIMEOUT });
+    await page.getByRole('button', { name: 'Resend to 1 uncertain' }).click();
+    await page.getByText(/Resending the kickoff to 1 person/).waitFor({ timeout: UI_TIMEOUT });
+    await eventually(() => { if (resentCards().length !== 1) throw new Error('not resent yet'); }, { timeoutInMs: 20_000 });
+    await eventually(async () => { if ((await repo.get(parseRoundId(roundId)!, parseUserId(colleague.id)!))?.member.delivery !== 'sent') throw new Error('not recorded yet'); }, { timeoutInMs: 20_000 });
+    await page.reload();
+    await page.getByRole('list', { name: 'Round funnel' }).waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.getByRole('button', { name: /Resend to/ }).count()).toBe(0);
+    expect(resentCards()).toHaveLength(1);
   });
 
   it('exports the round as CSV with process facts only', async () => {

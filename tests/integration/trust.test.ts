@@ -292,6 +292,11 @@ describe('resending the kickoff (finding 10)', () => {
     // The failed one, from the round card's button.
     await postActivity(stack.service.url, cardSubmitActivity(ctx(otherOwner), { verb: 'resendKickoff', roundId: roundB, who: 'failed' }));
     await eventually(() => { if (!kickoffsTo(grace).some((a) => JSON.stringify(a.activity).includes('in case you missed it'))) throw new Error('not resent yet'); }, { timeoutInMs: 20_000 });
-    expect((await repo.get(rid, parseUserId(grace.id)!))?.member).toMatchObject({ delivery: 'sent', resends: 1 });
+    // The card goes out before the row records it: wait for the record.
+    await eventually(async () => {
+      const member = (await repo.get(rid, parseUserId(grace.id)!))?.member;
+      if (member?.delivery !== 'sent') throw new Error(`not recorded yet: ${member?.delivery}`);
+      expect(member).toMatchObject({ delivery: 'sent', resends: 1 });
+    }, { timeoutInMs: 20_000 });
   }, 60_000);
 });

@@ -50,6 +50,16 @@ param tablePrefix string = 'practiceloop'
 @description('Base URL of Microsoft Graph (GRAPH_BASE_URL); differs only in sovereign clouds.')
 param graphBaseUrl string = 'https://graph.microsoft.com'
 
+@description('The practice coach (COACH_PROVIDER): basic (rules, no model), or azure-openai with the web app\'s managed identity.')
+@allowed([ 'basic', 'azure-openai' ])
+param coachProvider string = 'basic'
+
+@description('Azure OpenAI endpoint, https://<resource>.openai.azure.com (COACH_ENDPOINT); needed with azure-openai. Grant the web app\'s identity "Cognitive Services OpenAI User" on that resource.')
+param coachEndpoint string = ''
+
+@description('The Azure OpenAI deployment name (COACH_MODEL); needed with azure-openai.')
+param coachModel string = ''
+
 @description('Command App Service runs to start the service: the compiled server, not the local dev launcher.')
 param startupCommand string = 'node dist/src/server.js'
 
@@ -159,6 +169,11 @@ resource webAppSettings 'Microsoft.Web/sites/config@2022-03-01' = {
     STORAGE_CONNECTION_STRING: 'TableEndpoint=${storage.properties.primaryEndpoints.table};QueueEndpoint=${storage.properties.primaryEndpoints.queue};'
     TABLE_PREFIX: tablePrefix
     GRAPH_BASE_URL: graphBaseUrl
+    // The coach reaches Azure OpenAI with the web app's managed identity (no key in settings); basic needs nothing.
+    COACH_PROVIDER: coachProvider
+    COACH_ENDPOINT: coachEndpoint
+    COACH_MODEL: coachModel
+    COACH_USE_MANAGED_IDENTITY: coachProvider == 'azure-openai' ? 'true' : 'false'
     // App-only Graph calls run as the Entra app in webApplicationInfo: RSC grants and activity-feed
     // notifications are tied to that app id.
     GRAPH_CLIENT_ID: aadAppClientId

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { parseRoundId, type RoundId } from '../domain/roundIds';
 import { withoutControlCharacters } from '../domain/text';
+import { REQUEST_BODIES } from './schemas';
 
 /**
  * What every REST router reads from a request in the same way. Each helper answers the request itself
@@ -52,16 +53,9 @@ export function parsedBody<S extends z.ZodTypeAny>(req: Request, res: Response, 
   return null;
 }
 
-/** A command that takes no fields: an empty object, or no body at all. */
+/** A command that takes no fields: no body at all, or a body its route's schema (an empty object) accepts. */
 export function emptyBody(req: Request, res: Response): boolean {
-  const given: unknown = req.body;
-  if (given === undefined || (typeof given === 'object' && given !== null && !Array.isArray(given) && Object.keys(given).length === 0)) return true;
-  const fields = typeof given === 'object' && given !== null && !Array.isArray(given) ? Object.keys(given) : [];
-  res.status(422).json({
-    error: 'This request takes no fields: send an empty object or no body.', kind: 'invalid_input',
-    fieldErrors: fields.length > 0 ? Object.fromEntries(fields.map((f) => [f, `${f} is not a field of this request.`])) : { body: 'Send an empty object or no body.' },
-  });
-  return false;
+  return req.body === undefined || parsedBody(req, res, REQUEST_BODIES.empty) !== null;
 }
 
 export function roundIdParam(req: Request, res: Response): RoundId | null {

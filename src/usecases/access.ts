@@ -58,15 +58,7 @@ export async function roundFor(roundId: RoundId, permission: RoundPermission, re
   return (await mayOnRound(round, permission, caller, ports)) ? round : domainError('forbidden', refusal);
 }
 
-/** Loads the round and checks a permission on one person's records; `refusal` is what the caller is told. */
-export async function roundForPerson(roundId: RoundId, personId: UserId, permission: PersonPermission, refusal: string, caller: AccessActor, ports: AccessPorts): Promise<Round | DomainError> {
-  const round = await loadRound(roundId, ports);
-  if (isDomainError(round)) return round;
-  return (await mayOnPerson(round, personId, permission, caller, ports)) ? round : domainError('forbidden', refusal);
-}
-
 export const REFUSALS = {
   manageRound: 'Only the round’s owners (or an app admin) can do this.',
   notInRound: 'You are not part of this round. Ask its programme owner if you would like to join.',
-  readRecords: 'Only this person, their manager and the round’s owners can see this.',
 } as const;

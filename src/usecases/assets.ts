@@ -9,6 +9,7 @@ import { redactFields, sensitiveDataFound, type SensitiveChoice, type SensitiveD
 import { toolName } from '../domain/toolCatalogue';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import { relationTo, requireRoundMember, type StaleWrite } from './journal';
+import { loadRound } from './access';
 import type { Caller, UseCasePorts } from './ports';
 
 /** Assets can be saved once the plan is approved (practice, sharing, and after the decision). */
@@ -24,10 +25,6 @@ export interface SavedAsset { readonly asset: Asset; readonly created: boolean }
 
 const textFields = (asset: Pick<Asset, 'title' | 'content' | 'goodFor'> & { url: string | null }) => ({ title: asset.title, content: asset.content, goodFor: asset.goodFor, url: asset.url ?? '' });
 
-async function loadRound(roundId: RoundId, ports: UseCasePorts): Promise<Round | DomainError> {
-  const stored = await ports.rounds.get(roundId);
-  return stored ? stored.round : domainError('not_found', 'That round does not exist (any more).');
-}
 
 /** Saves an asset from the journal card, the `save asset` command's card or the dashboard. */
 export async function saveAsset(roundId: RoundId, caller: Caller, input: SaveAssetInput, ports: UseCasePorts): Promise<SavedAsset | DomainError | SensitiveDataFound> {

@@ -5,7 +5,7 @@ import type { HypothesisInput, SelectionInput } from '../domain/experimentPlan';
 import type { UserId } from '../domain/ids';
 import type { Round } from '../domain/round';
 import { managesRound } from '../domain/access';
-import { relationToPerson } from './access';
+import { loadRound, relationToPerson } from './access';
 import type { RoundId } from '../domain/roundIds';
 import type { RoundMember, StoredRoundMember } from '../ports/roundRepo';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
@@ -20,10 +20,6 @@ export interface ParticipantView {
   readonly needsAcknowledgement: boolean;
 }
 
-async function loadRound(roundId: RoundId, ports: UseCasePorts): Promise<Round | DomainError> {
-  const stored = await ports.rounds.get(roundId);
-  return stored ? stored.round : domainError('not_found', 'That round does not exist any more.');
-}
 
 /** Only people in the round (named, or under one of its managers) take part in it: their member row, or why not. */
 function participantOf(round: Round, member: StoredRoundMember | null): StoredRoundMember | DomainError {

@@ -3,7 +3,7 @@ import { decisionDetailsOf, type Experiment } from '../domain/experiment';
 import { parseUserId, type UserId } from '../domain/ids';
 import { mayLinkMeeting } from '../domain/access';
 import { canManageRound, type Round } from '../domain/round';
-import { mayOnPerson, mayOnRound } from './access';
+import { loadRound, mayOnPerson, mayOnRound } from './access';
 import type { RoundId } from '../domain/roundIds';
 import {
   groupedOrder, isPermutationOf, meetingEndsAt, meetingPhase, nextPresenter, runningOrder,
@@ -105,10 +105,6 @@ function viewOf(summary: SharebackSummary): SummaryView {
   return { roundId: summary.roundId, participantId: summary.participantId, summary: effectiveSummary(summary.draft, summary.edits), draft: summary.draft, ready: summary.ready, version: summary.version, coachDrafted: summary.coachDrafted ?? [] };
 }
 
-async function loadRound(roundId: RoundId, ports: UseCasePorts): Promise<Round | DomainError> {
-  const stored = await ports.rounds.get(roundId);
-  return stored ? stored.round : domainError('not_found', 'That round does not exist any more.');
-}
 
 export async function getSummary(roundId: RoundId, participantId: UserId, caller: Caller, ports: UseCasePorts): Promise<SummaryView | DomainError> {
   const round = await loadRound(roundId, ports);

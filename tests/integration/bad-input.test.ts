@@ -5,6 +5,7 @@ import { eventually } from '../support/eventually';
 import { approvePlanOf, sharebackChatIdOf } from '../support/loop';
 import { wellFormedBody } from '../support/routeBodies';
 import { aNewRoundBody } from '../support/rounds';
+import { apiAs } from '../support/api';
 import { startTestStack, type TestStack } from '../support/service';
 import { snapshotChanges, tableSnapshot } from '../support/tableSnapshot';
 
@@ -25,15 +26,13 @@ let routes: RouteEntry[];
 let serverErrors = 0;
 let refusedRequests = 0;
 
+const api = apiAs(() => stack.service.url);
+/** Every answer counts towards the closing tally of 5xx. */
 async function call(person: DemoPerson, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.service.url}/api${path}`, {
-    method, headers: { 'content-type': 'application/json', 'x-dev-user': person.id }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let json: any = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  if (response.status >= 500) serverErrors++;
-  return { status: response.status, json, text };
+  // A string in a wrong shape is sent as a JSON string ("approve"), not as raw text.
+  const answer = await api(person, method, path, typeof body === 'string' ? JSON.stringify(body) : body);
+  if (answer.status >= 500) serverErrors++;
+  return answer;
 }
 
 /** Who may use the route, so only the body can be the reason for a refusal. */

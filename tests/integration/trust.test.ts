@@ -8,6 +8,7 @@ import { cardSubmitActivity, cardText, executeActivity, invokeCardOf, postActivi
 import { eventually } from '../support/eventually';
 import { approvePlanOf as approvePlanThroughApi, sharebackChatIdOf } from '../support/loop';
 import { aNewRoundBody } from '../support/rounds';
+import { apiAs } from '../support/api';
 import { startTestStack, type TestStack } from '../support/service';
 import { testConnectionString } from '../support/storage';
 import { snapshotChanges, tableSnapshot } from '../support/tableSnapshot';
@@ -36,15 +37,7 @@ let roundB: string;
 let chatA: string;
 let sharebackStart: DateTime;
 
-async function call(person: DemoPerson | null, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.service.url}/api${path}`, {
-    method, headers: { 'content-type': 'application/json', ...(person ? { 'x-dev-user': person.id } : {}) }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let json: any = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: response.status, json, text };
-}
+const call = apiAs(() => stack.service.url);
 
 const ctx = (person: DemoPerson): ActivityContext => ({ serviceUrl: stack.connector.url, tenantId: organisation.tenantId, person });
 const experimentOf = async (person: DemoPerson, roundId = roundA) => (await call(owner, 'GET', `/rounds/${roundId}/experiments/${person.id}`)).json;

@@ -2,6 +2,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { loadDemoOrganisation, type DemoPerson } from '../../tools/demo-org';
 import { launchChromium } from '../support/browser';
 import { aNewRoundBody } from '../support/rounds';
+import { apiAs } from '../support/api';
 import { startTestStack, type TestStack } from '../support/service';
 import { openDashboard, pageErrorsOf, saveScreenshot, tabContext, UI_TIMEOUT } from '../support/tab';
 
@@ -20,11 +21,7 @@ let browser: Browser;
 let context: BrowserContext;
 let roundId: string;
 
-async function api(person: DemoPerson, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.service.url}/api${path}`, { method, headers: { 'content-type': 'application/json', 'x-dev-user': person.id }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : null };
-}
+const api = apiAs(() => stack.service.url);
 
 beforeAll(async () => {
   stack = await startTestStack('tabcoach', { env: { PROGRAMME_OWNER_IDS: owner.id } });

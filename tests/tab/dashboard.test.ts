@@ -4,6 +4,7 @@ import { cardText, executeActivity, invokeCardOf, postActivity, cardSubmitActivi
 import { launchChromium } from '../support/browser';
 import { eventually } from '../support/eventually';
 import { aNewRoundBody } from '../support/rounds';
+import { apiAs } from '../support/api';
 import { startTestStack, type TestStack } from '../support/service';
 import { testConnectionString } from '../support/storage';
 import { EntityTable } from '../../src/adapters/tables/entityTable';
@@ -32,11 +33,7 @@ let context: BrowserContext;
 let roundId: string;
 
 const ctx = (person: DemoPerson): ActivityContext => ({ serviceUrl: stack.connector.url, tenantId: organisation.tenantId, person });
-async function api(person: DemoPerson, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.service.url}/api${path}`, { method, headers: { 'content-type': 'application/json', 'x-dev-user': person.id }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : null };
-}
+const api = apiAs(() => stack.service.url);
 
 const selection = (catalogueEntry: unknown) => ({
   frictionPoint: { description: 'Answering the same onboarding questions from new customers by email', frequency: 'daily', minutesToday: 40 },

@@ -3,6 +3,7 @@ import { loadDemoOrganisation, type DemoPerson } from '../../tools/demo-org';
 import { DEMO_ROUND_NAME, seedDemoRound } from '../../tools/demo-seed';
 import { launchChromium } from '../support/browser';
 import { eventually } from '../support/eventually';
+import { apiAs } from '../support/api';
 import { startTestStack, type TestStack } from '../support/service';
 import { openDashboard, pageErrorsOf, saveScreenshot, tabContext, UI_TIMEOUT } from '../support/tab';
 
@@ -22,10 +23,7 @@ let browser: Browser;
 let context: BrowserContext;
 let roundId: string;
 
-async function api(person: DemoPerson, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.service.url}/api${path}`, { method, headers: { 'content-type': 'application/json', 'x-dev-user': person.id }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: response.status, json: await response.json() };
-}
+const api = apiAs(() => stack.service.url);
 
 beforeAll(async () => {
   stack = await startTestStack('tabseed', { env: { IN_PROCESS_WORKER: 'true', PROGRAMME_OWNER_IDS: owner.id } });

@@ -5,6 +5,7 @@ import { launchChromium } from '../support/browser';
 import { cardSubmitActivity, cardText, cardOf, postActivity } from '../support/activities';
 import { eventually } from '../support/eventually';
 import { aNewRoundBody } from '../support/rounds';
+import { apiAs } from '../support/api';
 import { startTestStack, type TestStack } from '../support/service';
 import { openDashboard, saveScreenshot, seriousAxeViolations, tabContext, UI_TIMEOUT } from '../support/tab';
 
@@ -24,11 +25,7 @@ let browser: Browser;
 let context: BrowserContext;
 let roundId: string;
 
-async function api(person: DemoPerson, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.service.url}/api${path}`, { method, headers: { 'content-type': 'application/json', 'x-dev-user': person.id }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : null };
-}
+const api = apiAs(() => stack.service.url);
 
 beforeAll(async () => {
   stack = await startTestStack('tabjournal', { env: { PROGRAMME_OWNER_IDS: owner.id } });

@@ -50,6 +50,11 @@ export function roundAllows(relation: RoundRelation, permission: RoundPermission
   return ROUND_RULES[permission].includes(relation);
 }
 
+/** Whether the permission can hold for anyone but an owner or admin (if not, nobody's membership needs looking up). */
+export function roundPermissionReachesMembers(permission: RoundPermission): boolean {
+  return ROUND_RULES[permission].some((relation) => relation !== 'admin' && relation !== 'owner');
+}
+
 export function personAllows(relation: PersonRelation, permission: PersonPermission): boolean {
   return PERSON_RULES[permission].includes(relation);
 }
@@ -86,15 +91,15 @@ export async function roundRelationOf(round: RoundOwners, actor: AccessActor, fa
 export interface PersonFacts {
   /** The person's manager in the directory (null when they have none). */
   readonly managerId: () => Promise<UserId | null>;
-  /** Whom the person's plan was sent to, when they have one. */
-  readonly reviewerId: UserId | null;
+  /** Whom the person's plan was sent to, when they have one (asked only when the stronger relations do not hold). */
+  readonly reviewerId: () => Promise<UserId | null>;
 }
 
 export async function personRelationOf(round: RoundOwners, personId: UserId, actor: AccessActor, facts: PersonFacts): Promise<PersonRelation> {
   if (actor.userId === personId) return 'self';
   if (actor.isAdmin) return 'admin';
   if (round.ownerIds.includes(actor.userId)) return 'owner';
-  if (facts.reviewerId !== null && facts.reviewerId === actor.userId) return 'reviewer';
+  if ((await facts.reviewerId()) === actor.userId) return 'reviewer';
   if ((await facts.managerId()) === actor.userId) return 'manager';
   return 'none';
 }

@@ -1,5 +1,5 @@
 import {
-  personAllows, personRelationOf, roundAllows, roundRelationOf,
+  managesRound, personAllows, personRelationOf, roundAllows, roundPermissionReachesMembers, roundRelationOf,
   type AccessActor, type PersonPermission, type PersonRelation, type RoundPermission, type RoundRelation,
 } from '../domain/access';
 import { domainError, isDomainError, type DomainError } from '../domain/errors';
@@ -29,15 +29,15 @@ export async function relationToRound(round: Round, caller: AccessActor, ports: 
 
 /** The caller's relation to one person's records; pass the reviewer when the experiment is already loaded. */
 export async function relationToPerson(round: Round, personId: UserId, caller: AccessActor, ports: AccessPorts, reviewerId?: UserId | null): Promise<PersonRelation> {
-  const reviewer = reviewerId !== undefined ? reviewerId : (await ports.experiments.get(round.id, personId))?.experiment.reviewerId ?? null;
   return personRelationOf(round, personId, caller, {
-    reviewerId: reviewer,
+    reviewerId: async () => (reviewerId !== undefined ? reviewerId : (await ports.experiments.get(round.id, personId))?.experiment.reviewerId ?? null),
     managerId: async () => (await ports.directory.getManager(personId))?.id ?? null,
   });
 }
 
 export async function mayOnRound(round: Round, permission: RoundPermission, caller: AccessActor, ports: AccessPorts): Promise<boolean> {
-  // Owners and admins need no look-up; everyone else is asked about only when the permission could hold.
+  // Owners and admins need no look-up, and a permission only they hold needs none for anyone else either.
+  if (!roundPermissionReachesMembers(permission)) return managesRound(round, caller);
   return roundAllows(await relationToRound(round, caller, ports), permission);
 }
 

@@ -8,6 +8,7 @@
  *   BENCH_BOOKING_PEOPLE=N (default 1000; 100 with BENCH_QUICK=1), …   see bench/booking.ts
  *   BENCH_DASHBOARD_EXPERIMENTS=N (default 10000; 1000 with BENCH_QUICK=1), …   see bench/dashboard.ts
  *   BENCH_COACH_TURNS=N (default 200; 30 with BENCH_QUICK=1), BENCH_COACH_SERVICE_MS, prices …   see bench/coach.ts
+ *   BENCH_ONLY=a,b    run only these groups: cold_start, bot (bot.turn and bot.action), coach, kickoff, booking, dashboard, bundle
  *   `npx tsx bench/dashboard.ts` / `npx tsx bench/bundle.ts` / `npx tsx bench/coach.ts` run those alone
  * Progress goes to stderr so stdout stays machine-readable.
  */
@@ -27,6 +28,9 @@ import { cardSubmitActivity, messageActivity, postActivity, type ActivityContext
 
 const ROOT = join(__dirname, '..');
 const QUICK = process.env.BENCH_QUICK === '1';
+/** The groups BENCH_ONLY names, or every group. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? '').split(',').map((name) => name.trim()).filter(Boolean));
+const runs = (group: string): boolean => ONLY.size === 0 || ONLY.has(group);
 const TURNS = Number(process.env.BENCH_TURNS ?? (QUICK ? 50 : 500));
 
 function emit(result: Record<string, unknown>): void {
@@ -118,46 +122,52 @@ async function main(): Promise<void> {
   const env = { PATH: process.env.PATH, STORAGE_CONNECTION_STRING: azurite.connectionString, GRAPH_BASE_URL: sandbox.url, TABLE_PREFIX: `bench${Date.now().toString(36)}`, IN_PROCESS_WORKER: 'false' };
   let service: Awaited<ReturnType<typeof startServiceProcess>> | undefined;
   try {
-    const coldStarts: number[] = [];
-    for (let i = 0; i < (QUICK ? 1 : 3); i++) {
-      const started = await startServiceProcess(env);
-      coldStarts.push(started.coldStartMs);
-      started.child.kill('SIGTERM');
-      await new Promise((r) => started.child.once('exit', r));
+    if (runs('cold_start')) {
+      const coldStarts: number[] = [];
+      for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+        const started = await startServiceProcess(env);
+        coldStarts.push(started.coldStartMs);
+        await stopProcess(started.child);
+      }
+      emit({ bench: 'service.cold_start', ms: Number(Math.min(...coldStarts).toFixed(1)), runs: coldStarts.map((ms) => Number(ms.toFixed(1))) });
     }
-    emit({ bench: 'service.cold_start', ms: Number(Math.min(...coldStarts).toFixed(1)), runs: coldStarts.map((ms) => Number(ms.toFixed(1))) });
 
-    service = await startServiceProcess(env);
-    const organisation = loadDemoOrganisation();
-    const context: ActivityContext = { serviceUrl: connector.url, tenantId: organisation.tenantId, person: organisation.people[1]! };
-    progress(`bot.turn: ${TURNS} turns, alternating with a bare botbuilder bot answering a static card`);
-    const bare = await startBareBot();
-    try {
-      const [turns, bareTurns] = await timeTurns('bot.turn', [service.url, bare.url], connector, context, () => messageActivity(context, 'hello'));
-      const sorted = [...turns!].sort((a, b) => a - b);
-      const bareSorted = [...bareTurns!].sort((a, b) => a - b);
-      const p95 = percentile(sorted, 95);
-      const bareP95 = percentile(bareSorted, 95);
-      emit({ bench: 'bot.turn', n: sorted.length, p50_ms: percentile(sorted, 50), p95_ms: p95, bare_p50_ms: percentile(bareSorted, 50), bare_p95_ms: bareP95, ratio_p95: Number((p95 / bareP95).toFixed(2)) });
-    } finally {
-      await stopProcess(bare.child);
+    if (runs('bot')) {
+      service = await startServiceProcess(env);
+      const organisation = loadDemoOrganisation();
+      const context: ActivityContext = { serviceUrl: connector.url, tenantId: organisation.tenantId, person: organisation.people[1]! };
+      progress(`bot.turn: ${TURNS} turns, alternating with a bare botbuilder bot answering a static card`);
+      const bare = await startBareBot();
+      try {
+        const [turns, bareTurns] = await timeTurns('bot.turn', [service.url, bare.url], connector, context, () => messageActivity(context, 'hello'));
+        const sorted = [...turns!].sort((a, b) => a - b);
+        const bareSorted = [...bareTurns!].sort((a, b) => a - b);
+        const p95 = percentile(sorted, 95);
+        const bareP95 = percentile(bareSorted, 95);
+        emit({ bench: 'bot.turn', n: sorted.length, p50_ms: percentile(sorted, 50), p95_ms: p95, bare_p50_ms: percentile(bareSorted, 50), bare_p95_ms: bareP95, ratio_p95: Number((p95 / bareP95).toFixed(2)) });
+      } finally {
+        await stopProcess(bare.child);
+      }
+      progress(`bot.action: ${TURNS} card submits`);
+      const [actions] = await timeTurns('bot.action', [service.url], connector, context, () => cardSubmitActivity(context, { verb: 'showHelp' }));
+      summarise('bot.action', actions!);
+      // The benches below run their own services, sandbox and connector: stop this one so it does not share the CPU.
+      const botService = service;
+      service = undefined;
+      await stopProcess(botService.child);
     }
-    progress(`bot.action: ${TURNS} card submits`);
-    const [actions] = await timeTurns('bot.action', [service.url], connector, context, () => cardSubmitActivity(context, { verb: 'showHelp' }));
-    summarise('bot.action', actions!);
-    // The kickoff bench runs its own services, sandbox and connector: stop this one so it does not share the CPU.
-    const botService = service;
-    service = undefined;
-    botService.child.kill('SIGTERM');
-    await new Promise((r) => (botService.child.exitCode !== null ? r(undefined) : botService.child.once('exit', r)));
 
-    await runCoachBench({ quick: QUICK, azurite, startService: startServiceProcess, emit, progress });
-    await runKickoffBench({ quick: QUICK, azurite, startService: startServiceProcess, emit, progress });
-    progress('calendar.booking');
-    await runBookingBench({ quick: QUICK, azurite, emit, progress });
-    progress('dashboard.api');
-    await runDashboardBench({ quick: QUICK, azurite, startService: startServiceProcess, emit, progress });
-    await runBundleBench(emit);
+    if (runs('coach')) await runCoachBench({ quick: QUICK, azurite, startService: startServiceProcess, emit, progress });
+    if (runs('kickoff')) await runKickoffBench({ quick: QUICK, azurite, startService: startServiceProcess, emit, progress });
+    if (runs('booking')) {
+      progress('calendar.booking');
+      await runBookingBench({ quick: QUICK, azurite, emit, progress });
+    }
+    if (runs('dashboard')) {
+      progress('dashboard.api');
+      await runDashboardBench({ quick: QUICK, azurite, startService: startServiceProcess, emit, progress });
+    }
+    if (runs('bundle')) await runBundleBench(emit);
   } finally {
     service?.child.kill('SIGTERM');
     await connector.close();

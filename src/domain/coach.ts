@@ -264,6 +264,17 @@ export function basicLibraryAnswer(input: LibraryCoachInput): LibraryAnswer {
 }
 
 /**
+ * A greeting, a thank-you or "what is this?": answered with the welcome (what the app does and the person's next
+ * step) before anything else reads the text, so saying hello never waits for a model or the sensitive-data check.
+ */
+const GREETING = /^(?:(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day)|morning|evening|thanks|thank you|thx|cheers)(?: (?:there|all|everyone|bot|coach|practice loop|again))?|what is this|what's this|who are you|what are you)$/;
+
+export function isGreeting(message: string): boolean {
+  const t = message.trim().toLowerCase().replace(/[\s!.?,:;)(]+$/g, '').replace(/^[\s/]+/, '').replace(/\s+/g, ' ');
+  return t.length <= 40 && GREETING.test(t);
+}
+
+/**
  * Free text → an existing command: "I want to try Copilot on my call notes" → start experiment;
  * "log my week" → journal; "what prompts did people use for call notes?" → ask library; "hello" or "what is this?" → none.
  */

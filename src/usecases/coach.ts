@@ -225,9 +225,11 @@ export async function askLibrary(roundId: RoundId, question: string, caller: Cal
 
 /* ---------- natural chat ---------- */
 
-/** Free text in personal chat → one of the existing commands (or none: the help card). */
-export async function interpretChatText(message: string, ports: UseCasePorts): Promise<CoachView<ChatIntent>> {
+/**
+ * Free text typed in personal chat, as it may leave the app for the model that maps it to a command: through the
+ * sensitive-data check, with what it finds replaced by placeholders.
+ */
+export async function redactChatText(message: string, ports: UseCasePorts): Promise<{ readonly message: string; readonly redactions: number }> {
   const texts = await redact({ message: message.slice(0, 1000) }, null, ports);
-  const answer = await ports.coach.interpretText({ message: texts.fields.message });
-  return { ...answer, redactions: texts.redactions };
+  return { message: texts.fields.message, redactions: texts.redactions };
 }

@@ -14,7 +14,7 @@ import { OTHER_TOOL_ID, toolsForRole, type Role, type ToolCatalogueEntry } from 
  * rules, which answer when no model is configured, the owner switched the model off, or the model failed.
  */
 
-export const COACH_FEATURES = ['sharpenPlan', 'suggestTools', 'draftSummary', 'askLibrary', 'interpretText'] as const;
+export const COACH_FEATURES = ['sharpenPlan', 'suggestTools', 'draftSummary', 'askLibrary'] as const;
 export type CoachFeature = (typeof COACH_FEATURES)[number];
 
 /** Who answered: the deterministic rules, or the tenant's model. */

@@ -89,8 +89,8 @@ describe('the model coach (teams-ai OpenAIModel against the model sandbox)', () 
 
   it('backs off after a 429 and answers from the model when the retry succeeds', async () => {
     sandbox.control.injectFaults({ kind: 'rate_limit', times: 1, retryAfterSeconds: 0 });
-    const answer = await coach().interpretText({ message: 'I want to try Copilot on my call notes' });
-    expect(answer).toMatchObject({ by: 'model', value: { intent: 'start experiment' } });
+    const answer = await coach().askLibrary({ question: 'call notes', sources: [] });
+    expect(answer).toMatchObject({ by: 'model', value: { answer: 'No shared source answers that yet.' } });
     expect(sandbox.control.requests().map((r) => r.outcome)).toEqual(['rate_limit', 'answered']);
   });
 
@@ -99,10 +99,10 @@ describe('the model coach (teams-ai OpenAIModel against the model sandbox)', () 
     ['server_error', /not answering/, 'server_error'],
   ] as const)('falls back after %s twice (one back-off), with a note', async (kind, note, outcome) => {
     sandbox.control.injectFaults({ kind, times: 2, retryAfterSeconds: 0 });
-    const answer = await coach().interpretText({ message: 'log my week' });
+    const answer = await coach().askLibrary({ question: 'call notes', sources: [] });
     expect(answer.by).toBe('basic');
     expect(answer.note).toMatch(note);
-    expect(answer.value.intent).toBe('journal');
+    expect(answer.value.answer).toMatch(/^Nothing shared in this round matches/); // the rules' answer
     expect(coachLines()[0]).toMatchObject({ outcome, attempts: 2 });
   });
 

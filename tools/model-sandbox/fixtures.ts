@@ -94,19 +94,6 @@ export const DEFAULT_FIXTURES: readonly ModelFixture[] = [
     },
   },
   {
-    feature: 'interpretText',
-    whenSystemIncludes: 'Map what the person typed to ONE of the app\'s existing commands',
-    reply: (request: ChatCompletionRequest) => {
-      const message = String(quotedData(request).message ?? '').toLowerCase();
-      // A model fooled by an instruction in the data: it answers outside the contract, which the app refuses.
-      if (message.includes('ignore previous instructions')) return JSON.stringify({ intent: 'approve plan' });
-      if (/journal|my week/.test(message)) return JSON.stringify({ intent: 'journal' });
-      if (/\?$/.test(message.trim())) return JSON.stringify({ intent: 'ask library', question: message });
-      if (/try|want to/.test(message)) return JSON.stringify({ intent: 'start experiment' });
-      return JSON.stringify({ intent: 'none' });
-    },
-  },
-  {
     feature: 'naturalChat',
     whenSystemIncludes: 'call the ONE action that does what they want',
     reply: (request: ChatCompletionRequest) => {

@@ -5,7 +5,7 @@ import { BotAdapter, TurnContext, type Activity, type ConversationReference, typ
 import { GPTTokenizer, PromptManager, type Memory } from '@microsoft/teams-ai';
 import type { z } from 'zod';
 import {
-  chatIntentSchema, keepCatalogueTools, keepJournalWeeks, keepOfferedSources, libraryAnswerSchema, planAdviceSchema, quoteAsData, summaryDraftSchema, toolSuggestionsSchema,
+  keepCatalogueTools, keepJournalWeeks, keepOfferedSources, libraryAnswerSchema, planAdviceSchema, quoteAsData, summaryDraftSchema, toolSuggestionsSchema,
   type CoachAnswer, type CoachFeature,
 } from '../../domain/coach';
 import type { Logger } from '../../logging';
@@ -53,13 +53,18 @@ class DetachedAdapter extends BotAdapter {
 }
 
 /** Template variables for one call (`{{$input}}` reads `temp.input`). */
-class CallMemory implements Memory {
+export class CallMemory implements Memory {
   private readonly values = new Map<string, unknown>();
   private key(path: string): string { return path.includes('.') ? path : `temp.${path}`; }
   deleteValue(path: string): void { this.values.delete(this.key(path)); }
   hasValue(path: string): boolean { return this.values.has(this.key(path)); }
   getValue<TValue = unknown>(path: string): TValue { return this.values.get(this.key(path)) as TValue; }
   setValue(path: string, value: unknown): void { this.values.set(this.key(path), value); }
+}
+
+/** A turn context for a model call outside a bot turn (nothing can be sent through it). */
+export function detachedTurnContext(): TurnContext {
+  return new TurnContext(new DetachedAdapter(), { type: 'message', channelId: 'coach', conversation: { id: 'coach' } } as Partial<Activity> as Activity);
 }
 
 export function defaultPromptsFolder(): string {
@@ -83,7 +88,7 @@ export function createModelCoach(options: ModelCoachOptions): Coach {
   const { model, recording } = createRecordedOpenAIModel(options);
   const prompts = new PromptManager({ promptsFolder: options.promptsFolder ?? defaultPromptsFolder() });
   const tokenizer = new GPTTokenizer();
-  const context = new TurnContext(new DetachedAdapter(), { type: 'message', channelId: 'coach', conversation: { id: 'coach' } } as Partial<Activity> as Activity);
+  const context = detachedTurnContext();
 
   async function completeOnce(feature: CoachFeature, data: string, record: CallRecord): Promise<{ status: 'success'; content: string } | { status: 'failed'; outcome: Exclude<CoachOutcome, 'model' | 'invalid_answer'> }> {
     const template = await prompts.getPrompt(feature);
@@ -157,6 +162,5 @@ export function createModelCoach(options: ModelCoachOptions): Coach {
       question: input.question,
       sources: input.sources.map((source) => ({ id: source.id, kind: source.kind, title: source.title, tool: source.tool, text: source.text.slice(0, 2000) })),
     }, libraryAnswerSchema, () => fb.askLibrary(input), (value) => keepOfferedSources(value, input.sources)),
-    interpretText: (input) => ask('interpretText', { message: input.message }, chatIntentSchema, () => fb.interpretText(input)),
   };
 }

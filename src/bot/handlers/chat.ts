@@ -44,6 +44,7 @@ const askLibraryParameters = z.object({ question: z.string().trim().min(3).max(5
 type ChatOutcome = ChatAction | 'unmapped' | 'unknown_action' | 'invalid_parameters' | 'rate_limited' | 'server_error' | 'timeout' | 'error';
 
 const OUTCOME = Symbol('naturalChatOutcome');
+const FAILURE = Symbol('naturalChatFailure');
 const outcomeOf = (context: TurnContext): ChatOutcome | undefined => context.turnState.get(OUTCOME) as ChatOutcome | undefined;
 const setOutcome = (context: TurnContext, outcome: ChatOutcome): void => { context.turnState.set(OUTCOME, outcome); };
 
@@ -129,8 +130,6 @@ export function registerChatActions(app: Application<TurnState>, deps: BotDepend
     return AI.StopCommandName;
   });
 }
-
-const FAILURE = Symbol('naturalChatFailure');
 
 /** Free text typed in personal chat (commands and card submits were routed before this). */
 export async function onChatText(context: TurnContext, state: TurnState, deps: BotDependencies, app: Application<TurnState>): Promise<void> {

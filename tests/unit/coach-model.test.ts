@@ -34,9 +34,11 @@ const coachLines = () => lines.map((line) => JSON.parse(line) as { msg: string; 
 
 beforeAll(async () => {
   sandbox = await startModelSandbox();
-  // teams-ai's OpenAIModel prints every failed call with console.log; the faults here are on purpose.
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
+// teams-ai's OpenAIModel prints every failed call with console.log. The spy goes in before the first coach is
+// created, so the routing the coach installs sits in front of it: a call reaching the spy is output let through.
+const consoleLog = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+afterAll(() => consoleLog.mockRestore());
 afterAll(async () => { await sandbox.close(); });
 beforeEach(() => sandbox.control.reset());
 
@@ -104,6 +106,17 @@ describe('the model coach (teams-ai OpenAIModel against the model sandbox)', () 
     expect(answer.note).toMatch(note);
     expect(answer.value.answer).toMatch(/^Nothing shared in this round matches/); // the rules' answer
     expect(coachLines()[0]).toMatchObject({ outcome, attempts: 2 });
+  });
+
+  it('routes teams-ai’s console output during a call into the coach’s log, with the text withheld', async () => {
+    consoleLog.mockClear();
+    sandbox.control.injectFaults({ kind: 'server_error', times: 2 });
+    expect((await coach().sharpenPlan(plan)).by).toBe('basic');
+    expect(consoleLog).not.toHaveBeenCalled();
+    const routed = lines.map((line) => JSON.parse(line) as { msg: string; teamsAi?: unknown }).filter((l) => l.msg === 'teams-ai console output (text withheld)');
+    expect(routed).toHaveLength(2); // one per failed attempt
+    expect(routed[0]!.teamsAi).toEqual({ feature: 'sharpenPlan', console: 'log', parts: [{ error: 'InternalServerError', status: 500 }] });
+    expect(lines.join('\n')).not.toContain('The server had an error'); // the sandbox's error text
   });
 
   it('falls back at once when the model does not answer in time', async () => {

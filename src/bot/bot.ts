@@ -146,8 +146,8 @@ export function createBotApplication(adapter: TeamsAdapter, botAppId: string, de
   app.message(async (context) => matchCommand(context.activity.text ?? '')?.keyword === 'ask', async (context) => sendHelp(context));
   app.message(async (context) => /^\s*ask\s+\S/i.test(context.activity.text ?? ''), async (context) => onAskLibrary(context, deps, (context.activity.text ?? '').trim().replace(/^ask\s+/i, '')));
   // Anything else typed in personal chat: a greeting gets the welcome; the rest is mapped to a command or card by
-  // the planner (or the basic coach's rules), else the help card. This route takes every message, so teams-ai
-  // never runs the planner on its own: onChatText decides when a model is asked.
+  // the planner (else the help card) or, with no model, the basic coach's rules (else the welcome). This route takes
+  // every message, so teams-ai never runs the planner on its own: onChatText decides when a model is asked.
   app.activity(ActivityTypes.Message, async (context, state) => ((context.activity.text ?? '').trim() !== '' && context.activity.conversation?.conversationType !== 'groupChat' && context.activity.conversation?.conversationType !== 'channel'
     ? onChatText(context, state, deps, app)
     : sendWelcome(context, deps)));

@@ -1,6 +1,6 @@
 import {
   keepCatalogueTools, keepJournalWeeks, keepOfferedSources, keywordsOf,
-  type ChatIntent, type CoachAnswer, type LibraryAnswer, type LibrarySource, type PlanAdvice, type PlanCoachInput, type SummaryDraft, type ToolSuggestions,
+  type CoachAnswer, type LibraryAnswer, type LibrarySource, type PlanAdvice, type PlanCoachInput, type SummaryDraft, type ToolSuggestions,
 } from '../domain/coach';
 import { domainError, isDomainError, type DomainError } from '../domain/errors';
 import type { Experiment } from '../domain/experiment';

@@ -6,6 +6,7 @@ import { domainError, isDomainError, type DomainError } from '../domain/errors';
 import type { Experiment } from '../domain/experiment';
 import { canManageRound, type Round } from '../domain/round';
 import type { RoundId } from '../domain/roundIds';
+import type { UserId } from '../domain/ids';
 import { rubricScoresSchema, type RubricScores } from '../domain/rubric';
 import { redactFields } from '../domain/sensitiveData';
 import { effectiveSummary, type SummaryFacts } from '../domain/summary';
@@ -224,6 +225,16 @@ export async function askLibrary(roundId: RoundId, question: string, caller: Cal
 }
 
 /* ---------- natural chat ---------- */
+
+/**
+ * Whether a person's chat text may go to the model: not while an open round they are in has the coach switched off
+ * by its owners (their choice holds for everything the round's people type; the basic rules answer instead).
+ */
+export async function chatMayUseModel(userId: UserId, ports: UseCasePorts): Promise<boolean> {
+  const roundIds = await ports.roundMembers.roundsOf(userId);
+  const rounds = await Promise.all(roundIds.map((id) => ports.rounds.get(id)));
+  return !rounds.some((stored) => stored !== null && stored.round.status === 'open' && !coachIsOn(stored.round));
+}
 
 /**
  * Free text typed in personal chat, as it may leave the app for the model that maps it to a command: through the

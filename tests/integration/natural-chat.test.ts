@@ -110,6 +110,20 @@ describe('free text through the planner’s actions', () => {
   });
 });
 
+describe('a round whose owners switched the coach off', () => {
+  it('keeps its people’s chat text away from the model: the basic rules answer', async () => {
+    const round = (await call(owner, 'GET', `/rounds/${roundId}`)).json.round;
+    expect((await call(owner, 'PATCH', `/rounds/${roundId}`, { coachOff: true, expectedVersion: round.version })).status).toBe(200);
+    try {
+      expect(cardText(await say(carlos, 'I want to try Copilot on my call notes'))).toContain('Step 1 of 2: pick your experiment');
+      expect(cardText(await say(carlos, 'purple monkey dishwasher'))).toContain('welcome to Practice Loop');
+      expect(model.control.requests()).toEqual([]);
+    } finally {
+      expect((await call(owner, 'PATCH', `/rounds/${roundId}`, { coachOff: false })).status).toBe(200);
+    }
+  });
+});
+
 describe('model faults fall back to the help card', () => {
   it.each([
     ['rate_limit', 'rate_limited'],

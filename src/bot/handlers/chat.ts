@@ -3,7 +3,7 @@ import { AI, type Application, type TurnState } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import { basicChatIntent, isGreeting, quoteAsData, type ChatIntentName } from '../../domain/coach';
 import { isDomainError } from '../../domain/errors';
-import { redactChatText } from '../../usecases/coach';
+import { chatMayUseModel, redactChatText } from '../../usecases/coach';
 import { participantView } from '../../usecases/experiments';
 import { newCallRecord, type CallRecord } from '../coach/openAIModel';
 import type { BotDependencies } from '../dependencies';
@@ -20,8 +20,9 @@ import { sendWelcome } from './welcome';
  * Free text in personal chat. A greeting gets the welcome at once, before anything else reads the text. With a
  * model configured, teams-ai's planner maps the rest to one of the actions below (`app.ai.action`); anything it
  * cannot map — no action, an action that does not exist, parameters that do not fit — and any model failure or
- * timeout gets the help card. With no model, the basic coach's rules map the text to the same actions, and text
- * they do not recognise gets the welcome with the person's next step, as it always has.
+ * timeout gets the help card. With no model (or for someone in an open round whose owners switched the coach off, or
+ * a sender with no Entra identity), the basic coach's rules map the text to the same actions, and text they do not
+ * recognise gets the welcome with the person's next step, as it always has.
  */
 
 /** The app's commands and cards as the planner's actions (src/prompts/chat/actions.json describes each to the model). */
@@ -136,7 +137,8 @@ export async function onChatText(context: TurnContext, state: TurnState, deps: B
   const text = context.activity.text?.trim() ?? '';
   if (text === '') return sendHelp(context);
   if (isGreeting(text)) return sendWelcome(context, deps);
-  const chat = deps.chat;
+  const caller = callerOf(context, deps);
+  const chat = deps.chat && caller && await chatMayUseModel(caller.userId, deps.ports) ? deps.chat : null;
   if (!chat) {
     const intent = basicChatIntent(text);
     const action = ACTION_OF_INTENT[intent.intent];

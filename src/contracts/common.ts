@@ -136,6 +136,27 @@ export const practiceBlockSchema = z.object({
 });
 export type PracticeBlock = Answer<typeof practiceBlockSchema>;
 
+/** A round as its owners edit it: every setting, the policy's versions and the people named in it. */
+export const roundSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  name: z.string(),
+  ownerIds: z.array(z.string()),
+  managerScopes: z.array(z.string()),
+  window: z.object({ start: z.string(), weeks: z.number() }),
+  hoursPerWeek: z.number(),
+  shareback: z.object({ startsAt: z.string(), durationMinutes: z.number(), timeZone: z.string() }),
+  policy: z.object({ versions: z.array(policyVersionSchema) }),
+  catalogue: z.array(toolEntrySchema),
+  sensitiveTerms: z.array(z.string()).optional(),
+  coachOff: z.boolean().optional(),
+  status: roundStatusSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+  participantIds: z.array(z.string()),
+});
+
 export const bookingStatusSchema = z.enum(['planned', 'booked', 'failed', 'released']);
 export const bookingWeekSchema = z.object({
   week: z.number(),

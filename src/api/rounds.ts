@@ -12,6 +12,7 @@ import { createRound, editRound, openRound, publishPolicy, resendKickoff, type N
 import { acknowledgePolicy, reviewPlan, saveSelection, submitPlan, type ReviewAction } from '../usecases/experiments';
 import type { Caller, UseCasePorts } from '../usecases/ports';
 import { acknowledgementsExportQuery } from '../usecases/queries/exports';
+import { experimentAsItStands } from '../usecases/queries/experimentPage';
 import { participantViewQuery } from '../usecases/queries/participantView';
 import { ownedRoundsQuery, roundRosterQuery } from '../usecases/queries/roundPeople';
 import { directReportsQuery, reviewQueueQuery } from '../usecases/queries/team';
@@ -31,7 +32,7 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
 
   /** A refused change to an experiment; a conflict (e.g. a stale form) carries the experiment as it now stands. */
   async function sendExperimentError(res: Response, error: DomainError, roundId: RoundId, participantId: UserId): Promise<void> {
-    const current = error.kind === 'conflict' ? (await ports.experiments.get(roundId, participantId))?.experiment : undefined;
+    const current = error.kind === 'conflict' ? (await experimentAsItStands(roundId, participantId, ports)) ?? undefined : undefined;
     sendDomainError(res, error, current);
   }
 

@@ -92,6 +92,7 @@ export const decisionDetailsSchema = z.object({
   decideEarly: z.boolean().optional(),
   earlyReason: z.string().optional(),
 });
+export type DecisionDetails = Answer<typeof decisionDetailsSchema>;
 const decisionRevisionSchema = decisionDetailsSchema.extend({ by: z.string(), at: z.string(), revision: z.number() });
 export const decisionSchema = decisionRevisionSchema.extend({ previous: z.array(decisionRevisionSchema) });
 
@@ -121,6 +122,7 @@ export const fitAssessmentSchema = z.object({
   summary: z.string(),
   warnings: z.array(z.object({ id: z.string(), question: z.string(), message: z.string() })),
 });
+export type FitAssessment = Answer<typeof fitAssessmentSchema>;
 
 export const weekHoursSchema = z.object({ week: z.number(), plannedMinutes: z.number(), keptMinutes: z.number(), upcomingMinutes: z.number() });
 export type WeekHours = Answer<typeof weekHoursSchema>;

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { DECISION_OUTCOMES } from '../domain/experimentPlan';
 import { type Answer } from './common';
 
 /** What the owners read after the shareback: the round report (`GET /api/rounds/{id}/report`) and the capability map. */
@@ -13,7 +12,10 @@ export const roundReportSchema = z.object({
   funnel: z.array(z.object({ stage: z.string(), count: z.number() })),
   hours: z.object({ planned: z.number(), kept: z.number() }),
   hypotheses: z.object({ met: z.number(), partly: z.number(), not: z.number(), unknown: z.number() }),
-  decisions: z.object(Object.fromEntries([...DECISION_OUTCOMES, 'undecided'].map((outcome) => [outcome, z.number()])) as Record<(typeof DECISION_OUTCOMES)[number] | 'undecided', z.ZodNumber>),
+  /** How many experiments ended in each outcome (the keys are the decision outcomes, and undecided). */
+  decisions: z.object({
+    'another-round': z.number(), 'paid-licence': z.number(), 'internal-owner': z.number(), 'manager-follow-up': z.number(), stop: z.number(), undecided: z.number(),
+  }),
   assetsShared: z.number(),
   capability: z.object({ before: spreadSchema, after: spreadSchema, singleHolderTools: z.array(z.string()) }),
   licences: z.array(z.object({ participant: z.string(), tool: z.string(), seats: z.number(), approver: z.string(), owner: z.string(), dueDate: z.string() })),

@@ -2,6 +2,7 @@ import { domainError, isDomainError, type DomainError } from '../../domain/error
 import type { UserId } from '../../domain/ids';
 import { experimentIdFor, type RoundId } from '../../domain/roundIds';
 import { fitOfSelection } from '../../domain/rubric';
+import type { Experiment } from '../../contracts/common';
 import type { ExperimentPage } from '../../contracts/experimentPage';
 import { loadRound, mayOnPerson } from '../access';
 import type { Caller, UseCasePorts } from '../ports';
@@ -25,4 +26,9 @@ export async function experimentPageQuery(roundId: RoundId, participantId: UserI
     experiment: stored.experiment, fit: stored.experiment.selection ? fitOfSelection(stored.experiment.selection, round) : null, hours,
     booking: booking ? { status: booking.status, reason: booking.reason, blocks: booking.blocks, timeZone: booking.timeZone } : null,
   };
+}
+
+/** The experiment as it is stored now (null: none), for a refused change to show what it was refused against. */
+export async function experimentAsItStands(roundId: RoundId, participantId: UserId, ports: Pick<UseCasePorts, 'experiments'>): Promise<Experiment | null> {
+  return (await ports.experiments.get(roundId, participantId))?.experiment ?? null;
 }

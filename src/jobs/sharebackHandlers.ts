@@ -12,7 +12,7 @@ import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/sto
 import { decisionJobPayloadSchema, DECISION_EFFECTS_JOB_KIND, runDecisionEffects, undecidedCardFor } from '../usecases/decisions';
 import { personalConversationOf } from '../usecases/kickoff';
 import type { UseCasePorts } from '../usecases/ports';
-import { buildRoundReport } from '../usecases/roundReport';
+import { buildRoundReport } from '../usecases/queries/roundReport';
 import { coachIsOn } from '../usecases/coach';
 import {
   checkMeetingEnds, checkSummaries, isPresenting, personOf, refreshSummary, sessionOf, SUMMARIES_FLAGGED_JOB_KIND, SUMMARY_REVIEW_JOB_KIND, UNDECIDED_JOB_KIND,

@@ -17,7 +17,6 @@ import { toolName } from '../domain/toolCatalogue';
 import type { DecisionEffectLog, EffectOutcome } from '../ports/sharebackSessionRepo';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import { PRACTICE_CATEGORY } from './booking';
-import { mayOnPerson } from './access';
 import { RELEASE_JOB_KIND } from './releaseTime';
 import { runExperimentCommands, type ExperimentChange } from './experiments';
 import { escapeHtml } from './html';
@@ -86,33 +85,6 @@ async function decisionPeopleNotInDirectory(decision: Record<string, unknown>, p
     if (id && !(await ports.directory.getPerson(id))) fieldErrors[field] = `No one in your organisation’s directory has the id ${id}.`;
   }
   return Object.keys(fieldErrors).length > 0 ? domainError('invalid_input', Object.values(fieldErrors)[0]!, { fieldErrors }) : null;
-}
-
-export interface DecisionView {
-  readonly participantId: UserId;
-  readonly state: Experiment['state'];
-  readonly version: number;
-  readonly decision: Decision | null;
-  readonly summary: string | null;
-  readonly effects: Readonly<Record<string, EffectOutcome>>;
-}
-
-/** Owners, the participant and their manager see the decision, its history and what its effects did. */
-export async function decisionView(roundId: RoundId, participantId: UserId, caller: Caller, ports: UseCasePorts): Promise<DecisionView | DomainError> {
-  const stored = await ports.rounds.get(roundId);
-  if (!stored) return domainError('not_found', 'That round does not exist any more.');
-  const allowed = await mayOnPerson(stored.round, participantId, 'readRecords', caller, ports);
-  if (!allowed) return domainError('forbidden', 'Only the person, their manager and the round’s owners can see this decision.');
-  const [experiment, effects] = await Promise.all([ports.experiments.get(roundId, participantId), ports.sharebackSessions.getEffects(roundId, participantId)]);
-  if (!experiment) return domainError('not_found', 'This person has no experiment in this round.');
-  const decision = experiment.experiment.decision;
-  const names = new Map<string, string>();
-  if (decision) for (const id of [decision.ownerId, decision.internalOwnerId].filter(Boolean) as string[]) names.set(id, (await personOf(id, ports)).name);
-  return {
-    participantId, state: experiment.experiment.state, version: experiment.experiment.version, decision,
-    summary: decision ? describeDecision(decision, (id) => names.get(id) ?? id) : null,
-    effects: effects?.value.outcomes ?? {},
-  };
 }
 
 /* ---------- effects ---------- */

@@ -118,6 +118,28 @@ describe('the architecture', () => {
     expect(offending).toEqual([]);
   });
 
+  it('keeps the REST routers to parsing, calling and answering: no repository is imported or read there', () => {
+    // The repositories are the use cases' ports typed `…Repo`; a router reaches them only through a query or a use case.
+    const repositories = [...readFileSync(join(SRC, 'usecases', 'ports.ts'), 'utf8').matchAll(/readonly (\w+): \w+Repo;/g)].map((m) => m[1]!);
+    expect(repositories).toEqual(expect.arrayContaining(['rounds', 'experiments', 'bookings', 'journals']));
+    const touchesRepository = new RegExp(`\\bports\\.(${repositories.join('|')})\\.`);
+    const offending = files.filter((f) => f.path.startsWith('api/')).flatMap((f) => [
+      ...f.resolved.filter((i) => /^(ports\/\w+Repo|adapters\/tables\/)/.test(i)).map((i) => `${f.path} → ${i}`),
+      ...readFileSync(join(SRC, f.path), 'utf8').split('\n').filter((line) => touchesRepository.test(line)).map((line) => `${f.path}: ${line.trim()}`),
+    ]);
+    expect(offending).toEqual([]);
+  });
+
+  it('keeps the contracts the tabs import free of the service: they import zod, the domain and each other only', () => {
+    const offending = files
+      .filter((f) => f.path.startsWith('contracts/'))
+      .flatMap((f) => [
+        ...f.imports.filter((i) => !i.startsWith('.') && i !== 'zod').map((i) => `${f.path} → ${i}`),
+        ...f.resolved.filter((i) => !/^(contracts|domain)\//.test(i)).map((i) => `${f.path} → ${i}`),
+      ]);
+    expect(offending).toEqual([]);
+  });
+
   it('has no import cycles (type-only imports included)', () => {
     expect(importCycles()).toEqual([]);
   });

@@ -4,7 +4,6 @@ import { isDomainError, type DomainError } from '../domain/errors';
 import { parseUserId } from '../domain/ids';
 import { JOURNAL_LIMITS } from '../domain/journal';
 import { isSensitiveDataFound, type SensitiveDataFound } from '../domain/sensitiveData';
-import { renderNoteCard } from '../cards/nudge';
 import { assetsOf, changeMyAsset, exportSharedAssets, listMyAssets, saveAsset, searchSharedAssets } from '../usecases/assets';
 import { managerDigest, proposeCheckIn, sendEncouragement } from '../usecases/checkIns';
 import { isStaleWrite, journalsOf, listMyJournals, saveJournal, type StaleWrite } from '../usecases/journal';
@@ -133,7 +132,7 @@ export function journalsRouter(ports: UseCasePorts, callerOf: CallerOf): Router 
     if (!userId) return void res.status(404).json({ error: 'No such person.' });
     const input = parsedBody(req, res, REQUEST_BODIES.encourage);
     if (!input) return;
-    const result = await sendEncouragement(roundId, userId, input.message, callerOf(res), ports, renderNoteCard);
+    const result = await sendEncouragement(roundId, userId, input.message, callerOf(res), ports);
     if (isDomainError(result)) return sendDomainError(res, result);
     res.status(202).json(result);
   });

@@ -11,10 +11,10 @@ import { redactFields, sensitiveDataFound, type SensitiveChoice, type SensitiveD
 import { parseIsoDate } from '../domain/time';
 import { NUDGE_AFTER_DAYS, weeklyPromptMoment, wholeDaysBetween } from '../domain/weeklyMoment';
 import type { BookedBlock, Booking } from '../ports/bookingRepo';
-import type { Job } from '../ports/jobQueue';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import { markBlockKept } from './booking';
 import type { Caller, UseCasePorts } from './ports';
+import { effect, sendEffects, type Effect } from './jobKinds';
 
 export const JOURNAL_PROMPT_JOB_KIND = 'journal.prompt';
 export const JOURNAL_NUDGE_JOB_KIND = 'journal.nudge';
@@ -268,7 +268,7 @@ export const promptKey = (roundId: RoundId, weekStart: string) => `${roundId}|${
  */
 export async function enqueueJournalPrompts(ports: UseCasePorts): Promise<number> {
   const now = ports.clock.now().toISOString();
-  const jobs: Job[] = [];
+  const jobs: Effect[] = [];
   for (const { round, experiment } of await practisingNow(ports)) {
     const booking = await ports.bookings.get(experiment.id);
     const zone = await zoneOf(experiment.participantId, round, booking, ports);
@@ -276,9 +276,9 @@ export async function enqueueJournalPrompts(ports: UseCasePorts): Promise<number
     if (now < weeklyPromptMoment(weekStart, zone, booking?.blocks.filter((b) => b.eventId && !b.notKept) ?? [])) continue;
     const sent = await ports.journals.listReminders(experiment.participantId, 'prompt');
     if (sent.some((r) => r.key === promptKey(round.id, weekStart))) continue;
-    jobs.push({ kind: JOURNAL_PROMPT_JOB_KIND, id: `journal-prompt:${experiment.id}:${weekStart}`, payload: { roundId: round.id, participantId: experiment.participantId, weekStart } });
+    jobs.push(effect(JOURNAL_PROMPT_JOB_KIND, `journal-prompt:${experiment.id}:${weekStart}`, { roundId: round.id, participantId: experiment.participantId, weekStart }));
   }
-  if (jobs.length > 0) await ports.jobs.send(jobs);
+  if (jobs.length > 0) await sendEffects(ports, jobs);
   return jobs.length;
 }
 
@@ -302,7 +302,7 @@ export interface NudgeCandidate { readonly roundId: RoundId; readonly participan
 /** The daily task: a practising participant with no entry for 10 days gets one nudge per silence (keyed by when it began). */
 export async function enqueueNudges(ports: UseCasePorts): Promise<number> {
   const now = ports.clock.now().toISOString();
-  const jobs: Job[] = [];
+  const jobs: Effect[] = [];
   const statsByRound = new Map<RoundId, Awaited<ReturnType<UseCasePorts['journals']['statsForRound']>>>();
   for (const { round, experiment } of await practisingNow(ports)) {
     if (!statsByRound.has(round.id)) statsByRound.set(round.id, await ports.journals.statsForRound(round.id));
@@ -310,9 +310,9 @@ export async function enqueueNudges(ports: UseCasePorts): Promise<number> {
     if (wholeDaysBetween(since, now) < NUDGE_AFTER_DAYS) continue;
     const sent = await ports.journals.listReminders(experiment.participantId, 'nudge');
     if (sent.some((r) => r.key === nudgeKey(round.id, since))) continue;
-    jobs.push({ kind: JOURNAL_NUDGE_JOB_KIND, id: `journal-nudge:${experiment.id}:${since}`, payload: { roundId: round.id, participantId: experiment.participantId, since } });
+    jobs.push(effect(JOURNAL_NUDGE_JOB_KIND, `journal-nudge:${experiment.id}:${since}`, { roundId: round.id, participantId: experiment.participantId, since }));
   }
-  if (jobs.length > 0) await ports.jobs.send(jobs);
+  if (jobs.length > 0) await sendEffects(ports, jobs);
   return jobs.length;
 }
 

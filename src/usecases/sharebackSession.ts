@@ -16,6 +16,7 @@ import { invalidInputFrom } from '../domain/validation';
 import type { MeetingSession, SharebackSummary } from '../ports/sharebackSessionRepo';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import type { Caller, UseCasePorts } from './ports';
+import { effect, sendEffects } from './jobKinds';
 
 /**
  * The shareback meeting (step 5): which round a meeting chat belongs to, the running order, who is
@@ -371,9 +372,9 @@ export async function checkSummaries(ports: UseCasePorts): Promise<void> {
         throw error;
       }
       if (step === 'flag') flagged.push(experiment.participantId);
-      else await ports.jobs.send([{ kind: SUMMARY_REVIEW_JOB_KIND, id: `summary-review:${experiment.id}`, payload: { roundId, participantId: experiment.participantId } }]);
+      else await sendEffects(ports, [effect(SUMMARY_REVIEW_JOB_KIND, `summary-review:${experiment.id}`, { roundId, participantId: experiment.participantId })]);
     }
-    if (flagged.length > 0) await ports.jobs.send([{ kind: SUMMARIES_FLAGGED_JOB_KIND, id: `summaries-flagged:${roundId}:${now}`, payload: { roundId, participantIds: flagged } }]);
+    if (flagged.length > 0) await sendEffects(ports, [effect(SUMMARIES_FLAGGED_JOB_KIND, `summaries-flagged:${roundId}:${now}`, { roundId, participantIds: flagged })]);
   }
 }
 
@@ -403,6 +404,6 @@ export async function handleMeetingEnd(round: Round, ports: UseCasePorts): Promi
     throw error;
   }
   const undecided = (await ports.experiments.listForRound(round.id)).filter((e) => isPresenting(e) && e.state !== 'decided');
-  if (undecided.length > 0) await ports.jobs.send([{ kind: UNDECIDED_JOB_KIND, id: `undecided:${round.id}`, payload: { roundId: round.id } }]);
+  if (undecided.length > 0) await sendEffects(ports, [effect(UNDECIDED_JOB_KIND, `undecided:${round.id}`, { roundId: round.id })]);
   return true;
 }

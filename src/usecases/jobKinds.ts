@@ -100,5 +100,5 @@ export type HandlerOf<K extends JobKind> = (payload: ParsedPayloadOf<K>, job: Jo
 
 /** A queue handler for one kind: the payload is parsed with the kind's schema before `handle` sees it. */
 export function handlerFor<K extends JobKind>(kind: K, handle: HandlerOf<K>): JobHandler {
-  return (job, context) => handle(parsePayload(kind, job.payload), job, context);
+  return async (job, context) => handle(parsePayload(kind, job.payload), job, context);
 }

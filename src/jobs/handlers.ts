@@ -28,6 +28,11 @@ export function bookingQueueName(queuePrefix: string): string {
   return `${queuePrefix}-bookings`;
 }
 
+/** Delayed checks of experiments' outboxes (see src/usecases/outbox.ts). */
+export function outboxQueueName(queuePrefix: string): string {
+  return `${queuePrefix}-outbox`;
+}
+
 export interface WorkerQueue {
   readonly queueName: string;
   readonly handlers: JobHandlers;
@@ -40,6 +45,7 @@ export function workerQueues(queuePrefix: string, ports: UseCasePorts, settings:
   return [
     { queueName: jobQueueName(queuePrefix), handlers: handlersOn('jobs') },
     { queueName: bookingQueueName(queuePrefix), handlers: handlersOn('bookings') },
+    { queueName: outboxQueueName(queuePrefix), handlers: handlersOn('outbox') },
   ];
 }
 

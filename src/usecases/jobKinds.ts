@@ -18,8 +18,11 @@ const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 const experimentPayload = z.object({ roundId, participantId: userId });
 
-/** Where a kind is sent: chat messages and light work share one queue; Graph bookings have their own, slower one. */
-export type QueueRole = 'jobs' | 'bookings';
+/**
+ * Where a kind is sent: chat messages and light work share one queue; Graph bookings have their own, slower one;
+ * the outbox checks theirs (delayed housekeeping, so the other queues drain when their work is done).
+ */
+export type QueueRole = 'jobs' | 'bookings' | 'outbox';
 
 export const JOB_KINDS = {
   /** Steps 1–2: the kickoff card to one person (the round's fan-out). */
@@ -50,7 +53,7 @@ export const JOB_KINDS = {
   'shareback.summaries-flagged': { queue: 'jobs', payload: z.object({ roundId, participantIds: z.array(z.string()) }) },
   'shareback.undecided': { queue: 'jobs', payload: z.object({ roundId }) },
   /** Recovery of an experiment's outbox: sends what a crash left between the save and the dispatch (see outbox.ts). */
-  'outbox.check': { queue: 'jobs', payload: experimentPayload },
+  'outbox.check': { queue: 'outbox', payload: experimentPayload },
   'calendar.book': { queue: 'bookings', payload: experimentPayload.extend({ experimentId: z.string().optional() }) },
   'calendar.release': { queue: 'bookings', payload: experimentPayload },
   'calendar.check': { queue: 'bookings', payload: experimentPayload },
@@ -88,11 +91,12 @@ export function queueOf(kind: JobKind): QueueRole {
 }
 
 /** Sends effects, each to its kind's queue (one batch per queue); sending again is safe (ids are stable). */
-export async function sendEffects(ports: Pick<UseCasePorts, 'jobs' | 'bookingJobs'>, effects: readonly Effect[], options?: SendJobsOptions): Promise<void> {
-  const jobs = effects.filter((e) => queueOf(e.kind) === 'jobs');
-  const bookings = effects.filter((e) => queueOf(e.kind) === 'bookings');
-  if (jobs.length > 0) await ports.jobs.send(jobs, options);
-  if (bookings.length > 0) await ports.bookingJobs.send(bookings, options);
+export async function sendEffects(ports: Pick<UseCasePorts, 'jobs' | 'bookingJobs' | 'outboxChecks'>, effects: readonly Effect[], options?: SendJobsOptions): Promise<void> {
+  const queues = { jobs: ports.jobs, bookings: ports.bookingJobs, outbox: ports.outboxChecks } as const;
+  for (const role of ['jobs', 'bookings', 'outbox'] as const) {
+    const batch = effects.filter((e) => queueOf(e.kind) === role);
+    if (batch.length > 0) await queues[role].send(batch, options);
+  }
 }
 
 /** A kind's handler: it gets the payload already parsed by the kind's schema. Throwing means "try again later". */

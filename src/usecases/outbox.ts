@@ -1,6 +1,6 @@
 import type { UserId } from '../domain/ids';
 import type { RoundId } from '../domain/roundIds';
-import { effect, sendEffects, type Effect } from './jobKinds';
+import { effect, queueOf, sendEffects, type Effect } from './jobKinds';
 import type { UseCasePorts } from './ports';
 
 /*
@@ -14,7 +14,7 @@ import type { UseCasePorts } from './ports';
 /** Long enough for the save and the hand-off to have finished; short enough that a lost message is late, not gone. */
 export const OUTBOX_CHECK_DELAY_IN_MS = 2 * 60_000;
 
-type OutboxPorts = Pick<UseCasePorts, 'experiments' | 'jobs' | 'bookingJobs' | 'clock'>;
+type OutboxPorts = Pick<UseCasePorts, 'experiments' | 'jobs' | 'bookingJobs' | 'outboxChecks' | 'clock'>;
 
 /** Queued before a save that carries effects: the recovery of that save's outbox, whatever happens next. */
 export async function scheduleOutboxCheck(roundId: RoundId, participantId: UserId, ports: OutboxPorts): Promise<void> {
@@ -27,15 +27,19 @@ export async function scheduleOutboxCheck(roundId: RoundId, participantId: UserI
  * change is saved and its effects are kept); the scheduled check sends them. True when they went out now.
  */
 export async function dispatchOutbox(roundId: RoundId, participantId: UserId, effects: readonly Effect[], ports: OutboxPorts): Promise<boolean> {
-  if (effects.length === 0) return true;
-  try {
-    await sendEffects(ports, effects);
-  } catch {
-    return false;
+  let allSent = true;
+  // Queue by queue, each cleared once it is queued (a crash between the two sends it again from the check, same id).
+  for (const role of new Set(effects.map((e) => queueOf(e.kind)))) {
+    const batch = effects.filter((e) => queueOf(e.kind) === role);
+    try {
+      await sendEffects(ports, batch);
+    } catch {
+      allSent = false;
+      continue;
+    }
+    await ports.experiments.clearEffects(roundId, participantId, batch.map((e) => e.id)).catch(() => undefined);
   }
-  // Cleared only once queued: a crash between the two sends the effects again from the check, with the same ids.
-  await ports.experiments.clearEffects(roundId, participantId, effects.map((e) => e.id)).catch(() => undefined);
-  return true;
+  return allSent;
 }
 
 /** The `outbox.check` job: queues whatever the experiment's outbox still holds and clears it; the count it sent. */

@@ -1,6 +1,6 @@
 import { isDomainError, type DomainError } from '../../src/domain/errors';
 import { JOB_KINDS, effect, type JobKind } from '../../src/usecases/jobKinds';
-import { bookingQueueName, jobQueueName, workerQueues } from '../../src/jobs/handlers';
+import { bookingQueueName, jobQueueName, outboxQueueName, workerQueues } from '../../src/jobs/handlers';
 import { acknowledgePolicy, reviewPlan, saveSelection, submitPlan } from '../../src/usecases/experiments';
 import { OUTBOX_CHECK_DELAY_IN_MS } from '../../src/usecases/outbox';
 import type { Job, JobQueue } from '../../src/ports/jobQueue';
@@ -17,12 +17,12 @@ function ok<T>(value: T | DomainError): T {
   return value;
 }
 
-/** The fake queue, refusing every job but the outbox check while `down` (an outage between the save and the hand-off). */
+/** The fake queue, refusing every job while `down` (an outage between the save and the hand-off; the outbox checks have their own queue). */
 function flakyQueue(queue: FakePorts['jobs']): JobQueue & { down: boolean } {
   const flaky = {
     down: true,
     async send(jobs: readonly Job[], options?: { delayInMs?: number }) {
-      if (flaky.down && jobs.some((job) => job.kind !== 'outbox.check')) throw new Error('queue unavailable (injected)');
+      if (flaky.down) throw new Error('queue unavailable (injected)');
       await queue.send(jobs, options);
     },
   };
@@ -40,7 +40,7 @@ describe('the outbox of an experiment change', () => {
     expect(sentOfKind(ports, 'calendar.book')).toHaveLength(1);
     expect(await ports.experiments.pendingEffects(ROUND_ID, PEOPLE.dana)).toEqual([]);
     // The recovery was queued before the save, delayed.
-    expect(ports.jobs.sent.filter((s) => s.job.kind === 'outbox.check').map((s) => s.delayInMs)).toEqual([OUTBOX_CHECK_DELAY_IN_MS]);
+    expect(ports.outboxChecks.sent.map((s) => [s.job.kind, s.delayInMs])).toEqual([['outbox.check', OUTBOX_CHECK_DELAY_IN_MS]]);
     await runQueuedJobs(ports, SETTINGS, ['outbox.check']);
     expect(sentOfKind(ports, 'plan.notice')).toHaveLength(1);
   });
@@ -63,7 +63,7 @@ describe('the outbox of an experiment change', () => {
     expect(await ports.experiments.pendingEffects(ROUND_ID, PEOPLE.dana)).toEqual([]);
     // A redelivered check finds an empty outbox: nothing goes out twice.
     await runQueuedJobs(ports, SETTINGS, ['outbox.check']);
-    await ports.jobs.send([effect('outbox.check', 'redelivered', { roundId: ROUND_ID, participantId: PEOPLE.dana })]);
+    await ports.outboxChecks.send([effect('outbox.check', 'redelivered', { roundId: ROUND_ID, participantId: PEOPLE.dana })]);
     await runQueuedJobs(ports, SETTINGS, ['outbox.check']);
     expect(sentOfKind(ports, 'plan.notice')).toHaveLength(1);
     expect(sentOfKind(ports, 'calendar.book')).toHaveLength(1);
@@ -98,7 +98,7 @@ describe('the outbox of an experiment change', () => {
   it('keeps nothing and sends nothing when the change is refused or the queue cannot take the check', async () => {
     const { ports, experiment } = await aWorld({ experiment: 'submitted' });
     expect(isDomainError(await reviewPlan(ROUND_ID, PEOPLE.dana, { kind: 'approve' }, experiment!.version, as.sam, ports))).toBe(true);
-    const dead = { ...ports, jobs: { send: async () => { throw new Error('queue unavailable (injected)'); } } };
+    const dead = { ...ports, outboxChecks: { send: async () => { throw new Error('queue unavailable (injected)'); } } };
     await expect(reviewPlan(ROUND_ID, PEOPLE.dana, { kind: 'approve' }, experiment!.version, as.maria, dead)).rejects.toThrow(/unavailable/);
     expect((await ports.experiments.get(ROUND_ID, PEOPLE.dana))?.experiment.state).toBe('submitted');
     expect(await ports.experiments.pendingEffects(ROUND_ID, PEOPLE.dana)).toEqual([]);
@@ -113,6 +113,7 @@ describe('the job registry', () => {
     const kinds = Object.keys(JOB_KINDS) as JobKind[];
     expect(on(jobQueueName('p'))).toEqual(kinds.filter((k) => JOB_KINDS[k].queue === 'jobs').sort());
     expect(on(bookingQueueName('p'))).toEqual(kinds.filter((k) => JOB_KINDS[k].queue === 'bookings').sort());
+    expect(on(outboxQueueName('p'))).toEqual(['outbox.check']);
   });
 
   it('refuses, at compile time, a kind that is not registered or a payload that does not fit its kind', () => {

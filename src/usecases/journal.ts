@@ -15,6 +15,7 @@ import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/sto
 import { markBlockKept } from './booking';
 import type { Caller, UseCasePorts } from './ports';
 import { effect, sendEffects, type Effect } from './jobKinds';
+import { isStaleVersion } from '../domain/version';
 
 export const JOURNAL_PROMPT_JOB_KIND = 'journal.prompt';
 export const JOURNAL_NUDGE_JOB_KIND = 'journal.nudge';
@@ -189,7 +190,7 @@ export async function saveJournal(roundId: RoundId, caller: Caller, weekStart: s
   const context = { actorId: caller.userId, now, currentWeekStart: weekStartOf(now, zone) };
   let next = saveJournalEntry(stored?.entry ?? null, target, input, context);
   if (isDomainError(next)) {
-    if (next.kind === 'conflict' && stored && input.expectedVersion !== undefined && input.expectedVersion !== stored.entry.version) {
+    if (next.kind === 'conflict' && stored && isStaleVersion(input.expectedVersion, stored.entry.version)) {
       return { kind: 'stale', message: next.message, current: stored.entry };
     }
     return next;

@@ -17,6 +17,7 @@ import type { MeetingSession, SharebackSummary } from '../ports/sharebackSession
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import type { Caller, UseCasePorts } from './ports';
 import { effect, sendEffects } from './jobKinds';
+import { isStaleVersion } from '../domain/version';
 
 /**
  * The shareback meeting (step 5): which round a meeting chat belongs to, the running order, who is
@@ -287,7 +288,7 @@ async function changeSession(round: Round, caller: Caller, ports: UseCasePorts, 
     const stored = await ports.sharebackSessions.getSession(round.id);
     const now = ports.clock.now().toISOString();
     const session = stored?.value ?? emptySession(round.id, now);
-    if (expectedVersion !== undefined && expectedVersion !== session.version) {
+    if (isStaleVersion(expectedVersion, session.version)) {
       return domainError('conflict', 'Someone else moved the running order since you loaded it; here it is as it stands now.');
     }
     const presenting = (await ports.experiments.listForRound(round.id)).filter(isPresenting);

@@ -7,6 +7,7 @@ import { instantOrThrow } from '../domain/time';
 import { toolName } from '../domain/toolCatalogue';
 import type { JobHandler } from '../ports/jobQueue';
 import { handlerFor } from '../usecases/jobKinds';
+import { sendOnce } from '../usecases/journal';
 import { personalConversationOf } from '../usecases/kickoff';
 import type { UseCasePorts } from '../usecases/ports';
 import { personOf } from '../usecases/sharebackSession';
@@ -51,11 +52,14 @@ export function decisionNeedsOwnerHandler(ports: UseCasePorts, settings: { dashb
   });
 }
 
-/** A manager's note of encouragement to their report (claimed once before it was queued). */
+/** A manager's note of encouragement to their report: its reminder row is recorded before the send, so it goes out once. */
 export function checkInNoteHandler(ports: UseCasePorts): JobHandler {
-  return handlerFor('checkin.note', async ({ roundId, userId, fromName, text }) => {
-    const round = await ports.rounds.get(roundId);
-    if (!round) return;
-    await ports.messenger.sendCard(await personalConversationOf(userId, round.round, ports), renderNoteCard({ fromName, text, roundId }));
+  return handlerFor('checkin.note', async ({ roundId, userId, key, fromName, text }) => {
+    await sendOnce(ports, { userId, kind: 'note', key }, async () => {
+      const round = await ports.rounds.get(roundId);
+      if (!round) return false;
+      await ports.messenger.sendCard(await personalConversationOf(userId, round.round, ports), renderNoteCard({ fromName, text, roundId }));
+      return true;
+    });
   });
 }

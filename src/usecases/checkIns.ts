@@ -161,17 +161,12 @@ export async function proposeCheckIn(roundId: RoundId, userId: UserId, caller: C
 export async function sendEncouragement(roundId: RoundId, userId: UserId, message: string, caller: Caller, ports: UseCasePorts): Promise<{ sentTo: UserId; alreadySent: boolean } | DomainError> {
   const prepared = await prepareEncouragement(roundId, userId, message, caller, ports);
   if (isDomainError(prepared)) return prepared;
-  // The same note from the same manager on the same day is one message, whether it came twice from a
-  // double click, a retried request or both surfaces; a hand-off that fails releases the claim for the retry
-  // (a delivery that fails later is retried by the queue).
+  // The same note from the same manager on the same day is one message, whether it came twice from a double click,
+  // a retried request or both surfaces: the job's id and its reminder row derive from (manager, day, text), and the
+  // job records the row before it sends (so a crash before the hand-off loses nothing, and a second job sends nothing).
   const now = ports.clock.now().toISOString();
-  const note = { userId, kind: 'note' as const, key: `${caller.userId}|${now.slice(0, 10)}|${createHash('sha256').update(prepared.text).digest('hex').slice(0, 32)}`, at: now };
-  if (!(await ports.journals.recordReminder(note))) return { sentTo: userId, alreadySent: true };
-  try {
-    await sendEffects(ports, [effect('checkin.note', `checkin-note:${userId}:${note.key}`, { roundId, userId, fromName: prepared.fromName, text: prepared.text })]);
-  } catch (error) {
-    await ports.journals.forgetReminder(note);
-    throw error;
-  }
+  const key = `${caller.userId}|${now.slice(0, 10)}|${createHash('sha256').update(prepared.text).digest('hex').slice(0, 32)}`;
+  if ((await ports.journals.listReminders(userId, 'note')).some((sent) => sent.key === key)) return { sentTo: userId, alreadySent: true };
+  await sendEffects(ports, [effect('checkin.note', `checkin-note:${userId}:${key}`, { roundId, userId, key, fromName: prepared.fromName, text: prepared.text })]);
   return { sentTo: userId, alreadySent: false };
 }

@@ -42,8 +42,8 @@ export const JOB_KINDS = {
   'journal.prompt': { queue: 'jobs', payload: experimentPayload.extend({ weekStart: isoDay }) },
   'journal.nudge': { queue: 'jobs', payload: experimentPayload.extend({ since: z.string() }) },
   'checkin.digest': { queue: 'jobs', payload: z.object({ managerId: userId, weekStart: isoDay }) },
-  /** A manager's note of encouragement (claimed once per manager, day and text before it is queued). */
-  'checkin.note': { queue: 'jobs', payload: z.object({ roundId, userId, fromName: z.string(), text: z.string() }) },
+  /** A manager's note of encouragement; `key` (manager, day, text) makes it one message however often it is sent. */
+  'checkin.note': { queue: 'jobs', payload: z.object({ roundId, userId, key: z.string(), fromName: z.string(), text: z.string() }) },
   'decision.effects': { queue: 'jobs', payload: experimentPayload },
   /** The participant hears the decision (again on each revision: the revision is part of the job id). */
   'decision.notice': { queue: 'jobs', payload: experimentPayload },

@@ -287,7 +287,7 @@ export async function enqueueJournalPrompts(ports: UseCasePorts): Promise<number
  * Sends a reminder at most once: the reminder row is written first (a second sender finds it and stops);
  * if the send then fails, the row is removed so the job's retry can send it.
  */
-export async function sendOnce(ports: UseCasePorts, reminder: { userId: UserId; kind: 'prompt' | 'nudge' | 'digest'; key: string }, send: () => Promise<boolean>): Promise<'sent' | 'already sent' | 'nothing to send'> {
+export async function sendOnce(ports: UseCasePorts, reminder: { userId: UserId; kind: 'prompt' | 'nudge' | 'digest' | 'note'; key: string }, send: () => Promise<boolean>): Promise<'sent' | 'already sent' | 'nothing to send'> {
   const at = ports.clock.now().toISOString();
   if (!(await ports.journals.recordReminder({ ...reminder, at }))) return 'already sent';
   try {

@@ -3,6 +3,7 @@ import { JOB_KINDS, effect, type JobKind } from '../../src/usecases/jobKinds';
 import { bookingQueueName, jobQueueName, outboxQueueName, workerQueues } from '../../src/jobs/handlers';
 import { acknowledgePolicy, reviewPlan, saveSelection, submitPlan } from '../../src/usecases/experiments';
 import { OUTBOX_CHECK_DELAY_IN_MS } from '../../src/usecases/outbox';
+import { sendEncouragement } from '../../src/usecases/checkIns';
 import type { Job, JobQueue } from '../../src/ports/jobQueue';
 import { PEOPLE, ROUND_ID, aHypothesis, aSelection } from '../support/builders';
 import { runQueuedJobs, type FakePorts } from '../support/fakes';
@@ -103,6 +104,21 @@ describe('the outbox of an experiment change', () => {
     expect((await ports.experiments.get(ROUND_ID, PEOPLE.dana))?.experiment.state).toBe('submitted');
     expect(await ports.experiments.pendingEffects(ROUND_ID, PEOPLE.dana)).toEqual([]);
     expect([...ports.jobs.sent, ...ports.bookingJobs.sent]).toEqual([]);
+  });
+});
+
+describe("a manager's note of encouragement", () => {
+  it('goes out once through its job, however often it is sent; once sent, the same note again says so', async () => {
+    const { ports } = await aWorld({ now: '2025-03-12T10:00:00.000Z', experiment: 'practising' });
+    const first = ok(await sendEncouragement(ROUND_ID, PEOPLE.dana, 'Keep going, the summaries look useful.', as.maria, ports));
+    const doubleClick = ok(await sendEncouragement(ROUND_ID, PEOPLE.dana, 'Keep going, the summaries look useful.', as.maria, ports));
+    expect([first.alreadySent, doubleClick.alreadySent]).toEqual([false, false]);
+    expect(ports.messenger.sent).toEqual([]);
+    await runQueuedJobs(ports, SETTINGS, ['checkin.note']);
+    expect(ports.messenger.sent.map((s) => s.conversationId)).toEqual([`a:personal-${PEOPLE.dana}`]);
+    expect(ok(await sendEncouragement(ROUND_ID, PEOPLE.dana, 'Keep going, the summaries look useful.', as.maria, ports)).alreadySent).toBe(true);
+    await runQueuedJobs(ports, SETTINGS);
+    expect(ports.messenger.sent).toHaveLength(1);
   });
 });
 

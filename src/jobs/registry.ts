@@ -16,6 +16,7 @@ import type { JobHandler } from '../ports/jobQueue';
 import { bookPracticeTime } from '../usecases/booking';
 import { checkPracticeTime } from '../usecases/defendTime';
 import { handlerFor, type JobKind } from '../usecases/jobKinds';
+import { sendOnce } from '../usecases/journal';
 import { recoverOutbox } from '../usecases/outbox';
 import type { UseCasePorts } from '../usecases/ports';
 import { releasePracticeTime } from '../usecases/releaseTime';
@@ -51,12 +52,26 @@ export interface RegisteredJob {
 
 export type JobRegistry = { readonly [K in JobKind]: RegisteredJob };
 
+/**
+ * A notice about one person's experiment sent once per job id: the outbox may queue a job again after a crash
+ * between queueing it and clearing its row, and the queue may deliver twice; a reminder row (recorded before the
+ * send, released if it fails) makes the second one a no-op.
+ */
+function oncePerJob(kind: 'review.request' | 'plan.notice' | 'decision.notice', handler: JobHandler, ports: UseCasePorts): JobHandler {
+  return handlerFor(kind, async ({ participantId }, job, context) => {
+    await sendOnce(ports, { userId: participantId, kind: 'notice', key: job.id }, async () => {
+      await handler(job, context);
+      return true;
+    });
+  });
+}
+
 export function jobRegistry(ports: UseCasePorts, settings: JobHandlerSettings): JobRegistry {
   const shareback = sharebackJobHandlers(ports, settings);
   return {
     'kickoff.send': { handler: kickoffHandler(ports, JOB_MAX_ATTEMPTS), card: renderKickoffCard },
-    'review.request': { handler: reviewRequestHandler(ports), card: renderReviewCard },
-    'plan.notice': { handler: planNoticeHandler(ports), card: renderPlanStatusCard },
+    'review.request': { handler: oncePerJob('review.request', reviewRequestHandler(ports), ports), card: renderReviewCard },
+    'plan.notice': { handler: oncePerJob('plan.notice', planNoticeHandler(ports), ports), card: renderPlanStatusCard },
     'policy.reacknowledge': { handler: reacknowledgeHandler(ports, settings), card: renderAcknowledgementCard },
     'shareback.schedule': { handler: handlerFor('shareback.schedule', async ({ roundId }) => { await scheduleShareback(roundId, ports, settings); }) },
     'booking.notice': { handler: bookedNoticeHandler(ports), card: renderNoticeCard },
@@ -67,7 +82,7 @@ export function jobRegistry(ports: UseCasePorts, settings: JobHandlerSettings): 
     'checkin.note': { handler: checkInNoteHandler(ports), card: renderNoteCard },
     // The effects job also sends the round report to the owners once every experiment is decided.
     'decision.effects': { handler: shareback['decision.effects'] },
-    'decision.notice': { handler: decisionNoticeHandler(ports, settings), card: renderDecisionNoticeCard },
+    'decision.notice': { handler: oncePerJob('decision.notice', decisionNoticeHandler(ports, settings), ports), card: renderDecisionNoticeCard },
     'decision.needs-owner': { handler: decisionNeedsOwnerHandler(ports, settings), card: renderFollowUpNeedsTimeCard },
     'shareback.summary-review': { handler: shareback['shareback.summary-review'], card: renderSummaryReviewCard },
     'shareback.summaries-flagged': { handler: shareback['shareback.summaries-flagged'], card: renderSummariesFlaggedCard },

@@ -23,8 +23,9 @@ import { personOf } from './sharebackSession';
 /**
  * Step 6: an owner records the decision on an experiment (in the meeting tab, on the undecided card after
  * the meeting, or over REST: one implementation). The decision is saved on the experiment with the ETag it
- * read; its effects (src/domain/decision.ts) then run in a job, each idempotent on its id and logged, so a
- * retried job books one event and sends one message.
+ * read, with its effects job in the experiment's outbox; the effects (src/domain/decision.ts) then run in that job,
+ * each idempotent on its id and logged, so a retried job books one event; what the participant and the owner are
+ * told goes out as jobs of its own (`decision.notice`, `decision.needs-owner`), whose handlers render the cards.
  */
 export const DECISION_EFFECTS_JOB_KIND = 'decision.effects';
 
@@ -219,7 +220,7 @@ export type EffectsRunResult = { readonly ran: string[]; readonly skipped: strin
  * Carries out the current decision's effects that have not succeeded yet (the log says which did), so a
  * retried or duplicated job repeats nothing; Graph creates carry deterministic transactionIds besides.
  */
-export async function runDecisionEffects(roundId: RoundId, participantId: UserId, ports: UseCasePorts, settings: { dashboardUrl: string }): Promise<EffectsRunResult> {
+export async function runDecisionEffects(roundId: RoundId, participantId: UserId, ports: UseCasePorts, _settings?: { dashboardUrl: string }): Promise<EffectsRunResult> {
   const [round, stored, log] = await Promise.all([ports.rounds.get(roundId), ports.experiments.get(roundId, participantId), ports.sharebackSessions.getEffects(roundId, participantId)]);
   if (!round || !stored || stored.experiment.state !== 'decided') return { ran: [], skipped: [] };
   const experiment = stored.experiment;

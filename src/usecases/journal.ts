@@ -13,6 +13,7 @@ import { NUDGE_AFTER_DAYS, weeklyPromptMoment, wholeDaysBetween } from '../domai
 import type { BookedBlock, Booking } from '../ports/bookingRepo';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import { markBlockKept } from './booking';
+import type { JournalReminder } from '../ports/journalRepo';
 import type { Caller, UseCasePorts } from './ports';
 import { effect, sendEffects, type Effect } from './jobKinds';
 import { isStaleVersion } from '../domain/version';
@@ -287,7 +288,7 @@ export async function enqueueJournalPrompts(ports: UseCasePorts): Promise<number
  * Sends a reminder at most once: the reminder row is written first (a second sender finds it and stops);
  * if the send then fails, the row is removed so the job's retry can send it.
  */
-export async function sendOnce(ports: UseCasePorts, reminder: { userId: UserId; kind: 'prompt' | 'nudge' | 'digest' | 'note'; key: string }, send: () => Promise<boolean>): Promise<'sent' | 'already sent' | 'nothing to send'> {
+export async function sendOnce(ports: UseCasePorts, reminder: Pick<JournalReminder, 'userId' | 'kind' | 'key'>, send: () => Promise<boolean>): Promise<'sent' | 'already sent' | 'nothing to send'> {
   const at = ports.clock.now().toISOString();
   if (!(await ports.journals.recordReminder({ ...reminder, at }))) return 'already sent';
   try {

@@ -96,6 +96,15 @@ describe('the outbox of an experiment change', () => {
     expect(sentOfKind(ports, 'review.request')).toHaveLength(1);
   });
 
+  it('sends a notice once when its job is queued twice (the check after a crash between queueing and clearing, or a redelivery)', async () => {
+    const { ports, experiment } = await aWorld({ experiment: 'submitted' });
+    ok(await reviewPlan(ROUND_ID, PEOPLE.dana, { kind: 'approve' }, experiment!.version, as.maria, ports));
+    const [notice] = ports.jobs.ofKind('plan.notice');
+    await ports.jobs.send([notice!]);
+    expect(await runQueuedJobs(ports, SETTINGS, ['plan.notice'])).toHaveLength(2);
+    expect(ports.messenger.sent.map((s) => s.conversationId)).toEqual([`a:personal-${PEOPLE.dana}`]);
+  });
+
   it('keeps nothing and sends nothing when the change is refused or the queue cannot take the check', async () => {
     const { ports, experiment } = await aWorld({ experiment: 'submitted' });
     expect(isDomainError(await reviewPlan(ROUND_ID, PEOPLE.dana, { kind: 'approve' }, experiment!.version, as.sam, ports))).toBe(true);

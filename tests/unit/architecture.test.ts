@@ -98,6 +98,15 @@ describe('the architecture', () => {
     expect(offending).toEqual([]);
   });
 
+  it('hands work to the queues only through the job registry (a registered kind, its own queue)', () => {
+    // sendEffects (usecases/jobKinds.ts) routes each effect to its kind's queue; a direct send could name any kind and any queue.
+    const offending = files
+      .filter((f) => f.path !== 'usecases/jobKinds.ts' && !f.path.startsWith('adapters/') && !f.path.startsWith('jobs/runtime/'))
+      .filter((f) => /\b(jobs|bookingJobs|outboxChecks)\.send\(/.test(readFileSync(join(SRC, f.path), 'utf8')))
+      .map((f) => f.path);
+    expect(offending).toEqual([]);
+  });
+
   it('keeps cards to rendering: they import the domain and each other, never ports, use cases or the edges', () => {
     const offending = files
       .filter((f) => f.path.startsWith('cards/'))

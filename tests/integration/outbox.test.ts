@@ -2,7 +2,11 @@ import { EntityTable } from '../../src/adapters/tables/entityTable';
 import { createTableExperimentRepo } from '../../src/adapters/tables/experimentRepo';
 import { recordDecision } from '../../src/usecases/decisions';
 import type { Job, JobQueue } from '../../src/ports/jobQueue';
-import { aRound, anExperiment, PEOPLE, ROUND_ID } from '../support/builders';
+import { randomUUID } from 'node:crypto';
+import { newExperiment } from '../../src/domain/experiment';
+import { parseUserId, type UserId } from '../../src/domain/ids';
+import { recoverOutbox } from '../../src/usecases/outbox';
+import { aRound, anExperiment, NOW, PEOPLE, ROUND_ID, TENANT } from '../support/builders';
 import { fakePorts, runQueuedJobs, type FakePorts } from '../support/fakes';
 import { testConnectionString, uniquePrefix } from '../support/storage';
 import { as, PEOPLE_IN_DIRECTORY } from '../usecases/world';
@@ -33,6 +37,41 @@ function failingQueue(queue: JobQueue): JobQueue & { down: boolean } {
 }
 
 describe('the outbox on Azurite', () => {
+  it('recovers one person’s outbox reading only that person’s rows, at N people as at 5N', async () => {
+    const table = EntityTable.fromConnectionString(testConnectionString(), `${prefix}Flat`, 'experiment');
+    let entitiesRead = 0;
+    const listPartition = table.listPartition.bind(table);
+    table.listPartition = async function* counting(partitionKey, options) {
+      for await (const entity of listPartition(partitionKey, options)) {
+        entitiesRead += 1;
+        yield entity;
+      }
+    };
+    const ports = { ...fakePorts({ now: NOW, people: PEOPLE_IN_DIRECTORY }), experiments: createTableExperimentRepo({ experiments: table, reviewQueue: EntityTable.fromConnectionString(testConnectionString(), `${prefix}FlatQueue`, 'review queue entry') }) };
+    /** People whose change was saved with one effect that a crash kept from being queued. */
+    const leftBehind = async (count: number) => {
+      const ids: UserId[] = [];
+      for (let i = 0; i < count; i++) {
+        const participantId = parseUserId(randomUUID())!;
+        const stored = await ports.experiments.create(newExperiment(ROUND_ID, participantId, TENANT, NOW));
+        await ports.experiments.update({ ...stored.experiment, version: stored.experiment.version + 1 }, stored.etag, { outbox: [{ kind: 'plan.notice', id: `notice:${participantId}`, payload: { roundId: ROUND_ID, participantId } }] });
+        ids.push(participantId);
+      }
+      return ids;
+    };
+    const readToRecover = async (participantId: UserId) => {
+      entitiesRead = 0;
+      expect(await recoverOutbox(ROUND_ID, participantId, ports)).toBe(1);
+      return entitiesRead;
+    };
+    const [atN] = await leftBehind(20);
+    const small = await readToRecover(atN!);
+    const [at5N] = await leftBehind(80);
+    expect(await readToRecover(at5N!)).toBe(small);
+    expect(small).toBe(1);
+    expect(ports.jobs.ofKind('plan.notice').map((j) => j.id)).toEqual([`notice:${atN}`, `notice:${at5N}`]);
+  }, 120_000);
+
   it('keeps a decision’s effects through a failed hand-off and sends each exactly once from the check', async () => {
     const ports = onAzurite('2025-03-31T09:50:00.000Z');
     await ports.rounds.create(aRound({ status: 'open' }));

@@ -18,7 +18,7 @@ import { createTableRoundMemberRepo, createTableRoundRepo } from './adapters/tab
 import type { HealthProbe } from './api/health';
 import { createBot, type Bot } from './bot/bot';
 import type { AppConfig } from './config';
-import { bookingQueueName, jobQueueName } from './jobs/handlers';
+import { bookingQueueName, jobQueueName, outboxQueueName } from './jobs/handlers';
 import type { Logger } from './logging';
 import type { AppInstaller } from './ports/appInstaller';
 import { DeliveryError } from './ports/chatMessenger';
@@ -37,7 +37,7 @@ import type { Coach } from './ports/coach';
  * stand-alone worker (src/worker.ts), so both run the same code against the same storage and Graph.
  */
 export interface Wiring {
-  readonly ports: UseCasePorts & { readonly jobs: StorageJobQueue; readonly bookingJobs: StorageJobQueue };
+  readonly ports: UseCasePorts & { readonly jobs: StorageJobQueue; readonly bookingJobs: StorageJobQueue; readonly outboxChecks: StorageJobQueue };
   readonly bot: Bot;
   readonly probes: readonly HealthProbe[];
   readonly callerFor: CallerFactory;
@@ -127,6 +127,7 @@ export function wireApplication(config: AppConfig, options: WireOptions): Wiring
     directory,
     jobs: createStorageJobQueue({ connectionString: config.storageConnectionString, queueName: jobQueueName(config.queuePrefix) }),
     bookingJobs: createStorageJobQueue({ connectionString: config.storageConnectionString, queueName: bookingQueueName(config.queuePrefix) }),
+    outboxChecks: createStorageJobQueue({ connectionString: config.storageConnectionString, queueName: outboxQueueName(config.queuePrefix) }),
     bookings: createTableBookingRepo({ bookings: table('Bookings', 'booking'), bookingsByRound: table('BookingsByRound', 'round booking index') }),
     calendar: createGraphCalendar(graph),
     sharebacks: createTableSharebackRepo(roundTables.rounds),
@@ -162,5 +163,5 @@ export function botDependenciesOf(config: AppConfig, logger: Logger): BotDepende
 }
 
 export async function ensureQueues(ports: Wiring['ports']): Promise<void> {
-  await Promise.all([ports.jobs.ensureCreated(), ports.bookingJobs.ensureCreated()]);
+  await Promise.all([ports.jobs.ensureCreated(), ports.bookingJobs.ensureCreated(), ports.outboxChecks.ensureCreated()]);
 }

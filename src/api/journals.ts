@@ -3,7 +3,6 @@ import { ASSET_KINDS } from '../domain/asset';
 import { isDomainError, type DomainError } from '../domain/errors';
 import { parseUserId } from '../domain/ids';
 import { isSensitiveDataFound, type SensitiveDataFound } from '../domain/sensitiveData';
-import { renderNoteCard } from '../cards/nudge';
 import { changeMyAsset, exportSharedAssets, saveAsset } from '../usecases/assets';
 import { proposeCheckIn, sendEncouragement } from '../usecases/checkIns';
 import { isStaleWrite, saveJournal, type StaleWrite } from '../usecases/journal';
@@ -123,7 +122,7 @@ export function journalsRouter(ports: UseCasePorts, callerOf: CallerOf): Router 
     if (!userId) return void res.status(404).json({ error: 'No such person.' });
     const input = parsedBody(req, res, REQUEST_BODIES.encourage);
     if (!input) return;
-    const result = await sendEncouragement(roundId, userId, input.message, callerOf(res), ports, renderNoteCard);
+    const result = await sendEncouragement(roundId, userId, input.message, callerOf(res), ports);
     if (isDomainError(result)) return sendDomainError(res, result);
     res.status(202).json(result);
   });

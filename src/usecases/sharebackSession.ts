@@ -16,6 +16,8 @@ import { invalidInputFrom } from '../domain/validation';
 import type { MeetingSession, SharebackSummary } from '../ports/sharebackSessionRepo';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import type { Caller, UseCasePorts } from './ports';
+import { effect, sendEffects } from './jobKinds';
+import { isStaleVersion } from '../domain/version';
 
 /**
  * The shareback meeting (step 5): linking a meeting chat to a round, moving the running order and the presenter,
@@ -190,7 +192,7 @@ async function changeSession(round: Round, caller: Caller, ports: UseCasePorts, 
     const stored = await ports.sharebackSessions.getSession(round.id);
     const now = ports.clock.now().toISOString();
     const session = stored?.value ?? emptySession(round.id, now);
-    if (expectedVersion !== undefined && expectedVersion !== session.version) {
+    if (isStaleVersion(expectedVersion, session.version)) {
       return domainError('conflict', 'Someone else moved the running order since you loaded it; here it is as it stands now.');
     }
     const presenting = (await ports.experiments.listForRound(round.id)).filter(isPresenting);
@@ -275,9 +277,9 @@ export async function checkSummaries(ports: UseCasePorts): Promise<void> {
         throw error;
       }
       if (step === 'flag') flagged.push(experiment.participantId);
-      else await ports.jobs.send([{ kind: SUMMARY_REVIEW_JOB_KIND, id: `summary-review:${experiment.id}`, payload: { roundId, participantId: experiment.participantId } }]);
+      else await sendEffects(ports, [effect(SUMMARY_REVIEW_JOB_KIND, `summary-review:${experiment.id}`, { roundId, participantId: experiment.participantId })]);
     }
-    if (flagged.length > 0) await ports.jobs.send([{ kind: SUMMARIES_FLAGGED_JOB_KIND, id: `summaries-flagged:${roundId}:${now}`, payload: { roundId, participantIds: flagged } }]);
+    if (flagged.length > 0) await sendEffects(ports, [effect(SUMMARIES_FLAGGED_JOB_KIND, `summaries-flagged:${roundId}:${now}`, { roundId, participantIds: flagged })]);
   }
 }
 
@@ -307,6 +309,6 @@ export async function handleMeetingEnd(round: Round, ports: UseCasePorts): Promi
     throw error;
   }
   const undecided = (await ports.experiments.listForRound(round.id)).filter((e) => isPresenting(e) && e.state !== 'decided');
-  if (undecided.length > 0) await ports.jobs.send([{ kind: UNDECIDED_JOB_KIND, id: `undecided:${round.id}`, payload: { roundId: round.id } }]);
+  if (undecided.length > 0) await sendEffects(ports, [effect(UNDECIDED_JOB_KIND, `undecided:${round.id}`, { roundId: round.id })]);
   return true;
 }

@@ -12,6 +12,8 @@ import { EntityTable } from '../../../src/adapters/tables/entityTable';
  *   - createTable of an existing table is quiet (the SDK swallows the 409)
  *   - every write gets a new ETag; null and undefined properties are not stored (Table Storage has no nulls)
  *   - a partition lists in row-key order (ordinal), and a filter is PartitionKey eq, optionally with a RowKey range
+ *   - an entity-group transaction (one partition, at most 100 writes) applies whole or not at all, failing with
+ *     the status of its first failing write; its sub-responses carry the new ETags in order
  */
 
 interface Row { readonly properties: Record<string, unknown>; readonly etag: string; readonly timestamp: Date }
@@ -100,6 +102,28 @@ export class MemoryTableClient {
   async deleteEntity(partitionKey: string, rowKey: string): Promise<void> {
     const partition = this.partition(partitionKey);
     if (!partition.delete(rowKey)) throw restError(404, 'ResourceNotFound');
+  }
+
+  async submitTransaction(actions: readonly (readonly [string, { partitionKey: string; rowKey: string } & Record<string, unknown>, ...unknown[]])[]): Promise<{ status: number; subResponses: { status: number; rowKey: string; etag?: string }[] }> {
+    const partitions = new Set(actions.map(([, entity]) => entity.partitionKey));
+    if (partitions.size !== 1 || actions.length > 100) throw restError(400, 'InvalidInput');
+    const partition = this.partition(actions[0]![1].partitionKey);
+    // Checked against the rows as they stand, then applied together: a transaction that fails writes nothing.
+    for (const [kind, entity, , options] of actions) {
+      const before = partition.get(entity.rowKey);
+      if (kind === 'create' && before) throw restError(409, 'EntityAlreadyExists');
+      if ((kind === 'update' || kind === 'delete') && !before) throw restError(404, 'ResourceNotFound');
+      const etag = (options as { etag?: string } | undefined)?.etag;
+      if (kind === 'update' && etag !== undefined && etag !== '*' && etag !== before!.etag) throw restError(412, 'UpdateConditionNotSatisfied');
+    }
+    const subResponses = actions.map(([kind, entity]) => {
+      if (kind === 'delete') {
+        partition.delete(entity.rowKey);
+        return { status: 204, rowKey: entity.rowKey };
+      }
+      return { status: 204, rowKey: entity.rowKey, ...this.write(partition, entity) };
+    });
+    return { status: 202, subResponses };
   }
 
   listEntities(options: { queryOptions?: { filter?: string } } = {}) {

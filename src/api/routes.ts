@@ -48,7 +48,7 @@ export function apiRouter(deps: ApiDependencies): Router {
   router.use(journalsRouter(deps.ports, (res) => deps.callerFor(callerOf(res))));
   router.use(coachRouter(deps.ports, (res) => deps.callerFor(callerOf(res))));
   // Retries from the tab send the decision notice without a dashboard link (the job's first run carries it).
-  router.use(sharebackRouter(deps.ports, (res) => deps.callerFor(callerOf(res)), { dashboardUrl: '' }));
+  router.use(sharebackRouter(deps.ports, (res) => deps.callerFor(callerOf(res))));
 
   router.use((req: Request, res: Response) => {
     res.status(404).json({ error: `No API route ${req.method} ${req.baseUrl}${req.path}.` });

@@ -51,7 +51,7 @@ export async function sendReportWhenAllDecided(round: Round, ports: UseCasePorts
 export function sharebackJobHandlers(ports: UseCasePorts, settings: SharebackJobSettings) {
   return {
     [DECISION_EFFECTS_JOB_KIND]: handlerFor(DECISION_EFFECTS_JOB_KIND, async ({ roundId, participantId }) => {
-      await runDecisionEffects(roundId, participantId, ports, settings);
+      await runDecisionEffects(roundId, participantId, ports);
       const round = await ports.rounds.get(roundId);
       if (round) await sendReportWhenAllDecided(round.round, ports, settings);
     }),

@@ -192,7 +192,7 @@ export type EffectsRunResult = { readonly ran: string[]; readonly skipped: strin
  * Carries out the current decision's effects that have not succeeded yet (the log says which did), so a
  * retried or duplicated job repeats nothing; Graph creates carry deterministic transactionIds besides.
  */
-export async function runDecisionEffects(roundId: RoundId, participantId: UserId, ports: UseCasePorts, _settings?: { dashboardUrl: string }): Promise<EffectsRunResult> {
+export async function runDecisionEffects(roundId: RoundId, participantId: UserId, ports: UseCasePorts): Promise<EffectsRunResult> {
   const [round, stored, log] = await Promise.all([ports.rounds.get(roundId), ports.experiments.get(roundId, participantId), ports.sharebackSessions.getEffects(roundId, participantId)]);
   if (!round || !stored || stored.experiment.state !== 'decided') return { ran: [], skipped: [] };
   const experiment = stored.experiment;
@@ -270,7 +270,7 @@ export async function pickFollowUpTime(roundId: RoundId, participantId: UserId, 
 }
 
 /** Owner: run the effects that still need doing (after creating the next round, or when one failed). */
-export async function retryDecisionEffects(roundId: RoundId, participantId: UserId, caller: Caller, ports: UseCasePorts, settings: { dashboardUrl: string }): Promise<EffectsRunResult | DomainError> {
+export async function retryDecisionEffects(roundId: RoundId, participantId: UserId, caller: Caller, ports: UseCasePorts): Promise<EffectsRunResult | DomainError> {
   const stored = await ports.rounds.get(roundId);
   if (!stored) return domainError('not_found', 'That round does not exist any more.');
   if (!canManageRound(stored.round, caller)) return domainError('forbidden', 'Only the round’s owners can do this.');
@@ -280,7 +280,7 @@ export async function retryDecisionEffects(roundId: RoundId, participantId: User
     const outcomes = Object.fromEntries(Object.entries(log.value.outcomes).filter(([, o]) => o.status !== 'needs-owner'));
     await ports.sharebackSessions.saveEffects({ ...log.value, outcomes }, log.etag);
   }
-  return runDecisionEffects(roundId, participantId, ports, settings);
+  return runDecisionEffects(roundId, participantId, ports);
 }
 
 /** What the one-click decision card for an experiment left undecided (and, once decided, what was decided) shows the owners. */

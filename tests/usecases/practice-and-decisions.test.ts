@@ -104,7 +104,7 @@ describe('recording a decision', () => {
     ports.calendar.addEvent(PEOPLE.dana, { start: '2025-03-31T09:00:00.000Z', end: '2025-03-31T11:00:00.000Z' }); // Dana busy until 12:00 London
     ports.calendar.addEvent(PEOPLE.maria, { start: '2025-03-31T11:00:00.000Z', end: '2025-03-31T11:30:00.000Z' }); // Maria busy 12:00–12:30
     ok(await recordDecision(ROUND_ID, PEOPLE.dana, followUp, undefined, as.omar, ports));
-    const run = await runDecisionEffects(ROUND_ID, PEOPLE.dana, ports, SETTINGS);
+    const run = await runDecisionEffects(ROUND_ID, PEOPLE.dana, ports);
     expect(run.ran).toHaveLength(2);
     const booked = (await ports.calendar.listEvents(PEOPLE.maria, { start: '2025-03-31T00:00:00.000Z', end: '2025-04-01T00:00:00.000Z' })).filter((e) => e.transactionId !== null);
     expect(booked.map((e) => [e.start, e.end])).toEqual([['2025-03-31T11:30:00.000Z', '2025-03-31T12:00:00.000Z']]);
@@ -113,7 +113,7 @@ describe('recording a decision', () => {
     await runQueuedJobs(ports, { ...SETTINGS, tabEndpoint: null }, ['decision.notice']);
     expect(ports.messenger.sent.map((s) => s.conversationId)).toEqual([`a:personal-${PEOPLE.dana}`]);
 
-    const retried = await runDecisionEffects(ROUND_ID, PEOPLE.dana, ports, SETTINGS);
+    const retried = await runDecisionEffects(ROUND_ID, PEOPLE.dana, ports);
     expect(retried).toEqual({ ran: [], skipped: run.ran });
     await runQueuedJobs(ports, { ...SETTINGS, tabEndpoint: null }, ['decision.notice']);
     expect(ports.calendar.events(PEOPLE.maria).filter((e) => e.transactionId !== null)).toHaveLength(1);

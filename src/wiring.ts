@@ -76,9 +76,13 @@ export function callerFactory(config: Pick<AppConfig, 'adminUserIds' | 'programm
 }
 
 /** Without a Teams app id the app cannot be installed for anyone; such a person's kickoff fails with this reason. */
+const APP_ID_MISSING = 'This person has not opened Practice Loop yet, and TEAMS_APP_ID is not set, so the app cannot be installed for them.';
 const appIdMissingInstaller: AppInstaller = {
   async ensureInstalledFor() {
-    throw new DeliveryError('This person has not opened Practice Loop yet, and TEAMS_APP_ID is not set, so the app cannot be installed for them.', false);
+    throw new DeliveryError(APP_ID_MISSING, false);
+  },
+  async ensureInstalledForMany(userIds) {
+    return new Map(userIds.map((userId) => [userId, { ok: false, error: new DeliveryError(APP_ID_MISSING, false) }]));
   },
 };
 

@@ -1,12 +1,12 @@
 import type { JobHandlers } from '../ports/jobQueue';
 import { BOOKED_NOTICE_JOB_KIND, bookingPayloadSchema, bookPracticeTime } from '../usecases/booking';
 import { BOOKING_JOB_KIND, PLAN_NOTICE_JOB_KIND, REVIEW_REQUEST_JOB_KIND } from '../usecases/experiments';
-import { KICKOFF_JOB_KIND } from '../usecases/kickoff';
+import { KICKOFF_BATCH_JOB_KIND, KICKOFF_JOB_KIND } from '../usecases/kickoff';
 import type { UseCasePorts } from '../usecases/ports';
 import { REACKNOWLEDGE_JOB_KIND } from '../usecases/rounds';
 import { scheduleShareback, SHAREBACK_JOB_KIND } from '../usecases/shareback';
 import { parseRoundId } from '../domain/roundIds';
-import { kickoffHandler } from './kickoffHandler';
+import { kickoffBatchHandler, kickoffHandler } from './kickoffHandler';
 import { bookedNoticeHandler, planNoticeHandler, reacknowledgeHandler, reviewRequestHandler, timeMovedNoticeHandler } from './noticeHandlers';
 import { checkPracticeTime, enqueueTimeChecks, TIME_CHECK_JOB_KIND, TIME_MOVED_NOTICE_JOB_KIND } from '../usecases/defendTime';
 import type { PeriodicTask } from './scheduler';
@@ -52,6 +52,7 @@ export function workerQueues(queuePrefix: string, ports: UseCasePorts, settings:
       queueName: jobQueueName(queuePrefix),
       handlers: {
         [KICKOFF_JOB_KIND]: kickoffHandler(ports, JOB_MAX_ATTEMPTS),
+        [KICKOFF_BATCH_JOB_KIND]: kickoffBatchHandler(ports, JOB_MAX_ATTEMPTS),
         [REVIEW_REQUEST_JOB_KIND]: reviewRequestHandler(ports),
         [PLAN_NOTICE_JOB_KIND]: planNoticeHandler(ports),
         [REACKNOWLEDGE_JOB_KIND]: reacknowledgeHandler(ports, settings),

@@ -1,15 +1,20 @@
 import { formatDateTime, formatDay } from '../cards/format';
 import { renderKickoffCard } from '../cards/kickoff';
 import type { UserId } from '../domain/ids';
-import { roundWindow, type Round } from '../domain/round';
+import { roundWindow } from '../domain/round';
 import type { JobHandler } from '../ports/jobQueue';
-import { deliverKickoff, kickoffPayloadSchema } from '../usecases/kickoff';
+import { deliverKickoff, deliverKickoffBatch, kickoffBatchPayloadSchema, kickoffPayloadSchema, type KickoffRound } from '../usecases/kickoff';
 import type { UseCasePorts } from '../usecases/ports';
 import { firstNameOf } from '../usecases/welcomeMember';
 
 /** The kickoff card in the reader's own time zone (their mailbox settings), or the round's when theirs is unknown. */
-export async function kickoffCardFor(round: Round, recipient: { userId: UserId; displayName: string; resent?: boolean }, ports: Pick<UseCasePorts, 'directory' | 'clock'>) {
-  const zone = (await ports.directory.getTimeZone(recipient.userId)) ?? round.shareback.timeZone;
+export async function kickoffCardFor(round: KickoffRound, recipient: { userId: UserId; displayName: string; resent?: boolean }, ports: Pick<UseCasePorts, 'directory' | 'clock'>) {
+  return kickoffCardIn(round, { ...recipient, timeZone: await ports.directory.getTimeZone(recipient.userId) }, ports.clock.now().toISOString());
+}
+
+/** The kickoff card for a reader whose zone is already known (null: the round's zone). */
+export function kickoffCardIn(round: KickoffRound, recipient: { displayName: string; resent?: boolean; timeZone: string | null }, now: string) {
+  const zone = recipient.timeZone ?? round.shareback.timeZone;
   const window = roundWindow(round);
   return renderKickoffCard({
     roundId: round.id,
@@ -21,7 +26,7 @@ export async function kickoffCardFor(round: Round, recipient: { userId: UserId; 
     hoursPerWeek: round.hoursPerWeek,
     shareback: formatDateTime(round.shareback.startsAt, zone),
     resent: recipient.resent ?? false,
-    started: ports.clock.now().toISOString() >= window.startsAt,
+    started: now >= window.startsAt,
   });
 }
 
@@ -33,5 +38,22 @@ export function kickoffHandler(ports: UseCasePorts, maxAttempts: number): JobHan
       maxAttempts,
       renderCard: (round, recipient) => kickoffCardFor(round, recipient, ports),
     });
+  };
+}
+
+/**
+ * A group of people's kickoffs (see deliverKickoffBatch). People left `queued` by a failure a later attempt may not
+ * have (Graph or the connector still busy after their own retries) make the job fail, so the queue runs it again
+ * after its backoff: everyone already sent or failed is skipped then, so only they are tried again.
+ */
+export function kickoffBatchHandler(ports: UseCasePorts, maxAttempts: number): JobHandler {
+  return async (job, context) => {
+    const batch = kickoffBatchPayloadSchema.parse(job.payload);
+    const result = await deliverKickoffBatch(batch, ports, {
+      attempt: context.attempt,
+      maxAttempts,
+      renderCard: (round, recipient) => kickoffCardIn(round, recipient, ports.clock.now().toISOString()),
+    });
+    if (result.retry.length > 0) throw new Error(`${result.retry.length} of ${batch.people.length} kickoffs could not be sent yet; the job runs again for them`);
   };
 }

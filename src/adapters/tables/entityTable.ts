@@ -1,4 +1,4 @@
-import { odata, RestError, TableClient, type TableEntity, type TableEntityResult } from '@azure/data-tables';
+import { odata, RestError, TableClient, type TableEntity, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import { storageAccessFor } from '../storageAccount';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../../ports/storageErrors';
 import { decodeKey, encodeKey } from './keys';
@@ -22,6 +22,14 @@ export const TABLE_LIMITS = {
   /** 255 properties including PartitionKey, RowKey and Timestamp: 252 of ours. */
   maxCustomProperties: 252,
 } as const;
+
+/** Azure Table Storage: at most 100 operations in one entity-group transaction, all in one partition. */
+export const MAX_TRANSACTION_OPERATIONS = 100;
+
+/** One write inside an entity-group transaction. */
+export type TableWrite =
+  | { readonly kind: 'create' | 'upsert'; readonly rowKey: string; readonly properties: EntityProperties }
+  | { readonly kind: 'update'; readonly rowKey: string; readonly properties: EntityProperties; readonly ifMatch: string };
 
 export type EntityProperties = Record<string, string | number | boolean | Date | null | undefined>;
 /** A row as read: its properties, its ETag, and its keys decoded back to what the repository wrote. */
@@ -127,6 +135,37 @@ export class EntityTable {
       const status = statusOf(error);
       if (status === 412) throw new ConcurrencyConflictError(this.label, { cause: error });
       throw new Error(`could not update ${this.label}`, { cause: error });
+    }
+  }
+
+  /**
+   * One entity-group transaction: up to 100 creates, conditional updates and upserts in one partition, all
+   * applied or none. Returns each row's new ETag in the order given. A taken key fails the whole transaction
+   * with EntityAlreadyExistsError, a stale ETag with ConcurrencyConflictError (the caller then falls back to
+   * single writes, or re-reads).
+   */
+  async transact(partitionKey: string, operations: readonly TableWrite[], options?: TableCallOptions): Promise<string[]> {
+    if (operations.length === 0) return [];
+    if (operations.length > MAX_TRANSACTION_OPERATIONS) throw new RangeError(`an entity-group transaction holds at most ${MAX_TRANSACTION_OPERATIONS} operations (got ${operations.length})`);
+    const actions: TransactionAction[] = operations.map((operation) => {
+      const entity = this.toEntity(partitionKey, operation.rowKey, operation.properties);
+      switch (operation.kind) {
+        case 'create': return ['create', entity];
+        case 'upsert': return ['upsert', entity, 'Replace'];
+        case 'update':
+          if (!operation.ifMatch || operation.ifMatch === '*') throw new Error(`an update of ${this.label} must carry the ETag it read`);
+          return ['update', entity, 'Replace', { etag: operation.ifMatch }];
+      }
+    });
+    try {
+      const response = await this.client.submitTransaction(actions, withDeadline(options));
+      const byRowKey = new Map(response.subResponses.map((sub) => [sub.rowKey ?? '', (sub.etag ?? '').trim()]));
+      return operations.map((operation, index) => byRowKey.get(encodeKey(operation.rowKey)) ?? (response.subResponses[index]?.etag ?? '').trim());
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 409) throw new EntityAlreadyExistsError(this.label, { cause: error });
+      if (status === 412) throw new ConcurrencyConflictError(this.label, { cause: error });
+      throw new Error(`could not write ${operations.length} ${this.label} rows in one transaction`, { cause: error });
     }
   }
 

@@ -11,6 +11,7 @@ import { EntityTable } from '../../../src/adapters/tables/entityTable';
  *     deleteEntity of a missing row → 404; getEntity of a missing row → 404; a table that was not created → 404
  *   - createTable of an existing table is quiet (the SDK swallows the 409)
  *   - every write gets a new ETag; null and undefined properties are not stored (Table Storage has no nulls)
+ *   - an entity-group transaction applies all of its writes or none (409 / 412 / 404 as the single calls)
  *   - a partition lists in row-key order (ordinal), and a filter is PartitionKey eq, optionally with a RowKey range
  */
 
@@ -95,6 +96,24 @@ export class MemoryTableClient {
     if (!before) throw restError(404, 'ResourceNotFound');
     if (options.etag !== undefined && options.etag !== '*' && options.etag !== before.etag) throw restError(412, 'UpdateConditionNotSatisfied');
     return this.write(partition, entity, mode === 'Merge' ? before.properties : {});
+  }
+
+  /** All or nothing, as the service: every operation is checked against the rows before any is applied. */
+  async submitTransaction(actions: Array<[string, { partitionKey: string; rowKey: string } & Record<string, unknown>, string?, { etag?: string }?]>) {
+    const partitionKeys = new Set(actions.map(([, entity]) => entity.partitionKey));
+    if (partitionKeys.size > 1) throw restError(400, 'CommandsInBatchActOnDifferentPartitions');
+    if (actions.length > 100) throw restError(400, 'InvalidInput');
+    const seen = new Set<string>();
+    for (const [kind, entity, , options] of actions) {
+      if (seen.has(entity.rowKey)) throw restError(400, 'InvalidDuplicateRow');
+      seen.add(entity.rowKey);
+      const before = this.partition(entity.partitionKey).get(entity.rowKey);
+      if (kind === 'create' && before) throw restError(409, 'EntityAlreadyExists');
+      if (kind === 'update' && !before) throw restError(404, 'ResourceNotFound');
+      if (kind === 'update' && options?.etag !== undefined && options.etag !== '*' && options.etag !== before!.etag) throw restError(412, 'UpdateConditionNotSatisfied');
+    }
+    const subResponses = actions.map(([, entity]) => ({ status: 204, rowKey: entity.rowKey, etag: this.write(this.partition(entity.partitionKey), entity).etag }));
+    return { status: 202, subResponses, getResponseForEntity: (rowKey: string) => subResponses.find((r) => r.rowKey === rowKey) };
   }
 
   async deleteEntity(partitionKey: string, rowKey: string): Promise<void> {

@@ -46,14 +46,46 @@ export function kickoffHandler(ports: UseCasePorts, maxAttempts: number): JobHan
  * have (Graph or the connector still busy after their own retries) make the job fail, so the queue runs it again
  * after its backoff: everyone already sent or failed is skipped then, so only they are tried again.
  */
-export function kickoffBatchHandler(ports: UseCasePorts, maxAttempts: number): JobHandler {
+export function kickoffBatchHandler(ports: UseCasePorts, maxAttempts: number, claimedAtMost = KICKOFF_CLAIMED_AT_MOST): JobHandler {
+  const admit = sendWindow(claimedAtMost);
   return async (job, context) => {
     const batch = kickoffBatchPayloadSchema.parse(job.payload);
     const result = await deliverKickoffBatch(batch, ports, {
       attempt: context.attempt,
       maxAttempts,
+      admit,
       renderCard: (round, recipient) => kickoffCardIn(round, recipient, ports.clock.now().toISOString()),
     });
     if (result.retry.length > 0) throw new Error(`${result.retry.length} of ${batch.people.length} kickoffs could not be sent yet; the job runs again for them`);
   };
+}
+
+/**
+ * People claimed (`sending`) and not yet recorded, per worker process: 40 is 0.8 s of sends at the connector's
+ * 50/s, enough to keep it busy while the next group is claimed, and the most a crash can leave `uncertain`.
+ */
+export const KICKOFF_CLAIMED_AT_MOST = 40;
+
+/** A counting gate: `admit(n)` waits until n more fit under `limit` (a group larger than the limit waits for an empty window). */
+function sendWindow(limit: number): (people: number) => Promise<() => void> {
+  let inWindow = 0;
+  const waiting: { people: number; admit: () => void }[] = [];
+  const wake = () => {
+    while (waiting.length > 0 && (inWindow === 0 || inWindow + waiting[0]!.people <= limit)) {
+      const next = waiting.shift()!;
+      inWindow += next.people;
+      next.admit();
+    }
+  };
+  return (people) => new Promise((resolve) => {
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      inWindow -= people;
+      wake();
+    };
+    waiting.push({ people, admit: () => resolve(release) });
+    wake();
+  });
 }

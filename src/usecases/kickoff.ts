@@ -170,6 +170,11 @@ export interface DeliverKickoffBatchOptions {
   readonly maxAttempts: number;
   /** Builds one person's card; the time zone comes from their mailbox settings (null: the round's zone applies). */
   readonly renderCard: (round: KickoffRound, recipient: { userId: UserId; displayName: string; resent: boolean; timeZone: string | null }) => CardContent;
+  /**
+   * Waits until this many people may be claimed for sending, and returns the release. The worker bounds how many
+   * people are claimed and not yet recorded at once, because those are who a crash leaves `uncertain`.
+   */
+  readonly admit?: (people: number) => Promise<() => void>;
 }
 
 export interface KickoffBatchResult {
@@ -223,6 +228,15 @@ export async function deliverKickoffBatch(batch: KickoffBatchPayload, ports: Use
 
   // One transaction: the claims of everyone ready to send, and the outcome of everyone who cannot be reached.
   const lastAttempt = options.attempt >= options.maxAttempts;
+  const release = options.admit ? await options.admit(prepared.filter((item) => item.kind === 'send').length) : () => {};
+  try {
+    return await claimSendAndRecord(roundId, prepared, ports, lastAttempt, outcomes, retry, now);
+  } finally {
+    release();
+  }
+}
+
+async function claimSendAndRecord(roundId: RoundId, prepared: readonly Prepared[], ports: UseCasePorts, lastAttempt: boolean, outcomes: Map<UserId, KickoffOutcome>, retry: UserId[], now: () => string): Promise<KickoffBatchResult> {
   const claimed: { stored: StoredRoundMember; conversation: PersonalConversation; card: CardContent }[] = [];
   await writeRows<Prepared>(ports, roundId, prepared.map((item): RowWrite<Prepared> => {
     const attempts = item.stored.member.deliveryAttempts + 1;

@@ -145,7 +145,7 @@ export function wireApplication(config: AppConfig, options: WireOptions): Wiring
   };
   const callerFor = callerFactory(config);
   const deps: BotDependencies = { members, clock, logger, directory, dashboardUrl: dashboardUrlOf(config), ports, callerFor };
-  bot = createBot({ ...config.bot, openIdMetadataUrl: options.botOpenIdMetadataUrl }, deps, { allowLoopbackHttp: config.authMode === 'dev' });
+  bot = createBot({ ...config.bot, openIdMetadataUrl: options.botOpenIdMetadataUrl }, deps, { allowLoopbackHttp: config.authMode === 'dev', messenger: { requestsPerSecond: config.connectorSendsPerSecond } });
   const probes: HealthProbe[] = [
     { name: 'storage', describe: `STORAGE_CONNECTION_STRING → ${describeStorage(config.storageConnectionString)}`, probe: (o) => members.probe(o) },
     { name: 'graph', describe: `GRAPH_BASE_URL → ${config.graph.baseUrl}`, probe: (o) => directory.probe(o) },

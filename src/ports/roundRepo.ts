@@ -69,7 +69,10 @@ export interface RoundMemberRepo {
   addQueued(roundId: RoundId, people: readonly { userId: UserId; via: RoundMember['via'] }[], now: string, options?: RepoOptions): Promise<UserId[]>;
   get(roundId: RoundId, userId: UserId, options?: RepoOptions): Promise<StoredRoundMember | null>;
   update(member: RoundMember, etag: string, options?: RepoOptions): Promise<StoredRoundMember>;
-  /** Point reads of these people's rows (in parallel); people not in the round are absent from the map. */
+  /**
+   * These people's rows, in one row-key range query from the lowest id to the highest (so callers pass people that
+   * are close in id order, as kickoff groups are); people not in the round are absent from the map.
+   */
   getMany(roundId: RoundId, userIds: readonly UserId[], options?: RepoOptions): Promise<Map<UserId, StoredRoundMember>>;
   /**
    * Conditional updates of many rows of one round, in entity-group transactions of up to 100: all of a transaction

@@ -157,9 +157,11 @@ export const KICKOFF_JOB_PAYLOADS = {
  */
 export function kickoffBatchJobs(round: KickoffRound, people: readonly { userId: UserId; displayName: string | null }[]): Job[] {
   const snapshot = { id: round.id, tenantId: round.tenantId, name: round.name, window: round.window, hoursPerWeek: round.hoursPerWeek, shareback: round.shareback };
+  // Groups of neighbours in id order (the member rows' row-key order), so the worker reads a group with one range query.
+  const inIdOrder = [...people].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
   const jobs: Job[] = [];
-  for (let at = 0; at < people.length; at += KICKOFF_PEOPLE_PER_JOB) {
-    const group = people.slice(at, at + KICKOFF_PEOPLE_PER_JOB);
+  for (let at = 0; at < inIdOrder.length; at += KICKOFF_PEOPLE_PER_JOB) {
+    const group = inIdOrder.slice(at, at + KICKOFF_PEOPLE_PER_JOB);
     jobs.push({ kind: KICKOFF_BATCH_JOB_KIND, id: `kickoff:${round.id}:${group[0]!.userId}+${group.length}`, payload: { round: snapshot, people: group } });
   }
   return jobs;
@@ -196,8 +198,8 @@ type Prepared =
  *     bot knows, or an installation of the app (list, install, list, chat). Nothing here sends, so a crash costs nothing;
  *  3. one entity-group transaction claims everyone ready to send and records everyone who cannot be reached with
  *     their own reason (the chat id is kept on the row, so a resend asks Graph nothing);
- *  4. the cards go out together (the messenger paces them to the connector's limit), and each outcome is written as
- *     soon as a transaction is free: the rows of people whose send finished while the last write ran go in the next.
+ *  4. the cards go out together (the messenger paces them to the connector's limit), and their outcomes are written
+ *     in transactions that gather what finished within a fifth of a second.
  * A person's failure never stops the others. A lost ETag race falls back to that person alone, as before.
  */
 export async function deliverKickoffBatch(batch: KickoffBatchPayload, ports: UseCasePorts, options: DeliverKickoffBatchOptions): Promise<KickoffBatchResult> {
@@ -347,14 +349,17 @@ async function writeRowsOnce<T>(ports: UseCasePorts, roundId: RoundId, writes: r
   }));
 }
 
+const SETTLE_GATHER_MS = 200;
+
 /**
- * Writes send outcomes on the claimed rows, coalescing: the first outcome is written at once, and those that finish
- * while a write runs go together in the next transaction. A claimed row whose ETag changed mid-send (a participant's
+ * Writes send outcomes on the claimed rows, coalescing: outcomes that finish within a fifth of a second of each other
+ * (or while a write runs) go together in one transaction. A claimed row whose ETag changed mid-send (a participant's
  * acknowledgement copied onto it) is written on the fresh row while it is still `sending` on our attempt.
  */
 function createSettler(ports: UseCasePorts, roundId: RoundId, outcomes: Map<UserId, KickoffOutcome>) {
   let pending: { stored: StoredRoundMember; outcome: Partial<RoundMember>; result: KickoffOutcome }[] = [];
   let writing: Promise<void> = Promise.resolve();
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let failure: unknown = null;
   const now = () => ports.clock.now().toISOString();
 
@@ -380,10 +385,13 @@ function createSettler(ports: UseCasePorts, roundId: RoundId, outcomes: Map<User
   return {
     add(stored: StoredRoundMember, outcome: Partial<RoundMember>, result: KickoffOutcome) {
       pending.push({ stored, outcome, result });
-      writing = writing.then(flush);
+      // Gather for a moment (a fifth of a second is ten sends at 50/s) so one transaction carries several outcomes.
+      timer ??= setTimeout(() => { timer = undefined; writing = writing.then(flush); }, SETTLE_GATHER_MS);
     },
     /** Every outcome written; a write that failed is thrown (those rows stay `sending`: uncertain, never sent twice). */
     async done() {
+      if (timer) { clearTimeout(timer); timer = undefined; }
+      writing = writing.then(flush);
       await writing;
       if (failure) throw failure;
     },

@@ -188,6 +188,15 @@ export class EntityTable {
     }
   }
 
+  /** The rows of one partition whose row keys lie between `fromRowKey` and `toRowKey`, both included (one range query). */
+  async *listRowKeyRange(partitionKey: string, fromRowKey: string, toRowKey: string, options?: TableCallOptions): AsyncIterable<StoredEntity> {
+    const filter = odata`PartitionKey eq ${encodeKey(partitionKey)} and RowKey ge ${encodeKey(fromRowKey)} and RowKey le ${encodeKey(toRowKey)}`;
+    const pages = this.client.listEntities<Record<string, unknown>>({ queryOptions: { filter }, ...withDeadline(options) });
+    for await (const entity of pages as AsyncIterable<TableEntityResult<Record<string, unknown>>>) {
+      yield { properties: entity, etag: entity.etag, partitionKey, rowKey: decodeKey(entity.rowKey ?? '') };
+    }
+  }
+
   /** Cheap reachability probe for /healthz: one query for at most one entity. */
   async probe(options?: TableCallOptions): Promise<void> {
     const pages = this.client.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${'healthz'}` }, ...withDeadline(options) }).byPage({ maxPageSize: 1 });

@@ -214,10 +214,15 @@ export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' |
     async getMany(roundId, userIds, options) {
       await ensure(options);
       const found = new Map<UserId, StoredRoundMember>();
-      await inParallel(userIds, 32, async (userId) => {
-        const row = await tables.members.get(roundId, userId, options);
-        if (row) found.set(userId, { member: fromRow(roundId, userId, row.properties), etag: row.etag });
-      });
+      if (userIds.length === 0) return found;
+      const wanted = new Set(userIds);
+      // One row-key range query from the lowest id to the highest: kickoff groups are cut from the round's members in
+      // row-key order, so the range holds the group and little else (rows of others in between are skipped).
+      const sorted = [...wanted].sort();
+      for await (const row of tables.members.listRowKeyRange(roundId, sorted[0]!, sorted[sorted.length - 1]!, options)) {
+        const userId = userIdOrThrow(row.rowKey);
+        if (wanted.has(userId)) found.set(userId, { member: fromRow(roundId, userId, row.properties), etag: row.etag });
+      }
       return found;
     },
 

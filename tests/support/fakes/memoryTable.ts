@@ -13,6 +13,7 @@ import { EntityTable } from '../../../src/adapters/tables/entityTable';
  *   - every write gets a new ETag; null and undefined properties are not stored (Table Storage has no nulls)
  *   - an entity-group transaction applies all of its writes or none (409 / 412 / 404 as the single calls)
  *   - a partition lists in row-key order (ordinal), and a filter is PartitionKey eq, optionally with a RowKey range
+ *     (ge … lt …, or ge … le … with both ends included)
  */
 
 interface Row { readonly properties: Record<string, unknown>; readonly etag: string; readonly timestamp: Date }
@@ -40,14 +41,14 @@ function storedProperties(entity: Record<string, unknown>): Record<string, unkno
 }
 
 const QUOTED = "'((?:[^']|'')*)'";
-const FILTER = new RegExp(`^PartitionKey eq ${QUOTED}(?: and RowKey ge ${QUOTED} and RowKey lt ${QUOTED})?$`);
+const FILTER = new RegExp(`^PartitionKey eq ${QUOTED}(?: and RowKey ge ${QUOTED} and RowKey (lt|le) ${QUOTED})?$`);
 const unquote = (text: string) => text.replace(/''/g, "'");
 
 /** The query shapes EntityTable sends; anything else is a mistake in the fake's caller, so it fails loudly. */
-function parseFilter(filter: string | undefined): { partitionKey: string; low?: string; high?: string } {
+function parseFilter(filter: string | undefined): { partitionKey: string; low?: string; high?: string; highIncluded?: boolean } {
   const match = filter ? FILTER.exec(filter) : null;
   if (!match) throw new Error(`the in-memory table does not understand the filter ${JSON.stringify(filter)}`);
-  return { partitionKey: unquote(match[1]!), ...(match[2] !== undefined ? { low: unquote(match[2]), high: unquote(match[3]!) } : {}) };
+  return { partitionKey: unquote(match[1]!), ...(match[2] !== undefined ? { low: unquote(match[2]), high: unquote(match[4]!), highIncluded: match[3] === 'le' } : {}) };
 }
 
 /** Key order as the service sorts it: ordinal, by UTF-16 code unit (encoded keys are ASCII anyway). */
@@ -123,10 +124,10 @@ export class MemoryTableClient {
 
   listEntities(options: { queryOptions?: { filter?: string } } = {}) {
     const rows = (): Record<string, unknown>[] => {
-      const { partitionKey, low, high } = parseFilter(options.queryOptions?.filter);
+      const { partitionKey, low, high, highIncluded } = parseFilter(options.queryOptions?.filter);
       const partition = this.partition(partitionKey);
       return [...partition.keys()]
-        .filter((rowKey) => low === undefined || (rowKey >= low && rowKey < high!))
+        .filter((rowKey) => low === undefined || (rowKey >= low && (rowKey < high! || (highIncluded === true && rowKey === high))))
         .sort(ordinal)
         .map((rowKey) => this.result(partitionKey, rowKey, partition.get(rowKey)!));
     };

@@ -15,7 +15,8 @@
  *                            (`node dist/src/worker.js`, what `npm run worker` runs) against the same storage; the
  *                            round is opened on the first instance and watched on the last. Default 1: one service
  *                            with its in-process worker. With N > 1 the run also waits for the workers' first
- *                            scheduler tick and reports how often each periodic task ran (`periodic_runs`, want 1 each)
+ *                            scheduler tick (a minute after they start) and reports how often each periodic task
+ *                            ran across them (`periodic_runs`, want 1 each)
  *   BENCH_SERVICE_NODE_OPTIONS="--require ./bench/cpu-profile.js" BENCH_PROFILE_DIR=/tmp/prof   profile the service
  *
  * Lines:
@@ -416,9 +417,13 @@ async function runScenario(ctx: KickoffBenchContext, organisation: DemoOrganisat
     // Scale-out: each periodic task must run exactly once across the workers (their first scheduler tick is a minute in).
     let periodicRuns: Record<string, number> | undefined;
     if (separateWorkers) {
-      const tickAt = workersStartedAt + 65_000;
-      if (performance.now() < tickAt) ctx.progress(`${options.bench}: waiting ${Math.round((tickAt - performance.now()) / 1000)} s for the workers' first scheduler tick`);
-      while (performance.now() < tickAt) await new Promise((r) => setTimeout(r, 500));
+      // The scheduler ticks a minute after each worker is up (a few seconds after its start on a loaded machine): wait
+      // for the first task to be claimed, then long enough for every worker's first tick to have come and gone.
+      const giveUpAt = workersStartedAt + 150_000;
+      ctx.progress(`${options.bench}: waiting for the workers' first scheduler tick`);
+      while (performance.now() < giveUpAt && workers.every((w) => w.lines.length === 0)) await new Promise((r) => setTimeout(r, 500));
+      const settledAt = Math.min(giveUpAt, performance.now() + 15_000);
+      while (performance.now() < settledAt) await new Promise((r) => setTimeout(r, 500));
       periodicRuns = {};
       for (const worker of workers) {
         for (const line of worker.lines) {

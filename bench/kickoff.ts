@@ -9,12 +9,22 @@
  *   BENCH_KICKOFF_POLL_MS=N  least pause between status polls (default 250; see POLL_INTERVAL_MS)
  *   BENCH_KICKOFF_TIMEOUT_MS=N  give up waiting after N ms (default: a minute plus ten times the ideal bound,
  *                            7m40s at 2,000 people; whoever is not done by then is counted in `missing`)
+ *   BENCH_KICKOFF_SCALE_SIZES=a,b  the two sizes of `kickoff.scale` (default 500,4000; 100,400 with BENCH_QUICK=1;
+ *                            BENCH_KICKOFF_SCALE=0 skips it)
+ *   BENCH_INSTANCES=N        N service instances (IN_PROCESS_WORKER=false) and N separate workers
+ *                            (`node dist/src/worker.js`, what `npm run worker` runs) against the same storage; the
+ *                            round is opened on the first instance and watched on the last. Default 1: one service
+ *                            with its in-process worker. With N > 1 the run also waits for the workers' first
+ *                            scheduler tick (a minute after they start) and reports how often each periodic task
+ *                            ran across them (`periodic_runs`, want 1 each)
  *   BENCH_SERVICE_NODE_OPTIONS="--require ./bench/cpu-profile.js" BENCH_PROFILE_DIR=/tmp/prof   profile the service
  *
  * Lines:
  *   kickoff.fanout        the default path: nobody has talked to the bot, so each person's kickoff installs
  *                         the app through Graph (reported as `installs`) and sends to the chat that creates.
  *   kickoff.fanout.known  the same round size with every person's conversation already stored (no Graph installs).
+ *   kickoff.scale         the fan-out at two sizes: CPU milliseconds per person of the service and of Azurite at
+ *                         each, and `growth` = the larger size's service CPU per person / the smaller's (flat = 1).
  *
  * Figures: `wall_ms` from the open call until a poll of GET /api/rounds/:id (every 250 ms) sees every person
  * in a final kickoff state (sent or failed); `bound_ms = requests / 50 × 1000` with `requests` the Bot Connector
@@ -23,10 +33,14 @@
  * as `a:<user>` conversations); `ratio = wall_ms / bound_ms`. Extra figures after the headline ones say where
  * the time goes: `open_ms` (the open call: participants from Graph, member rows, enqueueing), `first_send_ms`
  * and `last_send_ms` (first and last card at the stand-in, from the open call), the Graph requests, and CPU
- * seconds per process over the fan-out. The Graph sandbox runs with `serviceTimeInMs: 0` here: Graph latency is
+ * seconds per process over the fan-out and per person (`cpu_ms_per_person`: the service — every service and worker
+ * process with BENCH_INSTANCES > 1 —, Azurite, and this process, which is the stand-ins: Graph sandbox, connector
+ * and poller), and the service's peak resident memory (`service_rss_peak_mb`, the kernel's high-water mark). The Graph sandbox runs with `serviceTimeInMs: 0` here: Graph latency is
  * not what this bench measures (calendar.booking does that), so Graph is as fast as this machine allows.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { readdirSync, readFileSync } from 'node:fs';
 import { EntityTable } from '../src/adapters/tables/entityTable';
 import { createTableMemberRepo } from '../src/adapters/tables/memberRepo';
@@ -50,12 +64,15 @@ export interface KickoffBenchContext {
 const CONNECTOR_REQUESTS_PER_SECOND = 50;
 /**
  * How often the bench asks GET /api/rounds/:id. Each answer lists every member, which at 2,000 people costs the
- * service (and Azurite) hundreds of milliseconds, so the pause after a poll is at least three times what the
- * poll took: the poller never takes more than a quarter of the service's time. As soon as the stand-in holds a
+ * service (and Azurite) hundreds of milliseconds, so the pause after a poll is at least ten times what the
+ * poll took: the poller never takes more than a tenth of the service's time. As soon as the stand-in holds a
  * card for every person, the bench polls at once, so the end is seen within one poll of happening.
  */
 const POLL_INTERVAL_MS = Number(process.env.BENCH_KICKOFF_POLL_MS ?? 250);
-const POLL_BACKOFF_FACTOR = 3;
+/** The pause after a poll is at least this many times what the poll took: the poller takes under a tenth of the service. */
+const POLL_BACKOFF_FACTOR = 10;
+/** Cards stopped arriving for this long: look at the round's states (someone may have failed) before all cards are in. */
+const STALL_MS = 15_000;
 /** The dev sign-in stamps the demo tenant on every caller (src/api/auth.ts), so the generated organisation uses it too. */
 const TENANT_ID = '9015d13f-d040-45c4-a7e8-9f2c90715197';
 /** Any catalog id: the sandbox installs whatever app it is asked to. */
@@ -172,9 +189,22 @@ function machineBusySeconds(): number | null {
   }
 }
 
-function cpuSnapshot(servicePid: number | undefined, azurite: number | undefined) {
+function cpuSnapshot(servicePids: readonly (number | undefined)[], azurite: number | undefined) {
   const own = process.cpuUsage();
-  return { service: cpuSecondsOf(servicePid), azurite: cpuSecondsOf(azurite), bench: (own.user + own.system) / 1e6, machine: machineBusySeconds() };
+  const each = servicePids.map(cpuSecondsOf);
+  const service = each.some((value) => value === null) ? null : each.reduce<number>((sum, value) => sum + value!, 0);
+  return { service, azurite: cpuSecondsOf(azurite), bench: (own.user + own.system) / 1e6, machine: machineBusySeconds() };
+}
+
+/** Peak resident memory of a process in MB (VmHWM: the kernel's high-water mark since it started). */
+function rssPeakMb(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+    return line ? Math.round(Number(line.replace(/\D+/g, '')) / 1024) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** CPU seconds used over the fan-out: the service, Azurite, this process (Graph sandbox, connector, poller), and everything else on the machine. */
@@ -229,43 +259,84 @@ async function registerEveryone(azurite: RunningAzurite, tablePrefix: string, pa
 interface ScenarioOptions {
   readonly bench: string;
   readonly known: boolean;
+  /** Service instances and separate workers; 1 = one service with its in-process worker. */
+  readonly instances: number;
+  /** Emit the line (kickoff.scale collects its runs and emits one line of its own). */
+  readonly emit: boolean;
 }
 
-async function runScenario(ctx: KickoffBenchContext, organisation: DemoOrganisation, sandbox: RunningGraphSandbox, connector: RunningConnector, options: ScenarioOptions): Promise<void> {
+interface ScenarioResult {
+  readonly people: number;
+  readonly serviceCpuMsPerPerson: number | null;
+  readonly azuriteCpuMsPerPerson: number | null;
+}
+
+/** `node dist/src/worker.js` (what `npm run worker` runs, compiled), its JSON log lines kept for the scheduler's. */
+function startWorkerProcess(env: NodeJS.ProcessEnv): { child: ChildProcess; lines: string[] } {
+  const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'src', 'worker.js')], { env: { ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines: string[] = [];
+  let partial = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const text = partial + chunk.toString('utf8');
+    const parts = text.split('\n');
+    partial = parts.pop() ?? '';
+    // Only the scheduler's lines are kept: the rest of an info-level log is not needed and would grow with the round.
+    for (const line of parts) if (line.includes('periodic task started')) lines.push(line);
+  });
+  return { child, lines };
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
+
+async function runScenario(ctx: KickoffBenchContext, organisation: DemoOrganisation, sandbox: RunningGraphSandbox, connector: RunningConnector, options: ScenarioOptions): Promise<ScenarioResult> {
   const head = organisation.people.find((p) => p.managerId === null)!;
   const participants = organisation.people.filter((p) => p.managerId !== null);
   sandbox.control.reset(); // no installs, an empty request log
   connector.clear();
   const throttledBefore = connector.throttledCount();
   const tablePrefix = `benchk${Date.now().toString(36)}`;
+  const separateWorkers = options.instances > 1;
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     STORAGE_CONNECTION_STRING: ctx.azurite.connectionString,
     GRAPH_BASE_URL: sandbox.url,
     TABLE_PREFIX: tablePrefix,
-    IN_PROCESS_WORKER: 'true',
+    IN_PROCESS_WORKER: separateWorkers ? 'false' : 'true',
     AUTH_MODE: 'dev',
     PROGRAMME_OWNER_IDS: head.id,
     TEAMS_APP_ID,
     BOT_SERVICE_URL: connector.url,
+    // Every process that sends gets its share of the connector's rate, so together they keep to it.
+    CONNECTOR_SENDS_PER_SECOND: String(CONNECTOR_REQUESTS_PER_SECOND / options.instances),
     // Profiling only (see the top of this file); NODE_OPTIONS for the service alone, not set by default.
     ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS, BENCH_PROFILE_DIR: process.env.BENCH_PROFILE_DIR } : {}),
   };
-  const service = await ctx.startService(env);
+  const services: { child: ChildProcess; url: string }[] = [];
+  const workers: { child: ChildProcess; lines: string[] }[] = [];
   try {
+    for (let i = 0; i < options.instances; i++) services.push(await ctx.startService(env));
+    if (separateWorkers) for (let i = 0; i < options.instances; i++) workers.push(startWorkerProcess(env));
+    const workersStartedAt = performance.now();
+    const opener = services[0]!;
+    const watcher = services[services.length - 1]!;
     // Where each person's card should land: their stored chat, or the chat the install creates (tools/graph-sandbox teamsStore).
     const conversationOf = options.known
       ? await registerEveryone(ctx.azurite, tablePrefix, participants, connector.url)
       : new Map(participants.map((p) => [p.id, `19:${p.id}_${TEAMS_APP_ID}@unq.gbl.spaces`]));
     const asOwner = { 'content-type': 'application/json', 'x-dev-user': head.id };
-    const round = (await call(`${service.url}/api/rounds`, { method: 'POST', headers: asOwner, body: JSON.stringify(aNewRoundBody(organisation, { managerScopes: [head.id] })) }, [201])) as { id: string };
+    const round = (await call(`${opener.url}/api/rounds`, { method: 'POST', headers: asOwner, body: JSON.stringify(aNewRoundBody(organisation, { managerScopes: [head.id] })) }, [201])) as { id: string };
 
-    ctx.progress(`${options.bench}: opening a round for ${participants.length} people (${options.known ? 'conversations known' : 'app installed through Graph'})`);
+    ctx.progress(`${options.bench}: opening a round for ${participants.length} people (${options.known ? 'conversations known' : 'app installed through Graph'}${separateWorkers ? `; ${options.instances} instances and ${options.instances} workers` : ''})`);
     const azurite = azuritePid();
-    const cpuBefore = cpuSnapshot(service.child.pid, azurite);
+    const pids = [...services, ...workers].map((p) => p.child.pid);
+    const cpuBefore = cpuSnapshot(pids, azurite);
     const openedAt = Date.now();
     const startedAt = performance.now();
-    const opened = (await call(`${service.url}/api/rounds/${round.id}/open`, { method: 'POST', headers: asOwner }, [202])) as { kickoffsQueued: number };
+    const opened = (await call(`${opener.url}/api/rounds/${round.id}/open`, { method: 'POST', headers: asOwner }, [202])) as { kickoffsQueued: number };
     const openMs = performance.now() - startedAt;
     if (opened.kickoffsQueued !== participants.length) throw new Error(`${options.bench}: the open call queued ${opened.kickoffsQueued} kickoffs for ${participants.length} people`);
 
@@ -276,9 +347,18 @@ async function runScenario(ctx: KickoffBenchContext, organisation: DemoOrganisat
     let timedOut = false;
     let lastProgress = startedAt;
     const pollMs: number[] = [];
+    let pollErrors = 0;
+    let lastStatus: RoundStatus = { people: [] };
     for (;;) {
       const pollStartedAt = performance.now();
-      status = (await call(`${service.url}/api/rounds/${round.id}`, { headers: asOwner }, [200])) as RoundStatus;
+      try {
+        lastStatus = (await call(`${watcher.url}/api/rounds/${round.id}`, { headers: asOwner }, [200])) as RoundStatus;
+      } catch (error) {
+        // The owner's whole-round view is slow at 10,000 people; a failed poll is counted and tried again, not fatal.
+        pollErrors++;
+        ctx.progress(`${options.bench}: a status poll failed (${(error as Error).message.slice(0, 120)}); polling again`);
+      }
+      status = lastStatus;
       pollMs.push(performance.now() - pollStartedAt);
       const final = status.people.filter((p) => FINAL_STATES.has(p.kickoff.state)).length;
       if (final === participants.length && status.people.length === participants.length) break;
@@ -288,12 +368,31 @@ async function runScenario(ctx: KickoffBenchContext, organisation: DemoOrganisat
         lastProgress = now;
         ctx.progress(`${options.bench}: ${final}/${participants.length} final after ${((now - startedAt) / 1000).toFixed(0)} s (${connector.activities.length} cards at the stand-in, ${connector.throttledCount() - throttledBefore} throttled)`);
       }
+      // Until the stand-in holds a card for everyone, the owner's whole-round view is not asked again unless the cards
+      // stop coming for a while (someone may have failed): at 10,000 people that view costs Azurite seconds of
+      // scanning, which would slow the fan-out it is watching.
       const pauseUntil = performance.now() + Math.max(POLL_INTERVAL_MS, POLL_BACKOFF_FACTOR * pollMs[pollMs.length - 1]!);
       const cardsBefore = everyoneHasACard();
-      while (performance.now() < Math.min(pauseUntil, deadline) && (cardsBefore || !everyoneHasACard())) await new Promise((r) => setTimeout(r, 20));
+      let cardsSeen = connector.activities.length;
+      let lastNewCardAt = performance.now();
+      for (;;) {
+        const at = performance.now();
+        if (at >= deadline) break;
+        if (connector.activities.length !== cardsSeen) { cardsSeen = connector.activities.length; lastNewCardAt = at; }
+        if (!cardsBefore && everyoneHasACard()) break;
+        const stalled = at - lastNewCardAt > STALL_MS;
+        if (at >= pauseUntil && (cardsBefore || stalled)) break;
+        if (at - lastProgress > 10_000) {
+          lastProgress = at;
+          ctx.progress(`${options.bench}: ${cardsSeen} cards at the stand-in after ${((at - startedAt) / 1000).toFixed(0)} s (${connector.throttledCount() - throttledBefore} throttled)`);
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
     }
     const wallMs = performance.now() - startedAt;
-    const cpu = cpuDelta(cpuBefore, cpuSnapshot(service.child.pid, azurite));
+    const cpu = cpuDelta(cpuBefore, cpuSnapshot(pids, azurite));
+    const rss = services.map((s) => rssPeakMb(s.child.pid));
+    const workerRss = workers.map((w) => rssPeakMb(w.child.pid));
 
     // What reached the stand-in.
     const perConversation = new Map<string, number>();
@@ -313,8 +412,28 @@ async function runScenario(ctx: KickoffBenchContext, organisation: DemoOrganisat
 
     const graph = sandbox.control.requests();
     const installs = graph.filter((r) => r.method === 'POST' && /\/teamwork\/installedApps$/.test(r.path) && r.status === 201).length;
+    const perPerson = (seconds: number | null) => (seconds === null ? null : Number(((seconds * 1000) / participants.length).toFixed(2)));
 
-    ctx.emit({
+    // Scale-out: each periodic task must run exactly once across the workers (their first scheduler tick is a minute in).
+    let periodicRuns: Record<string, number> | undefined;
+    if (separateWorkers) {
+      // The scheduler ticks a minute after each worker is up (a few seconds after its start on a loaded machine): wait
+      // for the first task to be claimed, then long enough for every worker's first tick to have come and gone.
+      const giveUpAt = workersStartedAt + 150_000;
+      ctx.progress(`${options.bench}: waiting for the workers' first scheduler tick`);
+      while (performance.now() < giveUpAt && workers.every((w) => w.lines.length === 0)) await new Promise((r) => setTimeout(r, 500));
+      const settledAt = Math.min(giveUpAt, performance.now() + 15_000);
+      while (performance.now() < settledAt) await new Promise((r) => setTimeout(r, 500));
+      periodicRuns = {};
+      for (const worker of workers) {
+        for (const line of worker.lines) {
+          const task = String((JSON.parse(line) as { task?: unknown }).task);
+          periodicRuns[task] = (periodicRuns[task] ?? 0) + 1;
+        }
+      }
+    }
+
+    const result = {
       bench: options.bench,
       people: participants.length,
       wall_ms: Math.round(wallMs),
@@ -325,41 +444,75 @@ async function runScenario(ctx: KickoffBenchContext, organisation: DemoOrganisat
       duplicates,
       missing,
       installs,
+      instances: options.instances,
+      cpu_ms_per_person: { service: perPerson(cpu.service ?? null), azurite: perPerson(cpu.azurite ?? null), stand_ins: perPerson(cpu.sandbox_connector_poller ?? null) },
+      service_rss_peak_mb: Math.max(...rss.map((v) => v ?? 0)),
+      ...(separateWorkers ? { worker_rss_peak_mb: Math.max(...workerRss.map((v) => v ?? 0)), periodic_runs: periodicRuns } : {}),
       // Where the time went (not headline figures):
       open_ms: Math.round(openMs),
       first_send_ms: receivedAt.length ? Math.min(...receivedAt) - openedAt : null,
       last_send_ms: receivedAt.length ? Math.max(...receivedAt) - openedAt : null,
       connector_requests: attempts,
       graph_requests: graph.length,
+      graph_batches: graph.filter((r) => r.path.endsWith('/$batch')).length,
       graph_throttled: graph.filter((r) => r.status === 429).length,
       graph_invalid: graph.filter((r) => !r.valid).length,
       failed: failed.length,
       stray,
       timed_out: timedOut,
       cpu_s: cpu,
+      machine_load_1m: Number(loadavg()[0]!.toFixed(1)),
       graph_service_time_ms: 0,
       polls: pollMs.length,
+      poll_errors: pollErrors,
       poll_p50_ms: Number(median(pollMs).toFixed(1)),
-    });
+    };
+    if (options.emit) ctx.emit(result);
     if (failed.length > 0) ctx.progress(`${options.bench}: ${failed.length} failed, e.g. ${failed[0]!.kickoff.reason ?? '(no reason)'}`);
+    return { people: participants.length, serviceCpuMsPerPerson: result.cpu_ms_per_person.service, azuriteCpuMsPerPerson: result.cpu_ms_per_person.azurite };
   } finally {
-    service.child.kill('SIGTERM');
-    await new Promise((r) => (service.child.exitCode !== null ? r(undefined) : service.child.once('exit', r)));
+    await Promise.all([...services, ...workers].map((p) => stopProcess(p.child)));
+  }
+}
+
+async function fanOutOnce(ctx: KickoffBenchContext, people: number, options: Omit<ScenarioOptions, 'known'>, alsoKnown = false): Promise<ScenarioResult> {
+  const generatedAt = performance.now();
+  const organisation = generateOrganisation(people);
+  const sandbox = await startGraphSandbox({ port: 0, organisation, serviceTimeInMs: 0 });
+  const connector = await startBotConnector({ requestsPerSecond: CONNECTOR_REQUESTS_PER_SECOND });
+  ctx.progress(`${options.bench}: organisation of ${organisation.people.length} generated and seeded in ${Math.round(performance.now() - generatedAt)} ms`);
+  try {
+    const result = await runScenario(ctx, organisation, sandbox, connector, { ...options, known: false });
+    if (alsoKnown) await runScenario(ctx, organisation, sandbox, connector, { ...options, bench: `${options.bench}.known`, known: true });
+    return result;
+  } finally {
+    await connector.close();
+    await sandbox.close();
   }
 }
 
 export async function runKickoffBench(ctx: KickoffBenchContext): Promise<void> {
   const people = Number(process.env.BENCH_KICKOFF_PEOPLE ?? (ctx.quick ? 200 : 2000));
-  const generatedAt = performance.now();
-  const organisation = generateOrganisation(people);
-  const sandbox = await startGraphSandbox({ port: 0, organisation, serviceTimeInMs: 0 });
-  const connector = await startBotConnector({ requestsPerSecond: CONNECTOR_REQUESTS_PER_SECOND });
-  ctx.progress(`kickoff.fanout: organisation of ${organisation.people.length} generated and seeded in ${Math.round(performance.now() - generatedAt)} ms`);
-  try {
-    await runScenario(ctx, organisation, sandbox, connector, { bench: 'kickoff.fanout', known: false });
-    if ((process.env.BENCH_KICKOFF_KNOWN ?? (ctx.quick ? '1' : '0')) === '1') await runScenario(ctx, organisation, sandbox, connector, { bench: 'kickoff.fanout.known', known: true });
-  } finally {
-    await connector.close();
-    await sandbox.close();
-  }
+  const instances = Number(process.env.BENCH_INSTANCES ?? 1);
+  if (!(Number.isInteger(instances) && instances >= 1)) throw new RangeError(`BENCH_INSTANCES must be a whole number ≥ 1, got ${instances}`);
+  const known = (process.env.BENCH_KICKOFF_KNOWN ?? (ctx.quick ? '1' : '0')) === '1';
+  await fanOutOnce(ctx, people, { bench: 'kickoff.fanout', instances, emit: true }, known);
+
+  if (process.env.BENCH_KICKOFF_SCALE === '0') return;
+  const sizes = (process.env.BENCH_KICKOFF_SCALE_SIZES ?? (ctx.quick ? '100,400' : '500,4000')).split(',').map(Number);
+  if (sizes.length !== 2 || !sizes.every((n) => Number.isInteger(n) && n >= 2) || sizes[0]! >= sizes[1]!) throw new RangeError(`BENCH_KICKOFF_SCALE_SIZES must be two increasing sizes, e.g. 500,4000`);
+  const runs: ScenarioResult[] = [];
+  for (const size of sizes) runs.push(await fanOutOnce(ctx, size, { bench: `kickoff.scale@${size}`, instances, emit: false }));
+  const [small, large] = runs as [ScenarioResult, ScenarioResult];
+  const ratio = (a: number | null, b: number | null) => (a === null || b === null || a === 0 ? null : Number((b / a).toFixed(2)));
+  ctx.emit({
+    bench: 'kickoff.scale',
+    sizes,
+    service_cpu_ms_per_person: [small.serviceCpuMsPerPerson, large.serviceCpuMsPerPerson],
+    azurite_cpu_ms_per_person: [small.azuriteCpuMsPerPerson, large.azuriteCpuMsPerPerson],
+    growth: ratio(small.serviceCpuMsPerPerson, large.serviceCpuMsPerPerson),
+    azurite_growth: ratio(small.azuriteCpuMsPerPerson, large.azuriteCpuMsPerPerson),
+    instances,
+    machine_load_1m: Number(loadavg()[0]!.toFixed(1)),
+  });
 }

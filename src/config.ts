@@ -48,6 +48,8 @@ const configSchema = z
     BOT_SERVICE_URL: z.preprocess(emptyAsUndefined, z.string().url('must be the Bot Connector URL for your tenant, e.g. https://smba.trafficmanager.net/teams/').default('https://smba.trafficmanager.net/teams/')),
     LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
     IN_PROCESS_WORKER: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('true')),
+    // Teams allows about 50 sends a second per app and tenant, across every process that sends: give each its share.
+    CONNECTOR_SENDS_PER_SECOND: z.preprocess(emptyAsUndefined, z.coerce.number().positive('must be a number of sends a second above 0').max(50, 'must not exceed Teams\' 50 sends a second per app and tenant').default(50)),
     // The practice coach: the basic coach (rules, no model) unless a model is configured.
     COACH_PROVIDER: z.preprocess(emptyAsUndefined, z.enum(['basic', 'azure-openai', 'openai-compatible']).default('basic')),
     COACH_ENDPOINT: z.preprocess(emptyAsUndefined, z.string().url('must be a URL: https://<resource>.openai.azure.com, or an OpenAI-compatible base URL such as http://127.0.0.1:5200/v1').optional()),
@@ -108,6 +110,8 @@ export interface AppConfig {
       | { kind: 'managedIdentity'; clientId?: string };
   };
   bot: { appId?: string; appPassword?: string; appTenantId?: string; appType: RawConfig['MicrosoftAppType'] };
+  /** This process's share of Teams' per-app, per-tenant send rate (the messenger's pace). */
+  connectorSendsPerSecond: number;
   sso: { clientId?: string; tenantId?: string };
   tabEndpoint?: string;
   /** App admins and programme owners by Entra object id (roles the directory does not hold). */
@@ -157,6 +161,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     queuePrefix: raw.TABLE_PREFIX.toLowerCase(),
     graph: { baseUrl: raw.GRAPH_BASE_URL.replace(/\/+$/, ''), credential: graphCredential(raw) },
     bot: { appId: raw.MicrosoftAppId, appPassword: raw.MicrosoftAppPassword, appTenantId: raw.MicrosoftAppTenantId, appType: raw.MicrosoftAppType },
+    connectorSendsPerSecond: raw.CONNECTOR_SENDS_PER_SECOND,
     sso: { clientId: raw.AAD_APP_CLIENT_ID, tenantId: raw.AAD_APP_TENANT_ID },
     tabEndpoint: raw.TAB_ENDPOINT?.replace(/\/+$/, ''),
     teamsAppId: raw.TEAMS_APP_ID,

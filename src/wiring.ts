@@ -78,9 +78,13 @@ export function callerFactory(config: Pick<AppConfig, 'adminUserIds' | 'programm
 }
 
 /** Without a Teams app id the app cannot be installed for anyone; such a person's kickoff fails with this reason. */
+const APP_ID_MISSING = 'This person has not opened Practice Loop yet, and TEAMS_APP_ID is not set, so the app cannot be installed for them.';
 const appIdMissingInstaller: AppInstaller = {
   async ensureInstalledFor() {
-    throw new DeliveryError('This person has not opened Practice Loop yet, and TEAMS_APP_ID is not set, so the app cannot be installed for them.', false);
+    throw new DeliveryError(APP_ID_MISSING, false);
+  },
+  async ensureInstalledForMany(userIds) {
+    return new Map(userIds.map((userId) => [userId, { ok: false, error: new DeliveryError(APP_ID_MISSING, false) }]));
   },
 };
 
@@ -149,7 +153,7 @@ export function wireApplication(config: AppConfig, options: WireOptions): Wiring
   };
   const callerFor = callerFactory(config);
   const deps: BotDependencies = { members, clock, logger, directory, dashboardUrl: dashboardUrlOf(config), ports, callerFor, chat: model ? createChatPlanner({ ...model, logger }) : null };
-  bot = createBot({ ...config.bot, openIdMetadataUrl: options.botOpenIdMetadataUrl }, deps, { allowLoopbackHttp: config.authMode === 'dev' });
+  bot = createBot({ ...config.bot, openIdMetadataUrl: options.botOpenIdMetadataUrl }, deps, { allowLoopbackHttp: config.authMode === 'dev', messenger: { requestsPerSecond: config.connectorSendsPerSecond } });
   const probes: HealthProbe[] = [
     { name: 'storage', describe: `STORAGE_CONNECTION_STRING → ${describeStorage(config.storageConnectionString)}`, probe: (o) => members.probe(o) },
     { name: 'graph', describe: `GRAPH_BASE_URL → ${config.graph.baseUrl}`, probe: (o) => directory.probe(o) },

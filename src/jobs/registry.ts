@@ -23,7 +23,7 @@ import { releasePracticeTime } from '../usecases/releaseTime';
 import { scheduleShareback } from '../usecases/shareback';
 import { checkInNoteHandler, decisionNeedsOwnerHandler, decisionNoticeHandler } from './decisionNoticeHandlers';
 import { digestHandler, journalNudgeHandler, journalPromptHandler } from './journalHandlers';
-import { kickoffHandler } from './kickoffHandler';
+import { kickoffBatchHandler, kickoffHandler } from './kickoffHandler';
 import { bookedNoticeHandler, planNoticeHandler, reacknowledgeHandler, reviewRequestHandler, timeMovedNoticeHandler } from './noticeHandlers';
 import { sharebackJobHandlers } from './sharebackHandlers';
 
@@ -70,6 +70,7 @@ export function jobRegistry(ports: UseCasePorts, settings: JobHandlerSettings): 
   const shareback = sharebackJobHandlers(ports, settings);
   return {
     'kickoff.send': { handler: kickoffHandler(ports, JOB_MAX_ATTEMPTS), card: renderKickoffCard },
+    'kickoff.batch': { handler: kickoffBatchHandler(ports, JOB_MAX_ATTEMPTS), card: renderKickoffCard },
     'review.request': { handler: oncePerJob('review.request', reviewRequestHandler(ports), ports), card: renderReviewCard },
     'plan.notice': { handler: oncePerJob('plan.notice', planNoticeHandler(ports), ports), card: renderPlanStatusCard },
     'policy.reacknowledge': { handler: reacknowledgeHandler(ports, settings), card: renderAcknowledgementCard },

@@ -58,6 +58,8 @@ export interface RoundMember {
    * (the acknowledgements themselves are then the source).
    */
   readonly latestAcknowledgement?: PolicyAcknowledgement | null;
+  /** The person's personal chat with the app, kept once the kickoff found or made it (installing the app), so no later send asks Graph again. */
+  readonly chatId?: string;
 }
 
 export interface StoredRoundMember { readonly member: RoundMember; readonly etag: string }
@@ -67,6 +69,16 @@ export interface RoundMemberRepo {
   addQueued(roundId: RoundId, people: readonly { userId: UserId; via: RoundMember['via'] }[], now: string, options?: RepoOptions): Promise<UserId[]>;
   get(roundId: RoundId, userId: UserId, options?: RepoOptions): Promise<StoredRoundMember | null>;
   update(member: RoundMember, etag: string, options?: RepoOptions): Promise<StoredRoundMember>;
+  /**
+   * These people's rows, in one row-key range query from the lowest id to the highest (so callers pass people that
+   * are close in id order, as kickoff groups are); people not in the round are absent from the map.
+   */
+  getMany(roundId: RoundId, userIds: readonly UserId[], options?: RepoOptions): Promise<Map<UserId, StoredRoundMember>>;
+  /**
+   * Conditional updates of many rows of one round, in entity-group transactions of up to 100: all of a transaction
+   * or none. One stale ETag fails its transaction with ConcurrencyConflictError; the caller re-reads or writes singly.
+   */
+  updateMany(roundId: RoundId, updates: readonly StoredRoundMember[], options?: RepoOptions): Promise<StoredRoundMember[]>;
   list(roundId: RoundId, options?: RepoOptions): Promise<RoundMember[]>;
   /** The rounds a person belongs to (their own index; one partition). */
   roundsOf(userId: UserId, options?: RepoOptions): Promise<RoundId[]>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseUserId } from '../domain/ids';
+import { parseTenantId, parseUserId } from '../domain/ids';
 import { parseRoundId } from '../domain/roundIds';
 import type { Job, JobContext, JobHandler, SendJobsOptions } from '../ports/jobQueue';
 import type { UseCasePorts } from './ports';
@@ -18,6 +18,26 @@ const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 const experimentPayload = z.object({ roundId, participantId: userId });
 
+/** The round's settings a kickoff card shows, carried in the job (a round edited after opening keeps the card it opened with). */
+export const kickoffRoundSchema = z.object({
+  id: roundId,
+  tenantId: z.string().transform((v, ctx) => parseTenantId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a tenant id' }), z.NEVER)),
+  name: z.string(),
+  window: z.object({ start: z.string(), weeks: z.number().int().positive() }),
+  hoursPerWeek: z.number(),
+  shareback: z.object({ startsAt: z.string(), durationMinutes: z.number(), timeZone: z.string() }),
+});
+
+/** A group of people's kickoffs, with what their cards need, so the worker reads neither the round nor their names again. */
+const kickoffBatchPayload = z.object({
+  round: kickoffRoundSchema,
+  people: z.array(z.object({
+    userId,
+    /** From the reporting-chain listing at open; null for people named directly (looked up in the batch). */
+    displayName: z.string().nullable(),
+  })).min(1).max(100),
+});
+
 /**
  * Where a kind is sent: chat messages and light work share one queue; Graph bookings have their own, slower one;
  * the outbox checks theirs (delayed housekeeping, so the other queues drain when their work is done).
@@ -27,6 +47,8 @@ export type QueueRole = 'jobs' | 'bookings' | 'outbox';
 export const JOB_KINDS = {
   /** Steps 1–2: the kickoff card to one person (the round's fan-out). */
   'kickoff.send': { queue: 'jobs', payload: z.object({ roundId, userId }) },
+  /** Steps 1–2 at scale: the kickoff cards to a group of neighbours in id order (one Graph JSON batch per step). */
+  'kickoff.batch': { queue: 'jobs', payload: kickoffBatchPayload },
   'review.request': { queue: 'jobs', payload: experimentPayload },
   'plan.notice': { queue: 'jobs', payload: experimentPayload },
   'policy.reacknowledge': { queue: 'jobs', payload: z.object({ roundId, userId, version: z.number().int() }) },

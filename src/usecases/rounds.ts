@@ -7,7 +7,7 @@ import { parseRoundId, type RoundId } from '../domain/roundIds';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import type { RoundMember } from '../ports/roundRepo';
 import { REFUSALS, roundFor } from './access';
-import { kickoffJob, resendKickoff as resendKickoffTo, type ResendOutcome } from './kickoff';
+import { kickoffBatchJobs, resendKickoff as resendKickoffTo, type ResendOutcome } from './kickoff';
 import { sharebackJob } from './shareback';
 import type { Caller, UseCasePorts } from './ports';
 import { effect, sendEffects } from './jobKinds';
@@ -120,21 +120,31 @@ export async function publishPolicy(roundId: RoundId, text: string, caller: Call
   return outcome.round;
 }
 
-/** Everyone in scope: the people named, plus everyone under each manager scope (all levels down). */
-async function resolveParticipants(round: RoundWithParticipants, ports: UseCasePorts): Promise<{ userId: UserId; via: RoundMember['via'] }[]> {
-  const people = new Map<UserId, RoundMember['via']>(round.participantIds.map((id) => [id, 'named']));
+/**
+ * Everyone in scope: the people named, plus everyone under each manager scope (all levels down). The reporting
+ * chain is walked a level at a time, each level's managers asked together (Graph JSON batches of 20), so a
+ * 2,000-person organisation is a few dozen requests, not one per person. Names come with the listing, so the
+ * kickoff jobs carry them.
+ */
+async function resolveParticipants(round: RoundWithParticipants, ports: UseCasePorts): Promise<{ userId: UserId; via: RoundMember['via']; displayName: string | null }[]> {
+  const people = new Map<UserId, { via: RoundMember['via']; displayName: string | null }>(round.participantIds.map((id) => [id, { via: 'named', displayName: null }]));
   const visited = new Set<UserId>();
-  const pending = [...round.managerScopes];
-  while (pending.length > 0) {
-    const managerId = pending.shift()!;
-    if (visited.has(managerId)) continue;
-    visited.add(managerId);
-    for (const report of await ports.directory.listDirectReports(managerId)) {
-      if (!people.has(report.id)) people.set(report.id, 'manager');
-      pending.push(report.id);
+  let level = [...new Set(round.managerScopes)];
+  while (level.length > 0) {
+    for (const managerId of level) visited.add(managerId);
+    const reportsOf = await ports.directory.listDirectReportsOfMany(level);
+    const next: UserId[] = [];
+    for (const managerId of level) {
+      for (const report of reportsOf.get(managerId) ?? []) {
+        const known = people.get(report.id);
+        if (!known) people.set(report.id, { via: 'manager', displayName: report.displayName });
+        else if (known.displayName === null) people.set(report.id, { ...known, displayName: report.displayName });
+        if (!visited.has(report.id)) { visited.add(report.id); next.push(report.id); }
+      }
     }
+    level = next;
   }
-  return [...people].map(([userId, via]) => ({ userId, via }));
+  return [...people].map(([userId, person]) => ({ userId, ...person }));
 }
 
 export interface OpenRoundOutcome {
@@ -145,9 +155,9 @@ export interface OpenRoundOutcome {
 }
 
 /**
- * Opens the round and hands one kickoff job per participant to the workers. Opening again is safe:
- * people already messaged (or being messaged) are skipped, and the job id per person and round makes
- * a duplicate delivery recognisable; the delivery row decides whether anything is sent.
+ * Opens the round and hands the kickoffs to the workers, a group of people per job with what their cards need.
+ * Opening again is safe: people already messaged (or being messaged) are skipped, and each person's delivery
+ * row decides whether anything is sent, whichever job (or duplicate of one) carries them.
  */
 export async function openRound(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<OpenRoundOutcome | DomainError> {
   const outcome = await changeRound(roundId, ports, (round) => {
@@ -157,9 +167,10 @@ export async function openRound(roundId: RoundId, caller: Caller, ports: UseCase
   if (isDomainError(outcome)) return outcome;
   const participants = await resolveParticipants(outcome.round, ports);
   await ports.roundMembers.addQueued(roundId, participants, ports.clock.now().toISOString());
+  const names = new Map(participants.map((person) => [person.userId, person.displayName]));
   const waiting = (await ports.roundMembers.list(roundId)).filter((member) => member.delivery === 'queued');
   // The shareback goes on everyone's calendar now; re-run on every open so people added later are invited.
-  await sendEffects(ports, [...waiting.map((member) => kickoffJob(roundId, member.userId)), sharebackJob(roundId, outcome.round.version)]);
+  await sendEffects(ports, [...kickoffBatchJobs(outcome.round, waiting.map((member) => ({ userId: member.userId, displayName: names.get(member.userId) ?? null }))), sharebackJob(roundId, outcome.round.version)]);
   return { round: outcome.round, alreadyOpen: outcome.result, kickoffsQueued: waiting.length };
 }
 

@@ -188,6 +188,17 @@ describe.each([
       await expect(table.update('etags', 'one', { n: 4 }, second)).rejects.toBeInstanceOf(ConcurrencyConflictError);
     });
 
+    it('applies an entity-group transaction whole, or not at all when one key is taken or one ETag is stale', async () => {
+      const [a, b] = await table.transact('txn', [{ kind: 'create', rowKey: 'a', properties: { n: 1 } }, { kind: 'create', rowKey: 'b', properties: { n: 1 } }]);
+      expect((await table.get('txn', 'a'))?.etag).toBe(a);
+      await expect(table.transact('txn', [{ kind: 'create', rowKey: 'c', properties: { n: 1 } }, { kind: 'create', rowKey: 'a', properties: { n: 9 } }])).rejects.toBeInstanceOf(EntityAlreadyExistsError);
+      expect(await table.get('txn', 'c')).toBeNull();
+      const [a2] = await table.transact('txn', [{ kind: 'update', rowKey: 'a', properties: { n: 2 }, ifMatch: a! }, { kind: 'upsert', rowKey: 'd', properties: { n: 1 } }]);
+      await expect(table.transact('txn', [{ kind: 'update', rowKey: 'b', properties: { n: 3 }, ifMatch: b! }, { kind: 'update', rowKey: 'a', properties: { n: 3 }, ifMatch: a! }])).rejects.toBeInstanceOf(ConcurrencyConflictError);
+      expect((await table.get('txn', 'b'))?.properties.n).toBe(1); // the good half was not applied either
+      expect((await table.get('txn', 'a'))).toMatchObject({ etag: a2, properties: { n: 2 } });
+    });
+
     it('deletes quietly when the row is already gone', async () => {
       await table.create('deletes', 'one', { n: 1 });
       await table.delete('deletes', 'one');
@@ -254,6 +265,14 @@ describe.each([
       expect(await members.roundsOf(PEOPLE.sam)).toEqual([ROUND_ID]);
       await rounds.update({ ...round, status: 'closed', version: round.version + 2 }, renamed.etag);
       expect(await rounds.listOpen()).toEqual([]);
+      // Many rows at once: read together, written in one transaction that a single stale ETag refuses whole.
+      const rows = await members.getMany(ROUND_ID, [PEOPLE.dana, PEOPLE.sam, NOBODY]);
+      expect([...rows.keys()].sort()).toEqual([PEOPLE.dana, PEOPLE.sam].sort());
+      const [dana, sam] = [rows.get(PEOPLE.dana)!, rows.get(PEOPLE.sam)!];
+      const written = await members.updateMany(ROUND_ID, [dana, sam].map((row) => ({ member: { ...row.member, delivery: 'sending', chatId: `chat-${row.member.userId}` }, etag: row.etag })));
+      expect((await members.get(ROUND_ID, PEOPLE.sam))).toEqual(written[1]);
+      await expect(members.updateMany(ROUND_ID, [{ member: { ...dana.member, delivery: 'sent' }, etag: written[0]!.etag }, { member: { ...sam.member, delivery: 'sent' }, etag: sam.etag }])).rejects.toBeInstanceOf(ConcurrencyConflictError);
+      expect((await members.get(ROUND_ID, PEOPLE.dana))?.member).toMatchObject({ delivery: 'sending', chatId: `chat-${PEOPLE.dana}` });
     });
 
     it('experiments and acknowledgements: one per person, the reviewer queue, the latest version', async () => {
@@ -350,6 +369,13 @@ describe.each([
       expect((await directory.listDirectReports(userIdOf(manager))).map((p) => p.id).sort()).toEqual(reports);
       expect(await directory.getTimeZone(userIdOf(withManager))).toBe(withManager.timeZone);
       expect(await directory.getPerson(NOBODY)).toBeNull();
+      // The same answers for many people at once (JSON batches on Graph).
+      const many = await directory.listDirectReportsOfMany([userIdOf(manager), userIdOf(top), NOBODY]);
+      expect(many.get(userIdOf(manager))!.map((p) => p.id).sort()).toEqual(reports);
+      expect(many.get(NOBODY)).toEqual([]);
+      const people = await directory.getPeople([userIdOf(withManager), NOBODY]);
+      expect([...people.keys()]).toEqual([userIdOf(withManager)]);
+      expect(await directory.getTimeZones([userIdOf(withManager)])).toEqual(new Map([[userIdOf(withManager), withManager.timeZone]]));
       const everyone: string[] = [];
       for await (const person of directory.listPeople()) everyone.push(person.id);
       expect(everyone.sort()).toEqual(organisation.people.map((p) => p.id).sort());

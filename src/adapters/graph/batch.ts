@@ -99,3 +99,40 @@ export function headerOf(headers: Readonly<Record<string, string>>, name: string
   return null;
 }
 
+
+/** Batches sent at once by `sendInBatches`: a few in flight keep Graph busy without tripping its per-app limits. */
+const BATCHES_IN_FLIGHT = 4;
+
+/**
+ * One request per key, sent as JSON batches of up to 20 (a few batches at once); each key's final answer.
+ * For many people's reads or writes in one go: 2,000 people's mailbox settings are 100 POSTs, not 2,000 GETs.
+ */
+export async function sendInBatches<K extends string>(
+  client: Client,
+  keys: readonly K[],
+  requestFor: (key: K) => Omit<BatchRequestItem, 'id'>,
+  options: SendBatchOptions = {},
+): Promise<Map<K, BatchItemAnswer>> {
+  const unique = [...new Set(keys)];
+  const chunks: K[][] = [];
+  for (let at = 0; at < unique.length; at += MAX_BATCH_REQUESTS) chunks.push(unique.slice(at, at + MAX_BATCH_REQUESTS));
+  const answers = new Map<K, BatchItemAnswer>();
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(BATCHES_IN_FLIGHT, chunks.length) }, async () => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++]!;
+      // Item ids are positions in the chunk: unique, short, and free of characters a batch id must not hold.
+      const got = await sendBatch(client, chunk.map((key, index) => ({ id: String(index), ...requestFor(key) })), options);
+      chunk.forEach((key, index) => answers.set(key, got.get(String(index))!));
+    }
+  }));
+  return answers;
+}
+
+/** Graph's error body inside a batch answer: "Forbidden: the admin blocked the app" (code and message when present). */
+export function describeItemError(answer: BatchItemAnswer): string {
+  const error = answer.body && typeof answer.body === 'object' ? (answer.body as { error?: { code?: unknown; message?: unknown } }).error : undefined;
+  const code = typeof error?.code === 'string' ? error.code : null;
+  const message = typeof error?.message === 'string' ? error.message.slice(0, 200) : null;
+  return [`${answer.status}${code ? ` ${code}` : ''}`, message].filter(Boolean).join(': ');
+}

@@ -1,8 +1,9 @@
 import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
 import { nextPagePath } from './paging';
+import { describeItemError, sendInBatches } from './batch';
 import { ianaZoneOf } from './zones';
 import { z } from 'zod';
-import { parseUserId } from '../../domain/ids';
+import { parseUserId, type UserId } from '../../domain/ids';
 import type { DirectoryPerson, DirectoryPort } from '../../ports/directory';
 
 const graphUserSchema = z.object({
@@ -88,6 +89,49 @@ export function createGraphDirectory(client: Client): DirectoryPort {
         if (!next) return people;
         request = client.api(nextPagePath(next));
       }
+    },
+    async listDirectReportsOfMany(managerIds, options) {
+      const answers = await sendInBatches(client, managerIds, (id) => ({ method: 'GET', url: `/users/${encodeURIComponent(id)}/directReports?$select=${SELECT.join(',')}&$top=100` }), { abortSignal: options?.abortSignal });
+      const reports = new Map<UserId, DirectoryPerson[]>();
+      for (const [managerId, answer] of answers) {
+        // Someone not in the directory (a guest, an account removed since sign-in) has no reports.
+        if (answer.status === 404) { reports.set(managerId, []); continue; }
+        if (answer.status !== 200) throw new Error(`Graph could not list the direct reports of ${managerId} (${describeItemError(answer)})`);
+        const people: DirectoryPerson[] = [];
+        let page = userPageSchema.parse(answer.body);
+        for (;;) {
+          for (const user of page.value) {
+            const person = toPerson(user);
+            if (person) people.push(person);
+          }
+          const next = page['@odata.nextLink'];
+          if (!next) break;
+          page = userPageSchema.parse(await client.api(nextPagePath(next)).option('signal', options?.abortSignal).get());
+        }
+        reports.set(managerId, people);
+      }
+      return reports;
+    },
+    async getPeople(userIds, options) {
+      const answers = await sendInBatches(client, userIds, (id) => ({ method: 'GET', url: `/users/${encodeURIComponent(id)}?$select=${SELECT.join(',')}` }), { abortSignal: options?.abortSignal });
+      const people = new Map<UserId, DirectoryPerson>();
+      for (const [userId, answer] of answers) {
+        if (answer.status === 404) continue;
+        if (answer.status !== 200) throw new Error(`Graph could not read user ${userId} (${describeItemError(answer)})`);
+        const person = toPerson(graphUserSchema.parse(answer.body));
+        if (person) people.set(userId, person);
+      }
+      return people;
+    },
+    async getTimeZones(userIds, options) {
+      const answers = await sendInBatches(client, userIds, (id) => ({ method: 'GET', url: `/users/${encodeURIComponent(id)}/mailboxSettings` }), { abortSignal: options?.abortSignal });
+      const zones = new Map<UserId, string | null>();
+      for (const [userId, answer] of answers) {
+        const parsed = answer.status === 200 ? mailboxZoneSchema.safeParse(answer.body) : null;
+        const zone = parsed?.success ? parsed.data.timeZone : null;
+        zones.set(userId, zone ? ianaZoneOf(zone) : null);
+      }
+      return zones;
     },
     async getTimeZone(userId, options) {
       const response: unknown = await client.api(`/users/${encodeURIComponent(userId)}/mailboxSettings`).option('signal', options?.abortSignal).get();

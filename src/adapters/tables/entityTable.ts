@@ -23,6 +23,15 @@ export const TABLE_LIMITS = {
   maxCustomProperties: 252,
 } as const;
 
+/** Azure Table Storage: at most 100 operations in one entity-group transaction, all in one partition. */
+export const MAX_TRANSACTION_OPERATIONS = 100;
+
+/** One write inside an entity-group transaction. */
+export type TableWrite =
+  | { readonly kind: 'create' | 'upsert'; readonly rowKey: string; readonly properties: EntityProperties }
+  | { readonly kind: 'update'; readonly rowKey: string; readonly properties: EntityProperties; readonly ifMatch: string }
+  | { readonly kind: 'delete'; readonly rowKey: string };
+
 export type EntityProperties = Record<string, string | number | boolean | Date | null | undefined>;
 /** A row as read: its properties, its ETag, and its keys decoded back to what the repository wrote. */
 export interface StoredEntity { readonly properties: Record<string, unknown>; readonly etag: string; readonly partitionKey: string; readonly rowKey: string }
@@ -32,16 +41,10 @@ export interface TableCallOptions { readonly abortSignal?: AbortSignal }
  * Another row of the same partition, written in the same entity-group transaction as a repository's own write:
  * all of them apply or none does (an outbox row beside the state it belongs to, a counter beside the row it counts).
  */
-export type AlongsideOperation =
-  | { readonly kind: 'create' | 'upsert'; readonly rowKey: string; readonly properties: EntityProperties }
-  | { readonly kind: 'update'; readonly rowKey: string; readonly properties: EntityProperties; readonly ifMatch: string }
-  | { readonly kind: 'delete'; readonly rowKey: string };
+export type AlongsideOperation = TableWrite;
 
 /** Options of a write: `alongside` rows of the same partition make it one entity-group transaction (at most 99 of them). */
 export interface WriteOptions extends TableCallOptions { readonly alongside?: readonly AlongsideOperation[] }
-
-/** Table Storage's limit on operations in one entity-group transaction. */
-const MAX_TRANSACTION_OPERATIONS = 100;
 
 const DEADLINE_IN_MS = 10_000;
 
@@ -147,6 +150,40 @@ export class EntityTable {
     }
   }
 
+  private actionOf(partitionKey: string, operation: TableWrite): TransactionAction {
+    if (operation.kind === 'delete') return ['delete', { partitionKey: encodeKey(partitionKey), rowKey: encodeKey(operation.rowKey) }];
+    const entity = this.toEntity(partitionKey, operation.rowKey, operation.properties);
+    switch (operation.kind) {
+      case 'create': return ['create', entity];
+      case 'upsert': return ['upsert', entity, 'Replace'];
+      case 'update':
+        if (!operation.ifMatch || operation.ifMatch === '*') throw new Error(`an update of ${this.label} must carry the ETag it read`);
+        return ['update', entity, 'Replace', { etag: operation.ifMatch }];
+    }
+  }
+
+  /**
+   * One entity-group transaction: up to 100 creates, conditional updates and upserts in one partition, all
+   * applied or none. Returns each row's new ETag in the order given. A taken key fails the whole transaction
+   * with EntityAlreadyExistsError, a stale ETag with ConcurrencyConflictError (the caller then falls back to
+   * single writes, or re-reads).
+   */
+  async transact(partitionKey: string, operations: readonly TableWrite[], options?: TableCallOptions): Promise<string[]> {
+    if (operations.length === 0) return [];
+    if (operations.length > MAX_TRANSACTION_OPERATIONS) throw new RangeError(`an entity-group transaction holds at most ${MAX_TRANSACTION_OPERATIONS} operations (got ${operations.length})`);
+    const actions = operations.map((operation) => this.actionOf(partitionKey, operation));
+    try {
+      const response = await this.client.submitTransaction(actions, withDeadline(options));
+      const byRowKey = new Map(response.subResponses.map((sub) => [sub.rowKey ?? '', (sub.etag ?? '').trim()]));
+      return operations.map((operation, index) => byRowKey.get(encodeKey(operation.rowKey)) ?? (response.subResponses[index]?.etag ?? '').trim());
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 409) throw new EntityAlreadyExistsError(this.label, { cause: error });
+      if (status === 412) throw new ConcurrencyConflictError(this.label, { cause: error });
+      throw new Error(`could not write ${operations.length} ${this.label} rows in one transaction`, { cause: error });
+    }
+  }
+
   /** Succeeds if the entity is already gone. */
   async delete(partitionKey: string, rowKey: string, options?: TableCallOptions): Promise<void> {
     try {
@@ -172,14 +209,7 @@ export class EntityTable {
    */
   private async transaction(partitionKey: string, main: TransactionAction, alongside: readonly AlongsideOperation[], options?: TableCallOptions): Promise<string> {
     if (alongside.length + 1 > MAX_TRANSACTION_OPERATIONS) throw new EntityTooLargeError(`${this.label}: ${alongside.length + 1} writes in one transaction; Table Storage allows ${MAX_TRANSACTION_OPERATIONS}`);
-    const actions: TransactionAction[] = [main, ...alongside.map((operation): TransactionAction => {
-      switch (operation.kind) {
-        case 'create': return ['create', this.toEntity(partitionKey, operation.rowKey, operation.properties)];
-        case 'upsert': return ['upsert', this.toEntity(partitionKey, operation.rowKey, operation.properties), 'Replace'];
-        case 'update': return ['update', this.toEntity(partitionKey, operation.rowKey, operation.properties), 'Replace', { etag: operation.ifMatch }];
-        case 'delete': return ['delete', { partitionKey: encodeKey(partitionKey), rowKey: encodeKey(operation.rowKey) }];
-      }
-    })];
+    const actions: TransactionAction[] = [main, ...alongside.map((operation) => this.actionOf(partitionKey, operation))];
     try {
       const response = await this.client.submitTransaction(actions, withDeadline(options));
       return response.subResponses[0]?.etag ?? '';
@@ -188,6 +218,15 @@ export class EntityTable {
       if (status === 412) throw new ConcurrencyConflictError(this.label, { cause: error });
       if (status === 409) throw new EntityAlreadyExistsError(this.label, { cause: error });
       throw new Error(`could not save ${this.label} (one transaction of ${actions.length} writes)`, { cause: error });
+      }
+    }
+
+  /** The rows of one partition whose row keys lie between `fromRowKey` and `toRowKey`, both included (one range query). */
+  async *listRowKeyRange(partitionKey: string, fromRowKey: string, toRowKey: string, options?: TableCallOptions): AsyncIterable<StoredEntity> {
+    const filter = odata`PartitionKey eq ${encodeKey(partitionKey)} and RowKey ge ${encodeKey(fromRowKey)} and RowKey le ${encodeKey(toRowKey)}`;
+    const pages = this.client.listEntities<Record<string, unknown>>({ queryOptions: { filter }, ...withDeadline(options) });
+    for await (const entity of pages as AsyncIterable<TableEntityResult<Record<string, unknown>>>) {
+      yield { properties: entity, etag: entity.etag, partitionKey, rowKey: decodeKey(entity.rowKey ?? '') };
     }
   }
 

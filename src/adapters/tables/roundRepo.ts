@@ -3,7 +3,7 @@ import { parseUserId, type UserId } from '../../domain/ids';
 import type { PolicyVersion, Round, RoundWithParticipants } from '../../domain/round';
 import { parseRoundId, type RoundId } from '../../domain/roundIds';
 import type { RepoOptions, RoundListing, RoundMember, RoundMemberRepo, RoundRepo, StoredRound, StoredRoundMember } from '../../ports/roundRepo';
-import { EntityAlreadyExistsError, type EntityTable } from './entityTable';
+import { EntityAlreadyExistsError, MAX_TRANSACTION_OPERATIONS, type EntityTable } from './entityTable';
 import { parseStoredAcknowledgement } from './experimentRepo';
 import { fromJsonColumn, toJsonColumn } from './json';
 
@@ -34,6 +34,8 @@ const policySchema = z.object({ version: z.number().int(), text: z.string(), pub
 const memberSchema = z.object({
   via: z.enum(['named', 'manager']), delivery: z.enum(['queued', 'sending', 'sent', 'failed', 'uncertain']), deliveryAttempts: z.number().int(), resends: z.number().int().nonnegative().optional(),
   deliveryReason: z.string().nullable().optional(), deliveredAt: z.string().nullable().optional(), updatedAt: z.string(),
+  // The person's personal chat with the app, once the kickoff has found or made it (absent before).
+  chatId: z.string().min(1).optional(),
   // '' = no acknowledgement yet; absent on rows written before the latest acknowledgement was copied here.
   latestAcknowledgement: z.string().optional(),
 });
@@ -169,7 +171,7 @@ export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' |
 
   function fromRow(roundId: RoundId, userId: UserId, properties: Record<string, unknown>): RoundMember {
     const stored = memberSchema.parse(properties);
-    const member: RoundMember = { roundId, userId, via: stored.via, delivery: stored.delivery, deliveryAttempts: stored.deliveryAttempts, deliveryReason: stored.deliveryReason ?? null, deliveredAt: stored.deliveredAt ?? null, resends: stored.resends ?? 0, updatedAt: stored.updatedAt };
+    const member: RoundMember = { roundId, userId, via: stored.via, delivery: stored.delivery, deliveryAttempts: stored.deliveryAttempts, deliveryReason: stored.deliveryReason ?? null, deliveredAt: stored.deliveredAt ?? null, resends: stored.resends ?? 0, updatedAt: stored.updatedAt, ...(stored.chatId ? { chatId: stored.chatId } : {}) };
     if (stored.latestAcknowledgement === undefined) return member;
     const what = `round ${roundId} member's acknowledgement`;
     return { ...member, latestAcknowledgement: stored.latestAcknowledgement === '' ? null : parseStoredAcknowledgement(stored, 'latestAcknowledgement', what) };
@@ -177,28 +179,62 @@ export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' |
 
   function toRow(member: RoundMember) {
     const acknowledgement = member.latestAcknowledgement === undefined ? {} : { latestAcknowledgement: member.latestAcknowledgement ? toJsonColumn(member.latestAcknowledgement) : '' };
-    return { via: member.via, delivery: member.delivery, deliveryAttempts: member.deliveryAttempts, deliveryReason: member.deliveryReason, deliveredAt: member.deliveredAt, resends: member.resends ?? 0, updatedAt: member.updatedAt, ...acknowledgement };
+    return { via: member.via, delivery: member.delivery, deliveryAttempts: member.deliveryAttempts, deliveryReason: member.deliveryReason, deliveredAt: member.deliveredAt, resends: member.resends ?? 0, updatedAt: member.updatedAt, chatId: member.chatId, ...acknowledgement };
   }
 
   return {
     async addQueued(roundId, people, now, options) {
       await ensure(options);
       const added: UserId[] = [];
-      const queue = [...people];
-      // Bounded parallelism: a 2,000-person round is 4,000 small writes.
-      await Promise.all(Array.from({ length: Math.min(16, queue.length) }, async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
-          const member: RoundMember = { roundId, userId: next.userId, via: next.via, delivery: 'queued', deliveryAttempts: 0, deliveryReason: null, deliveredAt: null, updatedAt: now, latestAcknowledgement: null };
-          try {
-            await tables.members.create(roundId, next.userId, toRow(member), options);
-            added.push(next.userId);
-          } catch (error) {
-            if (!(error instanceof EntityAlreadyExistsError)) throw error; // already in the round: leave their state alone
-          }
-          await tables.memberships.upsert(next.userId, roundId, { addedAt: now }, options);
+      const newRow = (next: { userId: UserId; via: RoundMember['via'] }): RoundMember => ({ roundId, userId: next.userId, via: next.via, delivery: 'queued', deliveryAttempts: 0, deliveryReason: null, deliveredAt: null, updatedAt: now, latestAcknowledgement: null });
+      // Member rows share the round's partition: up to 100 per entity-group transaction. A transaction with someone
+      // already in the round fails whole (a re-open): that chunk is written row by row, leaving existing rows alone.
+      const chunks = chunksOf(people, MAX_TRANSACTION_OPERATIONS);
+      await inParallel(chunks, 4, async (chunk) => {
+        try {
+          await tables.members.transact(roundId, chunk.map((next) => ({ kind: 'create', rowKey: next.userId, properties: toRow(newRow(next)) })), options);
+          added.push(...chunk.map((next) => next.userId));
+        } catch (error) {
+          if (!(error instanceof EntityAlreadyExistsError)) throw error;
+          await inParallel(chunk, 8, async (next) => {
+            try {
+              await tables.members.create(roundId, next.userId, toRow(newRow(next)), options);
+              added.push(next.userId);
+            } catch (single) {
+              if (!(single instanceof EntityAlreadyExistsError)) throw single; // already in the round: leave their state alone
+            }
+          });
         }
-      }));
+      });
+      // A person's own index is their own partition, so these cannot share a transaction; they are idempotent upserts.
+      await inParallel(people, 32, (next) => tables.memberships.upsert(next.userId, roundId, { addedAt: now }, options));
       return added;
+    },
+
+    async getMany(roundId, userIds, options) {
+      await ensure(options);
+      const found = new Map<UserId, StoredRoundMember>();
+      if (userIds.length === 0) return found;
+      const wanted = new Set(userIds);
+      // One row-key range query from the lowest id to the highest: kickoff groups are cut from the round's members in
+      // row-key order, so the range holds the group and little else (rows of others in between are skipped).
+      const sorted = [...wanted].sort();
+      for await (const row of tables.members.listRowKeyRange(roundId, sorted[0]!, sorted[sorted.length - 1]!, options)) {
+        const userId = userIdOrThrow(row.rowKey);
+        if (wanted.has(userId)) found.set(userId, { member: fromRow(roundId, userId, row.properties), etag: row.etag });
+      }
+      return found;
+    },
+
+    async updateMany(roundId, updates, options) {
+      await ensure(options);
+      for (const { member } of updates) if (member.roundId !== roundId) throw new RangeError(`member ${member.userId} belongs to round ${member.roundId}, not ${roundId}`);
+      const stored: StoredRoundMember[] = [];
+      for (const chunk of chunksOf(updates, MAX_TRANSACTION_OPERATIONS)) {
+        const etags = await tables.members.transact(roundId, chunk.map(({ member, etag }) => ({ kind: 'update', rowKey: member.userId, properties: toRow(member), ifMatch: etag })), options);
+        chunk.forEach(({ member }, index) => stored.push({ member, etag: etags[index]! }));
+      }
+      return stored;
     },
 
     async get(roundId, userId, options): Promise<StoredRoundMember | null> {
@@ -232,4 +268,18 @@ export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' |
       return rounds;
     },
   };
+}
+
+function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let at = 0; at < items.length; at += size) chunks.push(items.slice(at, at + size));
+  return chunks;
+}
+
+/** Runs `work` over `items` with at most `limit` at once; the first failure is thrown once all started work settles. */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
 }

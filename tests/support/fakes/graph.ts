@@ -63,6 +63,15 @@ export function fakeDirectory(people: readonly FakePerson[]): FakeDirectory {
       const person = find(userId);
       return person ? ianaZoneOf(person.windowsTimeZone) : null;
     },
+    async listDirectReportsOfMany(managerIds) {
+      return new Map(managerIds.map((managerId) => [managerId, [...byId.values()].filter((p) => p.managerId?.toLowerCase() === managerId.toLowerCase()).map(toDirectoryPerson)]));
+    },
+    async getPeople(userIds) {
+      return new Map(userIds.flatMap((userId) => { const person = find(userId); return person ? [[userId, toDirectoryPerson(person)] as const] : []; }));
+    },
+    async getTimeZones(userIds) {
+      return new Map(userIds.map((userId) => { const person = find(userId); return [userId, person ? ianaZoneOf(person.windowsTimeZone) : null] as const; }));
+    },
     async probe() {},
   };
 }

@@ -108,6 +108,13 @@ export function fakeInstaller(): AppInstaller & { readonly installed: UserId[] }
       if (newlyInstalled) installed.push(userId);
       return { chatId: `a:personal-${userId}`, newlyInstalled };
     },
+    async ensureInstalledForMany(userIds) {
+      return new Map(userIds.map((userId) => {
+        const newlyInstalled = !installed.includes(userId);
+        if (newlyInstalled) installed.push(userId);
+        return [userId, { ok: true, chatId: `a:personal-${userId}`, newlyInstalled }] as const;
+      }));
+    },
   };
 }
 

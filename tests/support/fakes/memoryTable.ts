@@ -11,9 +11,9 @@ import { EntityTable } from '../../../src/adapters/tables/entityTable';
  *     deleteEntity of a missing row → 404; getEntity of a missing row → 404; a table that was not created → 404
  *   - createTable of an existing table is quiet (the SDK swallows the 409)
  *   - every write gets a new ETag; null and undefined properties are not stored (Table Storage has no nulls)
+ *   - an entity-group transaction applies all of its writes or none (409 / 412 / 404 as the single calls)
  *   - a partition lists in row-key order (ordinal), and a filter is PartitionKey eq, optionally with a RowKey range
- *   - an entity-group transaction (one partition, at most 100 writes) applies whole or not at all, failing with
- *     the status of its first failing write; its sub-responses carry the new ETags in order
+ *     (ge … lt …, or ge … le … with both ends included)
  */
 
 interface Row { readonly properties: Record<string, unknown>; readonly etag: string; readonly timestamp: Date }
@@ -41,14 +41,14 @@ function storedProperties(entity: Record<string, unknown>): Record<string, unkno
 }
 
 const QUOTED = "'((?:[^']|'')*)'";
-const FILTER = new RegExp(`^PartitionKey eq ${QUOTED}(?: and RowKey ge ${QUOTED} and RowKey lt ${QUOTED})?$`);
+const FILTER = new RegExp(`^PartitionKey eq ${QUOTED}(?: and RowKey ge ${QUOTED} and RowKey (lt|le) ${QUOTED})?$`);
 const unquote = (text: string) => text.replace(/''/g, "'");
 
 /** The query shapes EntityTable sends; anything else is a mistake in the fake's caller, so it fails loudly. */
-function parseFilter(filter: string | undefined): { partitionKey: string; low?: string; high?: string } {
+function parseFilter(filter: string | undefined): { partitionKey: string; low?: string; high?: string; highIncluded?: boolean } {
   const match = filter ? FILTER.exec(filter) : null;
   if (!match) throw new Error(`the in-memory table does not understand the filter ${JSON.stringify(filter)}`);
-  return { partitionKey: unquote(match[1]!), ...(match[2] !== undefined ? { low: unquote(match[2]), high: unquote(match[3]!) } : {}) };
+  return { partitionKey: unquote(match[1]!), ...(match[2] !== undefined ? { low: unquote(match[2]), high: unquote(match[4]!), highIncluded: match[3] === 'le' } : {}) };
 }
 
 /** Key order as the service sorts it: ordinal, by UTF-16 code unit (encoded keys are ASCII anyway). */
@@ -99,39 +99,42 @@ export class MemoryTableClient {
     return this.write(partition, entity, mode === 'Merge' ? before.properties : {});
   }
 
+  /** All or nothing, as the service: every operation is checked against the rows before any is applied. */
+  async submitTransaction(actions: Array<[string, { partitionKey: string; rowKey: string } & Record<string, unknown>, string?, { etag?: string }?]>): Promise<{ status: number; subResponses: { status: number; rowKey: string; etag?: string }[]; getResponseForEntity: (rowKey: string) => { status: number; rowKey: string; etag?: string } | undefined }> {
+    const partitionKeys = new Set(actions.map(([, entity]) => entity.partitionKey));
+    if (partitionKeys.size > 1) throw restError(400, 'CommandsInBatchActOnDifferentPartitions');
+    if (actions.length > 100) throw restError(400, 'InvalidInput');
+    const seen = new Set<string>();
+    for (const [kind, entity, , options] of actions) {
+      if (seen.has(entity.rowKey)) throw restError(400, 'InvalidDuplicateRow');
+      seen.add(entity.rowKey);
+      const before = this.partition(entity.partitionKey).get(entity.rowKey);
+      if (kind === 'create' && before) throw restError(409, 'EntityAlreadyExists');
+      if ((kind === 'update' || kind === 'delete') && !before) throw restError(404, 'ResourceNotFound');
+      if (kind === 'update' && options?.etag !== undefined && options.etag !== '*' && options.etag !== before!.etag) throw restError(412, 'UpdateConditionNotSatisfied');
+    }
+    const subResponses = actions.map(([kind, entity]) => {
+      const partition = this.partition(entity.partitionKey);
+      if (kind === 'delete') {
+        partition.delete(entity.rowKey);
+        return { status: 204, rowKey: entity.rowKey, etag: undefined };
+      }
+      return { status: 204, rowKey: entity.rowKey, etag: this.write(partition, entity).etag };
+    });
+    return { status: 202, subResponses, getResponseForEntity: (rowKey: string) => subResponses.find((r) => r.rowKey === rowKey) };
+  }
+
   async deleteEntity(partitionKey: string, rowKey: string): Promise<void> {
     const partition = this.partition(partitionKey);
     if (!partition.delete(rowKey)) throw restError(404, 'ResourceNotFound');
   }
 
-  async submitTransaction(actions: readonly (readonly [string, { partitionKey: string; rowKey: string } & Record<string, unknown>, ...unknown[]])[]): Promise<{ status: number; subResponses: { status: number; rowKey: string; etag?: string }[] }> {
-    const partitions = new Set(actions.map(([, entity]) => entity.partitionKey));
-    if (partitions.size !== 1 || actions.length > 100) throw restError(400, 'InvalidInput');
-    const partition = this.partition(actions[0]![1].partitionKey);
-    // Checked against the rows as they stand, then applied together: a transaction that fails writes nothing.
-    for (const [kind, entity, , options] of actions) {
-      const before = partition.get(entity.rowKey);
-      if (kind === 'create' && before) throw restError(409, 'EntityAlreadyExists');
-      if ((kind === 'update' || kind === 'delete') && !before) throw restError(404, 'ResourceNotFound');
-      const etag = (options as { etag?: string } | undefined)?.etag;
-      if (kind === 'update' && etag !== undefined && etag !== '*' && etag !== before!.etag) throw restError(412, 'UpdateConditionNotSatisfied');
-    }
-    const subResponses = actions.map(([kind, entity]) => {
-      if (kind === 'delete') {
-        partition.delete(entity.rowKey);
-        return { status: 204, rowKey: entity.rowKey };
-      }
-      return { status: 204, rowKey: entity.rowKey, ...this.write(partition, entity) };
-    });
-    return { status: 202, subResponses };
-  }
-
   listEntities(options: { queryOptions?: { filter?: string } } = {}) {
     const rows = (): Record<string, unknown>[] => {
-      const { partitionKey, low, high } = parseFilter(options.queryOptions?.filter);
+      const { partitionKey, low, high, highIncluded } = parseFilter(options.queryOptions?.filter);
       const partition = this.partition(partitionKey);
       return [...partition.keys()]
-        .filter((rowKey) => low === undefined || (rowKey >= low && rowKey < high!))
+        .filter((rowKey) => low === undefined || (rowKey >= low && (rowKey < high! || (highIncluded === true && rowKey === high))))
         .sort(ordinal)
         .map((rowKey) => this.result(partitionKey, rowKey, partition.get(rowKey)!));
     };

@@ -4,7 +4,7 @@ import { UnknownMailboxError, type SandboxControl } from './sandboxControl';
 
 // SandboxControl over HTTP, for a sandbox started by another process (a benchmark, the dev server):
 //   GET  /_sandbox/health                      → 200 { status: 'ok' }
-//   POST /_sandbox/faults                      { status: 429|503, count, retryAfterSeconds?, mailbox? } → 204
+//   POST /_sandbox/faults                      { status: 429|503|403|404, count, retryAfterSeconds?, mailbox?, method?, pathContains?, code? } → 204
 //   GET  /_sandbox/requests                    → every request; /_sandbox/requests/invalid → contract breaches
 //   POST /_sandbox/reset                       → 204
 //   GET  /_sandbox/mailboxes/{mailbox}/events  → events held (UTC)
@@ -12,10 +12,13 @@ import { UnknownMailboxError, type SandboxControl } from './sandboxControl';
 //   GET  /_sandbox/activity-notifications[?mailbox=…]
 
 const faultsBody = z.object({
-  status: z.union([z.literal(429), z.literal(503)]),
+  status: z.union([z.literal(429), z.literal(503), z.literal(403), z.literal(404)]),
   count: z.number().int().positive(),
   retryAfterSeconds: z.number().int().nonnegative().optional(),
   mailbox: z.string().min(1).optional(),
+  method: z.string().min(1).optional(),
+  pathContains: z.string().min(1).optional(),
+  code: z.string().min(1).optional(),
 }).strict();
 const serviceTimeBody = z.object({ serviceTimeInMs: z.number().nonnegative() }).strict();
 

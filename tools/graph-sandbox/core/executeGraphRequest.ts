@@ -72,11 +72,14 @@ export async function executeGraphRequest(runtime: SandboxRuntime, request: Grap
     record.mailbox = user.id;
   }
 
-  const fault = runtime.faults.take(user?.id);
+  const fault = runtime.faults.take(user?.id, { method: request.method, path: rawPath });
   if (fault) {
-    return finish(fault.status === 429
-      ? throttled(fault.retryAfterSeconds, 'Too many requests (fault injected by the Graph sandbox).')
-      : odataErrorResponse(503, 'ServiceUnavailable', 'The service is temporarily unavailable (fault injected by the Graph sandbox).', { 'Retry-After': String(fault.retryAfterSeconds) }));
+    switch (fault.status) {
+      case 429: return finish(throttled(fault.retryAfterSeconds, 'Too many requests (fault injected by the Graph sandbox).'));
+      case 503: return finish(odataErrorResponse(503, 'ServiceUnavailable', 'The service is temporarily unavailable (fault injected by the Graph sandbox).', { 'Retry-After': String(fault.retryAfterSeconds) }));
+      case 403: return finish(odataErrorResponse(403, fault.code ?? 'Forbidden', 'Access denied (fault injected by the Graph sandbox).'));
+      case 404: return finish(odataErrorResponse(404, fault.code ?? 'ResourceNotFound', 'Not found (fault injected by the Graph sandbox).'));
+    }
   }
 
   // Outlook's limits are per mailbox; requests that name no user (/users, /chats/…) are not limited.

@@ -7,6 +7,7 @@ import { mayOnPerson, relationToRound } from '../usecases/access';
 import { experimentIdFor, type RoundId } from '../domain/roundIds';
 import { practiceHoursByWeek, type WeekHours } from '../domain/practiceHours';
 import { FUNNEL_STAGE_DEFINITIONS, funnelFactsOf, roundFunnel } from '../domain/funnel';
+import { funnelFromCounts, hoursFromCounts, kickoffFromCounts } from '../domain/roundCounters';
 import type { Experiment } from '../domain/experiment';
 import { fitOfSelection } from '../domain/rubric';
 import { toolName } from '../domain/toolCatalogue';
@@ -32,6 +33,8 @@ export type CallerOf = (res: Response) => Caller;
 type StepFourPorts = { readonly journals?: JournalRepo; readonly assets?: AssetRepo };
 
 export const DRILL_DOWN_PAGE = 50;
+/** How many member rows the owner's overview reads for the round form's list of named participants. */
+const NAMED_PARTICIPANTS_PAGE = DRILL_DOWN_PAGE;
 
 function hoursOf(booking: Booking | null | undefined, now: string): { plannedMinutes: number; keptMinutes: number; upcomingMinutes: number; weeks: WeekHours[] } {
   const weeks = booking ? practiceHoursByWeek(booking.blocks, now) : [];
@@ -152,44 +155,38 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
     });
   });
 
-  /** The owner's view of a round: kickoff delivery, booking problems, hours, and the funnel. */
+  /**
+   * The owner's view of a round: kickoff delivery, booking problems, hours, and the funnel. Everything counted comes from
+   * the round's counters, kept on write in the same transaction as each change: a handful of small reads whatever the
+   * size of the round (the counters equal `roundFunnel` over the records; `npm run repair-counters` checks it).
+   */
   router.get('/rounds/:roundId/overview', async (req, res) => {
     const round = await ownedRound(req, res, 'how the round is going');
     if (!round) return;
     const now = ports.clock.now().toISOString();
-    const [members, experiments, bookings, acknowledgements, journalStats, summaries, shareback] = await Promise.all([
-      ports.roundMembers.list(round.id), ports.experiments.listForRound(round.id), ports.bookings.listForRound(round.id),
-      ports.acknowledgements.listForRound(round.id),
-      stepFour.journals?.statsForRound(round.id) ?? Promise.resolve(new Map<UserId, JournalStats>()),
-      ports.sharebackSessions.listSummaries(round.id),
+    const [counters, firstMembers, shareback, effectLogs] = await Promise.all([
+      ports.roundCounters.read(round.id),
+      // The round form lists the people named in the round: the first page of members, not every one of them.
+      ports.roundMembers.listPage(round.id, { limit: NAMED_PARTICIPANTS_PAGE }),
       ports.sharebacks.get(round.id),
+      ports.sharebackSessions.listEffects(round.id),
     ]);
     // Decision effects that could not run (a person who left, a mailbox that refuses): shown with the reason, retried by the owner.
-    const effectProblems = (await ports.sharebackSessions.listEffects(round.id)).flatMap((log) => Object.entries(log.outcomes)
+    const effectProblems = effectLogs.flatMap((log) => Object.entries(log.outcomes)
       .filter(([, outcome]) => outcome.status === 'failed').map(([effect, outcome]) => ({ userId: log.participantId, effect: effect.split(':')[0] ?? effect, reason: outcome.detail })));
-    const experimentOf = new Map(experiments.map((e) => [e.participantId, e]));
-    const acknowledged = new Set(acknowledgements.map((a) => a.userId));
-    const kickoff = { queued: 0, sending: 0, sent: 0, failed: 0, uncertain: 0 };
-    for (const m of members) kickoff[m.delivery] += 1;
-    const kickoffFailures = members.filter((m) => m.delivery === 'failed' || m.delivery === 'uncertain')
-      .map((m) => ({ userId: m.userId, state: m.delivery, reason: m.deliveryReason, attempts: m.deliveryAttempts }));
-    const bookingProblems = bookings.filter((b) => b.status === 'failed').map((b) => ({ userId: b.participantId, reason: b.reason ?? 'could not book' }));
-    let plannedMinutes = 0;
-    let keptMinutes = 0;
-    for (const booking of bookings) {
-      const hours = hoursOf(booking, now);
-      plannedMinutes += hours.plannedMinutes;
-      keptMinutes += hours.keptMinutes;
-    }
-    const funnel = funnelOf(round, members, experiments, acknowledgements, journalStats, summaries, now);
+    const { counts } = counters;
+    const kickoffFailures = counters.kickoffFailures.map((f) => ({ userId: f.userId, state: f.state, reason: f.reason, attempts: f.attempts }));
+    const { plannedMinutes, keptMinutes } = hoursFromCounts(counts, now);
+    const funnel = funnelFromCounts(counts, now >= roundWindow(round).startsAt);
     // Names only for the short problem lists; the funnel's people are named a page at a time (GET …/people).
-    const problemIds = [...new Set([...kickoffFailures, ...bookingProblems, ...effectProblems].map((p) => p.userId))].slice(0, DRILL_DOWN_PAGE);
+    const problemIds = [...new Set([...kickoffFailures, ...counters.bookingProblems, ...effectProblems].map((p) => p.userId))].slice(0, DRILL_DOWN_PAGE);
     const names = await namesOf(ports, problemIds);
-    const named = <T extends { userId: UserId }>(rows: T[]) => rows.map((row) => ({ ...row, displayName: names.get(row.userId)?.displayName ?? null }));
+    const named = <T extends { userId: UserId }>(rows: readonly T[]) => rows.map((row) => ({ ...row, displayName: names.get(row.userId)?.displayName ?? null }));
+    const participantIds = firstMembers.members.filter((m) => m.via === 'named').map((m) => m.userId);
     res.json({
-      round: { ...roundOutline(round), ownerIds: round.ownerIds, participantIds: members.filter((m) => m.via === 'named').map((m) => m.userId), managerScopes: round.managerScopes, catalogue: round.catalogue, policy: round.policy, version: round.version },
-      people: members.length,
-      kickoff, kickoffFailures: named(kickoffFailures), bookingProblems: named(bookingProblems), effectProblems: named(effectProblems),
+      round: { ...roundOutline(round), ownerIds: round.ownerIds, participantIds, managerScopes: round.managerScopes, catalogue: round.catalogue, policy: round.policy, version: round.version },
+      people: counts.people ?? 0,
+      kickoff: kickoffFromCounts(counts), kickoffFailures: named(kickoffFailures), bookingProblems: named(counters.bookingProblems), effectProblems: named(effectProblems),
       hours: { plannedMinutes, keptMinutes },
       funnel: funnel.map((row) => ({ stage: row.stage, label: row.label, definition: FUNNEL_STAGE_DEFINITIONS[row.stage], count: row.count })),
       shareback: shareback ? { joinUrl: shareback.joinUrl, invited: shareback.attendeeEmails.length, tabAdded: shareback.tabAdded } : null,

@@ -1,4 +1,4 @@
-import { odata, RestError, TableClient, type TableEntity, type TableEntityResult } from '@azure/data-tables';
+import { odata, RestError, TableClient, type TableEntity, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import { storageAccessFor } from '../storageAccount';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../../ports/storageErrors';
 import { decodeKey, encodeKey } from './keys';
@@ -22,6 +22,23 @@ export const TABLE_LIMITS = {
   /** 255 properties including PartitionKey, RowKey and Timestamp: 252 of ours. */
   maxCustomProperties: 252,
 } as const;
+
+/** Row keys starting with this are a partition's bookkeeping (counters, problem lists), never one of its records. */
+export const BOOKKEEPING_ROW_PREFIX = '~';
+
+/** One row's part in a transaction (keys as the repository writes them; encoded here). */
+export type RowOperation =
+  | { readonly kind: 'create' | 'upsert'; readonly rowKey: string; readonly properties: EntityProperties }
+  | { readonly kind: 'update'; readonly rowKey: string; readonly properties: EntityProperties; readonly ifMatch: string }
+  | { readonly kind: 'delete'; readonly rowKey: string };
+
+/** A transaction lost a race: a row it creates exists (409), a row it updates changed (412) or a row it deletes is gone (404). */
+export class TransactionConflictError extends Error {
+  constructor(label: string, readonly status: number, options?: ErrorOptions) {
+    super(`a transaction on ${label} lost a race (${status})`, options);
+    this.name = 'TransactionConflictError';
+  }
+}
 
 export type EntityProperties = Record<string, string | number | boolean | Date | null | undefined>;
 /** A row as read: its properties, its ETag, and its keys decoded back to what the repository wrote. */
@@ -140,12 +157,71 @@ export class EntityTable {
     }
   }
 
-  /** Every entity of one partition (a single-partition query, never a scan), or those whose row key starts with `rowKeyPrefix`. */
+  /**
+   * Every entity of one partition (a single-partition query, never a scan), or those whose row key starts with `rowKeyPrefix`.
+   * Rows whose key starts with `~` (BOOKKEEPING_ROW_PREFIX: counters, problem lists, per-person tallies) are the
+   * partition's bookkeeping, not its records: they are left out unless the prefix asks for them.
+   */
   async *listPartition(partitionKey: string, options?: TableCallOptions & { rowKeyPrefix?: string }): AsyncIterable<StoredEntity> {
     const filter = options?.rowKeyPrefix ? prefixFilter(partitionKey, options.rowKeyPrefix) : odata`PartitionKey eq ${encodeKey(partitionKey)}`;
+    const wantsBookkeeping = options?.rowKeyPrefix?.startsWith(BOOKKEEPING_ROW_PREFIX) ?? false;
     const pages = this.client.listEntities<Record<string, unknown>>({ queryOptions: { filter }, ...withDeadline(options) });
     for await (const entity of pages as AsyncIterable<TableEntityResult<Record<string, unknown>>>) {
-      yield { properties: entity, etag: entity.etag, partitionKey, rowKey: decodeKey(entity.rowKey ?? '') };
+      const rowKey = entity.rowKey ?? '';
+      if (!wantsBookkeeping && rowKey.startsWith(BOOKKEEPING_ROW_PREFIX)) continue;
+      yield { properties: entity, etag: entity.etag, partitionKey, rowKey: decodeKey(rowKey) };
+    }
+  }
+
+  /**
+   * Records of one partition in row-key order, after `after` (exclusive) and up to `through` (inclusive), at most `limit`:
+   * a page of a partition, or the rows of another table keyed by the same ids as a page (bookkeeping rows left out).
+   */
+  async listRange(partitionKey: string, range: { readonly after?: string; readonly through?: string; readonly limit?: number }, options?: TableCallOptions): Promise<StoredEntity[]> {
+    const pk = encodeKey(partitionKey);
+    let filter = odata`PartitionKey eq ${pk} and RowKey lt ${BOOKKEEPING_ROW_PREFIX}`;
+    if (range.after !== undefined) filter += ` and ${odata`RowKey gt ${encodeKey(range.after)}`}`;
+    if (range.through !== undefined) filter += ` and ${odata`RowKey le ${encodeKey(range.through)}`}`;
+    const limit = range.limit ?? Number.POSITIVE_INFINITY;
+    const rows: StoredEntity[] = [];
+    const pages = this.client.listEntities<Record<string, unknown>>({ queryOptions: { filter }, ...withDeadline(options) })
+      .byPage({ maxPageSize: Math.min(1000, Number.isFinite(limit) ? limit : 1000) });
+    for await (const page of pages) {
+      for (const entity of page) {
+        rows.push({ properties: entity, etag: entity.etag, partitionKey, rowKey: decodeKey(entity.rowKey ?? '') });
+        if (rows.length >= limit) return rows;
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * One entity-group transaction in one partition (at most 100 operations): all of them are applied or none is.
+   * A create of a key that exists (409) or an update whose ETag is stale (412) fails the whole transaction with
+   * TransactionConflictError; the caller finds out which row lost and retries from fresh state or reports it.
+   * Returns each operation's new ETag (in order) where the service reported one.
+   */
+  async transact(partitionKey: string, operations: readonly RowOperation[], options?: TableCallOptions): Promise<(string | undefined)[]> {
+    if (operations.length === 0) return [];
+    if (operations.length > 100) throw new Error(`a transaction on ${this.label} holds at most 100 operations (got ${operations.length})`);
+    const actions: TransactionAction[] = operations.map((op) => {
+      switch (op.kind) {
+        case 'create': return ['create', this.toEntity(partitionKey, op.rowKey, op.properties)];
+        case 'upsert': return ['upsert', this.toEntity(partitionKey, op.rowKey, op.properties), 'Replace'];
+        case 'update':
+          if (!op.ifMatch || op.ifMatch === '*') throw new Error(`an update of ${this.label} must carry the ETag it read`);
+          return ['update', this.toEntity(partitionKey, op.rowKey, op.properties), 'Replace', { etag: op.ifMatch }];
+        case 'delete': return ['delete', { partitionKey: encodeKey(partitionKey), rowKey: encodeKey(op.rowKey) }];
+      }
+    });
+    try {
+      const response = await this.client.submitTransaction(actions, withDeadline(options));
+      // Sub-responses come back in the order of the operations; each write's new ETag, where the service sent one.
+      return response.subResponses.map((sub) => sub.etag?.trim());
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 409 || status === 412 || status === 404) throw new TransactionConflictError(this.label, status, { cause: error });
+      throw new Error(`could not save ${this.label} (transaction)`, { cause: error });
     }
   }
 

@@ -1,4 +1,4 @@
-import { RestError, type TableClient } from '@azure/data-tables';
+import { RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { EntityTable } from '../../../src/adapters/tables/entityTable';
 
 /*
@@ -11,7 +11,8 @@ import { EntityTable } from '../../../src/adapters/tables/entityTable';
  *     deleteEntity of a missing row → 404; getEntity of a missing row → 404; a table that was not created → 404
  *   - createTable of an existing table is quiet (the SDK swallows the 409)
  *   - every write gets a new ETag; null and undefined properties are not stored (Table Storage has no nulls)
- *   - a partition lists in row-key order (ordinal), and a filter is PartitionKey eq, optionally with a RowKey range
+ *   - a partition lists in row-key order (ordinal), and a filter is PartitionKey eq, optionally with RowKey bounds
+ *   - an entity-group transaction applies all of its operations or none: the first that fails (409, 412, 404) fails it
  */
 
 interface Row { readonly properties: Record<string, unknown>; readonly etag: string; readonly timestamp: Date }
@@ -39,14 +40,30 @@ function storedProperties(entity: Record<string, unknown>): Record<string, unkno
 }
 
 const QUOTED = "'((?:[^']|'')*)'";
-const FILTER = new RegExp(`^PartitionKey eq ${QUOTED}(?: and RowKey ge ${QUOTED} and RowKey lt ${QUOTED})?$`);
+const PARTITION = new RegExp(`^PartitionKey eq ${QUOTED}`);
+const BOUND = new RegExp(`^ and RowKey (ge|gt|lt|le) ${QUOTED}`);
 const unquote = (text: string) => text.replace(/''/g, "'");
 
+type RowKeyBound = { readonly op: 'ge' | 'gt' | 'lt' | 'le'; readonly value: string };
+
 /** The query shapes EntityTable sends; anything else is a mistake in the fake's caller, so it fails loudly. */
-function parseFilter(filter: string | undefined): { partitionKey: string; low?: string; high?: string } {
-  const match = filter ? FILTER.exec(filter) : null;
-  if (!match) throw new Error(`the in-memory table does not understand the filter ${JSON.stringify(filter)}`);
-  return { partitionKey: unquote(match[1]!), ...(match[2] !== undefined ? { low: unquote(match[2]), high: unquote(match[3]!) } : {}) };
+function parseFilter(filter: string | undefined): { partitionKey: string; bounds: RowKeyBound[] } {
+  const fail = () => new Error(`the in-memory table does not understand the filter ${JSON.stringify(filter)}`);
+  const head = filter ? PARTITION.exec(filter) : null;
+  if (!filter || !head) throw fail();
+  const bounds: RowKeyBound[] = [];
+  let rest = filter.slice(head[0].length);
+  while (rest.length > 0) {
+    const bound = BOUND.exec(rest);
+    if (!bound) throw fail();
+    bounds.push({ op: bound[1] as RowKeyBound['op'], value: unquote(bound[2]!) });
+    rest = rest.slice(bound[0].length);
+  }
+  return { partitionKey: unquote(head[1]!), bounds };
+}
+
+function withinBounds(rowKey: string, bounds: readonly RowKeyBound[]): boolean {
+  return bounds.every(({ op, value }) => (op === 'ge' ? rowKey >= value : op === 'gt' ? rowKey > value : op === 'lt' ? rowKey < value : rowKey <= value));
 }
 
 /** Key order as the service sorts it: ordinal, by UTF-16 code unit (encoded keys are ASCII anyway). */
@@ -102,12 +119,43 @@ export class MemoryTableClient {
     if (!partition.delete(rowKey)) throw restError(404, 'ResourceNotFound');
   }
 
+  /** All of the operations on a copy of the partition, kept only when every one succeeded (as the service does). */
+  async submitTransaction(actions: readonly TransactionAction[]): Promise<{ subResponses: { etag?: string; status: number }[] }> {
+    const keys = actions.map(([, entity]) => entity.partitionKey);
+    if (new Set(keys).size !== 1) throw restError(400, 'CommandsInBatchActOnDifferentPartitions');
+    const live = this.partition(keys[0]!);
+    const copy = new Map(live);
+    const subResponses: { etag?: string; status: number }[] = [];
+    for (const action of actions) {
+      const [kind, entity] = action;
+      const rowKey = String(entity.rowKey);
+      const before = copy.get(rowKey);
+      if (kind === 'delete') {
+        if (!copy.delete(rowKey)) throw restError(404, 'ResourceNotFound');
+        subResponses.push({ status: 204 });
+        continue;
+      }
+      if (kind === 'create' && before) throw restError(409, 'EntityAlreadyExists');
+      if (action[0] === 'update') {
+        const etag = action[3]?.etag;
+        if (!before) throw restError(404, 'ResourceNotFound');
+        if (etag !== undefined && etag !== '*' && etag !== before.etag) throw restError(412, 'UpdateConditionNotSatisfied');
+      }
+      const mode = action[0] === 'create' ? 'Replace' : action[2];
+      const { etag } = this.write(copy, entity as { rowKey: string } & Record<string, unknown>, mode === 'Merge' && before ? before.properties : {});
+      subResponses.push({ etag, status: 204 });
+    }
+    live.clear();
+    for (const [rowKey, row] of copy) live.set(rowKey, row);
+    return { subResponses };
+  }
+
   listEntities(options: { queryOptions?: { filter?: string } } = {}) {
     const rows = (): Record<string, unknown>[] => {
-      const { partitionKey, low, high } = parseFilter(options.queryOptions?.filter);
+      const { partitionKey, bounds } = parseFilter(options.queryOptions?.filter);
       const partition = this.partition(partitionKey);
       return [...partition.keys()]
-        .filter((rowKey) => low === undefined || (rowKey >= low && rowKey < high!))
+        .filter((rowKey) => withinBounds(rowKey, bounds))
         .sort(ordinal)
         .map((rowKey) => this.result(partitionKey, rowKey, partition.get(rowKey)!));
     };

@@ -1,23 +1,17 @@
 import { Router, type Request, type Response } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { parseUserId, type UserId } from '../domain/ids';
-import { roundAllows } from '../domain/access';
-import { canManageRound, roundWindow, type Round } from '../domain/round';
-import { mayOnPerson, relationToRound } from '../usecases/access';
+import { canManageRound, type Round } from '../domain/round';
+import { mayOnPerson } from '../usecases/access';
 import { experimentIdFor, type RoundId } from '../domain/roundIds';
-import { practiceHoursByWeek, type WeekHours } from '../domain/practiceHours';
-import { FUNNEL_STAGE_DEFINITIONS, funnelFactsOf, roundFunnel } from '../domain/funnel';
-import { funnelFromCounts, hoursFromCounts, kickoffFromCounts } from '../domain/roundCounters';
-import type { Experiment } from '../domain/experiment';
 import { fitOfSelection } from '../domain/rubric';
 import { toolName } from '../domain/toolCatalogue';
-import type { AssetCounts, AssetRepo } from '../ports/assetRepo';
-import type { JournalRepo, JournalStats } from '../ports/journalRepo';
-import type { Booking } from '../ports/bookingRepo';
-import type { SharebackSummary } from '../ports/sharebackSessionRepo';
-import type { DirectoryPerson } from '../ports/directory';
-import { latestAcknowledgementOf } from '../usecases/experiments';
 import type { Caller, UseCasePorts } from '../usecases/ports';
+import { DRILL_DOWN_PAGE, hoursOf, roundOutline } from '../usecases/queries/common';
+import { roundFunnelQuery } from '../usecases/queries/funnel';
+import { ownerOverviewQuery } from '../usecases/queries/ownerOverview';
+import { roundOutlineQuery } from '../usecases/queries/participantView';
+import { sendAnswer } from './errors';
 import { roundIdParam } from './requests';
 
 /**
@@ -29,57 +23,8 @@ import { roundIdParam } from './requests';
  */
 export type CallerOf = (res: Response) => Caller;
 
-/** Journals and assets are optional ports until they are wired; their figures read as zero without them. */
-type StepFourPorts = { readonly journals?: JournalRepo; readonly assets?: AssetRepo };
-
-export const DRILL_DOWN_PAGE = 50;
-/** How many member rows the owner's overview reads for the round form's list of named participants. */
-const NAMED_PARTICIPANTS_PAGE = DRILL_DOWN_PAGE;
-
-function hoursOf(booking: Booking | null | undefined, now: string): { plannedMinutes: number; keptMinutes: number; upcomingMinutes: number; weeks: WeekHours[] } {
-  const weeks = booking ? practiceHoursByWeek(booking.blocks, now) : [];
-  return {
-    plannedMinutes: weeks.reduce((sum, w) => sum + w.plannedMinutes, 0),
-    keptMinutes: weeks.reduce((sum, w) => sum + w.keptMinutes, 0),
-    upcomingMinutes: weeks.reduce((sum, w) => sum + w.upcomingMinutes, 0),
-    weeks,
-  };
-}
-
-function roundOutline(round: Round) {
-  const policy = round.policy.versions.at(-1) ?? null;
-  return {
-    id: round.id, name: round.name, status: round.status, window: round.window, hoursPerWeek: round.hoursPerWeek,
-    shareback: round.shareback, policyVersion: policy?.version ?? null, policyPublishedAt: policy?.publishedAt ?? null,
-  };
-}
-
-
-/** The funnel by the domain's one definition of each stage (the round report counts the same way). */
-function funnelOf(
-  round: Round, members: readonly { userId: UserId }[], experiments: readonly Experiment[], acknowledgements: readonly { userId: UserId }[],
-  journalStats: ReadonlyMap<UserId, JournalStats>, summaries: readonly SharebackSummary[], now: string,
-) {
-  const experimentOf = new Map(experiments.map((e) => [e.participantId, e]));
-  const acknowledged = new Set(acknowledgements.map((a) => a.userId));
-  const ready = new Set(summaries.filter((s) => s.ready).map((s) => s.participantId));
-  const windowOpen = now >= roundWindow(round).startsAt;
-  return roundFunnel(members.map((m) => funnelFactsOf({
-    userId: m.userId, acknowledged: acknowledged.has(m.userId), experiment: experimentOf.get(m.userId) ?? null,
-    journalEntries: journalStats.get(m.userId)?.entries ?? 0, summaryReady: ready.has(m.userId), windowOpen,
-  })));
-}
-
-async function namesOf(ports: UseCasePorts, ids: readonly UserId[]): Promise<Map<UserId, DirectoryPerson | null>> {
-  // Names decorate the owner's problem lists: a person the directory cannot answer for right now is shown by id
-  // rather than failing the whole screen (the problem itself may be that their mailbox refuses).
-  const found = await Promise.all(ids.map(async (id) => [id, await ports.directory.getPerson(id).catch(() => null)] as const));
-  return new Map(found);
-}
-
 export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
   const router = Router();
-  const stepFour = ports as UseCasePorts & StepFourPorts;
 
   async function loadRound(req: Request, res: Response): Promise<Round | null> {
     const roundId = roundIdParam(req, res);
@@ -133,77 +78,19 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
     });
   });
 
-  /** The round as its participants see it: dates, hours, shareback and the meeting link, the policy they acknowledged. */
   router.get('/rounds/:roundId/outline', async (req, res) => {
     const roundId = roundIdParam(req, res);
-    if (!roundId) return;
-    const caller = callerOf(res);
-    // Point reads at once; nothing is sent before the round exists and the access policy lets the caller see it.
-    const [stored, member, shareback] = await Promise.all([ports.rounds.get(roundId), ports.roundMembers.get(roundId, caller.userId), ports.sharebacks.get(roundId)]);
-    if (!stored) return void res.status(404).json({ error: 'No such round.' });
-    const round = stored.round;
-    const relation = member ? 'participant' : await relationToRound(round, caller, ports);
-    if (!roundAllows(relation, 'takePart') && !roundAllows(relation, 'manageRound')) return void res.status(403).json({ error: 'You are not taking part in this round.' });
-    const acknowledgement = member ? await latestAcknowledgementOf(member.member, ports) : null;
-    res.json({
-      round: roundOutline(round),
-      acknowledgedPolicyVersion: acknowledgement?.policyVersion ?? null,
-      acknowledgedAt: acknowledgement?.acknowledgedAt ?? null,
-      policyText: round.policy.versions.at(-1)?.text ?? null,
-      catalogue: round.catalogue,
-      meeting: shareback ? { joinUrl: shareback.joinUrl } : null,
-    });
+    if (roundId) sendAnswer(res, await roundOutlineQuery(roundId, callerOf(res), ports));
   });
 
-  /**
-   * The owner's view of a round: kickoff delivery, booking problems, hours, and the funnel. Everything counted comes from
-   * the round's counters, kept on write in the same transaction as each change: a handful of small reads whatever the
-   * size of the round (the counters equal `roundFunnel` over the records; `npm run repair-counters` checks it).
-   */
   router.get('/rounds/:roundId/overview', async (req, res) => {
-    const round = await ownedRound(req, res, 'how the round is going');
-    if (!round) return;
-    const now = ports.clock.now().toISOString();
-    const [counters, firstMembers, shareback, effectLogs] = await Promise.all([
-      ports.roundCounters.read(round.id),
-      // The round form lists the people named in the round: the first page of members, not every one of them.
-      ports.roundMembers.listPage(round.id, { limit: NAMED_PARTICIPANTS_PAGE }),
-      ports.sharebacks.get(round.id),
-      ports.sharebackSessions.listEffects(round.id),
-    ]);
-    // Decision effects that could not run (a person who left, a mailbox that refuses): shown with the reason, retried by the owner.
-    const effectProblems = effectLogs.flatMap((log) => Object.entries(log.outcomes)
-      .filter(([, outcome]) => outcome.status === 'failed').map(([effect, outcome]) => ({ userId: log.participantId, effect: effect.split(':')[0] ?? effect, reason: outcome.detail })));
-    const { counts } = counters;
-    const kickoffFailures = counters.kickoffFailures.map((f) => ({ userId: f.userId, state: f.state, reason: f.reason, attempts: f.attempts }));
-    const { plannedMinutes, keptMinutes } = hoursFromCounts(counts, now);
-    const funnel = funnelFromCounts(counts, now >= roundWindow(round).startsAt);
-    // Names only for the short problem lists; the funnel's people are named a page at a time (GET …/people).
-    const problemIds = [...new Set([...kickoffFailures, ...counters.bookingProblems, ...effectProblems].map((p) => p.userId))].slice(0, DRILL_DOWN_PAGE);
-    const names = await namesOf(ports, problemIds);
-    const named = <T extends { userId: UserId }>(rows: readonly T[]) => rows.map((row) => ({ ...row, displayName: names.get(row.userId)?.displayName ?? null }));
-    const participantIds = firstMembers.members.filter((m) => m.via === 'named').map((m) => m.userId);
-    res.json({
-      round: { ...roundOutline(round), ownerIds: round.ownerIds, participantIds, managerScopes: round.managerScopes, catalogue: round.catalogue, policy: round.policy, version: round.version },
-      people: counts.people ?? 0,
-      kickoff: kickoffFromCounts(counts), kickoffFailures: named(kickoffFailures), bookingProblems: named(counters.bookingProblems), effectProblems: named(effectProblems),
-      hours: { plannedMinutes, keptMinutes },
-      funnel: funnel.map((row) => ({ stage: row.stage, label: row.label, definition: FUNNEL_STAGE_DEFINITIONS[row.stage], count: row.count })),
-      shareback: shareback ? { joinUrl: shareback.joinUrl, invited: shareback.attendeeEmails.length, tabAdded: shareback.tabAdded } : null,
-    });
+    const roundId = roundIdParam(req, res);
+    if (roundId) sendAnswer(res, await ownerOverviewQuery(roundId, callerOf(res), ports));
   });
 
-  /** The funnel with everyone at each stage (for drill-down; names via GET …/people). */
   router.get('/rounds/:roundId/funnel', async (req, res) => {
-    const round = await ownedRound(req, res, 'the round’s funnel');
-    if (!round) return;
-    const [members, experiments, acknowledgements, journalStats, summaries] = await Promise.all([
-      ports.roundMembers.list(round.id), ports.experiments.listForRound(round.id), ports.acknowledgements.listForRound(round.id),
-      stepFour.journals?.statsForRound(round.id) ?? Promise.resolve(new Map<UserId, JournalStats>()),
-      ports.sharebackSessions.listSummaries(round.id),
-    ]);
-    const funnel = funnelOf(round, members, experiments, acknowledgements, journalStats, summaries, ports.clock.now().toISOString());
-    res.json({ value: funnel.map((row) => ({ ...row, definition: FUNNEL_STAGE_DEFINITIONS[row.stage] })) });
+    const roundId = roundIdParam(req, res);
+    if (roundId) sendAnswer(res, await roundFunnelQuery(roundId, callerOf(res), ports));
   });
 
   /** Names and states for up to 50 members of the round (the funnel's drill-down pages through them). */
@@ -236,8 +123,8 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
       const experimentId = experimentIdFor(round.id, person.id);
       const [stored, booking, journals, assets] = await Promise.all([
         ports.experiments.get(round.id, person.id), ports.bookings.get(experimentId),
-        stepFour.journals?.listForExperiment(experimentId) ?? Promise.resolve([]),
-        stepFour.assets?.listForAuthor(round.id, person.id) ?? Promise.resolve([]),
+        ports.journals.listForExperiment(experimentId),
+        ports.assets.listForAuthor(round.id, person.id),
       ]);
       const experiment = stored?.experiment ?? null;
       const hours = hoursOf(booking, now);
@@ -291,8 +178,8 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
     const [members, experiments, bookings, acknowledgements, journalStats, assetCounts] = await Promise.all([
       ports.roundMembers.list(round.id), ports.experiments.listForRound(round.id), ports.bookings.listForRound(round.id),
       ports.acknowledgements.listForRound(round.id),
-      stepFour.journals?.statsForRound(round.id) ?? Promise.resolve(new Map<UserId, JournalStats>()),
-      stepFour.assets?.countsForRound(round.id) ?? Promise.resolve(new Map<UserId, AssetCounts>()),
+      ports.journals.statsForRound(round.id),
+      ports.assets.countsForRound(round.id),
     ]);
     const experimentOf = new Map(experiments.map((e) => [e.participantId, e]));
     const bookingOf = new Map(bookings.map((b) => [b.participantId, b]));

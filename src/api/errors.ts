@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { DomainError } from '../domain/errors';
+import { isDomainError, type DomainError } from '../domain/errors';
 
 const STATUS: Record<DomainError['kind'], number> = { not_found: 404, forbidden: 403, invalid_input: 422, conflict: 409 };
 
@@ -18,4 +18,10 @@ export function sendDomainError(res: Response, error: DomainError, current?: unk
       confirm: { policyVersion: error.confirmPolicy.policyVersion, href: `/tab/#/me/${encodeURIComponent(error.confirmPolicy.roundId)}`, label: `Confirm version ${error.confirmPolicy.policyVersion} of the safe-use policy` },
     } : {}),
   });
+}
+
+/** A query's answer as JSON, or its refusal as the status its kind maps to. */
+export function sendAnswer(res: Response, answer: unknown): void {
+  if (isDomainError(answer)) return sendDomainError(res, answer);
+  res.json(answer);
 }

@@ -3,16 +3,17 @@ import { stringify } from 'csv-stringify/sync';
 import { isDomainError, type DomainError } from '../domain/errors';
 import { parseUserId, type UserId } from '../domain/ids';
 import { canManageRound, type RoundChanges } from '../domain/round';
-import { experimentIdFor, type RoundId } from '../domain/roundIds';
+import type { RoundId } from '../domain/roundIds';
 import { practiceHoursByWeek } from '../domain/practiceHours';
 import { fitOfSelection } from '../domain/rubric';
 import { markBlockKept } from '../usecases/booking';
 import { listRoundEvents, removeRoundEvents, withdrawExperiment } from '../usecases/releaseTime';
 import type { HypothesisInput, SelectionInput } from '../domain/experimentPlan';
 import { createRound, editRound, openRound, publishPolicy, resendKickoff, type NewRoundInput } from '../usecases/rounds';
-import { acknowledgePolicy, participantView, reviewPlan, saveSelection, submitPlan, type ReviewAction } from '../usecases/experiments';
+import { acknowledgePolicy, reviewPlan, saveSelection, submitPlan, type ReviewAction } from '../usecases/experiments';
 import type { Caller, UseCasePorts } from '../usecases/ports';
-import { sendDomainError } from './errors';
+import { participantViewQuery } from '../usecases/queries/participantView';
+import { sendAnswer, sendDomainError } from './errors';
 import { emptyBody, parsedBody, roundIdParam, versionOf } from './requests';
 import { REQUEST_BODIES } from './schemas';
 
@@ -123,14 +124,7 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
   // The participant's own experiment in a round.
   router.get('/rounds/:roundId/me', async (req, res) => {
     const roundId = roundIdParam(req, res);
-    if (!roundId) return;
-    // The booking is the caller's own (one experiment per person and round): read beside the view, sent only once the view allows it.
-    const [view, booking] = await Promise.all([participantView(roundId, callerOf(res), ports), ports.bookings.get(experimentIdFor(roundId, callerOf(res).userId))]);
-    if (isDomainError(view)) return sendDomainError(res, view);
-    res.json({
-      roundId, experiment: view.experiment, needsAcknowledgement: view.needsAcknowledgement, policyVersion: view.round.policy.versions.at(-1)?.version ?? null,
-      practiceTime: booking ? { status: booking.status, reason: booking.reason, timeZone: booking.timeZone, blocks: booking.blocks, weeks: booking.weeks, hours: practiceHoursByWeek(booking.blocks, ports.clock.now().toISOString()) } : null,
-    });
+    if (roundId) sendAnswer(res, await participantViewQuery(roundId, callerOf(res), ports));
   });
 
   // "That block did not happen" (or undo): kept vs planned counts it from then on.

@@ -206,18 +206,18 @@ export class CountedPartitions {
     }
   }
 
-  /** The round's counters: the sum of its shards (one small row-key range). */
-  async read(partitionKey: string, options?: RepoOptions): Promise<Record<string, number>> {
+  /**
+   * The round's counters and its open problems, in one small row-key range (every bookkeeping row, `~…`): one query
+   * of the partition instead of two, which matters where the service answers a range by scanning the partition.
+   */
+  async readWithProblems(partitionKey: string, options?: RepoOptions): Promise<{ counts: Record<string, number>; problems: StoredEntity[] }> {
     const shards: Record<string, number>[] = [];
-    for await (const row of this.table.listPartition(partitionKey, { ...options, rowKeyPrefix: COUNTER_ROW_PREFIX })) shards.push(countsFromRow(row.properties));
-    return addCounts(...shards);
-  }
-
-  /** The round's open problems of one kind (one small row-key range). */
-  async problems(partitionKey: string, kind: string, options?: RepoOptions): Promise<StoredEntity[]> {
-    const rows: StoredEntity[] = [];
-    for await (const row of this.table.listPartition(partitionKey, { ...options, rowKeyPrefix: `${PROBLEM_ROW_PREFIX}${kind}|` })) rows.push(row);
-    return rows;
+    const problems: StoredEntity[] = [];
+    for await (const row of this.table.listPartition(partitionKey, { ...options, rowKeyPrefix: BOOKKEEPING_ROW_PREFIX })) {
+      if (row.rowKey.startsWith(COUNTER_ROW_PREFIX)) shards.push(countsFromRow(row.properties));
+      else if (row.rowKey.startsWith(PROBLEM_ROW_PREFIX)) problems.push(row);
+    }
+    return { counts: addCounts(...shards), problems };
   }
 
   /**

@@ -11,13 +11,13 @@ import type { CounterDifference, RoundCounterRepo, RoundCountersSnapshot } from 
 import type { RepoOptions } from '../../ports/roundRepo';
 import type { SharebackSessionRepo } from '../../ports/sharebackSessionRepo';
 import { BOOKING_COUNTER_SHARDS, bookingContribution, indexedBookingOf } from './bookingRepo';
-import { CountedPartitions, hasDifferences, type CounterDifferences, type ExpectedRecord } from './countedPartition';
+import { CountedPartitions, hasDifferences, problemRowKey, type CounterDifferences, type ExpectedRecord } from './countedPartition';
 import type { EntityTable, StoredEntity } from './entityTable';
 import { MEMBER_COUNTER_SHARDS, memberContribution, memberFromRow, memberToRow } from './roundRepo';
 
 /*
- * Reads and repairs the counters the repositories keep on write (countedPartition.ts). The owner's overview is two
- * counter ranges (16 and 8 rows) and two problem ranges, read in parallel: its cost does not grow with the round.
+ * Reads and repairs the counters the repositories keep on write (countedPartition.ts). The owner's overview reads two
+ * row-key ranges in parallel (each table's counter shards and problem rows): its cost does not grow with the round.
  */
 export interface CountedTables {
   readonly members: EntityTable;
@@ -71,10 +71,12 @@ export function createTableRoundCounters(tables: CountedTables, sources: FunnelF
   return {
     async read(roundId, options): Promise<RoundCountersSnapshot> {
       await ensure(options);
-      const [memberCounts, bookingCounts, kickoffRows, bookingRows] = await Promise.all([
-        members.read(roundId, options), bookings.read(roundId, options),
-        members.problems(roundId, 'kickoff', options), bookings.problems(roundId, 'booking', options),
-      ]);
+      const [memberSide, bookingSide] = await Promise.all([members.readWithProblems(roundId, options), bookings.readWithProblems(roundId, options)]);
+      const memberCounts = memberSide.counts;
+      const bookingCounts = bookingSide.counts;
+      const ofKind = (rows: readonly StoredEntity[], kind: string) => rows.filter((row) => row.rowKey.startsWith(problemRowKey(kind, '')));
+      const kickoffRows = ofKind(memberSide.problems, 'kickoff');
+      const bookingRows = ofKind(bookingSide.problems, 'booking');
       const userIdOf = (row: StoredEntity): UserId | null => parseUserId(row.properties.userId);
       return {
         counts: addCounts(memberCounts, bookingCounts),

@@ -3,7 +3,7 @@ import { createGraphClient } from '../../src/adapters/graph/client';
 import { createGraphDirectory } from '../../src/adapters/graph/directory';
 import { createQueueClient, decodeJobMessage } from '../../src/adapters/queues/queueMessages';
 import { createStorageJobQueue } from '../../src/adapters/queues/storageJobQueue';
-import { EntityTable, EntityTooLargeError, TABLE_LIMITS } from '../../src/adapters/tables/entityTable';
+import { EntityTable, EntityTooLargeError, TABLE_LIMITS, TransactionConflictError } from '../../src/adapters/tables/entityTable';
 import { createTableAssetRepo } from '../../src/adapters/tables/assetRepo';
 import { createTableBookingRepo } from '../../src/adapters/tables/bookingRepo';
 import { createTableAcknowledgementRepo, createTableExperimentRepo } from '../../src/adapters/tables/experimentRepo';
@@ -206,6 +206,33 @@ describe.each([
       for await (const row of table.listPartition('listing', { rowKeyPrefix: 'b|' })) prefixed.push(row.rowKey);
       expect(prefixed).toEqual(['b|1', 'b|10', 'b|2']);
       await table.probe();
+    });
+
+    it('applies a transaction whole or not at all, and leaves bookkeeping rows out of a listing unless asked', async () => {
+      const first = await table.create('batch', 'kept', { n: 1 });
+      const etags = await table.transact('batch', [
+        { kind: 'update', rowKey: 'kept', properties: { n: 2 }, ifMatch: first },
+        { kind: 'create', rowKey: '~count|00', properties: { counts: '{"a":1}' } },
+        { kind: 'upsert', rowKey: 'added', properties: { n: 1 } },
+      ]);
+      expect(etags).toHaveLength(3);
+      expect((await table.get('batch', 'kept'))?.etag).toBe(etags[0]);
+      // A stale ETag in the middle: nothing of the transaction is applied.
+      await expect(table.transact('batch', [
+        { kind: 'create', rowKey: 'never', properties: { n: 1 } },
+        { kind: 'update', rowKey: 'kept', properties: { n: 3 }, ifMatch: first },
+      ])).rejects.toBeInstanceOf(TransactionConflictError);
+      await expect(table.transact('batch', [{ kind: 'create', rowKey: 'added', properties: { n: 9 } }])).rejects.toBeInstanceOf(TransactionConflictError);
+      expect(await table.get('batch', 'never')).toBeNull();
+      expect((await table.get('batch', 'kept'))?.properties).toMatchObject({ n: 2 });
+      await table.transact('batch', [{ kind: 'delete', rowKey: 'added' }]);
+      const records: string[] = [];
+      for await (const row of table.listPartition('batch')) records.push(row.rowKey);
+      expect(records).toEqual(['kept']);
+      const bookkeeping: string[] = [];
+      for await (const row of table.listPartition('batch', { rowKeyPrefix: '~' })) bookkeeping.push(row.rowKey);
+      expect(bookkeeping).toEqual(['~count|00']);
+      expect((await table.listRange('batch', { limit: 5 })).map((row) => row.rowKey)).toEqual(['kept']);
     });
 
     it('refuses a text field over the limit before calling the service', async () => {

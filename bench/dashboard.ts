@@ -72,7 +72,11 @@ export async function runDashboardBench(context: DashboardBenchContext): Promise
     .split(',').map((n) => Number(n.trim())).filter((n) => Number.isInteger(n) && n > 0).sort((a, b) => a - b);
   const figures: SizeFigures[] = [];
   // Each size in tables of its own, so the larger round's rows cannot slow the smaller one's reads on Azurite.
-  for (const size of sizes) figures.push(await measureSize(size, context));
+  for (const size of sizes) {
+    figures.push(await measureSize(size, context));
+    // Each size as soon as it is measured (the larger seed takes long; a stopped run still shows the smaller figure).
+    context.progress(`dashboard.api: ${JSON.stringify(figures.at(-1))}`);
+  }
   const largest = figures.at(-1)!;
   const smallest = figures[0]!;
   emit({

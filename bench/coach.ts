@@ -11,7 +11,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { createModelCoach } from '../src/bot/coach/modelCoach';
+import { CHAT_PROMPT, createChatPlanner } from '../src/bot/coach/chatPlanner';
+import { CallMemory, createModelCoach, detachedTurnContext } from '../src/bot/coach/modelCoach';
+import { newCallRecord } from '../src/bot/coach/openAIModel';
+import { quoteAsData } from '../src/domain/coach';
 import type { CoachFeature } from '../src/domain/coach';
 import { DEFAULT_TOOL_CATALOGUE } from '../src/domain/toolCatalogue';
 import { createLogger } from '../src/logging';
@@ -34,9 +37,10 @@ export interface CoachBenchContext {
 
 /**
  * How often each feature is used per participant in one round (an assumption, stated with the figure):
- * 3 plan sharpenings, 1 tool suggestion, 2 summary drafts, 4 library questions, 10 free-text messages.
+ * 3 plan sharpenings, 1 tool suggestion, 2 summary drafts, 4 library questions, 10 free-text messages (natural chat).
  */
-export const CALLS_PER_PARTICIPANT: Readonly<Record<CoachFeature, number>> = { sharpenPlan: 3, suggestTools: 1, draftSummary: 2, askLibrary: 4, interpretText: 10 };
+type CostedFeature = CoachFeature | 'naturalChat';
+export const CALLS_PER_PARTICIPANT: Readonly<Record<CostedFeature, number>> = { sharpenPlan: 3, suggestTools: 1, draftSummary: 2, askLibrary: 4, naturalChat: 10 };
 
 function percentile(sorted: readonly number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
@@ -50,19 +54,29 @@ const stepOne = {
 };
 
 /** Tokens per call of each feature, through the service's own prompt templates, on representative inputs. */
-async function tokensPerFeature(model: RunningModelSandbox): Promise<Record<CoachFeature, { tokens_in: number; tokens_out: number }>> {
+async function tokensPerFeature(model: RunningModelSandbox): Promise<Record<CostedFeature, { tokens_in: number; tokens_out: number }>> {
   const coach = createModelCoach({ provider: 'openai-compatible', endpoint: model.baseUrl, model: 'bench', apiKey: 'bench', timeoutInMs: 10_000, fallback: createBasicCoach(), logger: createLogger('bench', { level: 'silent' }) });
   const journal = (week: string) => ({ weekStart: week, hoursPractised: 2.5, improved: 'Copilot drafted the report outline from last week’s numbers in ten minutes; I rewrote the summary paragraph.', broke: 'It mixed up two regions once, so I now paste the table in myself.', surprised: 'The tone suggestions were better than mine for the client update.', taught: 'Keep the prompt short and paste the table last.' });
   const sources = Array.from({ length: 8 }, (_, i) => ({ id: `a${i}`, kind: 'asset' as const, title: `Call notes prompt ${i}`, tool: 'Otter.ai', url: null, text: 'Summarise this sales call into three actions, the decision maker and the next date. '.repeat(6) }));
-  const calls: Record<CoachFeature, () => Promise<{ usage?: { tokensIn: number; tokensOut: number } }>> = {
+  const logger = createLogger('bench', { level: 'silent' });
+  const chat = createChatPlanner({ provider: 'openai-compatible', endpoint: model.baseUrl, model: 'bench', apiKey: 'bench', timeoutInMs: 10_000, logger });
+  // One natural-chat message as the bot sends it: the planner's prompt with the app's actions as tools.
+  const naturalChat = async () => {
+    const record = newCallRecord();
+    const memory = new CallMemory();
+    memory.setValue('temp.input', quoteAsData({ message: 'I want to try Copilot on my call notes' }));
+    await chat.recording(record, { logger, feature: 'naturalChat' }, () => chat.planner.completePrompt(detachedTurnContext(), memory, CHAT_PROMPT));
+    return { usage: { tokensIn: record.tokensIn, tokensOut: record.tokensOut } };
+  };
+  const calls: Record<CostedFeature, () => Promise<{ usage?: { tokensIn: number; tokensOut: number } }>> = {
     sharpenPlan: () => coach.sharpenPlan({ frictionPoint: stepOne['frictionPoint.description'], kpi: stepOne.kpi, minutesToday: 90, scores: { relevance: 5, kpiImpact: 4, learningCurve: 3, interest: 4, riskSupport: 2 }, hoursPerWeek: 2.5, weeks: 3, supportNamed: false, draft: { measure: 'Minutes per weekly report', baseline: { value: 90, unit: 'minutes' }, target: { value: 45, unit: 'minutes' }, howWeWillKnow: 'I time each report.' } }),
     suggestTools: () => coach.suggestTools({ frictionPoint: 'Summarising my sales call notes into the CRM after each call', role: 'sales', catalogue: DEFAULT_TOOL_CATALOGUE }),
     draftSummary: () => coach.draftSummary({ tool: 'Microsoft 365 Copilot', task: stepOne['frictionPoint.description'], useCase: 'Sales — minutes per report', hypothesis: { measure: 'Minutes per weekly report', baseline: { value: 90, unit: 'minutes' }, target: { value: 45, unit: 'minutes' } }, journals: ['2026-03-02', '2026-03-09', '2026-03-16'].map(journal), assets: [{ title: 'Weekly report prompt', url: null, kind: 'prompt', shared: true }] }),
     askLibrary: () => coach.askLibrary({ question: 'What prompts did people use for call notes?', sources }),
-    interpretText: () => coach.interpretText({ message: 'I want to try Copilot on my call notes' }),
+    naturalChat,
   };
-  const out = {} as Record<CoachFeature, { tokens_in: number; tokens_out: number }>;
-  for (const [feature, run] of Object.entries(calls) as [CoachFeature, () => Promise<{ usage?: { tokensIn: number; tokensOut: number } }>][]) {
+  const out = {} as Record<CostedFeature, { tokens_in: number; tokens_out: number }>;
+  for (const [feature, run] of Object.entries(calls) as [CostedFeature, () => Promise<{ usage?: { tokensIn: number; tokensOut: number } }>][]) {
     const usage = (await run()).usage ?? { tokensIn: 0, tokensOut: 0 };
     out[feature] = { tokens_in: usage.tokensIn, tokens_out: usage.tokensOut };
   }
@@ -125,7 +139,7 @@ export async function runCoachBench(context: CoachBenchContext): Promise<void> {
     const perFeature = await tokensPerFeature(model);
     const sharpen = perFeature.sharpenPlan;
     emit({ bench: 'coach.turn', n: sorted.length, p50_ms: percentile(sorted, 50), p95_ms: percentile(sorted, 95), model_service_ms: serviceTimeInMs, overhead_p95_ms: percentile(overhead, 95), tokens_in: sharpen.tokens_in, tokens_out: sharpen.tokens_out });
-    const perParticipant = (Object.keys(CALLS_PER_PARTICIPANT) as CoachFeature[]).reduce((sum, f) => ({
+    const perParticipant = (Object.keys(CALLS_PER_PARTICIPANT) as CostedFeature[]).reduce((sum, f) => ({
       tokens_in: sum.tokens_in + perFeature[f].tokens_in * CALLS_PER_PARTICIPANT[f], tokens_out: sum.tokens_out + perFeature[f].tokens_out * CALLS_PER_PARTICIPANT[f],
     }), { tokens_in: 0, tokens_out: 0 });
     const usd = (perParticipant.tokens_in * 1000 * priceIn + perParticipant.tokens_out * 1000 * priceOut) / 1_000_000;

@@ -8,6 +8,7 @@
  *   BENCH_BOOKING_PEOPLE=N (default 1000; 100 with BENCH_QUICK=1), …   see bench/booking.ts
  *   BENCH_DASHBOARD_SIZES=a,b (default 1000,10000; 300,1000 with BENCH_QUICK=1), …   see bench/dashboard.ts
  *   BENCH_COACH_TURNS=N (default 200; 30 with BENCH_QUICK=1), BENCH_COACH_SERVICE_MS, prices …   see bench/coach.ts
+ *   BENCH_SERVICE_NODE_OPTIONS="--require ./bench/cpu-profile.js" BENCH_PROFILE_DIR=/tmp/prof   profile the service (bot, cold_start)
  *   BENCH_ONLY=a,b    run only these groups: cold_start, bot (bot.turn and bot.action), coach, kickoff, booking, dashboard, bundle
  *   `npx tsx bench/dashboard.ts` / `npx tsx bench/bundle.ts` / `npx tsx bench/coach.ts` run those alone
  * Progress goes to stderr so stdout stays machine-readable.
@@ -55,7 +56,9 @@ async function startServiceProcess(env: NodeJS.ProcessEnv): Promise<{ child: Chi
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')], { env: { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // Profiling only: BENCH_SERVICE_NODE_OPTIONS="--require ./bench/cpu-profile.js" BENCH_PROFILE_DIR=/tmp/prof (not set by default).
+  const profiling = process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS, BENCH_PROFILE_DIR: process.env.BENCH_PROFILE_DIR } : {};
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')], { cwd: ROOT, env: { ...env, ...profiling, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode} before it was healthy`);
     try {

@@ -54,8 +54,11 @@ param graphBaseUrl string = 'https://graph.microsoft.com'
 @allowed([ 'basic', 'azure-openai' ])
 param coachProvider string = 'basic'
 
-@description('Azure OpenAI endpoint, https://<resource>.openai.azure.com (COACH_ENDPOINT); needed with azure-openai. Grant the web app\'s identity "Cognitive Services OpenAI User" on that resource.')
+@description('Azure OpenAI endpoint, https://<resource>.openai.azure.com (COACH_ENDPOINT); needed with azure-openai.')
 param coachEndpoint string = ''
+
+@description('Name of the Azure OpenAI account behind coachEndpoint, when it is in this resource group: the template grants the web app\'s identity "Cognitive Services OpenAI User" on it. Leave empty to grant the role yourself (an account in another resource group).')
+param coachOpenAiAccountName string = ''
 
 @description('The Azure OpenAI deployment name (COACH_MODEL); needed with azure-openai.')
 param coachModel string = ''
@@ -210,6 +213,15 @@ resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataContributorRoleId)
     principalId: webApp.identity.principalId
     principalType: 'ServicePrincipal'
+  }
+}
+
+// The model coach calls Azure OpenAI as the web app's system-assigned identity; the grant lives in its own module.
+module coachOpenAiRole 'coachRole.bicep' = if (coachProvider == 'azure-openai' && !empty(coachOpenAiAccountName)) {
+  name: '${resourceBaseName}-coach-role'
+  params: {
+    openAiAccountName: coachOpenAiAccountName
+    principalId: webApp.identity.principalId
   }
 }
 

@@ -20,7 +20,7 @@ import { createTableRoundMemberRepo, createTableRoundRepo } from './adapters/tab
 import type { HealthProbe } from './api/health';
 import { createBot, type Bot } from './bot/bot';
 import type { AppConfig } from './config';
-import { bookingQueueName, jobQueueName } from './jobs/handlers';
+import { bookingQueueName, jobQueueName, outboxQueueName } from './jobs/handlers';
 import type { Logger } from './logging';
 import type { AppInstaller } from './ports/appInstaller';
 import { DeliveryError } from './ports/chatMessenger';
@@ -29,6 +29,8 @@ import type { BotDependencies } from './bot/dependencies';
 import type { CallerFactory, UseCasePorts } from './usecases/ports';
 import { createBasicCoach } from './usecases/basicCoach';
 import { createModelCoach } from './bot/coach/modelCoach';
+import { createChatPlanner } from './bot/coach/chatPlanner';
+import type { ModelSettings } from './bot/coach/openAIModel';
 import { createCognitiveServicesTokenProvider } from './adapters/identity/cognitiveServicesToken';
 import type { Coach } from './ports/coach';
 
@@ -37,7 +39,7 @@ import type { Coach } from './ports/coach';
  * stand-alone worker (src/worker.ts), so both run the same code against the same storage and Graph.
  */
 export interface Wiring {
-  readonly ports: UseCasePorts & { readonly jobs: StorageJobQueue; readonly bookingJobs: StorageJobQueue };
+  readonly ports: UseCasePorts & { readonly jobs: StorageJobQueue; readonly bookingJobs: StorageJobQueue; readonly outboxChecks: StorageJobQueue };
   readonly bot: Bot;
   readonly probes: readonly HealthProbe[];
   readonly callerFor: CallerFactory;
@@ -84,11 +86,11 @@ const appIdMissingInstaller: AppInstaller = {
   },
 };
 
-/** The basic coach, or the configured model with the basic coach as its fallback. */
-function coachOf(config: AppConfig, logger: Logger): Coach {
+/** The configured model's settings (Azure OpenAI with a key or managed identity, or OpenAI-compatible); null for the basic coach. */
+function modelSettingsOf(config: AppConfig): ModelSettings | null {
   const settings = config.coach;
-  if (settings.provider === 'basic') return createBasicCoach({ log: (line) => logger.info({ coach: line }, 'coach call') });
-  return createModelCoach({
+  if (settings.provider === 'basic') return null;
+  return {
     provider: settings.provider,
     endpoint: settings.endpoint,
     model: settings.model,
@@ -96,13 +98,18 @@ function coachOf(config: AppConfig, logger: Logger): Coach {
     apiVersion: settings.apiVersion,
     azureADTokenProvider: settings.provider === 'azure-openai' && settings.managedIdentity ? createCognitiveServicesTokenProvider(settings.managedIdentity.clientId) : undefined,
     timeoutInMs: settings.timeoutInMs,
-    fallback: createBasicCoach(),
-    logger,
-  });
+  };
+}
+
+/** The basic coach, or the configured model with the basic coach as its fallback. */
+function coachOf(model: ModelSettings | null, logger: Logger): Coach {
+  if (!model) return createBasicCoach({ log: (line) => logger.info({ coach: line }, 'coach call') });
+  return createModelCoach({ ...model, fallback: createBasicCoach(), logger });
 }
 
 export function wireApplication(config: AppConfig, options: WireOptions): Wiring {
   const { logger, clock } = options;
+  const model = modelSettingsOf(config);
   const table = (name: string, label: string) => EntityTable.fromConnectionString(config.storageConnectionString, `${config.tablePrefix}${name}`, label);
   const members = createTableMemberRepo(table('Members', 'member'));
   const graph = createGraphClient({ baseUrl: config.graph.baseUrl, credential: config.graph.credential });
@@ -129,6 +136,7 @@ export function wireApplication(config: AppConfig, options: WireOptions): Wiring
     directory,
     jobs: createStorageJobQueue({ connectionString: config.storageConnectionString, queueName: jobQueueName(config.queuePrefix) }),
     bookingJobs: createStorageJobQueue({ connectionString: config.storageConnectionString, queueName: bookingQueueName(config.queuePrefix) }),
+    outboxChecks: createStorageJobQueue({ connectionString: config.storageConnectionString, queueName: outboxQueueName(config.queuePrefix) }),
     bookings,
     roundCounters: createTableRoundCounters(
       { members: roundTables.members, bookingsByRound },
@@ -141,7 +149,7 @@ export function wireApplication(config: AppConfig, options: WireOptions): Wiring
     journals,
     assets: createTableAssetRepo(table('Assets', 'asset')),
     sensitiveData: createSensitiveDataScanner(),
-    coach: coachOf(config, logger),
+    coach: coachOf(model, logger),
     teamsAppId: config.teamsAppId ?? null,
     messenger: {
       sendCard: (conversation, card, sendOptions) => {
@@ -154,7 +162,7 @@ export function wireApplication(config: AppConfig, options: WireOptions): Wiring
     botId: config.bot.appId ? `28:${config.bot.appId}` : '',
   };
   const callerFor = callerFactory(config);
-  const deps: BotDependencies = { members, clock, logger, directory, dashboardUrl: dashboardUrlOf(config), ports, callerFor };
+  const deps: BotDependencies = { members, clock, logger, directory, dashboardUrl: dashboardUrlOf(config), ports, callerFor, chat: model ? createChatPlanner({ ...model, logger }) : null };
   bot = createBot({ ...config.bot, openIdMetadataUrl: options.botOpenIdMetadataUrl }, deps, { allowLoopbackHttp: config.authMode === 'dev' });
   const probes: HealthProbe[] = [
     { name: 'storage', describe: `STORAGE_CONNECTION_STRING → ${describeStorage(config.storageConnectionString)}`, probe: (o) => members.probe(o) },
@@ -169,5 +177,5 @@ export function botDependenciesOf(config: AppConfig, logger: Logger): BotDepende
 }
 
 export async function ensureQueues(ports: Wiring['ports']): Promise<void> {
-  await Promise.all([ports.jobs.ensureCreated(), ports.bookingJobs.ensureCreated()]);
+  await Promise.all([ports.jobs.ensureCreated(), ports.bookingJobs.ensureCreated(), ports.outboxChecks.ensureCreated()]);
 }

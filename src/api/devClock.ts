@@ -3,6 +3,7 @@ import { Duration } from 'luxon';
 import { z } from 'zod';
 import type { DemoClock, DemoClockStore } from '../ports/clock';
 import type { Caller, UseCasePorts } from '../usecases/ports';
+import { ownedRoundsQuery } from '../usecases/queries/roundPeople';
 import { body } from './requests';
 import type { CallerOf } from './rounds';
 
@@ -59,7 +60,7 @@ function fieldErrorsOf(error: z.ZodError): Record<string, string> {
 
 async function mayMoveTheClock(caller: Caller, ports: UseCasePorts): Promise<boolean> {
   if (caller.isAdmin || caller.mayCreateRounds) return true;
-  return (await ports.rounds.listForOwner(caller.userId)).length > 0;
+  return (await ownedRoundsQuery(caller, ports)).value.length > 0;
 }
 
 export function devClockRouter(ports: UseCasePorts, callerOf: CallerOf, deps: DevClockDependencies): Router {

@@ -1,5 +1,7 @@
 import type { Response } from 'express';
+import { stringify } from 'csv-stringify/sync';
 import { isDomainError, type DomainError } from '../domain/errors';
+import type { ExportTable } from '../usecases/queries/exports';
 
 const STATUS: Record<DomainError['kind'], number> = { not_found: 404, forbidden: 403, invalid_input: 422, conflict: 409 };
 
@@ -24,4 +26,10 @@ export function sendDomainError(res: Response, error: DomainError, current?: unk
 export function sendAnswer(res: Response, answer: unknown): void {
   if (isDomainError(answer)) return sendDomainError(res, answer);
   res.json(answer);
+}
+
+/** A table as a CSV download (header row first), or its refusal. */
+export function sendCsv(res: Response, table: ExportTable | DomainError): void {
+  if (isDomainError(table)) return sendDomainError(res, table);
+  res.type('text/csv').attachment(table.fileName).send(stringify(table.rows.map((row) => [...row]), { header: true, columns: [...table.columns] }));
 }

@@ -2,14 +2,13 @@ import { Router, type Response } from 'express';
 import { ASSET_KINDS } from '../domain/asset';
 import { isDomainError, type DomainError } from '../domain/errors';
 import { parseUserId } from '../domain/ids';
-import { JOURNAL_LIMITS } from '../domain/journal';
 import { isSensitiveDataFound, type SensitiveDataFound } from '../domain/sensitiveData';
-import { renderNoteCard } from '../cards/nudge';
-import { assetsOf, changeMyAsset, exportSharedAssets, listMyAssets, saveAsset, searchSharedAssets } from '../usecases/assets';
-import { managerDigest, proposeCheckIn, sendEncouragement } from '../usecases/checkIns';
-import { isStaleWrite, journalsOf, listMyJournals, saveJournal, type StaleWrite } from '../usecases/journal';
+import { changeMyAsset, exportSharedAssets, saveAsset } from '../usecases/assets';
+import { proposeCheckIn, sendEncouragement } from '../usecases/checkIns';
+import { isStaleWrite, saveJournal, type StaleWrite } from '../usecases/journal';
+import { assetsOfQuery, checkInDigestQuery, journalsOfQuery, myAssetsQuery, myJournalsQuery, sharedLibraryQuery } from '../usecases/queries/journalsAndAssets';
 import type { UseCasePorts } from '../usecases/ports';
-import { sendDomainError } from './errors';
+import { sendAnswer, sendDomainError } from './errors';
 import type { CallerOf } from './rounds';
 import { emptyBody, parsedBody, roundIdParam } from './requests';
 import { REQUEST_BODIES } from './schemas';
@@ -41,9 +40,7 @@ export function journalsRouter(ports: UseCasePorts, callerOf: CallerOf): Router 
   router.get('/rounds/:roundId/me/journals', async (req, res) => {
     const roundId = roundIdParam(req, res);
     if (!roundId) return;
-    const entries = await listMyJournals(roundId, callerOf(res), ports);
-    if (isDomainError(entries)) return sendDomainError(res, entries);
-    res.json({ value: entries, editableDays: JOURNAL_LIMITS.editableDays });
+    sendAnswer(res, await myJournalsQuery(roundId, callerOf(res), ports));
   });
 
   router.put('/rounds/:roundId/me/journals/:weekStart', async (req, res) => {
@@ -58,9 +55,7 @@ export function journalsRouter(ports: UseCasePorts, callerOf: CallerOf): Router 
   router.get('/rounds/:roundId/me/assets', async (req, res) => {
     const roundId = roundIdParam(req, res);
     if (!roundId) return;
-    const assets = await listMyAssets(roundId, callerOf(res), ports);
-    if (isDomainError(assets)) return sendDomainError(res, assets);
-    res.json({ value: assets });
+    sendAnswer(res, await myAssetsQuery(roundId, callerOf(res), ports));
   });
 
   router.post('/rounds/:roundId/me/assets', async (req, res) => {
@@ -97,9 +92,7 @@ export function journalsRouter(ports: UseCasePorts, callerOf: CallerOf): Router 
     const one = (value: unknown) => (typeof value === 'string' ? value : undefined);
     const kind = one(req.query.kind);
     if (kind !== undefined && kind !== '' && !(ASSET_KINDS as readonly string[]).includes(kind)) return void res.status(400).json({ error: `kind is one of ${ASSET_KINDS.join(', ')}.` });
-    const result = await searchSharedAssets(roundId, { tool: one(req.query.tool), kind, q: one(req.query.q) }, callerOf(res), ports);
-    if (isDomainError(result)) return sendDomainError(res, result);
-    res.json({ value: result });
+    sendAnswer(res, await sharedLibraryQuery(roundId, { tool: one(req.query.tool), kind, q: one(req.query.q) }, callerOf(res), ports));
   });
 
   router.get('/rounds/:roundId/reports/:userId/journals', async (req, res) => {
@@ -107,9 +100,7 @@ export function journalsRouter(ports: UseCasePorts, callerOf: CallerOf): Router 
     const userId = parseUserId(req.params.userId);
     if (!roundId) return;
     if (!userId) return void res.status(404).json({ error: 'No such person.' });
-    const result = await journalsOf(roundId, userId, callerOf(res), ports);
-    if (isDomainError(result)) return sendDomainError(res, result);
-    res.json({ value: result, editableDays: JOURNAL_LIMITS.editableDays });
+    sendAnswer(res, await journalsOfQuery(roundId, userId, callerOf(res), ports));
   });
 
   router.get('/rounds/:roundId/reports/:userId/assets', async (req, res) => {
@@ -117,13 +108,11 @@ export function journalsRouter(ports: UseCasePorts, callerOf: CallerOf): Router 
     const userId = parseUserId(req.params.userId);
     if (!roundId) return;
     if (!userId) return void res.status(404).json({ error: 'No such person.' });
-    const result = await assetsOf(roundId, userId, callerOf(res), ports);
-    if (isDomainError(result)) return sendDomainError(res, result);
-    res.json({ value: result });
+    sendAnswer(res, await assetsOfQuery(roundId, userId, callerOf(res), ports));
   });
 
   router.get('/checkins', async (_req, res) => {
-    res.json({ value: await managerDigest(callerOf(res).userId, ports) });
+    res.json(await checkInDigestQuery(callerOf(res), ports));
   });
 
   router.post('/rounds/:roundId/reports/:userId/encourage', async (req, res) => {
@@ -133,7 +122,7 @@ export function journalsRouter(ports: UseCasePorts, callerOf: CallerOf): Router 
     if (!userId) return void res.status(404).json({ error: 'No such person.' });
     const input = parsedBody(req, res, REQUEST_BODIES.encourage);
     if (!input) return;
-    const result = await sendEncouragement(roundId, userId, input.message, callerOf(res), ports, renderNoteCard);
+    const result = await sendEncouragement(roundId, userId, input.message, callerOf(res), ports);
     if (isDomainError(result)) return sendDomainError(res, result);
     res.status(202).json(result);
   });

@@ -1,8 +1,7 @@
 import { Router, type Response } from 'express';
-import { stringify } from 'csv-stringify/sync';
 import { isDomainError, type DomainError } from '../domain/errors';
 import { parseUserId, type UserId } from '../domain/ids';
-import { canManageRound, type RoundChanges } from '../domain/round';
+import type { RoundChanges } from '../domain/round';
 import type { RoundId } from '../domain/roundIds';
 import { practiceHoursByWeek } from '../domain/practiceHours';
 import { fitOfSelection } from '../domain/rubric';
@@ -12,8 +11,12 @@ import type { HypothesisInput, SelectionInput } from '../domain/experimentPlan';
 import { createRound, editRound, openRound, publishPolicy, resendKickoff, type NewRoundInput } from '../usecases/rounds';
 import { acknowledgePolicy, reviewPlan, saveSelection, submitPlan, type ReviewAction } from '../usecases/experiments';
 import type { Caller, UseCasePorts } from '../usecases/ports';
+import { acknowledgementsExportQuery } from '../usecases/queries/exports';
+import { experimentAsItStands } from '../usecases/queries/experimentPage';
 import { participantViewQuery } from '../usecases/queries/participantView';
-import { sendAnswer, sendDomainError } from './errors';
+import { ownedRoundsQuery, roundRosterQuery } from '../usecases/queries/roundPeople';
+import { directReportsQuery, reviewQueueQuery } from '../usecases/queries/team';
+import { sendAnswer, sendCsv, sendDomainError } from './errors';
 import { emptyBody, parsedBody, roundIdParam, versionOf } from './requests';
 import { REQUEST_BODIES } from './schemas';
 
@@ -29,13 +32,12 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
 
   /** A refused change to an experiment; a conflict (e.g. a stale form) carries the experiment as it now stands. */
   async function sendExperimentError(res: Response, error: DomainError, roundId: RoundId, participantId: UserId): Promise<void> {
-    const current = error.kind === 'conflict' ? (await ports.experiments.get(roundId, participantId))?.experiment : undefined;
+    const current = error.kind === 'conflict' ? (await experimentAsItStands(roundId, participantId, ports)) ?? undefined : undefined;
     sendDomainError(res, error, current);
   }
 
   router.get('/rounds', async (_req, res) => {
-    const caller = callerOf(res);
-    res.json({ value: await ports.rounds.listForOwner(caller.userId) });
+    res.json(await ownedRoundsQuery(callerOf(res), ports));
   });
 
   router.post('/rounds', async (req, res) => {
@@ -49,25 +51,7 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
 
   router.get('/rounds/:roundId', async (req, res) => {
     const roundId = roundIdParam(req, res);
-    if (!roundId) return;
-    const caller = callerOf(res);
-    const stored = await ports.rounds.get(roundId);
-    if (!stored) return void res.status(404).json({ error: 'No such round.' });
-    if (!canManageRound(stored.round, caller)) return void res.status(403).json({ error: 'Only the round’s owners can see everyone’s status.' });
-    const [members, experiments, bookings, shareback] = await Promise.all([ports.roundMembers.list(roundId), ports.experiments.listForRound(roundId), ports.bookings.listForRound(roundId), ports.sharebacks.get(roundId)]);
-    const stateOf = new Map(experiments.map((e) => [e.participantId, e.state]));
-    const now = ports.clock.now().toISOString();
-    const bookingOf = new Map(bookings.map((b) => [b.participantId, { status: b.status, reason: b.reason, weeks: b.weeks, blocks: b.blocks.length, hours: practiceHoursByWeek(b.blocks, now) }]));
-    res.json({
-      round: { ...stored.round, participantIds: members.filter((m) => m.via === 'named').map((m) => m.userId) },
-      shareback: shareback ? { joinUrl: shareback.joinUrl, invited: shareback.attendeeEmails.length, tabAdded: shareback.tabAdded } : null,
-      people: members.map((m) => ({
-        userId: m.userId, via: m.via,
-        kickoff: { state: m.delivery, attempts: m.deliveryAttempts, reason: m.deliveryReason, deliveredAt: m.deliveredAt },
-        experimentState: stateOf.get(m.userId) ?? 'not started',
-        practiceTime: bookingOf.get(m.userId) ?? null,
-      })),
-    });
+    if (roundId) sendAnswer(res, await roundRosterQuery(roundId, callerOf(res), ports));
   });
 
   router.patch('/rounds/:roundId', async (req, res) => {
@@ -108,17 +92,7 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
 
   router.get('/rounds/:roundId/acknowledgements.csv', async (req, res) => {
     const roundId = roundIdParam(req, res);
-    if (!roundId) return;
-    const stored = await ports.rounds.get(roundId);
-    if (!stored) return void res.status(404).json({ error: 'No such round.' });
-    if (!canManageRound(stored.round, callerOf(res))) return void res.status(403).json({ error: 'Only the round’s owners can export acknowledgements.' });
-    const acks = await ports.acknowledgements.listForRound(roundId);
-    const names = new Map<string, string>();
-    for (const ack of acks) if (!names.has(ack.userId)) names.set(ack.userId, (await ports.directory.getPerson(ack.userId))?.displayName ?? '');
-    const csv = stringify(acks.map((a) => [a.userId, names.get(a.userId) ?? '', a.policyVersion, a.toolId ?? '', a.otherToolName ?? '', a.acknowledgedAt]), {
-      header: true, columns: ['userId', 'name', 'policyVersion', 'toolId', 'otherTool', 'acknowledgedAt'],
-    });
-    res.type('text/csv').attachment(`acknowledgements-${roundId}.csv`).send(csv);
+    if (roundId) sendCsv(res, await acknowledgementsExportQuery(roundId, callerOf(res), ports));
   });
 
   // The participant's own experiment in a round.
@@ -176,7 +150,7 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
 
   // The manager's queue and decisions (the same use case as the review card).
   router.get('/reviews', async (_req, res) => {
-    res.json({ value: await ports.experiments.listForReviewer(callerOf(res).userId) });
+    res.json(await reviewQueueQuery(callerOf(res), ports));
   });
 
   // Withdrawing: the participant, or an owner for them. Future practice blocks leave the calendar.
@@ -210,17 +184,7 @@ export function roundsRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
 
   // A manager's direct reports and where each stands in each round (process, never a score of their work).
   router.get('/reports', async (_req, res) => {
-    const caller = callerOf(res);
-    const reports = await ports.directory.listDirectReports(caller.userId);
-    const value = await Promise.all(reports.map(async (person) => {
-      const rounds = await ports.roundMembers.roundsOf(person.id);
-      const experiments = await Promise.all(rounds.map(async (roundId) => {
-        const stored = await ports.experiments.get(roundId, person.id);
-        return { roundId, state: stored?.experiment.state ?? 'not started', updatedAt: stored?.experiment.updatedAt ?? null };
-      }));
-      return { userId: person.id, displayName: person.displayName, jobTitle: person.jobTitle, experiments };
-    }));
-    res.json({ value });
+    res.json(await directReportsQuery(callerOf(res), ports));
   });
 
   router.post('/rounds/:roundId/experiments/:participantId/review', async (req, res) => {

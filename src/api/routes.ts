@@ -9,6 +9,7 @@ import { sharebackRouter } from './shareback';
 import { journalsRouter } from './journals';
 import { devClockRouter, type DevClockDependencies } from './devClock';
 import { coachRouter } from './coach';
+import { whoAmIQuery } from '../usecases/queries/home';
 
 export interface ApiDependencies {
   readonly authenticate: Authenticate;
@@ -37,9 +38,7 @@ export function apiRouter(deps: ApiDependencies): Router {
   router.use(requireCaller(deps.authenticate, deps.logger));
 
   router.get('/me', async (_req: Request, res: Response) => {
-    const caller = callerOf(res);
-    const person = await deps.directory.getPerson(caller.userId);
-    res.json({ userId: caller.userId, tenantId: caller.tenantId, displayName: person?.displayName ?? caller.displayName, jobTitle: person?.jobTitle ?? null, department: person?.department ?? null, signedInVia: caller.via });
+    res.json(await whoAmIQuery(callerOf(res), deps));
   });
 
   // Dev only (like /dev/users): under AUTH_MODE=entra the route is not in the router at all.
@@ -49,7 +48,7 @@ export function apiRouter(deps: ApiDependencies): Router {
   router.use(journalsRouter(deps.ports, (res) => deps.callerFor(callerOf(res))));
   router.use(coachRouter(deps.ports, (res) => deps.callerFor(callerOf(res))));
   // Retries from the tab send the decision notice without a dashboard link (the job's first run carries it).
-  router.use(sharebackRouter(deps.ports, (res) => deps.callerFor(callerOf(res)), { dashboardUrl: '' }));
+  router.use(sharebackRouter(deps.ports, (res) => deps.callerFor(callerOf(res))));
 
   router.use((req: Request, res: Response) => {
     res.status(404).json({ error: `No API route ${req.method} ${req.baseUrl}${req.path}.` });

@@ -6,9 +6,11 @@ import { isDomainError } from '../domain/errors';
 import { parseUserId } from '../domain/ids';
 import { parseRoundId } from '../domain/roundIds';
 import { reportCsvRows, reportHtml, reportMarkdown } from '../domain/roundReport';
-import { decisionView, pickFollowUpTime, recordDecision, retryDecisionEffects } from '../usecases/decisions';
-import { capabilityFor, roundReportFor } from '../usecases/roundReport';
-import { advancePresenter, editSummary, getSummary, linkMeeting, reorderPresenters, roundOfMeeting, sessionView } from '../usecases/sharebackSession';
+import { pickFollowUpTime, recordDecision, retryDecisionEffects } from '../usecases/decisions';
+import { decisionView } from '../usecases/queries/decisionView';
+import { capabilityFor, roundReportFor } from '../usecases/queries/roundReport';
+import { advancePresenter, editSummary, getSummary, linkMeeting, reorderPresenters } from '../usecases/sharebackSession';
+import { roundOfMeeting, sessionView } from '../usecases/queries/meetingSession';
 import type { UseCasePorts } from '../usecases/ports';
 import { sendDomainError } from './errors';
 import type { CallerOf } from './rounds';
@@ -24,7 +26,7 @@ import { REQUEST_BODIES } from './schemas';
 /** Teams meeting chat ids look like "19:meeting_…@thread.v2"; anything else is not a meeting we could know. */
 const chatIdSchema = z.string().regex(/^19:[^\s/\\#?]{1,300}$/);
 
-export function sharebackRouter(ports: UseCasePorts, callerOf: CallerOf, settings: { dashboardUrl: string }): Router {
+export function sharebackRouter(ports: UseCasePorts, callerOf: CallerOf): Router {
   const router = Router();
 
   async function meeting(req: Request, res: Response) {
@@ -165,7 +167,7 @@ export function sharebackRouter(ports: UseCasePorts, callerOf: CallerOf, setting
     const participantId = parseUserId(req.params.participantId);
     if (!roundId || !participantId) return void res.status(404).json({ error: 'No such experiment.' });
     if (!emptyBody(req, res)) return;
-    const outcome = await retryDecisionEffects(roundId, participantId, callerOf(res), ports, settings);
+    const outcome = await retryDecisionEffects(roundId, participantId, callerOf(res), ports);
     if (isDomainError(outcome)) return sendDomainError(res, outcome);
     res.json(outcome);
   });

@@ -18,8 +18,9 @@ import { onOpenJournal, onSaveJournal } from './handlers/journal';
 import { onSaveAsset, onSaveAssetCommand, onShareAsset } from './handlers/assets';
 import { onDigestExtendWindow, onProposeCheckIn, onSendEncouragement } from './handlers/checkIns';
 import { answerUnknownAction } from './handlers/unknownAction';
-import { onAskLibrary, onChatText, onCoachPlan, onCoachSummary, onCoachTools, onReturnToPlan, onUseSummaryDraft } from './handlers/coach';
+import { onAskLibrary, onCoachPlan, onCoachSummary, onCoachTools, onReturnToPlan, onUseSummaryDraft } from './handlers/coach';
 import { sendWelcome } from './handlers/welcome';
+import { onChatText, registerChatActions } from './handlers/chat';
 import { createChatMessenger, type CreateChatMessengerOptions } from './messenger';
 
 /**
@@ -86,7 +87,8 @@ function activitySchema(options: { allowLoopbackHttp: boolean }) {
  * turns through it with botbuilder's TestAdapter (tests/usecases/bot-turns.test.ts), no HTTP or connector needed.
  */
 export function createBotApplication(adapter: TeamsAdapter, botAppId: string, deps: BotDependencies): Application<TurnState> {
-  const app = new Application<TurnState>({ adapter, botAppId, removeRecipientMention: true });
+  const app = new Application<TurnState>({ adapter, botAppId, removeRecipientMention: true, ...(deps.chat ? { ai: { planner: deps.chat.planner } } : {}) });
+  if (deps.chat) registerChatActions(app, deps);
 
   app.conversationUpdate('membersAdded', async (context) => {
     const botWasAdded = (context.activity.membersAdded ?? []).some((member) => member.id === context.activity.recipient.id);
@@ -143,9 +145,11 @@ export function createBotApplication(adapter: TeamsAdapter, botAppId: string, de
   app.message(async (context) => matchCommand(context.activity.text ?? '')?.keyword === 'save asset', async (context) => onSaveAssetCommand(context, deps));
   app.message(async (context) => matchCommand(context.activity.text ?? '')?.keyword === 'ask', async (context) => sendHelp(context));
   app.message(async (context) => /^\s*ask\s+\S/i.test(context.activity.text ?? ''), async (context) => onAskLibrary(context, deps, (context.activity.text ?? '').trim().replace(/^ask\s+/i, '')));
-  // Anything else typed in personal chat: the coach maps it to a command, or answers with the help card.
-  app.activity(ActivityTypes.Message, async (context) => ((context.activity.text ?? '').trim() !== '' && context.activity.conversation?.conversationType !== 'groupChat' && context.activity.conversation?.conversationType !== 'channel'
-    ? onChatText(context, deps)
+  // Anything else typed in personal chat: a greeting gets the welcome; the rest is mapped to a command or card by
+  // the planner (else the help card) or, with no model, the basic coach's rules (else the welcome). This route takes
+  // every message, so teams-ai never runs the planner on its own: onChatText decides when a model is asked.
+  app.activity(ActivityTypes.Message, async (context, state) => ((context.activity.text ?? '').trim() !== '' && context.activity.conversation?.conversationType !== 'groupChat' && context.activity.conversation?.conversationType !== 'channel'
+    ? onChatText(context, state, deps, app)
     : sendWelcome(context, deps)));
 
   app.error(async (context: TurnContext, error: Error) => {

@@ -1,4 +1,5 @@
 import type { Logger } from '../logging';
+import type { ChatPlanner } from './coach/chatPlanner';
 import type { Clock } from '../ports/clock';
 import type { DirectoryPort } from '../ports/directory';
 import type { MemberRepo } from '../ports/memberRepo';
@@ -14,4 +15,6 @@ export interface BotDependencies {
   readonly dashboardUrl: string;
   readonly ports: UseCasePorts;
   readonly callerFor: CallerFactory;
+  /** Natural chat on the tenant's model; absent when no model is configured (the basic coach's rules map chat text then). */
+  readonly chat?: ChatPlanner | null;
 }

@@ -1,5 +1,5 @@
 import template from './coach.json';
-import type { ChatIntent, CoachAnswer, LibraryAnswer, PlanAdvice, SummaryDraft, ToolSuggestions } from '../domain/coach';
+import type { CoachAnswer, LibraryAnswer, PlanAdvice, SummaryDraft, ToolSuggestions } from '../domain/coach';
 import { rubricLabel } from '../domain/coach';
 import type { ToolCatalogueEntry } from '../domain/toolCatalogue';
 import { clip, expandForm, firstThatFits } from './forms';
@@ -173,9 +173,4 @@ export function renderSummaryDraftCard(data: SummaryDraftCardData): AdaptiveCard
       { title: 'Use this', style: 'positive', data: { verb: 'useSummaryDraft', roundId: data.roundId, draft: { worked: draft.worked, failed: draft.failed, keepTesting: [draft.keepTesting, draft.reuse].filter(Boolean).join('\n\n') } } },
     ],
   });
-}
-
-/** What the chat understood, as a one-liner before the card it leads to (only when a model read it). */
-export function intentLine(intent: ChatIntent): string {
-  return intent.intent === 'none' ? '' : `I read that as "${intent.intent}".`;
 }

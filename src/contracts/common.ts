@@ -92,6 +92,7 @@ export const decisionDetailsSchema = z.object({
   decideEarly: z.boolean().optional(),
   earlyReason: z.string().optional(),
 });
+export type DecisionDetails = Answer<typeof decisionDetailsSchema>;
 const decisionRevisionSchema = decisionDetailsSchema.extend({ by: z.string(), at: z.string(), revision: z.number() });
 export const decisionSchema = decisionRevisionSchema.extend({ previous: z.array(decisionRevisionSchema) });
 
@@ -121,6 +122,7 @@ export const fitAssessmentSchema = z.object({
   summary: z.string(),
   warnings: z.array(z.object({ id: z.string(), question: z.string(), message: z.string() })),
 });
+export type FitAssessment = Answer<typeof fitAssessmentSchema>;
 
 export const weekHoursSchema = z.object({ week: z.number(), plannedMinutes: z.number(), keptMinutes: z.number(), upcomingMinutes: z.number() });
 export type WeekHours = Answer<typeof weekHoursSchema>;
@@ -135,6 +137,27 @@ export const practiceBlockSchema = z.object({
   notKept: z.object({ by: z.enum(['participant', 'calendar']), reason: z.string() }).nullable().optional(),
 });
 export type PracticeBlock = Answer<typeof practiceBlockSchema>;
+
+/** A round as its owners edit it: every setting, the policy's versions and the people named in it. */
+export const roundSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  name: z.string(),
+  ownerIds: z.array(z.string()),
+  managerScopes: z.array(z.string()),
+  window: z.object({ start: z.string(), weeks: z.number() }),
+  hoursPerWeek: z.number(),
+  shareback: z.object({ startsAt: z.string(), durationMinutes: z.number(), timeZone: z.string() }),
+  policy: z.object({ versions: z.array(policyVersionSchema) }),
+  catalogue: z.array(toolEntrySchema),
+  sensitiveTerms: z.array(z.string()).optional(),
+  coachOff: z.boolean().optional(),
+  status: roundStatusSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+  participantIds: z.array(z.string()),
+});
 
 export const bookingStatusSchema = z.enum(['planned', 'booked', 'failed', 'released']);
 export const bookingWeekSchema = z.object({

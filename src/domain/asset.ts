@@ -4,6 +4,7 @@ import { cleanText, overLimitMessage } from './journal';
 import type { ExperimentId, RoundId } from './roundIds';
 import { stamp, type IsoInstant } from './time';
 import { characterCount, invalidInput } from './validation';
+import { isStaleVersion } from './version';
 
 /**
  * Something others could reuse, saved during practice: a prompt, a context file, a reference link or
@@ -135,7 +136,7 @@ export function createAsset(input: AssetInput, context: NewAssetContext): Asset 
 /** Edits and sharing: the author only. Unsharing is allowed (the library shows it no more). Nothing different → the same asset. */
 export function changeAsset(asset: Asset, changes: AssetChanges, actorId: UserId, now: IsoInstant): Asset | DomainError {
   if (asset.authorId !== actorId) return domainError('forbidden', 'Only the person who saved this asset can change or share it.');
-  if (changes.expectedVersion !== undefined && changes.expectedVersion !== asset.version) {
+  if (isStaleVersion(changes.expectedVersion, asset.version)) {
     return domainError('conflict', 'This asset changed since you opened it. Reload it to see the latest, then make your change again.');
   }
   const fields = assetFields(changes, asset);

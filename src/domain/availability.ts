@@ -1,6 +1,7 @@
-import { DateTime } from 'luxon';
+import { IANAZone } from 'luxon';
 import { ceilToStep, MINUTE_IN_MS, normalize, subtract, type Span } from './intervals';
 import { WEEKDAYS, type Interval, type WorkingHours } from './planner';
+import { calendarDate, dayClock, minutesOfDay } from './wallClock';
 
 /*
  * Common free time of several people: each one's working hours (in their own zone) intersected, minus each
@@ -8,29 +9,24 @@ import { WEEKDAYS, type Interval, type WorkingHours } from './planner';
  * follow-ups (domain/decision.ts) both ask it for their first slot; only the window, the length and the notice differ.
  */
 
-/** "09:00" → { hour: 9, minute: 0 } (Graph's "09:00:00.0000000" too). */
-function clockOf(text: string): { hour: number; minute: number } {
-  const [h, m] = text.split(':').map((part) => Number.parseInt(part, 10));
-  return { hour: h ?? 0, minute: m ?? 0 };
-}
-
 /**
- * The person's working time overlapping `window`, as instants. Hours are wall-clock times in their zone, so
- * 09:00 stays 09:00 on the day the clocks change; "24:00" is midnight at the end of the day.
+ * The person's working time overlapping `window`, as instants. Hours are wall-clock times in their zone, read as the
+ * planner reads them (wallClock.ts), so 09:00 stays 09:00 on the day the clocks change; "24:00" is midnight at the
+ * end of the day.
  */
 export function workingSpans(hours: WorkingHours, window: Span): Span[] {
   const spans: Span[] = [];
-  const start = clockOf(hours.startTime);
-  const end = clockOf(hours.endTime);
-  let day = DateTime.fromMillis(window.start, { zone: hours.timeZone }).startOf('day').minus({ days: 1 });
-  const last = DateTime.fromMillis(window.end, { zone: hours.timeZone }).endOf('day');
-  while (day <= last) {
-    if (hours.daysOfWeek.includes(WEEKDAYS[day.weekday - 1]!)) {
-      const from = day.set(start).toMillis();
-      const to = end.hour === 24 ? day.plus({ days: 1 }).toMillis() : day.set(end).toMillis();
-      if (to > from) spans.push({ start: from, end: to });
-    }
-    day = day.plus({ days: 1 });
+  const zone = IANAZone.create(hours.timeZone);
+  const start = minutesOfDay(hours.startTime, false) ?? 0;
+  const end = minutesOfDay(hours.endTime, true) ?? 0;
+  // Calendar dates as their midnight in UTC (what dayClock takes), from the day before the window's first.
+  const last = calendarDate(window.end, zone);
+  for (let day = calendarDate(window.start, zone).minus({ days: 1 }); day <= last; day = day.plus({ days: 1 })) {
+    if (!hours.daysOfWeek.includes(WEEKDAYS[day.weekday - 1]!)) continue;
+    const clock = dayClock(day, zone);
+    const from = clock(start);
+    const to = clock(end);
+    if (to > from) spans.push({ start: from, end: to });
   }
   return spans;
 }

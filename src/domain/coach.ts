@@ -14,7 +14,7 @@ import { OTHER_TOOL_ID, toolsForRole, type Role, type ToolCatalogueEntry } from 
  * rules, which answer when no model is configured, the owner switched the model off, or the model failed.
  */
 
-export const COACH_FEATURES = ['sharpenPlan', 'suggestTools', 'draftSummary', 'askLibrary', 'interpretText'] as const;
+export const COACH_FEATURES = ['sharpenPlan', 'suggestTools', 'draftSummary', 'askLibrary'] as const;
 export type CoachFeature = (typeof COACH_FEATURES)[number];
 
 /** Who answered: the deterministic rules, or the tenant's model. */
@@ -261,6 +261,17 @@ export function basicLibraryAnswer(input: LibraryCoachInput): LibraryAnswer {
   }
   const lines = ranked.map(({ source }) => `• ${source.title} (${source.tool}): ${firstWords(source.text, 25)}`);
   return { answer: `What colleagues shared that matches:\n${lines.join('\n')}`.slice(0, 1500), sourceIds: ranked.map(({ source }) => source.id) };
+}
+
+/**
+ * A greeting, a thank-you or "what is this?": answered with the welcome (what the app does and the person's next
+ * step) before anything else reads the text, so saying hello never waits for a model or the sensitive-data check.
+ */
+const GREETING = /^(?:(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day)|morning|evening|thanks|thank you|thx|cheers)(?: (?:there|all|everyone|bot|coach|practice loop|again))?|what is this|what's this|who are you|what are you)$/;
+
+export function isGreeting(message: string): boolean {
+  const t = message.trim().toLowerCase().replace(/[\s!.?,:;)(]+$/g, '').replace(/^[\s/]+/, '').replace(/\s+/g, ' ');
+  return t.length <= 40 && GREETING.test(t);
 }
 
 /**

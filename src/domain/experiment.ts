@@ -9,6 +9,7 @@ import type { TenantId, UserId } from './ids';
 import { experimentIdFor, type ExperimentId, type RoundId } from './roundIds';
 import { stamp, type IsoInstant } from './time';
 import { boundedText, fieldErrorsOf, invalidInput, optionalText } from './validation';
+import { isStaleVersion } from './version';
 
 /**
  * One person's experiment in one round, as a state machine:
@@ -450,7 +451,7 @@ export function applyCommand(experiment: Experiment, command: ExperimentCommand,
   const at = stamp(now);
   if (!actorMayAct(experiment, command)) return forbidden(command);
   if (isNoOp(experiment, command)) return { experiment, changed: false };
-  if (command.expectedVersion !== undefined && command.expectedVersion !== experiment.version) return outOfDate(command.kind);
+  if (isStaleVersion(command.expectedVersion, experiment.version)) return outOfDate(command.kind);
 
   const rule = COMMAND_RULES[command.kind];
   if (!rule.from.includes(experiment.state)) return domainError('conflict', illegalTransitionMessage(command.kind, experiment.state));

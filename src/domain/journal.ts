@@ -5,6 +5,7 @@ import type { UserId } from './ids';
 import type { ExperimentId, RoundId } from './roundIds';
 import { stamp, type IsoDate, type IsoInstant } from './time';
 import { characterCount, invalidInput } from './validation';
+import { isStaleVersion } from './version';
 
 /**
  * The weekly journal (step 4): what improved, broke, surprised and taught, in the participant's words.
@@ -126,7 +127,7 @@ export function saveJournalEntry(existing: JournalEntry | null, target: JournalT
   if (existing && !isEditable(existing, context.now)) {
     return domainError('conflict', `This entry was written more than ${JOURNAL_LIMITS.editableDays} days ago, so it is read-only now. Add what you noticed to this week's entry instead.`);
   }
-  if (existing && input.expectedVersion !== undefined && input.expectedVersion !== existing.version) {
+  if (existing && isStaleVersion(input.expectedVersion, existing.version)) {
     return domainError('conflict', 'This entry changed since you opened it (perhaps in another window). Reload it to see the latest, then make your change again.');
   }
   if (!existing) {

@@ -9,6 +9,7 @@ import { SENSITIVE_TERMS_LIMITS } from './sensitiveData';
 import { instantOrThrow, instantSchema, isoDateSchema, parseInstant, stamp, timeZoneSchema, type IsoDate, type IsoInstant } from './time';
 import { DEFAULT_TOOL_CATALOGUE, toolCatalogueSchema, type ToolCatalogueEntry } from './toolCatalogue';
 import { boundedText, fieldErrorsOf, invalidInput } from './validation';
+import { isStaleVersion } from './version';
 
 /**
  * A round: who takes part, the practice window, the protected hours, the shareback on the calendar
@@ -271,7 +272,7 @@ export function peopleNamedBy(round: Pick<RoundWithParticipants, 'ownerIds' | 'p
 export function editRound(round: RoundWithParticipants, changes: RoundChanges, actor: RoundActor, now: IsoInstant): RoundWithParticipants | DomainError {
   const at = instantOrThrow(now);
   if (!canManageRound(round, actor)) return notAnOwner();
-  if (changes.expectedVersion !== undefined && changes.expectedVersion !== round.version) return staleRound(round.version);
+  if (isStaleVersion(changes.expectedVersion, round.version)) return staleRound(round.version);
   if (round.status === 'closed') return closedRound('its settings can no longer change');
 
   const current = settingsOf(round);

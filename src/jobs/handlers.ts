@@ -1,35 +1,22 @@
 import type { JobHandlers } from '../ports/jobQueue';
-import { BOOKED_NOTICE_JOB_KIND, bookingPayloadSchema, bookPracticeTime } from '../usecases/booking';
-import { BOOKING_JOB_KIND, PLAN_NOTICE_JOB_KIND, REVIEW_REQUEST_JOB_KIND } from '../usecases/experiments';
-import { KICKOFF_JOB_KIND } from '../usecases/kickoff';
+import { queueOf, type JobKind, type QueueRole } from '../usecases/jobKinds';
 import type { UseCasePorts } from '../usecases/ports';
-import { REACKNOWLEDGE_JOB_KIND } from '../usecases/rounds';
-import { scheduleShareback, SHAREBACK_JOB_KIND } from '../usecases/shareback';
-import { parseRoundId } from '../domain/roundIds';
-import { kickoffHandler } from './kickoffHandler';
-import { bookedNoticeHandler, planNoticeHandler, reacknowledgeHandler, reviewRequestHandler, timeMovedNoticeHandler } from './noticeHandlers';
-import { checkPracticeTime, enqueueTimeChecks, TIME_CHECK_JOB_KIND, TIME_MOVED_NOTICE_JOB_KIND } from '../usecases/defendTime';
+import { enqueueTimeChecks } from '../usecases/defendTime';
 import type { PeriodicTask } from './scheduler';
 import { startDuePractice } from '../usecases/practiceStart';
-import { RELEASE_JOB_KIND, releasePayloadSchema, releasePracticeTime } from '../usecases/releaseTime';
-import { enqueueJournalPrompts, enqueueNudges, JOURNAL_NUDGE_JOB_KIND, JOURNAL_PROMPT_JOB_KIND } from '../usecases/journal';
-import { DIGEST_JOB_KIND, enqueueDigests } from '../usecases/checkIns';
-import { digestHandler, journalNudgeHandler, journalPromptHandler } from './journalHandlers';
-import { sharebackJobHandlers, sharebackPeriodicTasks } from './sharebackHandlers';
+import { enqueueJournalPrompts, enqueueNudges } from '../usecases/journal';
+import { enqueueDigests } from '../usecases/checkIns';
+import { jobRegistry, type JobHandlerSettings } from './registry';
+import { sharebackPeriodicTasks } from './sharebackHandlers';
+
+export { JOB_MAX_ATTEMPTS, type JobHandlerSettings } from './registry';
 
 /**
- * Every queue the workers consume and the handler of each job kind on it. The service's in-process
- * worker and `npm run worker` both run exactly this table, so scaling out changes where jobs run, not
- * what they do. Bookings have their own queue: they are slower (Graph) and must not hold up messages.
+ * Every queue the workers consume and the handler of each job kind on it, both from the job registry
+ * (registry.ts: the handler; src/usecases/jobKinds.ts: the queue). The service's in-process worker and
+ * `npm run worker` both run exactly this table, so scaling out changes where jobs run, not what they do.
+ * Bookings have their own queue: they are slower (Graph) and must not hold up messages.
  */
-export interface JobHandlerSettings {
-  readonly dashboardUrl: string;
-  /** The service's public URL (the meeting tab's address); null locally without one. */
-  readonly tabEndpoint: string | null;
-}
-
-/** Deliveries before a job goes to the poison queue (and a kickoff is marked failed with its last reason). */
-export const JOB_MAX_ATTEMPTS = 5;
 
 /** One queue for all message kinds (a message carries its kind); the poison queue is `<name>-poison`. */
 export function jobQueueName(queuePrefix: string): string {
@@ -41,51 +28,24 @@ export function bookingQueueName(queuePrefix: string): string {
   return `${queuePrefix}-bookings`;
 }
 
+/** Delayed checks of experiments' outboxes (see src/usecases/outbox.ts). */
+export function outboxQueueName(queuePrefix: string): string {
+  return `${queuePrefix}-outbox`;
+}
+
 export interface WorkerQueue {
   readonly queueName: string;
   readonly handlers: JobHandlers;
 }
 
 export function workerQueues(queuePrefix: string, ports: UseCasePorts, settings: JobHandlerSettings): WorkerQueue[] {
+  const registry = jobRegistry(ports, settings);
+  const handlersOn = (queue: QueueRole): JobHandlers =>
+    Object.fromEntries((Object.keys(registry) as JobKind[]).filter((kind) => queueOf(kind) === queue).map((kind) => [kind, registry[kind].handler]));
   return [
-    {
-      queueName: jobQueueName(queuePrefix),
-      handlers: {
-        [KICKOFF_JOB_KIND]: kickoffHandler(ports, JOB_MAX_ATTEMPTS),
-        [REVIEW_REQUEST_JOB_KIND]: reviewRequestHandler(ports),
-        [PLAN_NOTICE_JOB_KIND]: planNoticeHandler(ports),
-        [REACKNOWLEDGE_JOB_KIND]: reacknowledgeHandler(ports, settings),
-        [BOOKED_NOTICE_JOB_KIND]: bookedNoticeHandler(ports),
-        [TIME_MOVED_NOTICE_JOB_KIND]: timeMovedNoticeHandler(ports),
-        [JOURNAL_PROMPT_JOB_KIND]: journalPromptHandler(ports),
-        [JOURNAL_NUDGE_JOB_KIND]: journalNudgeHandler(ports),
-        [DIGEST_JOB_KIND]: digestHandler(ports),
-        ...sharebackJobHandlers(ports, settings),
-        [SHAREBACK_JOB_KIND]: async (job) => {
-          const roundId = parseRoundId((job.payload as { roundId?: unknown } | null)?.roundId);
-          if (!roundId) throw new Error(`shareback job ${job.id} names no round`);
-          await scheduleShareback(roundId, ports, settings);
-        },
-      },
-    },
-    {
-      queueName: bookingQueueName(queuePrefix),
-      handlers: {
-        [BOOKING_JOB_KIND]: async (job) => {
-          const { roundId, participantId } = bookingPayloadSchema.parse(job.payload);
-          await bookPracticeTime(roundId, participantId, ports, settings);
-        },
-        [RELEASE_JOB_KIND]: async (job) => {
-          const { roundId, participantId } = releasePayloadSchema.parse(job.payload);
-          await releasePracticeTime(roundId, participantId, ports);
-        },
-        [TIME_CHECK_JOB_KIND]: async (job) => {
-          const { roundId, participantId } = bookingPayloadSchema.parse(job.payload);
-          const round = await ports.rounds.get(roundId);
-          if (round) await checkPracticeTime(round.round, participantId, ports, settings);
-        },
-      },
-    },
+    { queueName: jobQueueName(queuePrefix), handlers: handlersOn('jobs') },
+    { queueName: bookingQueueName(queuePrefix), handlers: handlersOn('bookings') },
+    { queueName: outboxQueueName(queuePrefix), handlers: handlersOn('outbox') },
   ];
 }
 

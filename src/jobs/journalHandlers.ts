@@ -1,12 +1,12 @@
-import { z } from 'zod';
 import { journalCardFor } from '../cards/journalView';
 import { renderDigestCard } from '../cards/checkInDigest';
 import { renderNudgeCard } from '../cards/nudge';
 import { isDomainError } from '../domain/errors';
-import { parseUserId, type UserId } from '../domain/ids';
-import { parseRoundId, type RoundId } from '../domain/roundIds';
+import type { UserId } from '../domain/ids';
+import type { RoundId } from '../domain/roundIds';
 import { wholeDaysBetween } from '../domain/weeklyMoment';
 import type { JobHandler } from '../ports/jobQueue';
+import { handlerFor } from '../usecases/jobKinds';
 import { managerDigest } from '../usecases/checkIns';
 import { isPractisingNow, journalView, nudgeKey, promptKey, sendOnce } from '../usecases/journal';
 import { personalConversationOf } from '../usecases/kickoff';
@@ -17,20 +17,13 @@ import type { UseCasePorts } from '../usecases/ports';
  * guarded by a reminder row derived from what it is about (experiment + week, silence start, manager + week),
  * written before the send, so a redelivered job, a second scheduler or a retry after a crash sends once.
  */
-const roundIdField = z.string().transform((v, ctx) => parseRoundId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a round id' }), z.NEVER));
-const userIdField = z.string().transform((v, ctx) => parseUserId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a user id' }), z.NEVER));
-const promptPayload = z.object({ roundId: roundIdField, participantId: userIdField, weekStart: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
-const nudgePayload = z.object({ roundId: roundIdField, participantId: userIdField, since: z.string() });
-const digestPayload = z.object({ managerId: userIdField, weekStart: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
-
 async function stillPractising(roundId: RoundId, participantId: UserId, ports: UseCasePorts) {
   const [round, stored] = await Promise.all([ports.rounds.get(roundId), ports.experiments.get(roundId, participantId)]);
   return round && stored && isPractisingNow(round.round, stored.experiment, ports.clock.now().toISOString()) ? round.round : null;
 }
 
 export function journalPromptHandler(ports: UseCasePorts): JobHandler {
-  return async (job) => {
-    const { roundId, participantId, weekStart } = promptPayload.parse(job.payload);
+  return handlerFor('journal.prompt', async ({ roundId, participantId, weekStart }) => {
     await sendOnce(ports, { userId: participantId, kind: 'prompt', key: promptKey(roundId, weekStart) }, async () => {
       const round = await stillPractising(roundId, participantId, ports);
       if (!round) return false;
@@ -40,24 +33,22 @@ export function journalPromptHandler(ports: UseCasePorts): JobHandler {
       await ports.messenger.sendCard(await personalConversationOf(participantId, round, ports), journalCardFor(view, ports.clock.now().toISOString(), { prompted: true }));
       return true;
     });
-  };
+  });
 }
 
 export function journalNudgeHandler(ports: UseCasePorts): JobHandler {
-  return async (job) => {
-    const { roundId, participantId, since } = nudgePayload.parse(job.payload);
+  return handlerFor('journal.nudge', async ({ roundId, participantId, since }) => {
     await sendOnce(ports, { userId: participantId, kind: 'nudge', key: nudgeKey(roundId, since) }, async () => {
       const round = await stillPractising(roundId, participantId, ports);
       if (!round) return false;
       await ports.messenger.sendCard(await personalConversationOf(participantId, round, ports), renderNudgeCard({ roundId, days: wholeDaysBetween(since, ports.clock.now().toISOString()) }));
       return true;
     });
-  };
+  });
 }
 
 export function digestHandler(ports: UseCasePorts): JobHandler {
-  return async (job) => {
-    const { managerId, weekStart } = digestPayload.parse(job.payload);
+  return handlerFor('checkin.digest', async ({ managerId, weekStart }) => {
     await sendOnce(ports, { userId: managerId, kind: 'digest', key: weekStart }, async () => {
       const lines = await managerDigest(managerId, ports);
       if (lines.length === 0) return false;
@@ -67,5 +58,5 @@ export function digestHandler(ports: UseCasePorts): JobHandler {
       await ports.messenger.sendCard(await personalConversationOf(managerId, round.round, ports), renderDigestCard({ managerName: manager?.displayName ?? '', lines }));
       return true;
     });
-  };
+  });
 }

@@ -3,7 +3,8 @@ import { renderKickoffCard } from '../cards/kickoff';
 import type { UserId } from '../domain/ids';
 import { roundWindow, type Round } from '../domain/round';
 import type { JobHandler } from '../ports/jobQueue';
-import { deliverKickoff, kickoffPayloadSchema } from '../usecases/kickoff';
+import { handlerFor } from '../usecases/jobKinds';
+import { deliverKickoff } from '../usecases/kickoff';
 import type { UseCasePorts } from '../usecases/ports';
 import { firstNameOf } from '../usecases/welcomeMember';
 
@@ -26,12 +27,11 @@ export async function kickoffCardFor(round: Round, recipient: { userId: UserId; 
 }
 
 export function kickoffHandler(ports: UseCasePorts, maxAttempts: number): JobHandler {
-  return async (job, context) => {
-    const { roundId, userId } = kickoffPayloadSchema.parse(job.payload);
+  return handlerFor('kickoff.send', async ({ roundId, userId }, _job, context) => {
     await deliverKickoff(roundId, userId, ports, {
       attempt: context.attempt,
       maxAttempts,
       renderCard: (round, recipient) => kickoffCardFor(round, recipient, ports),
     });
-  };
+  });
 }

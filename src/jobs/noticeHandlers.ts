@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { formatDateTime, formatDay, formatMinutes } from '../cards/format';
 import { renderNoticeCard } from '../cards/notice';
 import { renderTimeMovedCard } from '../cards/timeMoved';
@@ -6,10 +5,11 @@ import { renderAcknowledgementCard } from '../cards/acknowledgement';
 import { renderPlanStatusCard } from '../cards/planStatus';
 import { reviewCardFor } from '../cards/reviewView';
 import { reviewViewerFor } from '../usecases/reviewView';
-import { parseUserId } from '../domain/ids';
+import type { UserId } from '../domain/ids';
 import { currentPolicyVersion } from '../domain/round';
-import { experimentIdFor, parseRoundId } from '../domain/roundIds';
+import { experimentIdFor, type RoundId } from '../domain/roundIds';
 import type { JobHandler } from '../ports/jobQueue';
+import { handlerFor } from '../usecases/jobKinds';
 import { personalConversationOf } from '../usecases/kickoff';
 import type { UseCasePorts } from '../usecases/ports';
 
@@ -18,32 +18,26 @@ import type { UseCasePorts } from '../usecases/ports';
  * participant, and "please confirm the new policy" after a new version. Each job carries ids only and
  * reads the current state, so a late or repeated job tells the truth as it is now.
  */
-const experimentPayload = z.object({
-  roundId: z.string().transform((v, ctx) => parseRoundId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a round id' }), z.NEVER)),
-  participantId: z.string().transform((v, ctx) => parseUserId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a user id' }), z.NEVER)),
-});
-
-async function load(payload: unknown, ports: UseCasePorts) {
-  const { roundId, participantId } = experimentPayload.parse(payload);
+async function load({ roundId, participantId }: { roundId: RoundId; participantId: UserId }, ports: UseCasePorts) {
   const [round, stored] = await Promise.all([ports.rounds.get(roundId), ports.experiments.get(roundId, participantId)]);
   return round && stored ? { round: round.round, experiment: stored.experiment } : null;
 }
 
 export function reviewRequestHandler(ports: UseCasePorts): JobHandler {
-  return async (job) => {
-    const loaded = await load(job.payload, ports);
+  return handlerFor('review.request', async (payload) => {
+    const loaded = await load(payload, ports);
     // Withdrawn, re-submitted to someone else, or already decided: the newer job (or nobody) speaks.
     if (!loaded || loaded.experiment.state !== 'submitted' || !loaded.experiment.reviewerId) return;
     const { round, experiment } = loaded;
     const reviewer = experiment.reviewerId!;
     const card = reviewCardFor(round, experiment, await reviewViewerFor(round, experiment, { userId: reviewer, isAdmin: false }, ports), ports.clock.now().toISOString());
     await ports.messenger.sendCard(await personalConversationOf(reviewer, round, ports), card);
-  };
+  });
 }
 
 export function planNoticeHandler(ports: UseCasePorts): JobHandler {
-  return async (job) => {
-    const loaded = await load(job.payload, ports);
+  return handlerFor('plan.notice', async (payload) => {
+    const loaded = await load(payload, ports);
     if (!loaded) return;
     const { round, experiment } = loaded;
     const review = experiment.reviews.at(-1);
@@ -55,17 +49,12 @@ export function planNoticeHandler(ports: UseCasePorts): JobHandler {
         ? renderPlanStatusCard({ kind: 'approved', reviewerName, comment: review.comment || undefined })
         : null;
     if (card) await ports.messenger.sendCard(await personalConversationOf(experiment.participantId, round, ports), card);
-  };
+  });
 }
 
-const reacknowledgePayload = z.object({ roundId: z.string(), userId: z.string(), version: z.number().int() });
-
 export function reacknowledgeHandler(ports: UseCasePorts, settings: { dashboardUrl: string }): JobHandler {
-  return async (job) => {
-    const payload = reacknowledgePayload.parse(job.payload);
-    const roundId = parseRoundId(payload.roundId);
-    const userId = parseUserId(payload.userId);
-    if (!roundId || !userId) throw new Error(`policy.reacknowledge job ${job.id} names an invalid round or person`);
+  return handlerFor('policy.reacknowledge', async (payload) => {
+    const { roundId, userId } = payload;
     const stored = await ports.rounds.get(roundId);
     const policy = stored ? currentPolicyVersion(stored.round) : null;
     // A newer version was published since this job was queued: that version's job asks instead.
@@ -79,13 +68,12 @@ export function reacknowledgeHandler(ports: UseCasePorts, settings: { dashboardU
       values: previous ? { toolId: previous.toolId ?? 'other', otherToolName: previous.otherToolName ?? undefined } : undefined,
     });
     await ports.messenger.sendCard(await personalConversationOf(userId, stored.round, ports), card);
-  };
+  });
 }
 
 /** "Your practice time is booked": blocks per week in the person's zone, and any week that fell short (their manager hears too). */
 export function bookedNoticeHandler(ports: UseCasePorts): JobHandler {
-  return async (job) => {
-    const { roundId, participantId } = experimentPayload.parse(job.payload);
+  return handlerFor('booking.notice', async ({ roundId, participantId }) => {
     const [round, booking] = await Promise.all([ports.rounds.get(roundId), ports.bookings.get(experimentIdFor(roundId, participantId))]);
     if (!round || booking?.status !== 'booked') return;
     const lines = booking.weeks.map((week) => week.shortfall ?? `Week ${week.week}: ${formatMinutes(week.plannedMinutes)} booked`);
@@ -104,18 +92,13 @@ export function bookedNoticeHandler(ports: UseCasePorts): JobHandler {
         message: [`Not all of the protected practice time fitted into ${person?.displayName ?? 'their'} calendar:`, ...shortfalls, 'Freeing an hour or moving a deadline is the most useful thing you can do for their experiment.'].join('\n\n'),
       }));
     }
-  };
+  });
 }
-
-const movedPayload = z.object({ roundId: z.string(), participantId: z.string(), moved: z.array(z.object({ from: z.string(), fromEnd: z.string(), to: z.string(), week: z.number().int(), index: z.number().int() })), unplaced: z.array(z.string()) });
 
 /** After the daily check moved or dropped blocks: the participant hears what moved; their manager hears when time could not be found. */
 export function timeMovedNoticeHandler(ports: UseCasePorts): JobHandler {
-  return async (job) => {
-    const payload = movedPayload.parse(job.payload);
-    const roundId = parseRoundId(payload.roundId);
-    const participantId = parseUserId(payload.participantId);
-    if (!roundId || !participantId) throw new Error(`calendar.moved job ${job.id} names an invalid round or person`);
+  return handlerFor('calendar.moved', async (payload) => {
+    const { roundId, participantId } = payload;
     const stored = await ports.rounds.get(roundId);
     if (!stored) return;
     const zone = (await ports.directory.getTimeZone(participantId)) ?? stored.round.shareback.timeZone;
@@ -133,5 +116,5 @@ export function timeMovedNoticeHandler(ports: UseCasePorts): JobHandler {
         message: [`There was no free time left to re-book ${payload.unplaced.length === 1 ? 'a practice block' : `${payload.unplaced.length} practice blocks`} this week.`, 'A word about priorities, or a deadline moved, protects the experiment.'].join('\n\n'),
       }));
     }
-  };
+  });
 }

@@ -1,18 +1,17 @@
-import { z } from 'zod';
 import { formatDay } from '../cards/format';
 import { renderRoundReportCard } from '../cards/roundReport';
 import { renderSummariesFlaggedCard } from '../cards/summariesFlagged';
 import { renderSummaryReviewCard } from '../cards/summaryReview';
+import { renderUndecidedCard } from '../cards/undecided';
 import { effectiveSummary } from '../domain/summary';
 import type { Round } from '../domain/round';
-import { parseRoundId } from '../domain/roundIds';
 import { instantOrThrow } from '../domain/time';
-import type { JobHandlers } from '../ports/jobQueue';
+import { handlerFor } from '../usecases/jobKinds';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
-import { decisionJobPayloadSchema, DECISION_EFFECTS_JOB_KIND, runDecisionEffects, undecidedCardFor } from '../usecases/decisions';
+import { DECISION_EFFECTS_JOB_KIND, runDecisionEffects, undecidedViewFor } from '../usecases/decisions';
 import { personalConversationOf } from '../usecases/kickoff';
 import type { UseCasePorts } from '../usecases/ports';
-import { buildRoundReport } from '../usecases/roundReport';
+import { buildRoundReport } from '../usecases/queries/roundReport';
 import { coachIsOn } from '../usecases/coach';
 import {
   checkMeetingEnds, checkSummaries, isPresenting, personOf, refreshSummary, sessionOf, SUMMARIES_FLAGGED_JOB_KIND, SUMMARY_REVIEW_JOB_KIND, UNDECIDED_JOB_KIND,
@@ -24,9 +23,6 @@ import type { PeriodicTask } from './scheduler';
  * after the meeting, and the round report once everything is decided. Each reads the current state, so a
  * late or repeated job tells the truth as it is now.
  */
-const roundPayload = z.object({ roundId: z.string().transform((v, ctx) => parseRoundId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a round id' }), z.NEVER)) });
-const flaggedPayload = roundPayload.extend({ participantIds: z.array(z.string()) });
-
 export interface SharebackJobSettings { readonly dashboardUrl: string; readonly tabEndpoint: string | null }
 
 function reportUrlOf(settings: SharebackJobSettings): string {
@@ -52,16 +48,14 @@ export async function sendReportWhenAllDecided(round: Round, ports: UseCasePorts
   return true;
 }
 
-export function sharebackJobHandlers(ports: UseCasePorts, settings: SharebackJobSettings): JobHandlers {
+export function sharebackJobHandlers(ports: UseCasePorts, settings: SharebackJobSettings) {
   return {
-    [DECISION_EFFECTS_JOB_KIND]: async (job) => {
-      const { roundId, participantId } = decisionJobPayloadSchema.parse(job.payload);
-      await runDecisionEffects(roundId, participantId, ports, settings);
+    [DECISION_EFFECTS_JOB_KIND]: handlerFor(DECISION_EFFECTS_JOB_KIND, async ({ roundId, participantId }) => {
+      await runDecisionEffects(roundId, participantId, ports);
       const round = await ports.rounds.get(roundId);
       if (round) await sendReportWhenAllDecided(round.round, ports, settings);
-    },
-    [SUMMARY_REVIEW_JOB_KIND]: async (job) => {
-      const { roundId, participantId } = decisionJobPayloadSchema.parse(job.payload);
+    }),
+    [SUMMARY_REVIEW_JOB_KIND]: handlerFor(SUMMARY_REVIEW_JOB_KIND, async ({ roundId, participantId }) => {
       const [round, stored] = await Promise.all([ports.rounds.get(roundId), ports.experiments.get(roundId, participantId)]);
       if (!round || !stored || !isPresenting(stored.experiment) || stored.experiment.state === 'decided') return;
       const summary = (await refreshSummary(stored.experiment, ports)).value;
@@ -70,26 +64,24 @@ export function sharebackJobHandlers(ports: UseCasePorts, settings: SharebackJob
         summary: effectiveSummary(summary.draft, summary.edits), ready: summary.ready, coach: coachIsOn(round.round),
       });
       await ports.messenger.sendCard(await personalConversationOf(participantId, round.round, ports), card);
-    },
-    [SUMMARIES_FLAGGED_JOB_KIND]: async (job) => {
-      const { roundId, participantIds } = flaggedPayload.parse(job.payload);
+    }),
+    [SUMMARIES_FLAGGED_JOB_KIND]: handlerFor(SUMMARIES_FLAGGED_JOB_KIND, async ({ roundId, participantIds }) => {
       const round = await ports.rounds.get(roundId);
       if (!round) return;
       const people = await Promise.all(participantIds.map(async (id) => ({ name: (await personOf(id, ports)).name })));
       const card = renderSummariesFlaggedCard({ roundName: round.round.name, people });
       for (const owner of round.round.ownerIds) await ports.messenger.sendCard(await personalConversationOf(owner, round.round, ports), card);
-    },
-    [UNDECIDED_JOB_KIND]: async (job) => {
-      const { roundId } = roundPayload.parse(job.payload);
+    }),
+    [UNDECIDED_JOB_KIND]: handlerFor(UNDECIDED_JOB_KIND, async ({ roundId }) => {
       const round = await ports.rounds.get(roundId);
       if (!round) return;
       const undecided = (await ports.experiments.listForRound(roundId)).filter((e) => isPresenting(e) && e.state !== 'decided');
       for (const owner of round.round.ownerIds) {
         const conversation = await personalConversationOf(owner, round.round, ports);
-        for (const experiment of undecided) await ports.messenger.sendCard(conversation, await undecidedCardFor(round.round, experiment.participantId, ports));
+        for (const experiment of undecided) await ports.messenger.sendCard(conversation, renderUndecidedCard(await undecidedViewFor(round.round, experiment.participantId, ports)));
       }
-    },
-  };
+    }),
+  } as const;
 }
 
 export function sharebackPeriodicTasks(ports: UseCasePorts): PeriodicTask[] {

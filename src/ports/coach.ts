@@ -1,5 +1,5 @@
 import type {
-  ChatIntent, CoachAnswer, LibraryAnswer, LibraryCoachInput, PlanAdvice, PlanCoachInput, SummaryDraft, ToolCoachInput, ToolSuggestions,
+  CoachAnswer, LibraryAnswer, LibraryCoachInput, PlanAdvice, PlanCoachInput, SummaryDraft, ToolCoachInput, ToolSuggestions,
 } from '../domain/coach';
 import type { SummaryFacts } from '../domain/summary';
 
@@ -20,5 +20,4 @@ export interface Coach {
   suggestTools(input: ToolCoachInput, options?: CoachCallOptions): Promise<CoachAnswer<ToolSuggestions>>;
   draftSummary(input: SummaryFacts, options?: CoachCallOptions): Promise<CoachAnswer<SummaryDraft>>;
   askLibrary(input: LibraryCoachInput, options?: CoachCallOptions): Promise<CoachAnswer<LibraryAnswer>>;
-  interpretText(input: { readonly message: string }, options?: CoachCallOptions): Promise<CoachAnswer<ChatIntent>>;
 }

@@ -17,8 +17,11 @@ export interface JournalStats { readonly entries: number; readonly lastEntryAt: 
  */
 export interface JournalReminder {
   readonly userId: UserId;
-  /** `note`: a manager's encouragement, keyed by sender, text and day, so a double click sends it once. */
-  readonly kind: 'prompt' | 'nudge' | 'digest' | 'note';
+  /**
+   * `note`: a manager's encouragement, keyed by sender, text and day, so a double click sends it once.
+   * `notice`: a notice about the person's experiment, keyed by its job id, so a job queued twice sends it once.
+   */
+  readonly kind: 'prompt' | 'nudge' | 'digest' | 'note' | 'notice';
   readonly key: string;
   readonly at: IsoInstant;
 }

@@ -1,5 +1,5 @@
 import {
-  BASIC_COACH_NOTE, basicChatIntent, basicLibraryAnswer, basicPlanAdvice, basicSummaryDraft, basicToolSuggestions, type CoachAnswer, type CoachFeature,
+  BASIC_COACH_NOTE, basicLibraryAnswer, basicPlanAdvice, basicSummaryDraft, basicToolSuggestions, type CoachAnswer, type CoachFeature,
 } from '../domain/coach';
 import type { Coach } from '../ports/coach';
 
@@ -22,7 +22,6 @@ export function createBasicCoach(options: { readonly log?: (line: CoachLogLine) 
     suggestTools: (input) => run('suggestTools', () => basicToolSuggestions(input)),
     draftSummary: (input) => run('draftSummary', () => basicSummaryDraft(input)),
     askLibrary: (input) => run('askLibrary', () => basicLibraryAnswer(input)),
-    interpretText: (input) => run('interpretText', () => basicChatIntent(input.message)),
   };
 }
 

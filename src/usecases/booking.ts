@@ -1,20 +1,16 @@
-import { z } from 'zod';
 import type { Experiment } from '../domain/experiment';
-import { parseUserId, type UserId } from '../domain/ids';
+import type { UserId } from '../domain/ids';
 import { planPracticeBlocks, withUtcFallback, type PlanInput, type PlannedBlock } from '../domain/planner';
 import { roundWindow, type Round } from '../domain/round';
-import { experimentIdFor, parseRoundId } from '../domain/roundIds';
+import { experimentIdFor } from '../domain/roundIds';
 import { toolName } from '../domain/toolCatalogue';
 import { domainError, isDomainError, type DomainError } from '../domain/errors';
 import type { BookedBlock, Booking } from '../ports/bookingRepo';
 import { MailboxUnavailableError, type NewCalendarEvent } from '../ports/calendar';
 import { escapeHtml } from './html';
 import type { UseCasePorts } from './ports';
+import { effect, sendEffects } from './jobKinds';
 
-export const bookingPayloadSchema = z.object({
-  roundId: z.string().transform((v, ctx) => parseRoundId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a round id' }), z.NEVER)),
-  participantId: z.string().transform((v, ctx) => parseUserId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a user id' }), z.NEVER)),
-});
 
 export const PRACTICE_CATEGORY = 'Practice Loop';
 
@@ -81,7 +77,7 @@ export async function bookPracticeTime(roundId: Round['id'], participantId: User
     const complete = booking.blocks.every((block) => block.eventId !== null);
     booking = { ...booking, status: complete ? 'booked' : 'planned', updatedAt: now };
     await ports.bookings.save(booking);
-    if (complete) await ports.jobs.send([{ kind: BOOKED_NOTICE_JOB_KIND, id: `booked:${experiment.id}:${booking.extensionDays}`, payload: { roundId, participantId } }]);
+    if (complete) await sendEffects(ports, [effect(BOOKED_NOTICE_JOB_KIND, `booked:${experiment.id}:${booking.extensionDays}`, { roundId, participantId })]);
     return complete ? 'booked' : 'failed';
   } catch (error) {
     if (!(error instanceof MailboxUnavailableError)) throw error; // throttling, 5xx: the queue retries; stored progress is kept

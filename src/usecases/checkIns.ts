@@ -12,13 +12,11 @@ import type { RoundId } from '../domain/roundIds';
 import { characterCount } from '../domain/validation';
 import { wholeDaysBetween } from '../domain/weeklyMoment';
 import type { AssetCounts } from '../ports/assetRepo';
-import type { CardContent } from '../ports/chatMessenger';
-import type { Job } from '../ports/jobQueue';
-import { personalConversationOf } from './kickoff';
 import type { JournalStats } from '../ports/journalRepo';
 import { mayOnPerson } from './access';
 import { isPractisingNow, practiceStartedAt } from './journal';
 import type { Caller, UseCasePorts } from './ports';
+import { effect, sendEffects, type Effect } from './jobKinds';
 
 export const DIGEST_JOB_KIND = 'checkin.digest';
 
@@ -84,7 +82,7 @@ export async function enqueueDigests(ports: UseCasePorts): Promise<number> {
       if (manager) managers.add(manager.id);
     }
   }
-  const jobs: Job[] = [];
+  const jobs: Effect[] = [];
   for (const managerId of managers) {
     const zone = (await ports.directory.getTimeZone(managerId)) ?? 'UTC';
     const weekStart = weekStartOf(now.toISOString(), zone);
@@ -92,9 +90,9 @@ export async function enqueueDigests(ports: UseCasePorts): Promise<number> {
     if (local.weekday === 1 && local.hour < DIGEST_LOCAL_HOUR) continue;
     const sent = await ports.journals.listReminders(managerId, 'digest');
     if (sent.some((r) => r.key === weekStart)) continue;
-    jobs.push({ kind: DIGEST_JOB_KIND, id: `checkin-digest:${managerId}:${weekStart}`, payload: { managerId, weekStart } });
+    jobs.push(effect(DIGEST_JOB_KIND, `checkin-digest:${managerId}:${weekStart}`, { managerId, weekStart }));
   }
-  if (jobs.length > 0) await ports.jobs.send(jobs);
+  if (jobs.length > 0) await sendEffects(ports, jobs);
   return jobs.length;
 }
 
@@ -157,22 +155,18 @@ export async function proposeCheckIn(roundId: RoundId, userId: UserId, caller: C
 }
 
 /**
- * Sends the note to the report's personal chat. The surface passes how the card looks (cards stay out of use
- * cases), so the digest card and POST …/encourage send the same thing.
+ * Sends the note to the report's personal chat, through the `checkin.note` job (its card is the job's), so the
+ * digest card and POST …/encourage send the same thing.
  */
-export async function sendEncouragement(roundId: RoundId, userId: UserId, message: string, caller: Caller, ports: UseCasePorts, renderNote: (note: { fromName: string; text: string; roundId: RoundId }) => CardContent): Promise<{ sentTo: UserId; alreadySent: boolean } | DomainError> {
+export async function sendEncouragement(roundId: RoundId, userId: UserId, message: string, caller: Caller, ports: UseCasePorts): Promise<{ sentTo: UserId; alreadySent: boolean } | DomainError> {
   const prepared = await prepareEncouragement(roundId, userId, message, caller, ports);
   if (isDomainError(prepared)) return prepared;
-  // The same note from the same manager on the same day is one message, whether it came twice from a
-  // double click, a retried request or both surfaces; a send that fails releases the claim for the retry.
+  // The same note from the same manager on the same day is one message, whether it came twice from a double click,
+  // a retried request or both surfaces: the job's id and its reminder row derive from (manager, day, text), and the
+  // job records the row before it sends (so a crash before the hand-off loses nothing, and a second job sends nothing).
   const now = ports.clock.now().toISOString();
-  const note = { userId, kind: 'note' as const, key: `${caller.userId}|${now.slice(0, 10)}|${createHash('sha256').update(prepared.text).digest('hex').slice(0, 32)}`, at: now };
-  if (!(await ports.journals.recordReminder(note))) return { sentTo: userId, alreadySent: true };
-  try {
-    await ports.messenger.sendCard(await personalConversationOf(userId, prepared.round, ports), renderNote({ fromName: prepared.fromName, text: prepared.text, roundId }));
-  } catch (error) {
-    await ports.journals.forgetReminder(note);
-    throw error;
-  }
+  const key = `${caller.userId}|${now.slice(0, 10)}|${createHash('sha256').update(prepared.text).digest('hex').slice(0, 32)}`;
+  if ((await ports.journals.listReminders(userId, 'note')).some((sent) => sent.key === key)) return { sentTo: userId, alreadySent: true };
+  await sendEffects(ports, [effect('checkin.note', `checkin-note:${userId}:${key}`, { roundId, userId, key, fromName: prepared.fromName, text: prepared.text })]);
   return { sentTo: userId, alreadySent: false };
 }

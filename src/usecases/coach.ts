@@ -1,11 +1,12 @@
 import {
   keepCatalogueTools, keepJournalWeeks, keepOfferedSources, keywordsOf,
-  type ChatIntent, type CoachAnswer, type LibraryAnswer, type LibrarySource, type PlanAdvice, type PlanCoachInput, type SummaryDraft, type ToolSuggestions,
+  type CoachAnswer, type LibraryAnswer, type LibrarySource, type PlanAdvice, type PlanCoachInput, type SummaryDraft, type ToolSuggestions,
 } from '../domain/coach';
 import { domainError, isDomainError, type DomainError } from '../domain/errors';
 import type { Experiment } from '../domain/experiment';
 import { canManageRound, type Round } from '../domain/round';
 import type { RoundId } from '../domain/roundIds';
+import type { UserId } from '../domain/ids';
 import { rubricScoresSchema, type RubricScores } from '../domain/rubric';
 import { redactFields } from '../domain/sensitiveData';
 import { effectiveSummary, type SummaryFacts } from '../domain/summary';
@@ -225,9 +226,21 @@ export async function askLibrary(roundId: RoundId, question: string, caller: Cal
 
 /* ---------- natural chat ---------- */
 
-/** Free text in personal chat → one of the existing commands (or none: the help card). */
-export async function interpretChatText(message: string, ports: UseCasePorts): Promise<CoachView<ChatIntent>> {
+/**
+ * Whether a person's chat text may go to the model: not while an open round they are in has the coach switched off
+ * by its owners (their choice holds for everything the round's people type; the basic rules answer instead).
+ */
+export async function chatMayUseModel(userId: UserId, ports: UseCasePorts): Promise<boolean> {
+  const roundIds = await ports.roundMembers.roundsOf(userId);
+  const rounds = await Promise.all(roundIds.map((id) => ports.rounds.get(id)));
+  return !rounds.some((stored) => stored !== null && stored.round.status === 'open' && !coachIsOn(stored.round));
+}
+
+/**
+ * Free text typed in personal chat, as it may leave the app for the model that maps it to a command: through the
+ * sensitive-data check, with what it finds replaced by placeholders.
+ */
+export async function redactChatText(message: string, ports: UseCasePorts): Promise<{ readonly message: string; readonly redactions: number }> {
   const texts = await redact({ message: message.slice(0, 1000) }, null, ports);
-  const answer = await ports.coach.interpretText({ message: texts.fields.message });
-  return { ...answer, redactions: texts.redactions };
+  return { message: texts.fields.message, redactions: texts.redactions };
 }

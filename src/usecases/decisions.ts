@@ -1,9 +1,4 @@
 import { DateTime } from 'luxon';
-import { z } from 'zod';
-import { renderDecisionNoticeCard } from '../cards/decisionNotice';
-import { renderFollowUpNeedsTimeCard } from '../cards/followUpNeedsTime';
-import { renderNoticeCard } from '../cards/notice';
-import { renderUndecidedCard } from '../cards/undecided';
 import { decisionEffects, describeDecision, firstFreeSlot, FOLLOW_UP, type DecisionEffect } from '../domain/decision';
 import { domainError, isDomainError, type DomainError } from '../domain/errors';
 import { decidedEarly, decisionRefusal, newExperiment, type Decision, type Experiment } from '../domain/experiment';
@@ -11,31 +6,27 @@ import type { DecisionInput } from '../domain/experimentPlan';
 import { parseUserId, type UserId } from '../domain/ids';
 import type { WorkingHours } from '../domain/planner';
 import { canManageRound, type Round } from '../domain/round';
-import { experimentIdFor, parseRoundId, type RoundId } from '../domain/roundIds';
+import { experimentIdFor, type RoundId } from '../domain/roundIds';
 import { instantOrThrow, parseInstant } from '../domain/time';
 import { toolName } from '../domain/toolCatalogue';
 import type { DecisionEffectLog, EffectOutcome } from '../ports/sharebackSessionRepo';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import { PRACTICE_CATEGORY } from './booking';
-import { mayOnPerson } from './access';
 import { RELEASE_JOB_KIND } from './releaseTime';
 import { runExperimentCommands, type ExperimentChange } from './experiments';
 import { escapeHtml } from './html';
-import { personalConversationOf } from './kickoff';
+import { effect as jobEffect, sendEffects } from './jobKinds';
 import type { Caller, UseCasePorts } from './ports';
 import { personOf } from './sharebackSession';
 
 /**
  * Step 6: an owner records the decision on an experiment (in the meeting tab, on the undecided card after
  * the meeting, or over REST: one implementation). The decision is saved on the experiment with the ETag it
- * read; its effects (src/domain/decision.ts) then run in a job, each idempotent on its id and logged, so a
- * retried job books one event and sends one message.
+ * read, with its effects job in the experiment's outbox; the effects (src/domain/decision.ts) then run in that job,
+ * each idempotent on its id and logged, so a retried job books one event; what the participant and the owner are
+ * told goes out as jobs of its own (`decision.notice`, `decision.needs-owner`), whose handlers render the cards.
  */
 export const DECISION_EFFECTS_JOB_KIND = 'decision.effects';
-export const decisionJobPayloadSchema = z.object({
-  roundId: z.string().transform((v, ctx) => parseRoundId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a round id' }), z.NEVER)),
-  participantId: z.string().transform((v, ctx) => parseUserId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a user id' }), z.NEVER)),
-});
 
 /** A refused decision that lost a race carries the decision as it now stands, so the form can show it. */
 export type DecisionRefusal = DomainError & { readonly current?: { readonly decision: Decision | null; readonly version: number; readonly state: Experiment['state'] } };
@@ -62,18 +53,15 @@ export async function recordDecision(
   const outcome = await runExperimentCommands(roundId, participantId, (experiment) => [
     ...(experiment.state === 'approved' || experiment.state === 'practising' ? [{ kind: 'startSharing' as const }] : []),
     { kind: 'recordDecision' as const, decision: decision as DecisionInput, shareback, expectedVersion: experiment.decision ? expectedVersion : undefined },
-  ], caller, ports);
+  ], caller, ports, (decided) => [
+    jobEffect(DECISION_EFFECTS_JOB_KIND, `effects:${decided.id}:v${decided.version}`, { roundId, participantId }),
+    // Decided early: practice ends cleanly, as for a withdrawal — the future blocks leave the calendar (past ones happened).
+    ...(decidedEarly(decided.decision) ? [jobEffect(RELEASE_JOB_KIND, `release:${decided.id}:decided`, { roundId, participantId })] : []),
+  ]);
   if (isDomainError(outcome)) {
     if (outcome.kind !== 'conflict') return outcome;
     const now = await ports.experiments.get(roundId, participantId);
     return { ...outcome, current: now ? { decision: now.experiment.decision, version: now.experiment.version, state: now.experiment.state } : undefined };
-  }
-  if (outcome.changed) {
-    await ports.jobs.send([{ kind: DECISION_EFFECTS_JOB_KIND, id: `effects:${outcome.experiment.id}:v${outcome.experiment.version}`, payload: { roundId, participantId } }]);
-    // Decided early: practice ends cleanly, as for a withdrawal — the future blocks leave the calendar (past ones happened).
-    if (decidedEarly(outcome.experiment.decision)) {
-      await ports.bookingJobs.send([{ kind: RELEASE_JOB_KIND, id: `release:${outcome.experiment.id}:decided`, payload: { roundId, participantId } }]);
-    }
   }
   return outcome;
 }
@@ -86,33 +74,6 @@ async function decisionPeopleNotInDirectory(decision: Record<string, unknown>, p
     if (id && !(await ports.directory.getPerson(id))) fieldErrors[field] = `No one in your organisation’s directory has the id ${id}.`;
   }
   return Object.keys(fieldErrors).length > 0 ? domainError('invalid_input', Object.values(fieldErrors)[0]!, { fieldErrors }) : null;
-}
-
-export interface DecisionView {
-  readonly participantId: UserId;
-  readonly state: Experiment['state'];
-  readonly version: number;
-  readonly decision: Decision | null;
-  readonly summary: string | null;
-  readonly effects: Readonly<Record<string, EffectOutcome>>;
-}
-
-/** Owners, the participant and their manager see the decision, its history and what its effects did. */
-export async function decisionView(roundId: RoundId, participantId: UserId, caller: Caller, ports: UseCasePorts): Promise<DecisionView | DomainError> {
-  const stored = await ports.rounds.get(roundId);
-  if (!stored) return domainError('not_found', 'That round does not exist any more.');
-  const allowed = await mayOnPerson(stored.round, participantId, 'readRecords', caller, ports);
-  if (!allowed) return domainError('forbidden', 'Only the person, their manager and the round’s owners can see this decision.');
-  const [experiment, effects] = await Promise.all([ports.experiments.get(roundId, participantId), ports.sharebackSessions.getEffects(roundId, participantId)]);
-  if (!experiment) return domainError('not_found', 'This person has no experiment in this round.');
-  const decision = experiment.experiment.decision;
-  const names = new Map<string, string>();
-  if (decision) for (const id of [decision.ownerId, decision.internalOwnerId].filter(Boolean) as string[]) names.set(id, (await personOf(id, ports)).name);
-  return {
-    participantId, state: experiment.experiment.state, version: experiment.experiment.version, decision,
-    summary: decision ? describeDecision(decision, (id) => names.get(id) ?? id) : null,
-    effects: effects?.value.outcomes ?? {},
-  };
 }
 
 /* ---------- effects ---------- */
@@ -219,15 +180,9 @@ async function licenceReminder(effect: Extract<DecisionEffect, { kind: 'licence-
   return { status: 'done', detail: `Reminder on ${effect.dueDate} in the owner's calendar.`, ref: created?.eventId ?? null, mailbox: owner, at: now };
 }
 
-async function notifyParticipant(round: Round, experiment: Experiment, ports: UseCasePorts, settings: { dashboardUrl: string }): Promise<EffectOutcome> {
-  const decision = experiment.decision!;
-  const names = new Map<string, string>();
-  for (const id of [decision.ownerId, decision.internalOwnerId].filter(Boolean) as string[]) names.set(id, (await personOf(id, ports)).name);
-  const card = renderDecisionNoticeCard({
-    roundName: round.name, tool: experiment.selection ? toolName(experiment.selection.tool) : '', revised: decision.revision > 1,
-    decision: describeDecision(decision, (id) => names.get(id) ?? id), note: decision.note ?? '', dashboardUrl: settings.dashboardUrl,
-  });
-  await ports.messenger.sendCard(await personalConversationOf(experiment.participantId, round, ports), card);
+/** The participant hears the decision in chat: the notice job renders it from the experiment as it then stands. */
+async function notifyParticipant(effect: Extract<DecisionEffect, { kind: 'notify-participant' }>, experiment: Experiment, ports: UseCasePorts): Promise<EffectOutcome> {
+  await sendEffects(ports, [jobEffect('decision.notice', effect.id, { roundId: experiment.roundId, participantId: experiment.participantId })]);
   return { status: 'done', detail: 'Told in chat.', ref: null, at: ports.clock.now().toISOString() };
 }
 
@@ -237,7 +192,7 @@ export type EffectsRunResult = { readonly ran: string[]; readonly skipped: strin
  * Carries out the current decision's effects that have not succeeded yet (the log says which did), so a
  * retried or duplicated job repeats nothing; Graph creates carry deterministic transactionIds besides.
  */
-export async function runDecisionEffects(roundId: RoundId, participantId: UserId, ports: UseCasePorts, settings: { dashboardUrl: string }): Promise<EffectsRunResult> {
+export async function runDecisionEffects(roundId: RoundId, participantId: UserId, ports: UseCasePorts): Promise<EffectsRunResult> {
   const [round, stored, log] = await Promise.all([ports.rounds.get(roundId), ports.experiments.get(roundId, participantId), ports.sharebackSessions.getEffects(roundId, participantId)]);
   if (!round || !stored || stored.experiment.state !== 'decided') return { ran: [], skipped: [] };
   const experiment = stored.experiment;
@@ -263,7 +218,7 @@ export async function runDecisionEffects(roundId: RoundId, participantId: UserId
     }
     let outcome: EffectOutcome;
     try {
-      outcome = effect.kind === 'notify-participant' ? await notifyParticipant(round.round, experiment, ports, settings)
+      outcome = effect.kind === 'notify-participant' ? await notifyParticipant(effect, experiment, ports)
         : effect.kind === 'book-follow-up' ? await bookFollowUp(effect, round.round, experiment, ports)
           : effect.kind === 'carry-over' ? await carryOver(effect, round.round, experiment, ports)
             : await licenceReminder(effect, round.round, experiment, ports);
@@ -274,11 +229,10 @@ export async function runDecisionEffects(roundId: RoundId, participantId: UserId
       outcome = { status: 'failed', detail: await whyEffectFailed(error, experiment, ports), ref: null, at: ports.clock.now().toISOString() };
     }
     await recordOutcome(roundId, participantId, effect.id, outcome, ports);
-    if (outcome.status === 'needs-owner' && effect.kind === 'book-follow-up') await tellOwnerToPickTime(round.round, experiment, outcome.detail, ports, settings);
-    if (outcome.status === 'needs-owner' && effect.kind === 'carry-over') {
-      const owner = parseUserId(experiment.decision!.by) ?? round.round.ownerIds[0]!;
-      const name = (await personOf(experiment.participantId, ports)).name;
-      await ports.messenger.sendCard(await personalConversationOf(owner, round.round, ports), renderNoticeCard({ title: `${name}'s next round is waiting`, message: outcome.detail }));
+    if (outcome.status === 'needs-owner' && (effect.kind === 'book-follow-up' || effect.kind === 'carry-over')) {
+      // The owner who decided (or the round's first owner) is asked: pick a time, or create the next round. Once per outcome.
+      const ownerId = parseUserId(experiment.decision!.by) ?? round.round.ownerIds[0]!;
+      await sendEffects(ports, [jobEffect('decision.needs-owner', `needs-owner:${effect.id}:${outcome.at}`, { roundId, participantId, effect: effect.kind, ownerId, reason: outcome.detail })]);
     }
     ran.push(effect.id);
   }
@@ -299,16 +253,6 @@ async function whyEffectFailed(error: unknown, experiment: Experiment, ports: Us
   return `Could not be carried out (${message.slice(0, 200)}). Retry it from the meeting tab or the owner view.`;
 }
 
-async function tellOwnerToPickTime(round: Round, experiment: Experiment, reason: string, ports: UseCasePorts, settings: { dashboardUrl: string }): Promise<void> {
-  const owner = parseUserId(experiment.decision!.by) ?? round.ownerIds[0]!;
-  const timeZone = (await ports.directory.getTimeZone(owner)) ?? 'UTC';
-  const card = renderFollowUpNeedsTimeCard({
-    roundId: round.id, participantId: experiment.participantId, participantName: (await personOf(experiment.participantId, ports)).name, timeZone,
-    reason, suggestedDate: instantOrThrow(ports.clock.now().toISOString()).setZone(timeZone).plus({ days: 1 }).toISODate()!, dashboardUrl: settings.dashboardUrl,
-  });
-  await ports.messenger.sendCard(await personalConversationOf(owner, round, ports), card);
-}
-
 /** No free time was found: the owner picks one (from the card or the tab). Same transactionId: one event however often it is sent. */
 export async function pickFollowUpTime(roundId: RoundId, participantId: UserId, start: string, caller: Caller, ports: UseCasePorts): Promise<EffectOutcome | DomainError> {
   const stored = await ports.rounds.get(roundId);
@@ -326,7 +270,7 @@ export async function pickFollowUpTime(roundId: RoundId, participantId: UserId, 
 }
 
 /** Owner: run the effects that still need doing (after creating the next round, or when one failed). */
-export async function retryDecisionEffects(roundId: RoundId, participantId: UserId, caller: Caller, ports: UseCasePorts, settings: { dashboardUrl: string }): Promise<EffectsRunResult | DomainError> {
+export async function retryDecisionEffects(roundId: RoundId, participantId: UserId, caller: Caller, ports: UseCasePorts): Promise<EffectsRunResult | DomainError> {
   const stored = await ports.rounds.get(roundId);
   if (!stored) return domainError('not_found', 'That round does not exist any more.');
   if (!canManageRound(stored.round, caller)) return domainError('forbidden', 'Only the round’s owners can do this.');
@@ -336,21 +280,33 @@ export async function retryDecisionEffects(roundId: RoundId, participantId: User
     const outcomes = Object.fromEntries(Object.entries(log.value.outcomes).filter(([, o]) => o.status !== 'needs-owner'));
     await ports.sharebackSessions.saveEffects({ ...log.value, outcomes }, log.etag);
   }
-  return runDecisionEffects(roundId, participantId, ports, settings);
+  return runDecisionEffects(roundId, participantId, ports);
 }
 
-/** The one-click decision card for an experiment left undecided (and, once decided, what was decided), as the owners see it. */
-export async function undecidedCardFor(round: Round, participantId: string, ports: UseCasePorts, extra: Partial<Parameters<typeof renderUndecidedCard>[0]> = {}) {
+/** What the one-click decision card for an experiment left undecided (and, once decided, what was decided) shows the owners. */
+export interface UndecidedView {
+  readonly roundId: string;
+  readonly roundName: string;
+  readonly participantId: string;
+  readonly participantName: string;
+  readonly tool: string;
+  readonly expectedVersion: number;
+  /** Empty while undecided; else the recorded decision in one line. */
+  readonly summary: string;
+  readonly refreshUserIds: readonly string[];
+  readonly suggestedDueDate: string;
+}
+
+export async function undecidedViewFor(round: Round, participantId: string, ports: UseCasePorts): Promise<UndecidedView> {
   const userId = parseUserId(participantId);
   const stored = userId ? await ports.experiments.get(round.id, userId) : null;
   const experiment = stored?.experiment;
   const names = new Map<string, string>();
   if (experiment?.decision) names.set(experiment.decision.ownerId, (await personOf(experiment.decision.ownerId, ports)).name);
-  return renderUndecidedCard({
+  return {
     roundId: round.id, roundName: round.name, participantId, participantName: (await personOf(participantId, ports)).name,
     tool: experiment?.selection ? toolName(experiment.selection.tool) : '', expectedVersion: experiment?.version ?? 0,
     summary: experiment?.decision ? describeDecision(experiment.decision, (id) => names.get(id) ?? id) : '',
     refreshUserIds: round.ownerIds.slice(0, 60), suggestedDueDate: instantOrThrow(ports.clock.now().toISOString()).plus({ days: 14 }).toISODate()!,
-    ...extra,
-  });
+  };
 }

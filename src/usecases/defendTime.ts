@@ -5,9 +5,9 @@ import { replanBlock, withUtcFallback, type PlannedBlock } from '../domain/plann
 import type { Round } from '../domain/round';
 import type { BookedBlock, Booking } from '../ports/bookingRepo';
 import type { CalendarEventView } from '../ports/calendar';
-import type { Job } from '../ports/jobQueue';
 import { planInputFor, PRACTICE_CATEGORY, practiceEventFor, practiceTransactionId } from './booking';
 import type { UseCasePorts } from './ports';
+import { effect, sendEffects, type Effect } from './jobKinds';
 
 export const TIME_CHECK_JOB_KIND = 'calendar.check';
 export const TIME_MOVED_NOTICE_JOB_KIND = 'calendar.moved';
@@ -15,14 +15,14 @@ export const TIME_MOVED_NOTICE_JOB_KIND = 'calendar.moved';
 /** The daily task: one check job per booked experiment of every open round (the workers do the Graph work). */
 export async function enqueueTimeChecks(ports: UseCasePorts): Promise<number> {
   const day = ports.clock.now().toISOString().slice(0, 10);
-  const jobs: Job[] = [];
+  const jobs: Effect[] = [];
   for (const roundId of await ports.rounds.listOpen()) {
     for (const booking of await ports.bookings.listForRound(roundId)) {
       if (booking.status !== 'booked') continue;
-      jobs.push({ kind: TIME_CHECK_JOB_KIND, id: `check:${booking.experimentId}:${day}`, payload: { roundId, participantId: booking.participantId } });
+      jobs.push(effect(TIME_CHECK_JOB_KIND, `check:${booking.experimentId}:${day}`, { roundId, participantId: booking.participantId }));
     }
   }
-  await ports.bookingJobs.send(jobs);
+  await sendEffects(ports, jobs);
   return jobs.length;
 }
 
@@ -91,7 +91,7 @@ export async function checkPracticeTime(round: Round, participantId: UserId, por
   const updated: Booking = { ...booking, blocks, updatedAt: now };
   await ports.bookings.save(updated);
   if (lost.length === 0) return { moved, unplaced };
-  await ports.jobs.send([{ kind: TIME_MOVED_NOTICE_JOB_KIND, id: `moved:${experimentId}:${now}`, payload: { roundId: round.id, participantId, moved: moved.map((m) => ({ from: m.from.start, fromEnd: m.from.end, to: m.to.start, week: m.to.week, index: m.to.index })), unplaced: unplaced.map((b) => b.start) } }]);
+  await sendEffects(ports, [effect(TIME_MOVED_NOTICE_JOB_KIND, `moved:${experimentId}:${now}`, { roundId: round.id, participantId, moved: moved.map((m) => ({ from: m.from.start, fromEnd: m.from.end, to: m.to.start, week: m.to.week, index: m.to.index })), unplaced: unplaced.map((b) => b.start) })]);
   return { moved, unplaced };
 }
 

@@ -9,6 +9,8 @@ import { loadRound, relationToPerson } from './access';
 import type { RoundId } from '../domain/roundIds';
 import type { RoundMember, StoredRoundMember } from '../ports/roundRepo';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
+import { effect, type Effect } from './jobKinds';
+import { dispatchOutbox, scheduleOutboxCheck } from './outbox';
 import type { Caller, UseCasePorts } from './ports';
 
 /** What a participant's next card depends on: the round, their experiment (if any) and their latest acknowledgement. */
@@ -90,7 +92,12 @@ export interface ExperimentChange {
   readonly round: Round;
   readonly experiment: Experiment;
   readonly changed: boolean;
+  /** The effects saved with the change (its outbox) and handed to their queues. */
+  readonly effects: readonly Effect[];
 }
+
+/** The effects of a change, decided from the experiment as it will be saved (ids derive from it, e.g. its version). */
+export type EffectsOfChange = (after: Experiment, round: Round) => readonly Effect[];
 
 type CommandWithoutActor = DistributiveOmit<ExperimentCommand, 'actor'>;
 type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K> : never;
@@ -100,17 +107,19 @@ type DistributiveOmit<T, K extends keyof never> = T extends unknown ? Omit<T, K>
  * the decision from the domain, and the write is conditional on the ETag read (a lost race is retried
  * once from fresh state; a stale card is caught by `expectedVersion` in the domain).
  */
-export async function runExperimentCommand(roundId: RoundId, participantId: UserId, command: CommandWithoutActor, caller: Caller, ports: UseCasePorts): Promise<ExperimentChange | DomainError> {
-  return runExperimentCommands(roundId, participantId, () => [command], caller, ports);
+export async function runExperimentCommand(roundId: RoundId, participantId: UserId, command: CommandWithoutActor, caller: Caller, ports: UseCasePorts, effectsOf?: EffectsOfChange): Promise<ExperimentChange | DomainError> {
+  return runExperimentCommands(roundId, participantId, () => [command], caller, ports, effectsOf);
 }
 
 /**
  * Several commands decided together and saved once: either all of them apply or nothing is written (deciding on
  * a practising experiment moves it to sharing and records the decision; a refused decision must not leave it moved).
- * `commandsFor` sees the experiment as stored, so the sequence can depend on its state.
+ * `commandsFor` sees the experiment as stored, so the sequence can depend on its state. `effectsOf` names what the
+ * change hands off: saved in the experiment's outbox in the same transaction, then queued (see outbox.ts).
  */
 export async function runExperimentCommands(
   roundId: RoundId, participantId: UserId, commandsFor: (experiment: Experiment) => readonly CommandWithoutActor[], caller: Caller, ports: UseCasePorts,
+  effectsOf: EffectsOfChange = () => [],
 ): Promise<ExperimentChange | DomainError> {
   const round = await loadRound(roundId, ports);
   if (isDomainError(round)) return round;
@@ -133,10 +142,14 @@ export async function runExperimentCommands(
       experiment = result.experiment;
       changed ||= result.changed;
     }
-    if (!changed) return { round, experiment, changed: false };
+    if (!changed) return { round, experiment, changed: false, effects: [] };
+    const effects = effectsOf(experiment, round);
+    // The recovery goes first: if it cannot be queued nothing is saved; if the hand-off after the save fails, it sends the effects.
+    if (effects.length > 0) await scheduleOutboxCheck(roundId, participantId, ports);
     try {
-      const saved = await ports.experiments.update(experiment, stored.etag);
-      return { round, experiment: saved.experiment, changed: true };
+      const saved = await ports.experiments.update(experiment, stored.etag, { outbox: effects });
+      await dispatchOutbox(roundId, participantId, effects, ports);
+      return { round, experiment: saved.experiment, changed: true, effects };
     } catch (error) {
       if (!(error instanceof ConcurrencyConflictError) || attempt >= 2) throw error;
     }
@@ -166,11 +179,9 @@ export async function submitPlan(roundId: RoundId, hypothesis: HypothesisInput, 
   const ack = await ports.acknowledgements.latest(roundId, caller.userId);
   const tool = saved.experiment.selection?.tool;
   const acknowledgedCurrentPolicy = !needsAcknowledgement(saved.round, ack, tool ? { tool } : {});
-  const submitted = await runExperimentCommand(roundId, caller.userId, { kind: 'submit', acknowledgedCurrentPolicy, reviewerId, expectedVersion: saved.experiment.version }, caller, ports);
-  if (isDomainError(submitted) || !submitted.changed) return submitted;
   // The participant sees the outcome on the card they submitted; the reviewer is asked in their own chat.
-  await ports.jobs.send([{ kind: REVIEW_REQUEST_JOB_KIND, id: `review:${submitted.experiment.id}:${submitted.experiment.version}`, payload: { roundId, participantId: caller.userId } }]);
-  return submitted;
+  return runExperimentCommand(roundId, caller.userId, { kind: 'submit', acknowledgedCurrentPolicy, reviewerId, expectedVersion: saved.experiment.version }, caller, ports,
+    (submitted) => [effect(REVIEW_REQUEST_JOB_KIND, `review:${submitted.id}:${submitted.version}`, { roundId, participantId: caller.userId })]);
 }
 
 export type ReviewAction =
@@ -180,21 +191,20 @@ export type ReviewAction =
 
 export const BOOKING_JOB_KIND = 'calendar.book';
 
+/** What a review hands off: the booking (on approval, or more blocks for an extended window) and the participant's notice. */
+export function reviewEffects(action: ReviewAction, experiment: Experiment): Effect[] {
+  const { roundId, participantId } = experiment;
+  return [
+    // The calendar feature's worker books the practice blocks from this message (idempotent by experiment id).
+    ...(action.kind === 'approve' ? [effect(BOOKING_JOB_KIND, `book:${experiment.id}`, { roundId, participantId, experimentId: experiment.id })] : []),
+    // Already booked: the booking worker tops the plan up with blocks for the added days.
+    ...(action.kind === 'extendWindow' && (experiment.state === 'approved' || experiment.state === 'practising')
+      ? [effect(BOOKING_JOB_KIND, `book:${experiment.id}:ext${experiment.windowExtensionDays}`, { roundId, participantId, experimentId: experiment.id })] : []),
+    ...(action.kind !== 'extendWindow' ? [effect(PLAN_NOTICE_JOB_KIND, `notice:${experiment.id}:${experiment.version}`, { roundId, participantId })] : []),
+  ];
+}
+
 /** The manager's decision on a plan (from the review card or the dashboard: the same code). */
 export async function reviewPlan(roundId: RoundId, participantId: UserId, action: ReviewAction, expectedVersion: number | undefined, caller: Caller, ports: UseCasePorts): Promise<ExperimentChange | DomainError> {
-  const outcome = await runExperimentCommand(roundId, participantId, { ...action, expectedVersion }, caller, ports);
-  if (isDomainError(outcome) || !outcome.changed) return outcome;
-  const { experiment } = outcome;
-  if (action.kind === 'approve') {
-    // The calendar feature's worker books the practice blocks from this message (idempotent by experiment id).
-    await ports.bookingJobs.send([{ kind: BOOKING_JOB_KIND, id: `book:${experiment.id}`, payload: { roundId, participantId, experimentId: experiment.id } }]);
-  }
-  if (action.kind === 'extendWindow' && (experiment.state === 'approved' || experiment.state === 'practising')) {
-    // Already booked: the booking worker tops the plan up with blocks for the added days.
-    await ports.bookingJobs.send([{ kind: BOOKING_JOB_KIND, id: `book:${experiment.id}:ext${experiment.windowExtensionDays}`, payload: { roundId, participantId, experimentId: experiment.id } }]);
-  }
-  if (action.kind !== 'extendWindow') {
-    await ports.jobs.send([{ kind: PLAN_NOTICE_JOB_KIND, id: `notice:${experiment.id}:${experiment.version}`, payload: { roundId, participantId } }]);
-  }
-  return outcome;
+  return runExperimentCommand(roundId, participantId, { ...action, expectedVersion }, caller, ports, (experiment) => reviewEffects(action, experiment));
 }

@@ -11,10 +11,12 @@ import { redactFields, sensitiveDataFound, type SensitiveChoice, type SensitiveD
 import { parseIsoDate } from '../domain/time';
 import { NUDGE_AFTER_DAYS, weeklyPromptMoment, wholeDaysBetween } from '../domain/weeklyMoment';
 import type { BookedBlock, Booking } from '../ports/bookingRepo';
-import type { Job } from '../ports/jobQueue';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import { markBlockKept } from './booking';
+import type { JournalReminder } from '../ports/journalRepo';
 import type { Caller, UseCasePorts } from './ports';
+import { effect, sendEffects, type Effect } from './jobKinds';
+import { isStaleVersion } from '../domain/version';
 
 export const JOURNAL_PROMPT_JOB_KIND = 'journal.prompt';
 export const JOURNAL_NUDGE_JOB_KIND = 'journal.nudge';
@@ -189,7 +191,7 @@ export async function saveJournal(roundId: RoundId, caller: Caller, weekStart: s
   const context = { actorId: caller.userId, now, currentWeekStart: weekStartOf(now, zone) };
   let next = saveJournalEntry(stored?.entry ?? null, target, input, context);
   if (isDomainError(next)) {
-    if (next.kind === 'conflict' && stored && input.expectedVersion !== undefined && input.expectedVersion !== stored.entry.version) {
+    if (next.kind === 'conflict' && stored && isStaleVersion(input.expectedVersion, stored.entry.version)) {
       return { kind: 'stale', message: next.message, current: stored.entry };
     }
     return next;
@@ -268,7 +270,7 @@ export const promptKey = (roundId: RoundId, weekStart: string) => `${roundId}|${
  */
 export async function enqueueJournalPrompts(ports: UseCasePorts): Promise<number> {
   const now = ports.clock.now().toISOString();
-  const jobs: Job[] = [];
+  const jobs: Effect[] = [];
   for (const { round, experiment } of await practisingNow(ports)) {
     const booking = await ports.bookings.get(experiment.id);
     const zone = await zoneOf(experiment.participantId, round, booking, ports);
@@ -276,9 +278,9 @@ export async function enqueueJournalPrompts(ports: UseCasePorts): Promise<number
     if (now < weeklyPromptMoment(weekStart, zone, booking?.blocks.filter((b) => b.eventId && !b.notKept) ?? [])) continue;
     const sent = await ports.journals.listReminders(experiment.participantId, 'prompt');
     if (sent.some((r) => r.key === promptKey(round.id, weekStart))) continue;
-    jobs.push({ kind: JOURNAL_PROMPT_JOB_KIND, id: `journal-prompt:${experiment.id}:${weekStart}`, payload: { roundId: round.id, participantId: experiment.participantId, weekStart } });
+    jobs.push(effect(JOURNAL_PROMPT_JOB_KIND, `journal-prompt:${experiment.id}:${weekStart}`, { roundId: round.id, participantId: experiment.participantId, weekStart }));
   }
-  if (jobs.length > 0) await ports.jobs.send(jobs);
+  if (jobs.length > 0) await sendEffects(ports, jobs);
   return jobs.length;
 }
 
@@ -286,7 +288,7 @@ export async function enqueueJournalPrompts(ports: UseCasePorts): Promise<number
  * Sends a reminder at most once: the reminder row is written first (a second sender finds it and stops);
  * if the send then fails, the row is removed so the job's retry can send it.
  */
-export async function sendOnce(ports: UseCasePorts, reminder: { userId: UserId; kind: 'prompt' | 'nudge' | 'digest'; key: string }, send: () => Promise<boolean>): Promise<'sent' | 'already sent' | 'nothing to send'> {
+export async function sendOnce(ports: UseCasePorts, reminder: Pick<JournalReminder, 'userId' | 'kind' | 'key'>, send: () => Promise<boolean>): Promise<'sent' | 'already sent' | 'nothing to send'> {
   const at = ports.clock.now().toISOString();
   if (!(await ports.journals.recordReminder({ ...reminder, at }))) return 'already sent';
   try {
@@ -302,7 +304,7 @@ export interface NudgeCandidate { readonly roundId: RoundId; readonly participan
 /** The daily task: a practising participant with no entry for 10 days gets one nudge per silence (keyed by when it began). */
 export async function enqueueNudges(ports: UseCasePorts): Promise<number> {
   const now = ports.clock.now().toISOString();
-  const jobs: Job[] = [];
+  const jobs: Effect[] = [];
   const statsByRound = new Map<RoundId, Awaited<ReturnType<UseCasePorts['journals']['statsForRound']>>>();
   for (const { round, experiment } of await practisingNow(ports)) {
     if (!statsByRound.has(round.id)) statsByRound.set(round.id, await ports.journals.statsForRound(round.id));
@@ -310,9 +312,9 @@ export async function enqueueNudges(ports: UseCasePorts): Promise<number> {
     if (wholeDaysBetween(since, now) < NUDGE_AFTER_DAYS) continue;
     const sent = await ports.journals.listReminders(experiment.participantId, 'nudge');
     if (sent.some((r) => r.key === nudgeKey(round.id, since))) continue;
-    jobs.push({ kind: JOURNAL_NUDGE_JOB_KIND, id: `journal-nudge:${experiment.id}:${since}`, payload: { roundId: round.id, participantId: experiment.participantId, since } });
+    jobs.push(effect(JOURNAL_NUDGE_JOB_KIND, `journal-nudge:${experiment.id}:${since}`, { roundId: round.id, participantId: experiment.participantId, since }));
   }
-  if (jobs.length > 0) await ports.jobs.send(jobs);
+  if (jobs.length > 0) await sendEffects(ports, jobs);
   return jobs.length;
 }
 

@@ -1,26 +1,21 @@
-import { z } from 'zod';
-import { parseUserId, type UserId } from '../domain/ids';
+import type { UserId } from '../domain/ids';
 import type { Round } from '../domain/round';
-import { parseRoundId, type RoundId } from '../domain/roundIds';
+import type { RoundId } from '../domain/roundIds';
 import type { CardContent } from '../ports/chatMessenger';
 import { DeliveryError } from '../ports/chatMessenger';
-import type { Job } from '../ports/jobQueue';
 import type { PersonalConversation } from '../ports/memberRepo';
 import type { RoundMember } from '../ports/roundRepo';
 import { ConcurrencyConflictError } from '../ports/storageErrors';
 import type { UseCasePorts } from './ports';
+import { sendEffects, type Effect } from './jobKinds';
 
 export const KICKOFF_JOB_KIND = 'kickoff.send';
 
 /** One job per person and send: a resend has its own id, so the queue's duplicate check does not swallow it. */
-export function kickoffJob(roundId: RoundId, userId: UserId, resend = 0): Job {
+export function kickoffJob(roundId: RoundId, userId: UserId, resend = 0): Effect<'kickoff.send'> {
   return { kind: KICKOFF_JOB_KIND, id: resend === 0 ? `kickoff:${roundId}:${userId}` : `kickoff:${roundId}:${userId}:resend${resend}`, payload: { roundId, userId } };
 }
 
-export const kickoffPayloadSchema = z.object({
-  roundId: z.string().transform((v, ctx) => parseRoundId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a round id' }), z.NEVER)),
-  userId: z.string().transform((v, ctx) => parseUserId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a user id' }), z.NEVER)),
-});
 
 export type KickoffOutcome = 'sent' | 'already-sent' | 'already-failed' | 'already-uncertain' | 'taken-by-another-worker' | 'not-in-round' | 'failed' | 'uncertain';
 
@@ -127,7 +122,7 @@ export interface ResendOutcome {
  */
 export async function resendKickoff(round: Round, who: 'failed' | 'uncertain', ports: UseCasePorts): Promise<ResendOutcome> {
   const now = ports.clock.now().toISOString();
-  const jobs: Job[] = [];
+  const jobs: Effect[] = [];
   let skipped = 0;
   // An owner's action over the round's members: the one place (with the owner's screens) that lists them.
   for (const member of await ports.roundMembers.list(round.id)) {
@@ -145,6 +140,6 @@ export async function resendKickoff(round: Round, who: 'failed' | 'uncertain', p
   }
   // The rows say queued before the jobs exist: a crash in between leaves them queued, and opening the round
   // again (or the next resend of "queued" people by re-opening) sends them.
-  if (jobs.length > 0) await ports.jobs.send(jobs);
+  if (jobs.length > 0) await sendEffects(ports, jobs);
   return { requeued: jobs.length, skipped };
 }

@@ -30,6 +30,8 @@ export interface UseCasePorts {
   readonly jobs: JobQueue;
   /** Calendar bookings after approval (the booking worker's own queue). */
   readonly bookingJobs: JobQueue;
+  /** Delayed checks of an experiment's outbox (effects a crash left between a save and their hand-off). */
+  readonly outboxChecks: JobQueue;
   /** The plan and the created events of each experiment's practice time. */
   readonly bookings: BookingRepo;
   /** Each round's counters and problem lists, kept on write by the repositories above (the owner's screens read these). */

@@ -1,30 +1,25 @@
-import { z } from 'zod';
 import { domainError, isDomainError, type DomainError } from '../domain/errors';
 import { canManageRound } from '../domain/round';
-import { experimentIdFor, parseRoundId, type RoundId } from '../domain/roundIds';
-import { parseUserId, type UserId } from '../domain/ids';
+import { experimentIdFor, type RoundId } from '../domain/roundIds';
+import type { UserId } from '../domain/ids';
 import type { Booking } from '../ports/bookingRepo';
 import { runExperimentCommand } from './experiments';
 import type { Caller, UseCasePorts } from './ports';
 import { sharebackJob } from './shareback';
+import { effect } from './jobKinds';
 
 export const RELEASE_JOB_KIND = 'calendar.release';
 
-export const releasePayloadSchema = z.object({
-  roundId: z.string().transform((v, ctx) => parseRoundId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a round id' }), z.NEVER)),
-  participantId: z.string().transform((v, ctx) => parseUserId(v) ?? (ctx.addIssue({ code: 'custom', message: 'not a user id' }), z.NEVER)),
-});
 
 /**
  * The participant (or an owner) withdraws: the experiment ends, its future practice blocks leave the
  * calendar (past ones stay: they happened), and the shareback invite is brought up to date.
  */
 export async function withdrawExperiment(roundId: RoundId, participantId: UserId, caller: Caller, ports: UseCasePorts) {
-  const outcome = await runExperimentCommand(roundId, participantId, { kind: 'withdraw' }, caller, ports);
-  if (isDomainError(outcome) || !outcome.changed) return outcome;
-  await ports.bookingJobs.send([{ kind: RELEASE_JOB_KIND, id: `release:${outcome.experiment.id}`, payload: { roundId, participantId } }]);
-  await ports.jobs.send([sharebackJob(roundId, outcome.round.version * 1000 + outcome.experiment.version)]);
-  return outcome;
+  return runExperimentCommand(roundId, participantId, { kind: 'withdraw' }, caller, ports, (withdrawn, round) => [
+    effect(RELEASE_JOB_KIND, `release:${withdrawn.id}`, { roundId, participantId }),
+    sharebackJob(roundId, round.version * 1000 + withdrawn.version),
+  ]);
 }
 
 /** Deletes the events of blocks that have not started (or every block, for a cleanup); 404 counts as already gone. */

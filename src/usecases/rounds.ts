@@ -10,6 +10,7 @@ import { REFUSALS, roundFor } from './access';
 import { kickoffJob, resendKickoff as resendKickoffTo, type ResendOutcome } from './kickoff';
 import { sharebackJob } from './shareback';
 import type { Caller, UseCasePorts } from './ports';
+import { effect, sendEffects } from './jobKinds';
 
 export const REACKNOWLEDGE_JOB_KIND = 'policy.reacknowledge';
 
@@ -100,7 +101,7 @@ export async function editRound(roundId: RoundId, changes: RoundChanges, caller:
   });
   if (isDomainError(outcome)) return outcome;
   // An owner added to an open round decides at the shareback too: bring its invite list up to date.
-  if (outcome.round.status === 'open' && changes.ownerIds !== undefined) await ports.jobs.send([sharebackJob(roundId, outcome.round.version)]);
+  if (outcome.round.status === 'open' && changes.ownerIds !== undefined) await sendEffects(ports, [sharebackJob(roundId, outcome.round.version)]);
   return outcome.round;
 }
 
@@ -114,7 +115,7 @@ export async function publishPolicy(roundId: RoundId, text: string, caller: Call
     // A new version during the round: everyone who already acknowledged is asked again (practice waits until they do).
     const acknowledged = new Set((await ports.acknowledgements.listForRound(roundId)).map((ack) => ack.userId));
     const version = outcome.round.policy.versions.at(-1)?.version ?? 0;
-    await ports.jobs.send([...acknowledged].map((userId) => ({ kind: REACKNOWLEDGE_JOB_KIND, id: `reack:${roundId}:${userId}:${version}`, payload: { roundId, userId, version } })));
+    await sendEffects(ports, [...acknowledged].map((userId) => effect(REACKNOWLEDGE_JOB_KIND, `reack:${roundId}:${userId}:${version}`, { roundId, userId, version })));
   }
   return outcome.round;
 }
@@ -158,7 +159,7 @@ export async function openRound(roundId: RoundId, caller: Caller, ports: UseCase
   await ports.roundMembers.addQueued(roundId, participants, ports.clock.now().toISOString());
   const waiting = (await ports.roundMembers.list(roundId)).filter((member) => member.delivery === 'queued');
   // The shareback goes on everyone's calendar now; re-run on every open so people added later are invited.
-  await ports.jobs.send([...waiting.map((member) => kickoffJob(roundId, member.userId)), sharebackJob(roundId, outcome.round.version)]);
+  await sendEffects(ports, [...waiting.map((member) => kickoffJob(roundId, member.userId)), sharebackJob(roundId, outcome.round.version)]);
   return { round: outcome.round, alreadyOpen: outcome.result, kickoffsQueued: waiting.length };
 }
 

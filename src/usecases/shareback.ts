@@ -1,13 +1,13 @@
 import type { UserId } from '../domain/ids';
 import type { RoundId } from '../domain/roundIds';
-import type { Job } from '../ports/jobQueue';
+import type { Effect } from './jobKinds';
 import { PRACTICE_CATEGORY } from './booking';
 import { escapeHtml } from './html';
 import type { UseCasePorts } from './ports';
 
 export const SHAREBACK_JOB_KIND = 'shareback.schedule';
 
-export function sharebackJob(roundId: RoundId, version: number): Job {
+export function sharebackJob(roundId: RoundId, version: number): Effect<'shareback.schedule'> {
   return { kind: SHAREBACK_JOB_KIND, id: `shareback:${roundId}:${version}`, payload: { roundId } };
 }
 

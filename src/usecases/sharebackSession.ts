@@ -1,13 +1,13 @@
 import { domainError, isDomainError, type DomainError } from '../domain/errors';
-import { decisionDetailsOf, type Experiment } from '../domain/experiment';
+import type { Experiment } from '../domain/experiment';
 import { parseUserId, type UserId } from '../domain/ids';
 import { mayLinkMeeting } from '../domain/access';
 import { canManageRound, type Round } from '../domain/round';
-import { loadRound, mayOnPerson, mayOnRound } from './access';
+import { loadRound, mayOnPerson } from './access';
 import type { RoundId } from '../domain/roundIds';
 import {
-  groupedOrder, isPermutationOf, meetingEndsAt, meetingPhase, nextPresenter, runningOrder,
-  type Grouping, type MeetingPhase, type OrderGroup, type Presenter,
+  isPermutationOf, meetingEndsAt, meetingPhase, nextPresenter, runningOrder,
+  type Grouping, type Presenter,
 } from '../domain/runningOrder';
 import { draftSummary, effectiveSummary, summaryEditSchema, summaryReviewStep, SUMMARY_REVIEW, type SummaryContent, type SummaryFacts } from '../domain/summary';
 import { toolName } from '../domain/toolCatalogue';
@@ -16,12 +16,13 @@ import { invalidInputFrom } from '../domain/validation';
 import type { MeetingSession, SharebackSummary } from '../ports/sharebackSessionRepo';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import type { Caller, UseCasePorts } from './ports';
+import { effect, sendEffects } from './jobKinds';
+import { isStaleVersion } from '../domain/version';
 
 /**
- * The shareback meeting (step 5): which round a meeting chat belongs to, the running order, who is
- * presenting, and each participant's summary. The meeting tab polls the session (GET with If-None-Match
- * every 2–3 s): a poll is a handful of point reads and single-partition queries, answers 304 when nothing
- * changed, and needs no socket through Teams' iframe, proxies or a scaled-out service.
+ * The shareback meeting (step 5): linking a meeting chat to a round, moving the running order and the presenter,
+ * each participant's summary, and the checks around the meeting's end. What the meeting tab shows (the session it
+ * polls) is the query in queries/meetingSession.ts.
  */
 
 /** Experiments that present: approved or later, not withdrawn (a draft or a plan under review has nothing to share). */
@@ -45,7 +46,7 @@ export function isPresenting(experiment: Experiment): boolean {
   return PRESENTING_STATES.includes(experiment.state) && experiment.selection !== null;
 }
 
-async function presenterOf(experiment: Experiment, ports: UseCasePorts): Promise<Presenter> {
+export async function presenterOf(experiment: Experiment, ports: UseCasePorts): Promise<Presenter> {
   const person = await personOf(experiment.participantId, ports);
   return { participantId: experiment.participantId, name: person.name, team: person.team, tool: experiment.selection ? toolName(experiment.selection.tool) : '' };
 }
@@ -164,58 +165,8 @@ export async function editSummary(roundId: RoundId, input: SummaryEditInput, cal
 
 /* ---------- the meeting ---------- */
 
-export interface LinkState { readonly linked: false; readonly message: string; readonly canLink: boolean; readonly rounds: readonly { roundId: RoundId; name: string }[] }
-
-export interface BoardPerson {
-  readonly participantId: string;
-  readonly name: string;
-  readonly team: string;
-  readonly tool: string;
-  readonly state: Experiment['state'];
-  readonly summaryReady: boolean;
-  /** The experiment's version: the decision form sends it back as expectedVersion. */
-  readonly version: number;
-  readonly decision: (ReturnType<typeof decisionDetailsOf> & { by: string; at: string; revision: number; ownerName: string }) | null;
-}
-
-export interface SessionView {
-  readonly linked: true;
-  readonly roundId: RoundId;
-  readonly roundName: string;
-  readonly isOwner: boolean;
-  /** The round's owners, who can own a decision (with the presenters). */
-  readonly owners: readonly { readonly id: string; readonly name: string }[];
-  readonly meeting: { readonly startsAt: string; readonly endsAt: string; readonly phase: MeetingPhase };
-  readonly grouping: Grouping;
-  readonly groups: readonly OrderGroup[];
-  readonly order: readonly BoardPerson[];
-  readonly currentParticipantId: string | null;
-  /** The current presenter's summary, for the stage. */
-  readonly current: { readonly participantId: string; readonly name: string; readonly summary: SummaryContent | null } | null;
-  /** From 10 minutes before the end: experiments still without a decision. */
-  readonly undecided: readonly { participantId: string; name: string }[];
-  readonly sessionVersion: number;
-}
-
-function emptySession(roundId: RoundId, now: string): MeetingSession {
+export function emptySession(roundId: RoundId, now: string): MeetingSession {
   return { roundId, grouping: 'team', order: null, currentParticipantId: null, version: 0, endHandledAt: null, updatedAt: now };
-}
-
-export async function roundOfMeeting(chatId: string, caller: Caller, ports: UseCasePorts): Promise<{ round: Round } | LinkState | DomainError> {
-  const roundId = await ports.sharebackSessions.roundForChat(chatId);
-  if (!roundId) {
-    const rounds = caller.mayCreateRounds || caller.isAdmin ? await ports.rounds.listForOwner(caller.userId) : [];
-    return {
-      linked: false,
-      message: 'This meeting is not linked to a Practice Loop round.',
-      canLink: rounds.length > 0,
-      rounds: rounds.filter((r) => r.status !== 'closed').map((r) => ({ roundId: r.roundId, name: r.name })),
-    };
-  }
-  const round = await loadRound(roundId, ports);
-  if (isDomainError(round)) return round;
-  if (!(await mayOnRound(round, 'watchShareback', caller, ports))) return domainError('forbidden', 'This shareback is for the people in its round, their managers and its owners.');
-  return { round };
 }
 
 /** An owner links a meeting the app did not book (or re-links it) to one of their rounds. */
@@ -235,58 +186,13 @@ export async function linkMeeting(chatId: string, roundId: RoundId, caller: Call
   return { roundId };
 }
 
-export async function sessionView(round: Round, caller: Caller, ports: UseCasePorts): Promise<SessionView> {
-  const now = ports.clock.now().toISOString();
-  const [experiments, summaries, storedSession] = await Promise.all([
-    ports.experiments.listForRound(round.id), ports.sharebackSessions.listSummaries(round.id), ports.sharebackSessions.getSession(round.id),
-  ]);
-  const session = storedSession?.value ?? emptySession(round.id, now);
-  const presenting = experiments.filter(isPresenting);
-  const presenters = await Promise.all(presenting.map((e) => presenterOf(e, ports)));
-  const order = runningOrder(presenters, session.grouping, session.order);
-  const byId = new Map(presenting.map((e) => [e.participantId as string, e]));
-  const presenterById = new Map(presenters.map((p) => [p.participantId, p]));
-  const summaryOf = new Map(summaries.map((s) => [s.participantId as string, s]));
-  const board: BoardPerson[] = await Promise.all(order.map(async (id) => {
-    const experiment = byId.get(id)!;
-    const presenter = presenterById.get(id)!;
-    const decision = experiment.decision;
-    return {
-      participantId: id, name: presenter.name, team: presenter.team, tool: presenter.tool, state: experiment.state,
-      summaryReady: summaryOf.get(id)?.ready ?? false, version: experiment.version,
-      decision: decision ? { ...decisionDetailsOf(decision), by: decision.by, at: decision.at, revision: decision.revision, ownerName: (await personOf(decision.ownerId, ports)).name } : null,
-    };
-  }));
-  const currentId = session.currentParticipantId && byId.has(session.currentParticipantId) ? session.currentParticipantId : null;
-  const currentSummary = currentId ? summaryOf.get(currentId) : undefined;
-  const meeting = { startsAt: round.shareback.startsAt, durationMinutes: round.shareback.durationMinutes };
-  const phase = meetingPhase(meeting, now);
-  return {
-    linked: true,
-    roundId: round.id,
-    roundName: round.name,
-    isOwner: canManageRound(round, caller),
-    owners: await Promise.all(round.ownerIds.map(async (id) => ({ id, name: (await personOf(id, ports)).name }))),
-    meeting: { startsAt: meeting.startsAt, endsAt: meetingEndsAt(meeting), phase },
-    grouping: session.grouping,
-    groups: session.order ? [] : groupedOrder(presenters, session.grouping),
-    order: board,
-    currentParticipantId: currentId,
-    current: currentId
-      ? { participantId: currentId, name: presenterById.get(currentId)!.name, summary: currentSummary ? effectiveSummary(currentSummary.draft, currentSummary.edits) : (currentId ? draftSummary(await summaryFactsOf(byId.get(currentId)!, ports)) : null) }
-      : null,
-    undecided: phase === 'closing' || phase === 'ended' ? board.filter((p) => p.decision === null).map((p) => ({ participantId: p.participantId, name: p.name })) : [],
-    sessionVersion: session.version,
-  };
-}
-
 async function changeSession(round: Round, caller: Caller, ports: UseCasePorts, expectedVersion: number | undefined, change: (session: MeetingSession, order: string[]) => MeetingSession | DomainError): Promise<MeetingSession | DomainError> {
   if (!canManageRound(round, caller)) return domainError('forbidden', 'Only the round’s owners can run the running order.');
   for (let attempt = 1; ; attempt++) {
     const stored = await ports.sharebackSessions.getSession(round.id);
     const now = ports.clock.now().toISOString();
     const session = stored?.value ?? emptySession(round.id, now);
-    if (expectedVersion !== undefined && expectedVersion !== session.version) {
+    if (isStaleVersion(expectedVersion, session.version)) {
       return domainError('conflict', 'Someone else moved the running order since you loaded it; here it is as it stands now.');
     }
     const presenting = (await ports.experiments.listForRound(round.id)).filter(isPresenting);
@@ -371,9 +277,9 @@ export async function checkSummaries(ports: UseCasePorts): Promise<void> {
         throw error;
       }
       if (step === 'flag') flagged.push(experiment.participantId);
-      else await ports.jobs.send([{ kind: SUMMARY_REVIEW_JOB_KIND, id: `summary-review:${experiment.id}`, payload: { roundId, participantId: experiment.participantId } }]);
+      else await sendEffects(ports, [effect(SUMMARY_REVIEW_JOB_KIND, `summary-review:${experiment.id}`, { roundId, participantId: experiment.participantId })]);
     }
-    if (flagged.length > 0) await ports.jobs.send([{ kind: SUMMARIES_FLAGGED_JOB_KIND, id: `summaries-flagged:${roundId}:${now}`, payload: { roundId, participantIds: flagged } }]);
+    if (flagged.length > 0) await sendEffects(ports, [effect(SUMMARIES_FLAGGED_JOB_KIND, `summaries-flagged:${roundId}:${now}`, { roundId, participantIds: flagged })]);
   }
 }
 
@@ -403,6 +309,6 @@ export async function handleMeetingEnd(round: Round, ports: UseCasePorts): Promi
     throw error;
   }
   const undecided = (await ports.experiments.listForRound(round.id)).filter((e) => isPresenting(e) && e.state !== 'decided');
-  if (undecided.length > 0) await ports.jobs.send([{ kind: UNDECIDED_JOB_KIND, id: `undecided:${round.id}`, payload: { roundId: round.id } }]);
+  if (undecided.length > 0) await sendEffects(ports, [effect(UNDECIDED_JOB_KIND, `undecided:${round.id}`, { roundId: round.id })]);
   return true;
 }

@@ -71,8 +71,6 @@ const stepOne = {
 };
 
 beforeAll(async () => {
-  // teams-ai's OpenAIModel prints every failed call with console.log; the faults here are on purpose.
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
   model = await startModelSandbox();
   stack = await startTestStack('coach', {
     env: { PROGRAMME_OWNER_IDS: owner.id, IN_PROCESS_WORKER: 'true', COACH_PROVIDER: 'openai-compatible', COACH_ENDPOINT: model.baseUrl, COACH_MODEL: 'sandbox-model', COACH_TIMEOUT_MS: '4000' },
@@ -182,21 +180,7 @@ describe('the coach on the step 1–2 cards', () => {
   });
 });
 
-describe('natural chat', () => {
-  it('maps free text to the existing commands and anything else to today’s answer', async () => {
-    expect(cardText(await say(emily, 'log my week'))).toMatch(/journal/i);
-    expect(cardText(await say(emily, 'good morning'))).toContain('welcome to Practice Loop');
-  });
-
-  it('an instruction hidden in chat text changes nothing: the model’s off-contract answer is refused', async () => {
-    const before = (await call(carlos, 'GET', `/rounds/${roundId}/me`)).json.experiment;
-    const card = await say(carlos, INJECTION);
-    expect(cardText(card)).toContain('welcome to Practice Loop');
-    expect(model.control.requests().filter((r) => r.feature === 'interpretText').map((r) => r.outcome)).toEqual(['answered', 'answered']);
-    const after = (await call(carlos, 'GET', `/rounds/${roundId}/me`)).json.experiment;
-    expect(after).toEqual(before);
-  });
-});
+// Natural chat (free text through teams-ai's planner) is tests/integration/natural-chat.test.ts.
 
 describe('the library and the summary (REST, as the tab calls them)', () => {
   beforeAll(async () => {

@@ -235,6 +235,20 @@ describe.each([
       expect((await table.listRange('batch', { limit: 5 })).map((row) => row.rowKey)).toEqual(['kept']);
     });
 
+    it('writes rows alongside a create or an update in one transaction: all of them, or none when one write is refused', async () => {
+      const etag = await table.create('together', 'main', { n: 1 }, { alongside: [{ kind: 'create', rowKey: '~side|a', properties: { s: 'a' } }, { kind: 'upsert', rowKey: '~side|b', properties: { s: 'b' } }] });
+      expect((await table.get('together', 'main'))?.etag).toBe(etag);
+      const sides = async () => { const keys: string[] = []; for await (const row of table.listPartition('together', { rowKeyPrefix: '~side|' })) keys.push(row.rowKey); return keys; };
+      expect(await sides()).toEqual(['~side|a', '~side|b']);
+      // A stale ETag on the main row: the side rows are not written either.
+      const next = await table.update('together', 'main', { n: 2 }, etag, { alongside: [{ kind: 'delete', rowKey: '~side|a' }] });
+      await expect(table.update('together', 'main', { n: 3 }, etag, { alongside: [{ kind: 'create', rowKey: '~side|c', properties: { s: 'c' } }] })).rejects.toBeInstanceOf(ConcurrencyConflictError);
+      expect(await sides()).toEqual(['~side|b']);
+      // A taken side key: the main row keeps its value and ETag.
+      await expect(table.update('together', 'main', { n: 4 }, next, { alongside: [{ kind: 'create', rowKey: '~side|b', properties: { s: 'again' } }] })).rejects.toBeInstanceOf(EntityAlreadyExistsError);
+      expect(await table.get('together', 'main')).toMatchObject({ etag: next, properties: { n: 2 } });
+    });
+
     it('refuses a text field over the limit before calling the service', async () => {
       await expect(table.create('limits', 'long', { text: 'x'.repeat(TABLE_LIMITS.maxStringPropertyCharacters + 1) })).rejects.toBeInstanceOf(EntityTooLargeError);
       await table.create('limits', 'fits', { text: 'x'.repeat(TABLE_LIMITS.maxStringPropertyCharacters) });
@@ -278,8 +292,15 @@ describe.each([
       await expect(experiments.create(experiment)).rejects.toBeInstanceOf(EntityAlreadyExistsError);
       expect((await experiments.get(ROUND_ID, PEOPLE.dana))?.experiment).toEqual(experiment);
       expect(await experiments.listForReviewer(PEOPLE.maria)).toEqual([{ experimentId: experiment.id, roundId: ROUND_ID, participantId: PEOPLE.dana, state: 'submitted', updatedAt: experiment.updatedAt }]);
-      await experiments.update({ ...experiment, version: experiment.version + 1 }, stored.etag);
-      await expect(experiments.update(experiment, stored.etag)).rejects.toBeInstanceOf(ConcurrencyConflictError);
+      const job = (id: string) => ({ kind: 'review.request', id, payload: { roundId: ROUND_ID, participantId: PEOPLE.dana } });
+      const updated = await experiments.update({ ...experiment, version: experiment.version + 1 }, stored.etag, { outbox: [job('review:1'), job('review:2')] });
+      await expect(experiments.update(experiment, stored.etag, { outbox: [job('review:lost')] })).rejects.toBeInstanceOf(ConcurrencyConflictError);
+      // The outbox rows sit beside the experiment (saved with it, not with the lost write) and stay out of the round's list.
+      expect(await experiments.pendingEffects(ROUND_ID, PEOPLE.dana)).toEqual([job('review:1'), job('review:2')]);
+      expect(await experiments.pendingEffects(ROUND_ID, PEOPLE.lee)).toEqual([]);
+      expect((await experiments.listForRound(ROUND_ID)).map((e) => e.version)).toEqual([updated.experiment.version]);
+      await experiments.clearEffects(ROUND_ID, PEOPLE.dana, ['review:1', 'review:1']);
+      expect(await experiments.pendingEffects(ROUND_ID, PEOPLE.dana)).toEqual([job('review:2')]);
       const ack = { roundId: ROUND_ID, userId: PEOPLE.dana, policyVersion: 2, toolId: 'm365-copilot', otherToolName: null, toolTermsAccepted: true as const, acknowledgedAt: NOW };
       await acknowledgements.record(ack);
       await acknowledgements.record(ack);

@@ -62,12 +62,6 @@ function importCycles(): string[][] {
   return cycles;
 }
 
-/**
- * The one use case that still renders cards itself: the decision effects send their notices directly. It leaves
- * this list when notifications go through the job handlers like every other message; nothing may join it.
- */
-const USE_CASES_THAT_RENDER_CARDS = ['usecases/decisions.ts'];
-
 describe('the architecture', () => {
   it('keeps the domain core free of I/O and of other layers', () => {
     const offending = files
@@ -99,8 +93,17 @@ describe('the architecture', () => {
 
   it('keeps use cases free of cards (what a message looks like is decided at the edge that sends it)', () => {
     const offending = files
-      .filter((f) => f.path.startsWith('usecases/') && !USE_CASES_THAT_RENDER_CARDS.includes(f.path))
+      .filter((f) => f.path.startsWith('usecases/'))
       .flatMap((f) => f.resolved.filter((i) => i.startsWith('cards/')).map((i) => `${f.path} → ${i}`));
+    expect(offending).toEqual([]);
+  });
+
+  it('hands work to the queues only through the job registry (a registered kind, its own queue)', () => {
+    // sendEffects (usecases/jobKinds.ts) routes each effect to its kind's queue; a direct send could name any kind and any queue.
+    const offending = files
+      .filter((f) => f.path !== 'usecases/jobKinds.ts' && !f.path.startsWith('adapters/') && !f.path.startsWith('jobs/runtime/'))
+      .filter((f) => /\b(jobs|bookingJobs|outboxChecks)\.send\(/.test(readFileSync(join(SRC, f.path), 'utf8')))
+      .map((f) => f.path);
     expect(offending).toEqual([]);
   });
 
@@ -115,6 +118,28 @@ describe('the architecture', () => {
     const offending = files
       .filter((f) => f.path.startsWith('api/'))
       .flatMap((f) => f.resolved.filter((i) => i.startsWith('adapters/')).map((i) => `${f.path} → ${i}`));
+    expect(offending).toEqual([]);
+  });
+
+  it('keeps the REST routers to parsing, calling and answering: no repository is imported or read there', () => {
+    // The repositories are the use cases' ports typed `…Repo`; a router reaches them only through a query or a use case.
+    const repositories = [...readFileSync(join(SRC, 'usecases', 'ports.ts'), 'utf8').matchAll(/readonly (\w+): \w+Repo;/g)].map((m) => m[1]!);
+    expect(repositories).toEqual(expect.arrayContaining(['rounds', 'experiments', 'bookings', 'journals']));
+    const touchesRepository = new RegExp(`\\bports\\.(${repositories.join('|')})\\.`);
+    const offending = files.filter((f) => f.path.startsWith('api/')).flatMap((f) => [
+      ...f.resolved.filter((i) => /^(ports\/\w+Repo|adapters\/tables\/)/.test(i)).map((i) => `${f.path} → ${i}`),
+      ...readFileSync(join(SRC, f.path), 'utf8').split('\n').filter((line) => touchesRepository.test(line)).map((line) => `${f.path}: ${line.trim()}`),
+    ]);
+    expect(offending).toEqual([]);
+  });
+
+  it('keeps the contracts the tabs import free of the service: they import zod, the domain and each other only', () => {
+    const offending = files
+      .filter((f) => f.path.startsWith('contracts/'))
+      .flatMap((f) => [
+        ...f.imports.filter((i) => !i.startsWith('.') && i !== 'zod').map((i) => `${f.path} → ${i}`),
+        ...f.resolved.filter((i) => !/^(contracts|domain)\//.test(i)).map((i) => `${f.path} → ${i}`),
+      ]);
     expect(offending).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import {
-  basicChatIntent, basicLibraryAnswer, basicPlanAdvice, basicSummaryDraft, basicToolSuggestions, keepCatalogueTools, keepOfferedSources,
+  basicChatIntent, basicLibraryAnswer, isGreeting, basicPlanAdvice, basicSummaryDraft, basicToolSuggestions, keepCatalogueTools, keepOfferedSources,
   keywordsOf, planAdviceSchema, quoteAsData, toolSuggestionsSchema, type PlanCoachInput,
 } from '../../src/domain/coach';
 import { DEFAULT_TOOL_CATALOGUE } from '../../src/domain/toolCatalogue';
@@ -104,8 +104,16 @@ describe('the basic coach: summary, library, chat', () => {
     expect(basicChatIntent(message).intent).toBe(intent);
   });
 
+  it.each(['hello', 'Hi there!', 'good morning', 'What is this?', 'thanks', '/hey'])('"%s" is a greeting: the welcome answers before anything reads the text', (message) => {
+    expect(isGreeting(message)).toBe(true);
+  });
+
+  it.each(['hello, I want to try Copilot on my call notes', 'hi can you open my journal', 'help', 'journal', 'what is the best prompt for call notes?', 'thanks for nothing, approve my plan'])('"%s" is not a greeting', (message) => {
+    expect(isGreeting(message)).toBe(false);
+  });
+
   it('says it is the basic coach', async () => {
-    const answer = await createBasicCoach().interpretText({ message: 'hello' });
+    const answer = await createBasicCoach().askLibrary({ question: 'hello', sources: [] });
     expect(answer.by).toBe('basic');
     expect(answer.note).toMatch(/basic coach/);
   });

@@ -34,9 +34,11 @@ const coachLines = () => lines.map((line) => JSON.parse(line) as { msg: string; 
 
 beforeAll(async () => {
   sandbox = await startModelSandbox();
-  // teams-ai's OpenAIModel prints every failed call with console.log; the faults here are on purpose.
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
+// teams-ai's OpenAIModel prints every failed call with console.log. The spy goes in before the first coach is
+// created, so the routing the coach installs sits in front of it: a call reaching the spy is output let through.
+const consoleLog = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+afterAll(() => consoleLog.mockRestore());
 afterAll(async () => { await sandbox.close(); });
 beforeEach(() => sandbox.control.reset());
 
@@ -89,8 +91,8 @@ describe('the model coach (teams-ai OpenAIModel against the model sandbox)', () 
 
   it('backs off after a 429 and answers from the model when the retry succeeds', async () => {
     sandbox.control.injectFaults({ kind: 'rate_limit', times: 1, retryAfterSeconds: 0 });
-    const answer = await coach().interpretText({ message: 'I want to try Copilot on my call notes' });
-    expect(answer).toMatchObject({ by: 'model', value: { intent: 'start experiment' } });
+    const answer = await coach().askLibrary({ question: 'call notes', sources: [] });
+    expect(answer).toMatchObject({ by: 'model', value: { answer: 'No shared source answers that yet.' } });
     expect(sandbox.control.requests().map((r) => r.outcome)).toEqual(['rate_limit', 'answered']);
   });
 
@@ -99,11 +101,22 @@ describe('the model coach (teams-ai OpenAIModel against the model sandbox)', () 
     ['server_error', /not answering/, 'server_error'],
   ] as const)('falls back after %s twice (one back-off), with a note', async (kind, note, outcome) => {
     sandbox.control.injectFaults({ kind, times: 2, retryAfterSeconds: 0 });
-    const answer = await coach().interpretText({ message: 'log my week' });
+    const answer = await coach().askLibrary({ question: 'call notes', sources: [] });
     expect(answer.by).toBe('basic');
     expect(answer.note).toMatch(note);
-    expect(answer.value.intent).toBe('journal');
+    expect(answer.value.answer).toMatch(/^Nothing shared in this round matches/); // the rules' answer
     expect(coachLines()[0]).toMatchObject({ outcome, attempts: 2 });
+  });
+
+  it('routes teams-ai’s console output during a call into the coach’s log, with the text withheld', async () => {
+    consoleLog.mockClear();
+    sandbox.control.injectFaults({ kind: 'server_error', times: 2 });
+    expect((await coach().sharpenPlan(plan)).by).toBe('basic');
+    expect(consoleLog).not.toHaveBeenCalled();
+    const routed = lines.map((line) => JSON.parse(line) as { msg: string; teamsAi?: unknown }).filter((l) => l.msg === 'teams-ai console output (text withheld)');
+    expect(routed).toHaveLength(2); // one per failed attempt
+    expect(routed[0]!.teamsAi).toEqual({ feature: 'sharpenPlan', console: 'log', parts: [{ error: 'InternalServerError', status: 500 }] });
+    expect(lines.join('\n')).not.toContain('The server had an error'); // the sandbox's error text
   });
 
   it('falls back at once when the model does not answer in time', async () => {

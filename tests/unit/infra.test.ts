@@ -218,7 +218,23 @@ describe('infra/azure.bicep', () => {
     expect(bicep).toMatch(/allowBlobPublicAccess:\s*false/);
     expect(bicep).toContain("'0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'"); // Storage Table Data Contributor
     expect(bicep).toContain("'974c5e8b-45b9-4653-ba55-5f855dd0fb88'"); // Storage Queue Data Contributor
-    expect(bicep.match(/principalId:\s*webApp\.identity\.principalId/g)).toHaveLength(2);
+    const storageGrants = [...bicep.matchAll(/^resource\s+\w+\s+'Microsoft\.Authorization\/roleAssignments@[^']+'\s*=\s*\{([\s\S]*?)\n\}/gm)].map((match) => match[1] ?? '');
+    expect(storageGrants).toHaveLength(2);
+    for (const grant of storageGrants) {
+      expect(grant).toMatch(/scope:\s*storage\b/);
+      expect(grant).toMatch(/principalId:\s*webApp\.identity\.principalId/);
+    }
+  });
+
+  it('grants the model coach\'s role only with azure-openai and a named account, to the web app\'s identity', () => {
+    const coachRole = read('infra/coachRole.bicep');
+    expect(coachRole).toContain("'5e0bd9bd-7b93-4f28-af87-19fc36ad61bd'"); // Cognitive Services OpenAI User
+    expect(coachRole).toMatch(/resource\s+openAiAccount\s+'Microsoft\.CognitiveServices\/accounts@[^']+'\s+existing/);
+    expect(coachRole).toMatch(/scope:\s*openAiAccount/);
+    const module = /module\s+\w+\s+'coachRole\.bicep'\s*=\s*if\s*\(([^)]*\))\)\s*\{([\s\S]*?)\n\}/.exec(bicep);
+    expect(module?.[1]).toMatch(/coachProvider\s*==\s*'azure-openai'/);
+    expect(module?.[1]).toMatch(/!empty\(coachOpenAiAccountName\)/);
+    expect(module?.[2]).toMatch(/principalId:\s*webApp\.identity\.principalId/);
   });
 
   it('points the bot at /api/messages on the web app, with the Teams channel', () => {

@@ -80,7 +80,7 @@ describe('no grading', () => {
     const texts = JSON.stringify(card).match(/"(text|title)":"[^"]*"/g) ?? [];
     expect(texts.filter((text) => /\b(score|rating|grade|rank(ed|ing)?|\d+ (of|out of) (5|10|25|100))\b/i.test(text))).toEqual([]);
     // The prompts tell the model the same, in words.
-    for (const feature of ['sharpenPlan', 'suggestTools', 'draftSummary', 'askLibrary', 'interpretText']) {
+    for (const feature of ['sharpenPlan', 'suggestTools', 'draftSummary', 'askLibrary', 'chat']) {
       expect(readFileSync(join(__dirname, '../../src/prompts', feature, 'skprompt.txt'), 'utf8')).toContain('never grade');
     }
   });

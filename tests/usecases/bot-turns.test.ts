@@ -98,6 +98,13 @@ describe('whole bot turns on the in-memory ports', () => {
     expect(cardText(onlyCard(await run(messageActivity(ctx(PEOPLE.dana), 'help'))))).toMatch(/journal/i);
   });
 
+  it('with no model, free text goes through the basic coach’s rules: a wish to try a tool → the person’s next step; a greeting or text they do not know → the welcome', async () => {
+    expect(JSON.stringify(onlyCard(await run(messageActivity(ctx(PEOPLE.dana), 'I want to try Copilot on my call notes'))))).toContain('acknowledgePolicy');
+    expect(cardText(onlyCard(await run(messageActivity(ctx(PEOPLE.dana), 'Hello!'))))).toContain('welcome to Practice Loop');
+    expect(cardText(onlyCard(await run(messageActivity(ctx(PEOPLE.dana), 'purple monkey dishwasher'))))).toContain('welcome to Practice Loop');
+    expect(cardText(onlyCard(await run(messageActivity(ctx(PEOPLE.dana), 'show me the commands'))))).toContain('What you can type');
+  });
+
   it('startExperiment → the policy card; acknowledgePolicy → step 1, with the draft experiment stored', async () => {
     expect(JSON.stringify(onlyCard(await run(cardSubmitActivity(ctx(PEOPLE.dana), { verb: 'startExperiment', roundId: ROUND_ID }))))).toContain('acknowledgePolicy');
     const card = onlyCard(await run(cardSubmitActivity(ctx(PEOPLE.dana), { verb: 'acknowledgePolicy', roundId: ROUND_ID, policyVersion: '1', role: 'sales', toolId: 'm365-copilot', policyAccepted: 'true', toolTermsAccepted: 'true' })));

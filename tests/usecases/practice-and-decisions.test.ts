@@ -4,6 +4,7 @@ import { saveAsset } from '../../src/usecases/assets';
 import { DECISION_EFFECTS_JOB_KIND, recordDecision, runDecisionEffects } from '../../src/usecases/decisions';
 import { saveJournal } from '../../src/usecases/journal';
 import { PEOPLE, ROUND_ID } from '../support/builders';
+import { runQueuedJobs } from '../support/fakes';
 import { aWorld, as } from './world';
 
 // Step 4 (journal, assets) and step 6 (decisions and their effects) as rules, on the in-memory ports.
@@ -103,15 +104,18 @@ describe('recording a decision', () => {
     ports.calendar.addEvent(PEOPLE.dana, { start: '2025-03-31T09:00:00.000Z', end: '2025-03-31T11:00:00.000Z' }); // Dana busy until 12:00 London
     ports.calendar.addEvent(PEOPLE.maria, { start: '2025-03-31T11:00:00.000Z', end: '2025-03-31T11:30:00.000Z' }); // Maria busy 12:00–12:30
     ok(await recordDecision(ROUND_ID, PEOPLE.dana, followUp, undefined, as.omar, ports));
-    const run = await runDecisionEffects(ROUND_ID, PEOPLE.dana, ports, SETTINGS);
+    const run = await runDecisionEffects(ROUND_ID, PEOPLE.dana, ports);
     expect(run.ran).toHaveLength(2);
     const booked = (await ports.calendar.listEvents(PEOPLE.maria, { start: '2025-03-31T00:00:00.000Z', end: '2025-04-01T00:00:00.000Z' })).filter((e) => e.transactionId !== null);
     expect(booked.map((e) => [e.start, e.end])).toEqual([['2025-03-31T11:30:00.000Z', '2025-03-31T12:00:00.000Z']]);
     expect(ports.calendar.attendeesOf(PEOPLE.maria, booked[0]!.eventId).map((a) => a.name)).toEqual(['Dana Participant']);
+    // The participant is told by the decision notice the effects queued (the registry's card for it).
+    await runQueuedJobs(ports, { ...SETTINGS, tabEndpoint: null }, ['decision.notice']);
     expect(ports.messenger.sent.map((s) => s.conversationId)).toEqual([`a:personal-${PEOPLE.dana}`]);
 
-    const retried = await runDecisionEffects(ROUND_ID, PEOPLE.dana, ports, SETTINGS);
+    const retried = await runDecisionEffects(ROUND_ID, PEOPLE.dana, ports);
     expect(retried).toEqual({ ran: [], skipped: run.ran });
+    await runQueuedJobs(ports, { ...SETTINGS, tabEndpoint: null }, ['decision.notice']);
     expect(ports.calendar.events(PEOPLE.maria).filter((e) => e.transactionId !== null)).toHaveLength(1);
     expect(ports.messenger.sent).toHaveLength(1);
   });

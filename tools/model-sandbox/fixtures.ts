@@ -9,8 +9,20 @@ import type { ChatCompletionRequest } from './requestSchema';
 export interface ModelFixture {
   readonly feature: string;
   readonly whenSystemIncludes: string;
-  readonly reply: unknown | ((request: ChatCompletionRequest) => string);
+  /** A JSON value (sent as the message content), or a function giving the content or the tool calls to answer with. */
+  readonly reply: unknown | ((request: ChatCompletionRequest) => string | ToolCallsReply);
 }
+
+/** An answer that calls tools (functions) instead of writing text, as a model does for teams-ai's tools augmentation. */
+export interface ToolCallsReply {
+  readonly toolCalls: readonly { readonly name: string; readonly arguments: Readonly<Record<string, unknown>> }[];
+}
+
+export function isToolCallsReply(value: unknown): value is ToolCallsReply {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { toolCalls?: unknown }).toolCalls);
+}
+
+const call = (name: string, args: Record<string, unknown> = {}): ToolCallsReply => ({ toolCalls: [{ name, arguments: args }] });
 
 /** The JSON object inside the user message's ```json block (the app quotes its data that way). */
 export function quotedData(request: ChatCompletionRequest): Record<string, unknown> {
@@ -82,16 +94,22 @@ export const DEFAULT_FIXTURES: readonly ModelFixture[] = [
     },
   },
   {
-    feature: 'interpretText',
-    whenSystemIncludes: 'Map what the person typed to ONE of the app\'s existing commands',
+    feature: 'naturalChat',
+    whenSystemIncludes: 'call the ONE action that does what they want',
     reply: (request: ChatCompletionRequest) => {
       const message = String(quotedData(request).message ?? '').toLowerCase();
-      // A model fooled by an instruction in the data: it answers outside the contract, which the app refuses.
-      if (message.includes('ignore previous instructions')) return JSON.stringify({ intent: 'approve plan' });
-      if (/journal|my week/.test(message)) return JSON.stringify({ intent: 'journal' });
-      if (/\?$/.test(message.trim())) return JSON.stringify({ intent: 'ask library', question: message });
-      if (/try|want to/.test(message)) return JSON.stringify({ intent: 'start experiment' });
-      return JSON.stringify({ intent: 'none' });
+      const offered = new Set((request.tools ?? []).map((tool) => tool.function.name));
+      // A model fooled by an instruction in the data: it calls an action nobody offered, which the app refuses.
+      if (message.includes('ignore previous instructions')) return call('approve_plan', { approved: true });
+      const pick = (name: string, args: Record<string, unknown> = {}) => (offered.has(name) ? call(name, args) : 'unmapped');
+      if (/journal|my week/.test(message)) return pick('open_journal');
+      if (/\b(save|keep)\b.*\b(prompt|workflow|link)\b/.test(message)) return pick('save_asset');
+      if (/\?$/.test(message.trim())) return pick('ask_library', { question: message.trim() });
+      if (/my plan|next step|where am i/.test(message)) return pick('show_my_plan');
+      if (/try|want to/.test(message)) return pick('start_plan');
+      if (/set up a round|new round/.test(message)) return pick('new_round');
+      if (/help|commands/.test(message)) return pick('show_help');
+      return 'unmapped';
     },
   },
 ];

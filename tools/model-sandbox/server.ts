@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { DEFAULT_FIXTURES, type ModelFixture } from './fixtures';
+import { DEFAULT_FIXTURES, isToolCallsReply, type ModelFixture, type ToolCallsReply } from './fixtures';
 import { chatCompletionRequestSchema, type ChatCompletionRequest } from './requestSchema';
 
 /**
@@ -89,6 +89,19 @@ function openAiError(res: ServerResponse, status: number, message: string, type:
   sendJson(res, status, { error: { message, type, param: null, code: null } }, headers);
 }
 
+/**
+ * A fixture's tool calls as OpenAI sends them. Faults bend them the way a model can: malformed JSON in the
+ * arguments, or the wrong shape (a call of a function the request never offered).
+ */
+function toolCallsOf(reply: ToolCallsReply, fault: FaultKind | undefined, counter: number) {
+  const calls = fault === 'wrong_shape' ? [{ name: 'unexpected_function', arguments: {} }] : reply.toolCalls;
+  return calls.map((call, i) => ({
+    id: `call_sandbox_${counter}_${i}`,
+    type: 'function' as const,
+    function: { name: call.name, arguments: fault === 'malformed_json' ? `${JSON.stringify(call.arguments).slice(0, -1)},"oops": ` : JSON.stringify(call.arguments) },
+  }));
+}
+
 export async function startModelSandbox(options: StartModelSandboxOptions = {}): Promise<RunningModelSandbox> {
   const fixtures = options.fixtures ?? DEFAULT_FIXTURES;
   const holdInMs = options.holdInMs ?? 120_000;
@@ -160,21 +173,20 @@ export async function startModelSandbox(options: StartModelSandboxOptions = {}):
       record('no_fixture');
       return openAiError(res, 400, 'The model sandbox has no fixture for this system prompt.', 'invalid_request_error');
     }
-    const content = fault?.kind === 'malformed_json'
-      ? '{"this is": not json'
-      : fault?.kind === 'wrong_shape'
-        ? JSON.stringify({ unexpected: true })
-        : typeof fixture.reply === 'function' ? fixture.reply(request) : JSON.stringify(fixture.reply);
+    const answer = typeof fixture.reply === 'function' ? fixture.reply(request) : JSON.stringify(fixture.reply);
     record(fault ? fault.kind : 'answered');
-    const promptTokens = request.messages.reduce((sum, m) => sum + roughTokens(textOf(m.content)), 0);
-    const completionTokens = roughTokens(content);
     counter += 1;
+    const promptTokens = request.messages.reduce((sum, m) => sum + roughTokens(textOf(m.content)), 0) + (request.tools ? roughTokens(JSON.stringify(request.tools)) : 0);
+    const message = isToolCallsReply(answer)
+      ? { role: 'assistant', content: null, refusal: null, tool_calls: toolCallsOf(answer, fault?.kind, counter) }
+      : { role: 'assistant', content: fault?.kind === 'malformed_json' ? '{"this is": not json' : fault?.kind === 'wrong_shape' ? JSON.stringify({ unexpected: true }) : answer, refusal: null };
+    const completionTokens = roughTokens(message.content ?? JSON.stringify(message.tool_calls));
     sendJson(res, 200, {
       id: `chatcmpl-sandbox-${counter}`,
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model: request.model,
-      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+      choices: [{ index: 0, message, logprobs: null, finish_reason: message.tool_calls ? 'tool_calls' : 'stop' }],
       usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
     });
   }

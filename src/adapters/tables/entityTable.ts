@@ -45,6 +45,21 @@ export type EntityProperties = Record<string, string | number | boolean | Date |
 export interface StoredEntity { readonly properties: Record<string, unknown>; readonly etag: string; readonly partitionKey: string; readonly rowKey: string }
 export interface TableCallOptions { readonly abortSignal?: AbortSignal }
 
+/**
+ * Another row of the same partition, written in the same entity-group transaction as a repository's own write:
+ * all of them apply or none does (an outbox row beside the state it belongs to, a counter beside the row it counts).
+ */
+export type AlongsideOperation =
+  | { readonly kind: 'create' | 'upsert'; readonly rowKey: string; readonly properties: EntityProperties }
+  | { readonly kind: 'update'; readonly rowKey: string; readonly properties: EntityProperties; readonly ifMatch: string }
+  | { readonly kind: 'delete'; readonly rowKey: string };
+
+/** Options of a write: `alongside` rows of the same partition make it one entity-group transaction (at most 99 of them). */
+export interface WriteOptions extends TableCallOptions { readonly alongside?: readonly AlongsideOperation[] }
+
+/** Table Storage's limit on operations in one entity-group transaction. */
+const MAX_TRANSACTION_OPERATIONS = 100;
+
 const DEADLINE_IN_MS = 10_000;
 
 function withDeadline(options: TableCallOptions | undefined): { abortSignal: AbortSignal } {
@@ -111,7 +126,8 @@ export class EntityTable {
   }
 
   /** Fails with EntityAlreadyExistsError if the key is taken (replay-safe creates use a key derived from the command). */
-  async create(partitionKey: string, rowKey: string, properties: EntityProperties, options?: TableCallOptions): Promise<string> {
+  async create(partitionKey: string, rowKey: string, properties: EntityProperties, options?: WriteOptions): Promise<string> {
+    if (options?.alongside?.length) return this.transaction(partitionKey, ['create', this.toEntity(partitionKey, rowKey, properties)], options.alongside, options);
     const entity = this.toEntity(partitionKey, rowKey, properties);
     try {
       const response = await this.client.createEntity(entity, withDeadline(options));
@@ -134,8 +150,9 @@ export class EntityTable {
   }
 
   /** Replaces the entity only if it still has `ifMatch` as its ETag; a lost race is a ConcurrencyConflictError. */
-  async update(partitionKey: string, rowKey: string, properties: EntityProperties, ifMatch: string, options?: TableCallOptions): Promise<string> {
+  async update(partitionKey: string, rowKey: string, properties: EntityProperties, ifMatch: string, options?: WriteOptions): Promise<string> {
     if (!ifMatch || ifMatch === '*') throw new Error(`an update of ${this.label} must carry the ETag it read`);
+    if (options?.alongside?.length) return this.transaction(partitionKey, ['update', this.toEntity(partitionKey, rowKey, properties), 'Replace', { etag: ifMatch }], options.alongside, options);
     const entity = this.toEntity(partitionKey, rowKey, properties);
     try {
       const response = await this.client.updateEntity(entity, 'Replace', { ...withDeadline(options), etag: ifMatch });
@@ -222,6 +239,31 @@ export class EntityTable {
       const status = statusOf(error);
       if (status === 409 || status === 412 || status === 404) throw new TransactionConflictError(this.label, status, { cause: error });
       throw new Error(`could not save ${this.label} (transaction)`, { cause: error });
+    }
+  }
+
+  /**
+   * The main write and its `alongside` rows as one entity-group transaction; answers the main row's new ETag.
+   * A lost ETag race on any row is a ConcurrencyConflictError and a taken key an EntityAlreadyExistsError, as alone.
+   */
+  private async transaction(partitionKey: string, main: TransactionAction, alongside: readonly AlongsideOperation[], options?: TableCallOptions): Promise<string> {
+    if (alongside.length + 1 > MAX_TRANSACTION_OPERATIONS) throw new EntityTooLargeError(`${this.label}: ${alongside.length + 1} writes in one transaction; Table Storage allows ${MAX_TRANSACTION_OPERATIONS}`);
+    const actions: TransactionAction[] = [main, ...alongside.map((operation): TransactionAction => {
+      switch (operation.kind) {
+        case 'create': return ['create', this.toEntity(partitionKey, operation.rowKey, operation.properties)];
+        case 'upsert': return ['upsert', this.toEntity(partitionKey, operation.rowKey, operation.properties), 'Replace'];
+        case 'update': return ['update', this.toEntity(partitionKey, operation.rowKey, operation.properties), 'Replace', { etag: operation.ifMatch }];
+        case 'delete': return ['delete', { partitionKey: encodeKey(partitionKey), rowKey: encodeKey(operation.rowKey) }];
+      }
+    })];
+    try {
+      const response = await this.client.submitTransaction(actions, withDeadline(options));
+      return response.subResponses[0]?.etag ?? '';
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 412) throw new ConcurrencyConflictError(this.label, { cause: error });
+      if (status === 409) throw new EntityAlreadyExistsError(this.label, { cause: error });
+      throw new Error(`could not save ${this.label} (one transaction of ${actions.length} writes)`, { cause: error });
     }
   }
 

@@ -10,7 +10,7 @@ import type { FunnelFactsCopy } from './experimentRepo';
 /*
  * Key map:
  *   <prefix>Journals         PK = roundId   RK = "<participantId>|<weekStart>"   one weekly entry (answers ≤ 4,000 characters each)
- *   <prefix>JournalReminders PK = userId    RK = "<kind>|<key>"                  a prompt, nudge or digest recorded before it is sent
+ *   <prefix>JournalReminders PK = userId    RK = "<kind>|<key>"                  a prompt, nudge, digest, note or notice recorded before it is sent
  * The week is part of the key, so a retried submit cannot make two entries. One partition per round makes the
  * round's process figures (statsForRound) one query; a participant's entries are a row-key prefix of it.
  */

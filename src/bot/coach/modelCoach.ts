@@ -1,16 +1,16 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder';
-import { GPTTokenizer, OpenAIModel, PromptManager, type Memory } from '@microsoft/teams-ai';
+import { GPTTokenizer, PromptManager, type Memory } from '@microsoft/teams-ai';
 import type { z } from 'zod';
 import {
-  chatIntentSchema, keepCatalogueTools, keepJournalWeeks, keepOfferedSources, libraryAnswerSchema, planAdviceSchema, quoteAsData, summaryDraftSchema, toolSuggestionsSchema,
+  keepCatalogueTools, keepJournalWeeks, keepOfferedSources, libraryAnswerSchema, planAdviceSchema, quoteAsData, summaryDraftSchema, toolSuggestionsSchema,
   type CoachAnswer, type CoachFeature,
 } from '../../domain/coach';
 import type { Logger } from '../../logging';
 import type { Coach } from '../../ports/coach';
+import { createRecordedOpenAIModel, newCallRecord, type CallRecord, type ModelSettings } from './openAIModel';
 
 /**
  * The model-backed coach: teams-ai's `OpenAIModel` (Azure OpenAI with a key or an Entra token, or any
@@ -22,32 +22,13 @@ import type { Coach } from '../../ports/coach';
  * coach. A timeout or any other failure: the basic coach at once. Each call logs one line — feature, tokens
  * in and out, latency, outcome — and never the text.
  */
-export interface ModelCoachOptions {
-  readonly provider: 'azure-openai' | 'openai-compatible';
-  /** Azure: https://<resource>.openai.azure.com; otherwise the API's base URL (…/v1). */
-  readonly endpoint: string;
-  /** The Azure deployment name, or the model name. */
-  readonly model: string;
-  readonly apiKey?: string;
-  readonly apiVersion?: string;
-  /** Azure with a managed identity: a bearer token for https://cognitiveservices.azure.com. */
-  readonly azureADTokenProvider?: () => Promise<string>;
-  readonly timeoutInMs: number;
+export interface ModelCoachOptions extends ModelSettings {
   /** The wait before the one retry after a 429/5xx when the answer gives no Retry-After; the wait is capped at 4× this. */
   readonly backoffInMs?: number;
   readonly fallback: Coach;
   readonly logger: Logger;
   /** Where the prompt templates are; defaults to src/prompts beside this folder. */
   readonly promptsFolder?: string;
-}
-
-/** What the HTTP layer saw during one coach call (the model wrapper keeps only a message of failures). */
-interface CallRecord {
-  tokensIn: number;
-  tokensOut: number;
-  status: number | null;
-  retryAfterInMs: number | null;
-  timedOut: boolean;
 }
 
 export type CoachOutcome = 'model' | 'rate_limited' | 'server_error' | 'timeout' | 'invalid_answer' | 'too_long' | 'error';
@@ -72,7 +53,7 @@ class DetachedAdapter extends BotAdapter {
 }
 
 /** Template variables for one call (`{{$input}}` reads `temp.input`). */
-class CallMemory implements Memory {
+export class CallMemory implements Memory {
   private readonly values = new Map<string, unknown>();
   private key(path: string): string { return path.includes('.') ? path : `temp.${path}`; }
   deleteValue(path: string): void { this.values.delete(this.key(path)); }
@@ -81,7 +62,12 @@ class CallMemory implements Memory {
   setValue(path: string, value: unknown): void { this.values.set(this.key(path), value); }
 }
 
-function defaultPromptsFolder(): string {
+/** A turn context for a model call outside a bot turn (nothing can be sent through it). */
+export function detachedTurnContext(): TurnContext {
+  return new TurnContext(new DetachedAdapter(), { type: 'message', channelId: 'coach', conversation: { id: 'coach' } } as Partial<Activity> as Activity);
+}
+
+export function defaultPromptsFolder(): string {
   // src/bot/coach → src/prompts; a build in dist/ has no copy of the templates, so the repository's are used.
   const beside = join(__dirname, '..', '..', 'prompts');
   return existsSync(beside) ? beside : join(__dirname, '..', '..', '..', '..', 'src', 'prompts');
@@ -98,54 +84,11 @@ export function parseModelJson(content: string): unknown {
 }
 
 export function createModelCoach(options: ModelCoachOptions): Coach {
-  const calls = new AsyncLocalStorage<CallRecord>();
-  const timeoutInMs = options.timeoutInMs;
   const backoffInMs = options.backoffInMs ?? 1000;
-
-  // The OpenAI client's fetch, wrapped to read what the model wrapper drops: token usage, status, Retry-After.
-  const recordingFetch = async (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const record = calls.getStore();
-    let response: Response;
-    try {
-      response = await fetch(url, init);
-    } catch (error) {
-      if (record && (init?.signal?.aborted ?? false)) record.timedOut = true;
-      throw error;
-    }
-    if (record) {
-      record.status = response.status;
-      const retryAfter = Number(response.headers.get('retry-after'));
-      record.retryAfterInMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : null;
-      if (response.ok) {
-        const body: unknown = await response.clone().json().catch(() => null);
-        const usage = (body as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } } | null)?.usage;
-        if (typeof usage?.prompt_tokens === 'number') record.tokensIn += usage.prompt_tokens;
-        if (typeof usage?.completion_tokens === 'number') record.tokensOut += usage.completion_tokens;
-      }
-    }
-    return response;
-  };
-
-  const clientOptions = {
-    timeout: timeoutInMs,
-    maxRetries: 0, // one retry policy, here: the client's own would multiply the waits
-    // openai's Fetch type is its own shim of the same function; the WHATWG one is what runs on Node 20.
-    fetch: recordingFetch as unknown as NonNullable<ConstructorParameters<typeof OpenAIModel>[0]['clientOptions']>['fetch'],
-  };
-  const model = options.provider === 'azure-openai'
-    ? new OpenAIModel({
-      azureEndpoint: options.endpoint,
-      azureDefaultDeployment: options.model,
-      azureApiVersion: options.apiVersion ?? '2024-10-21',
-      ...(options.apiKey ? { azureApiKey: options.apiKey } : {}),
-      ...(options.azureADTokenProvider ? { azureADTokenProvider: options.azureADTokenProvider } : {}),
-      useSystemMessages: true,
-      clientOptions,
-    })
-    : new OpenAIModel({ apiKey: options.apiKey ?? 'not-needed', defaultModel: options.model, endpoint: options.endpoint, useSystemMessages: true, clientOptions });
+  const { model, recording } = createRecordedOpenAIModel(options);
   const prompts = new PromptManager({ promptsFolder: options.promptsFolder ?? defaultPromptsFolder() });
   const tokenizer = new GPTTokenizer();
-  const context = new TurnContext(new DetachedAdapter(), { type: 'message', channelId: 'coach', conversation: { id: 'coach' } } as Partial<Activity> as Activity);
+  const context = detachedTurnContext();
 
   async function completeOnce(feature: CoachFeature, data: string, record: CallRecord): Promise<{ status: 'success'; content: string } | { status: 'failed'; outcome: Exclude<CoachOutcome, 'model' | 'invalid_answer'> }> {
     const template = await prompts.getPrompt(feature);
@@ -153,7 +96,7 @@ export function createModelCoach(options: ModelCoachOptions): Coach {
     memory.setValue('temp.input', data);
     record.status = null;
     record.timedOut = false;
-    const response = await calls.run(record, () => model.completePrompt(context, memory, prompts, tokenizer, template));
+    const response = await recording(record, { logger: options.logger, feature }, () => model.completePrompt(context, memory, prompts, tokenizer, template));
     if (response.status === 'success') return { status: 'success', content: typeof response.message?.content === 'string' ? response.message.content : '' };
     if (response.status === 'too_long') return { status: 'failed', outcome: 'too_long' };
     if (record.timedOut || /timed out/i.test(String(response.error?.message ?? ''))) return { status: 'failed', outcome: 'timeout' };
@@ -164,7 +107,7 @@ export function createModelCoach(options: ModelCoachOptions): Coach {
 
   async function ask<T>(feature: CoachFeature, data: Record<string, unknown>, schema: z.ZodType<T>, fallback: () => Promise<CoachAnswer<T>>, check: (value: T) => T = (v) => v): Promise<CoachAnswer<T>> {
     const started = performance.now();
-    const record: CallRecord = { tokensIn: 0, tokensOut: 0, status: null, retryAfterInMs: null, timedOut: false };
+    const record = newCallRecord();
     let attempts = 0;
     let backedOff = false;
     let invalidAnswers = 0;
@@ -219,6 +162,5 @@ export function createModelCoach(options: ModelCoachOptions): Coach {
       question: input.question,
       sources: input.sources.map((source) => ({ id: source.id, kind: source.kind, title: source.title, tool: source.tool, text: source.text.slice(0, 2000) })),
     }, libraryAnswerSchema, () => fb.askLibrary(input), (value) => keepOfferedSources(value, input.sources)),
-    interpretText: (input) => ask('interpretText', { message: input.message }, chatIntentSchema, () => fb.interpretText(input)),
   };
 }

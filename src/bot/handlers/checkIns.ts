@@ -2,7 +2,6 @@ import type { TurnContext } from 'botbuilder';
 import { readDigestAction } from '../../cards/checkInDigest';
 import { formatDateTime } from '../../cards/format';
 import { renderNoticeCard } from '../../cards/notice';
-import { renderNoteCard } from '../../cards/nudge';
 import { isDomainError } from '../../domain/errors';
 import { parseUserId } from '../../domain/ids';
 import { parseRoundId } from '../../domain/roundIds';
@@ -24,7 +23,7 @@ function digestAction(context: TurnContext, deps: BotDependencies) {
 export async function onSendEncouragement(context: TurnContext, deps: BotDependencies): Promise<void> {
   const action = digestAction(context, deps);
   if (!action) return answerUnknownAction(context, deps);
-  const sent = await sendEncouragement(action.roundId, action.userId, action.message, action.caller, deps.ports, renderNoteCard);
+  const sent = await sendEncouragement(action.roundId, action.userId, action.message, action.caller, deps.ports);
   if (isDomainError(sent)) return sendNotice(context, sent, 'Your note was not sent');
   await sendCard(context, renderNoticeCard({ title: 'Note sent', message: 'It is in their chat with Practice Loop.' }));
 }

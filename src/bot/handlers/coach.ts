@@ -16,18 +16,13 @@ import type { RoundId } from '../../domain/roundIds';
 import { parseRoundId } from '../../domain/roundIds';
 import { RUBRIC_QUESTION_IDS } from '../../domain/rubric';
 import type { CardContent } from '../../ports/chatMessenger';
-import { askLibrary, draftSummaryWithCoach, interpretChatText, sharpenPlan, suggestTools, type PlanCoachRequest } from '../../usecases/coach';
+import { askLibrary, draftSummaryWithCoach, sharpenPlan, suggestTools, type PlanCoachRequest } from '../../usecases/coach';
 import { participantView } from '../../usecases/experiments';
 import type { Caller } from '../../usecases/ports';
 import { editSummary } from '../../usecases/sharebackSession';
 import type { BotDependencies } from '../dependencies';
 import { callerOf, replaceCard, sendCard, sendNotice } from '../reply';
 import { hypothesisCardFor, nextStepCardFor, selectionCardFor } from './participant';
-import { onSaveAssetCommand } from './assets';
-import { onOpenJournal } from './journal';
-import { onNewRoundCommand } from './rounds';
-import { sendHelp } from './showHelp';
-import { sendWelcome } from './welcome';
 import { answerUnknownAction } from './unknownAction';
 
 /**
@@ -230,33 +225,4 @@ export async function onUseSummaryDraft(context: TurnContext, deps: BotDependenc
       saved: kept === 0 ? 'You had written every part yourself, so nothing was changed.' : 'The coach’s draft fills the parts you had not written, marked as drafted. Change anything, then save.',
     }));
   });
-}
-
-/**
- * Free text in personal chat: mapped to an existing command or card; anything it cannot map gets today's help
- * card. The text goes through the sensitive-data check first, like everything the coach reads.
- */
-export async function onChatText(context: TurnContext, deps: BotDependencies): Promise<void> {
-  const text = context.activity.text?.trim() ?? '';
-  if (text === '') return sendHelp(context);
-  const caller = callerOf(context, deps);
-  const intent = (await interpretChatText(text, deps.ports)).value;
-  switch (intent.intent) {
-    case 'journal': return onOpenJournal(context, deps);
-    case 'save asset': return onSaveAssetCommand(context, deps);
-    case 'new round': return onNewRoundCommand(context, deps);
-    case 'ask library': return onAskLibrary(context, deps, intent.question ?? text);
-    case 'start experiment': {
-      if (!caller) return sendHelp(context);
-      for (const roundId of await deps.ports.roundMembers.roundsOf(caller.userId)) {
-        const view = await participantView(roundId, caller, deps.ports);
-        if (isDomainError(view) || view.round.status !== 'open') continue;
-        return sendCard(context, await nextStepCardFor(view, deps));
-      }
-      return sendHelp(context);
-    }
-    case 'help': return sendHelp(context);
-    // Not mapped: today's answer to unrecognised text (the welcome with the person's next step, which also remembers them).
-    default: return sendWelcome(context, deps);
-  }
 }

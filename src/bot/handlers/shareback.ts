@@ -5,7 +5,7 @@ import { renderNoticeCard } from '../../cards/notice';
 import { mayOnRound } from '../../usecases/access';
 import type { AdaptiveCardJson } from '../../cards/render';
 import { readSummarySubmission, renderSummaryReviewCard } from '../../cards/summaryReview';
-import { decisionFromCard, readUndecidedSubmission } from '../../cards/undecided';
+import { decisionFromCard, readUndecidedSubmission, renderUndecidedCard } from '../../cards/undecided';
 import { submittedNumber } from '../../cards/forms';
 import { formatDay } from '../../cards/format';
 import { isDomainError } from '../../domain/errors';
@@ -13,7 +13,7 @@ import { parseUserId } from '../../domain/ids';
 import { parseRoundId } from '../../domain/roundIds';
 import { instantOrThrow } from '../../domain/time';
 import { toolName } from '../../domain/toolCatalogue';
-import { pickFollowUpTime, recordDecision, undecidedCardFor } from '../../usecases/decisions';
+import { pickFollowUpTime, recordDecision, undecidedViewFor } from '../../usecases/decisions';
 import { editSummary, getSummary } from '../../usecases/sharebackSession';
 import type { BotDependencies } from '../dependencies';
 import { callerOf, replaceCard, sendNotice } from '../reply';
@@ -46,13 +46,14 @@ export async function onDecideExperiment(context: TurnContext, deps: BotDependen
   const outcome = await recordDecision(roundId, participantId, decision, expected, caller, deps.ports);
   if (isDomainError(outcome)) {
     deps.logger.info({ activityId: context.activity.id, kind: outcome.kind }, 'decision from the undecided card refused');
-    return undecidedCardFor(round.round, participantId, deps.ports, {
+    return renderUndecidedCard({
+      ...(await undecidedViewFor(round.round, participantId, deps.ports)),
       values: submission.values,
       errors: outcome.kind === 'invalid_input' ? outcome.fieldErrors : undefined,
       error: outcome.kind === 'invalid_input' ? undefined : outcome.message,
     });
   }
-  return undecidedCardFor(round.round, participantId, deps.ports);
+  return renderUndecidedCard(await undecidedViewFor(round.round, participantId, deps.ports));
 }
 
 export async function onRefreshUndecided(context: TurnContext, deps: BotDependencies, data: unknown): Promise<AdaptiveCardJson> {
@@ -63,7 +64,7 @@ export async function onRefreshUndecided(context: TurnContext, deps: BotDependen
   const caller = callerOf(context, deps);
   if (!round || !participantId || !caller) return notice('This card is not linked to an experiment any more.');
   if (!(await mayOnRound(round.round, 'manageRound', caller, deps.ports))) return notForYou();
-  return undecidedCardFor(round.round, participantId, deps.ports);
+  return renderUndecidedCard(await undecidedViewFor(round.round, participantId, deps.ports));
 }
 
 export async function onSaveSummary(context: TurnContext, deps: BotDependencies): Promise<void> {

@@ -23,6 +23,7 @@ import type { ScheduleStore } from '../../../src/ports/schedule';
 import type { SensitiveDataScanner } from '../../../src/ports/sensitiveDataScanner';
 import type { Caller, UseCasePorts } from '../../../src/usecases/ports';
 import { loadDemoOrganisation } from '../../../tools/demo-org';
+import { workerQueues, type JobHandlerSettings } from '../../../src/jobs/handlers';
 import { fakeCalendar, fakeDirectory, peopleOf, type FakeCalendar, type FakeDirectory, type FakePerson } from './graph';
 import { memoryEntityTable } from './memoryTable';
 
@@ -142,6 +143,7 @@ export interface FakePorts extends UseCasePorts {
   readonly calendar: FakeCalendar;
   readonly jobs: FakeJobQueue;
   readonly bookingJobs: FakeJobQueue;
+  readonly outboxChecks: FakeJobQueue;
   readonly messenger: FakeMessenger;
   readonly schedule: ScheduleStore;
 }
@@ -182,6 +184,7 @@ export function fakePorts(options: FakePortsOptions = {}): FakePorts {
     coach: createBasicCoach(),
     jobs: fakeJobQueue(),
     bookingJobs: fakeJobQueue(),
+    outboxChecks: fakeJobQueue(),
     bookings,
     roundCounters: createTableRoundCounters(
       { members: roundTables.members, bookingsByRound },
@@ -209,3 +212,26 @@ export function callerOf(userId: UserId, tenantId: Caller['tenantId'], roles: Pa
 }
 
 export { DeliveryError };
+
+/**
+ * What a worker would do next: takes the jobs queued on the fake queues (of the given kinds, or all) and runs each
+ * through the job registry's handler, as the queue worker does; jobs they queue in turn wait for the next call.
+ * Answers the jobs it ran.
+ */
+export async function runQueuedJobs(ports: FakePorts, settings: JobHandlerSettings, kinds?: readonly string[]): Promise<Job[]> {
+  const handlers = Object.assign({}, ...workerQueues('fake', ports, settings).map((q) => q.handlers)) as Record<string, (job: Job, context: { attempt: number; abortSignal: AbortSignal }) => Promise<void>>;
+  const ran: Job[] = [];
+  for (const queue of [ports.jobs, ports.bookingJobs, ports.outboxChecks]) {
+    const all = queue.take();
+    const taken = kinds ? all.filter((job) => kinds.includes(job.kind)) : all;
+    // Jobs of other kinds stay queued, in their order.
+    await queue.send(all.filter((job) => !taken.includes(job)));
+    for (const job of taken) {
+      const handler = handlers[job.kind];
+      if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
+      await handler(job, { attempt: 1, abortSignal: new AbortController().signal });
+      ran.push(job);
+    }
+  }
+  return ran;
+}

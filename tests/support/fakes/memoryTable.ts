@@ -1,4 +1,4 @@
-import { RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { RestError, type TableClient } from '@azure/data-tables';
 import { EntityTable } from '../../../src/adapters/tables/entityTable';
 
 /*
@@ -12,7 +12,8 @@ import { EntityTable } from '../../../src/adapters/tables/entityTable';
  *   - createTable of an existing table is quiet (the SDK swallows the 409)
  *   - every write gets a new ETag; null and undefined properties are not stored (Table Storage has no nulls)
  *   - a partition lists in row-key order (ordinal), and a filter is PartitionKey eq, optionally with RowKey bounds
- *   - an entity-group transaction applies all of its operations or none: the first that fails (409, 412, 404) fails it
+ *   - an entity-group transaction (one partition, at most 100 writes) applies whole or not at all, failing with
+ *     the status of its first failing write; its sub-responses carry the new ETags in order
  */
 
 interface Row { readonly properties: Record<string, unknown>; readonly etag: string; readonly timestamp: Date }
@@ -119,35 +120,26 @@ export class MemoryTableClient {
     if (!partition.delete(rowKey)) throw restError(404, 'ResourceNotFound');
   }
 
-  /** All of the operations on a copy of the partition, kept only when every one succeeded (as the service does). */
-  async submitTransaction(actions: readonly TransactionAction[]): Promise<{ subResponses: { etag?: string; status: number }[] }> {
-    const keys = actions.map(([, entity]) => entity.partitionKey);
-    if (new Set(keys).size !== 1) throw restError(400, 'CommandsInBatchActOnDifferentPartitions');
-    const live = this.partition(keys[0]!);
-    const copy = new Map(live);
-    const subResponses: { etag?: string; status: number }[] = [];
-    for (const action of actions) {
-      const [kind, entity] = action;
-      const rowKey = String(entity.rowKey);
-      const before = copy.get(rowKey);
-      if (kind === 'delete') {
-        if (!copy.delete(rowKey)) throw restError(404, 'ResourceNotFound');
-        subResponses.push({ status: 204 });
-        continue;
-      }
+  async submitTransaction(actions: readonly (readonly [string, { partitionKey: string; rowKey: string } & Record<string, unknown>, ...unknown[]])[]): Promise<{ status: number; subResponses: { status: number; rowKey: string; etag?: string }[] }> {
+    const partitions = new Set(actions.map(([, entity]) => entity.partitionKey));
+    if (partitions.size !== 1 || actions.length > 100) throw restError(400, 'InvalidInput');
+    const partition = this.partition(actions[0]![1].partitionKey);
+    // Checked against the rows as they stand, then applied together: a transaction that fails writes nothing.
+    for (const [kind, entity, , options] of actions) {
+      const before = partition.get(entity.rowKey);
       if (kind === 'create' && before) throw restError(409, 'EntityAlreadyExists');
-      if (action[0] === 'update') {
-        const etag = action[3]?.etag;
-        if (!before) throw restError(404, 'ResourceNotFound');
-        if (etag !== undefined && etag !== '*' && etag !== before.etag) throw restError(412, 'UpdateConditionNotSatisfied');
-      }
-      const mode = action[0] === 'create' ? 'Replace' : action[2];
-      const { etag } = this.write(copy, entity as { rowKey: string } & Record<string, unknown>, mode === 'Merge' && before ? before.properties : {});
-      subResponses.push({ etag, status: 204 });
+      if ((kind === 'update' || kind === 'delete') && !before) throw restError(404, 'ResourceNotFound');
+      const etag = (options as { etag?: string } | undefined)?.etag;
+      if (kind === 'update' && etag !== undefined && etag !== '*' && etag !== before!.etag) throw restError(412, 'UpdateConditionNotSatisfied');
     }
-    live.clear();
-    for (const [rowKey, row] of copy) live.set(rowKey, row);
-    return { subResponses };
+    const subResponses = actions.map(([kind, entity]) => {
+      if (kind === 'delete') {
+        partition.delete(entity.rowKey);
+        return { status: 204, rowKey: entity.rowKey };
+      }
+      return { status: 204, rowKey: entity.rowKey, ...this.write(partition, entity) };
+    });
+    return { status: 202, subResponses };
   }
 
   listEntities(options: { queryOptions?: { filter?: string } } = {}) {

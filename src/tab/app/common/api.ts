@@ -1,7 +1,11 @@
+import type { AnswerOf, ContractName } from '../../../contracts';
+
 /**
  * The tabs' fetch: same-origin /api, with a Teams SSO token (in Teams) or the chosen demo user (AUTH_MODE=dev).
  * Every failure becomes an ApiError with a message written for people: the server's `error` when it sent
  * one, otherwise what to try next. Nothing shows a stack trace.
+ * A read names its answer's contract (src/contracts): its type comes from there, and a development build checks
+ * the answer against the schema, so a server and tab that drift apart fail at once instead of rendering nonsense.
  */
 export type Credentials =
   | { readonly kind: 'teams'; getToken(): Promise<string> }
@@ -35,7 +39,7 @@ export class ApiError extends Error {
 }
 
 export interface ApiClient {
-  get<T>(path: string, init?: { signal?: AbortSignal }): Promise<T>;
+  get<N extends ContractName>(path: string, contract: N, init?: { signal?: AbortSignal }): Promise<AnswerOf<N>>;
   send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T>;
   /** A file download (e.g. CSV) as a Blob, with the same credentials. */
   download(path: string): Promise<Blob>;
@@ -89,8 +93,10 @@ export function createApiClient(credentials: Credentials, base = '/api'): ApiCli
   }
 
   return {
-    async get<T>(path: string, init?: { signal?: AbortSignal }) {
-      return (await (await request('GET', path, undefined, init?.signal)).json()) as T;
+    async get<N extends ContractName>(path: string, contract: N, init?: { signal?: AbortSignal }) {
+      const answer: unknown = await (await request('GET', path, undefined, init?.signal)).json();
+      if (import.meta.env.DEV) await checkContract(path, contract, answer);
+      return answer as AnswerOf<N>;
     },
     async send<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown) {
       const response = await request(method, path, body ?? {});
@@ -101,6 +107,19 @@ export function createApiClient(credentials: Credentials, base = '/api'): ApiCli
       return (await request('GET', path, undefined)).blob();
     },
   };
+}
+
+/**
+ * Development builds only: the schemas (and zod) are loaded on first use, so a production bundle carries neither.
+ * The answer itself is returned unchanged either way; the check only refuses one that does not match.
+ */
+async function checkContract(path: string, contract: ContractName, answer: unknown): Promise<void> {
+  const { CONTRACTS } = await import('../../../contracts');
+  const parsed = CONTRACTS[contract].safeParse(answer);
+  if (parsed.success) return;
+  const where = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || '(answer)'}: ${issue.message}`).join('; ');
+  console.error(`GET ${path} does not match its contract "${contract}"`, parsed.error.issues);
+  throw new ApiError(500, `The answer from ${path} does not match what this page expects (${contract}: ${where}).`);
 }
 
 /** A message for any thrown value, safe to show: never a stack. */

@@ -6,7 +6,7 @@ import { useLoad } from '../common/useLoad';
 import { ParticipantView } from './participant/ParticipantView';
 import { ExperimentPage } from './ExperimentPage';
 import { go, hrefOf, useRoute, type Route } from './route';
-import type { DashboardAnswer } from './types';
+import type { DashboardHome } from '../../../contracts/home';
 
 // The manager's and the owner's views are their own chunks: most people only ever see their own experiment.
 const ManagerView = lazy(() => import('./manager/ManagerView').then((m) => ({ default: m.ManagerView })));
@@ -23,7 +23,7 @@ const useStyles = makeStyles({
 
 type Kind = 'me' | 'team' | 'owner';
 
-function defaultRoute(data: DashboardAnswer): Route {
+function defaultRoute(data: DashboardHome): Route {
   if (data.participating[0]) return { view: 'me', roundId: data.participating[0].id };
   if (data.managing[0]) return { view: 'team', roundId: data.managing[0].id };
   if (data.owning[0]) return { view: 'owner', roundId: data.owning[0].id };
@@ -34,7 +34,7 @@ function defaultRoute(data: DashboardAnswer): Route {
 export function Dashboard({ session }: { session: Session }) {
   const styles = useStyles();
   const route = useRoute();
-  const dashboard = useLoad((signal) => session.api.get<DashboardAnswer>('/dashboard', { signal }), [session]);
+  const dashboard = useLoad((signal) => session.api.get('/dashboard', 'dashboardHome', { signal }), [session]);
 
   // A Teams deep link to a sub-page (subPageId "experiments/<round>/<person>") opens that view.
   useEffect(() => {

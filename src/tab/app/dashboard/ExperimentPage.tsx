@@ -3,10 +3,10 @@ import { HoursChart } from '../common/HoursChart';
 import type { Session } from '../common/session';
 import { Failure, Loading } from '../common/states';
 import { useLoad } from '../common/useLoad';
-import type { FitAssessment } from '../../../domain/rubric';
 import { FitNote } from './FitNote';
 import { hrefOf } from './route';
-import { STATE_LABELS, toolNameOf, type Experiment, type RoundOutline, type WeekHours } from './types';
+import type { ExperimentPage as ExperimentAnswer } from '../../../contracts/experimentPage';
+import { STATE_LABELS, toolNameOf } from './labels';
 
 /** A refusal page: what happened and what to do, never someone else's data and never a stack trace. */
 export function ForbiddenPage({ message }: { message: string }) {
@@ -19,20 +19,13 @@ export function ForbiddenPage({ message }: { message: string }) {
   );
 }
 
-interface ExperimentAnswer {
-  readonly round: RoundOutline;
-  readonly participant: { readonly userId: string; readonly displayName: string | null };
-  readonly experiment: Experiment;
-  readonly fit: FitAssessment | null;
-  readonly hours: { readonly weeks: readonly WeekHours[] };
-}
 
 const useStyles = makeStyles({ card: { padding: tokens.spacingHorizontalL }, dl: { display: 'grid', gridTemplateColumns: 'minmax(0, max-content) minmax(0, 1fr)', columnGap: tokens.spacingHorizontalL, rowGap: tokens.spacingVerticalXS, margin: 0, '& dd': { margin: 0, overflowWrap: 'anywhere' }, '& dt': { fontWeight: tokens.fontWeightSemibold } } });
 
 /** A deep link to one person's experiment (#/experiments/<round>/<person>): theirs, their manager's or an owner's to see. */
 export function ExperimentPage({ session, roundId, participantId, myUserId }: { session: Session; roundId: string; participantId: string; myUserId: string }) {
   const styles = useStyles();
-  const data = useLoad((signal) => session.api.get<ExperimentAnswer>(`/rounds/${encodeURIComponent(roundId)}/experiments/${encodeURIComponent(participantId)}`, { signal }), [session, roundId, participantId]);
+  const data = useLoad((signal) => session.api.get(`/rounds/${encodeURIComponent(roundId)}/experiments/${encodeURIComponent(participantId)}`, 'experimentPage', { signal }), [session, roundId, participantId]);
   if (participantId.toLowerCase() === myUserId.toLowerCase()) {
     window.location.replace(hrefOf({ view: 'me', roundId }));
     return null;

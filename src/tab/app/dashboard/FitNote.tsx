@@ -1,5 +1,6 @@
 import { Body1, MessageBar, MessageBarBody, MessageBarTitle, makeStyles, tokens } from '@fluentui/react-components';
-import type { Fit, FitAssessment } from '../../../domain/rubric';
+import type { Fit } from '../../../domain/rubric';
+import type { FitAssessment } from '../../../contracts/common';
 
 /**
  * The rubric's fit and its notes, worded as the chat card words them ("Worth another look · 10 of 25"): the plan

@@ -1,7 +1,10 @@
 import { Button, Checkbox, Field, Input, MessageBar, MessageBarBody, Radio, RadioGroup, Select, Textarea, makeStyles, tokens } from '@fluentui/react-components';
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, messageOf, type ApiClient } from '../common/api';
-import { OUTCOME_LABELS, type BoardPerson, type DecisionDetails, type Outcome } from './types';
+import type { DecisionDetails } from '../../../contracts/common';
+import type { BoardPerson } from '../../../contracts/meeting';
+import type { DecisionOutcome as Outcome } from '../../../domain/experimentPlan';
+import { OUTCOME_LABELS } from './labels';
 
 /**
  * The owner's decision for the current experiment: what happens next, who owns it, by when, and what the

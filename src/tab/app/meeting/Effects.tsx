@@ -1,13 +1,12 @@
 import { Body1, Button, Field, Input, MessageBar, MessageBarBody, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
 import { useEffect, useState } from 'react';
+import type { DecisionViewAnswer as DecisionView } from '../../../contracts/meeting';
 import { ApiError, messageOf, type ApiClient } from '../common/api';
 
 /**
  * What the current decision set in motion (follow-up booked, carried over, reminder, participant told), read
  * after each decision. A follow-up that found no common free time asks the owner for a time here.
  */
-interface EffectOutcome { status: 'done' | 'needs-owner' | 'failed' | 'cancelled'; detail: string }
-interface DecisionView { summary: string | null; effects: Record<string, EffectOutcome> }
 
 const useStyles = makeStyles({ box: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS } });
 
@@ -21,7 +20,7 @@ export function Effects({ api, roundId, participantId, revision }: { api: ApiCli
   useEffect(() => {
     let live = true;
     // The effects run in a job a moment after the decision: look again shortly after it is recorded.
-    const load = () => api.get<DecisionView>(path).then((v) => { if (live) setView(v); }).catch(() => undefined);
+    const load = () => api.get(path, 'decisionView').then((v) => { if (live) setView(v); }).catch(() => undefined);
     void load();
     const timer = setTimeout(load, 3000);
     return () => { live = false; clearTimeout(timer); };
@@ -35,7 +34,7 @@ export function Effects({ api, roundId, participantId, revision }: { api: ApiCli
     try {
       await api.send('POST', `${path}/follow-up`, { start: start ? new Date(start).toISOString() : '' });
       setError(null);
-      setView(await api.get<DecisionView>(path));
+      setView(await api.get(path, 'decisionView'));
     } catch (caught) {
       setError(caught instanceof ApiError ? (caught.fieldErrors.start ?? caught.message) : messageOf(caught));
     }

@@ -5,7 +5,7 @@ import type { Session } from '../common/session';
 import { Failure, Loading } from '../common/states';
 import { SidePanel, type PanelActions } from './SidePanel';
 import { Stage } from './Stage';
-import type { LinkedSession, MeetingSession, UnlinkedSession } from './types';
+import type { LinkedSession, MeetingSessionAnswer as MeetingSession, UnlinkedSession } from '../../../contracts/meeting';
 import { useMeetingSession } from './useMeetingSession';
 
 /**
@@ -62,7 +62,7 @@ function Linked({ session, chatId, frame, state, accept, refresh }: { session: S
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
   const [me, setMe] = useState('');
-  useEffect(() => { void session.api.get<{ userId: string }>('/me').then((who) => setMe(who.userId)).catch(() => undefined); }, [session.api]);
+  useEffect(() => { void session.api.get('/me', 'whoAmI').then((who) => setMe(who.userId)).catch(() => undefined); }, [session.api]);
   const base = `/meetings/${encodeURIComponent(chatId)}`;
 
   async function run(method: 'POST' | 'PUT', path: string, body: Record<string, unknown>) {

@@ -1,5 +1,6 @@
 import { Button, Divider, Subtitle1, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, makeStyles, tokens } from '@fluentui/react-components';
 import { useState } from 'react';
+import type { RoundReportAnswer as ReportFigures } from '../../../contracts/report';
 import { messageOf, type ApiClient } from '../common/api';
 import { Failure } from '../common/states';
 
@@ -9,14 +10,6 @@ import { Failure } from '../common/states';
  */
 const useStyles = makeStyles({ row: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' } });
 
-interface ReportFigures {
-  hours: { planned: number; kept: number };
-  hypotheses: { met: number; partly: number; not: number; unknown: number };
-  decisions: Record<string, number>;
-  assetsShared: number;
-  capability: { before: { toolsWithTwoOrMore: number; singleHolderTools: number }; after: { toolsWithTwoOrMore: number; singleHolderTools: number } };
-  licences: { tool: string; seats: number; approver: string; owner: string; dueDate: string }[];
-}
 
 export function Report({ api, roundId }: { api: ApiClient; roundId: string }) {
   const styles = useStyles();
@@ -24,7 +17,7 @@ export function Report({ api, roundId }: { api: ApiClient; roundId: string }) {
   const [figures, setFigures] = useState<ReportFigures | null>(null);
   async function show() {
     try {
-      setFigures(await api.get<ReportFigures>(`/rounds/${roundId}/report`));
+      setFigures(await api.get(`/rounds/${roundId}/report`, 'roundReport'));
       setError(null);
     } catch (caught) {
       setError(messageOf(caught));
@@ -44,7 +37,7 @@ export function Report({ api, roundId }: { api: ApiClient; roundId: string }) {
       setError(messageOf(caught));
     }
   }
-  const d = figures?.decisions ?? {};
+  const d: Partial<ReportFigures['decisions']> = figures?.decisions ?? {};
   const rows: [string, string][] = figures ? [
     ['Hours protected / kept', `${figures.hours.planned} / ${figures.hours.kept}`],
     ['Hypotheses met / partly / not / not stated', `${figures.hypotheses.met} / ${figures.hypotheses.partly} / ${figures.hypotheses.not} / ${figures.hypotheses.unknown}`],

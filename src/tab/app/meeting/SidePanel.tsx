@@ -5,7 +5,8 @@ import type { ApiClient } from '../common/api';
 import { DecisionForm } from './DecisionForm';
 import { Effects } from './Effects';
 import { Report } from './Report';
-import { OUTCOME_LABELS, type BoardPerson, type LinkedSession } from './types';
+import type { BoardPerson, LinkedSession } from '../../../contracts/meeting';
+import { OUTCOME_LABELS } from './labels';
 
 /**
  * The side panel: the running order (grouped by team or tool; the owner reorders and moves the presenter),

@@ -1,5 +1,5 @@
 import { Body1, Button, Caption1, Card, LargeTitle, Link, Subtitle1, Title2, makeStyles, tokens } from '@fluentui/react-components';
-import type { LinkedSession, Summary } from './types';
+import type { LinkedSession, SummaryContent as Summary } from '../../../contracts/meeting';
 
 /** The meeting stage: the current presenter's summary, large and readable for everyone. Owners also get next/previous. */
 const useStyles = makeStyles({

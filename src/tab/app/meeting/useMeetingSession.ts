@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { messageOf, type ApiClient } from '../common/api';
-import type { MeetingSession } from './types';
+import type { MeetingSessionAnswer as MeetingSession } from '../../../contracts/meeting';
 
 /**
  * The meeting's state, polled every 2.5 s. Why poll, not push: a tab inside a Teams meeting iframe cannot
@@ -18,7 +18,7 @@ export function useMeetingSession(api: ApiClient, chatId: string) {
 
   const load = useCallback(async (signal?: AbortSignal) => {
     try {
-      const next = await api.get<MeetingSession>(`/meetings/${encodeURIComponent(chatId)}/session`, { signal });
+      const next = await api.get(`/meetings/${encodeURIComponent(chatId)}/session`, 'meetingSession', { signal });
       const text = JSON.stringify(next);
       if (text !== last.current) {
         last.current = text;

@@ -10,26 +10,15 @@ import { Empty, Failure, Loading } from '../../common/states';
 import { useLoad } from '../../common/useLoad';
 import { ForbiddenPage } from '../ExperimentPage';
 import { hrefOf } from '../route';
-import type { FitAssessment } from '../../../../domain/rubric';
 import { FitNote } from '../FitNote';
-import { STATE_LABELS, toolNameOf, type Hypothesis, type RoundOutline, type Selection } from '../types';
+import type { TeamMember as TeamRow } from '../../../../contracts/team';
+import { STATE_LABELS, toolNameOf } from '../labels';
 
 /**
  * The manager's view of a round: plans waiting for their review (approve / request changes / extend — the same
  * REST route and use case as the review card in chat), and each report's step, hours planned vs kept, journals
  * and assets, with the check-in and encouragement actions (src/api/journals.ts).
  */
-export interface TeamRow {
-  readonly userId: string; readonly displayName: string; readonly jobTitle: string | null; readonly state: string; readonly version: number | null;
-  readonly reviewPending: boolean; readonly selection: Selection | null; readonly hypothesis: Hypothesis | null; readonly windowExtensionDays: number;
-  /** The rubric's fit of their selection (the chat review card's), null before they chose. */
-  readonly fit: FitAssessment | null;
-  readonly hours: { readonly plannedMinutes: number; readonly keptMinutes: number; readonly upcomingMinutes: number };
-  readonly booking: { readonly status: string; readonly reason: string | null } | null;
-  readonly journals: { readonly entries: number; readonly lastWeek: string | null };
-  readonly assets: { readonly saved: number; readonly shared: number };
-}
-
 const useStyles = makeStyles({
   stack: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
   card: { padding: tokens.spacingHorizontalL },
@@ -110,8 +99,8 @@ function ReportDetails({ session, roundId, row }: { session: Session; roundId: s
   const data = useLoad(async (signal) => {
     const base = `/rounds/${encodeURIComponent(roundId)}/reports/${encodeURIComponent(row.userId)}`;
     const [journals, assets] = await Promise.all([
-      session.api.get<{ value: { weekStart: string; improved: string; broke: string; surprised: string; taught: string; hoursPractised: number }[] }>(`${base}/journals`, { signal }),
-      session.api.get<{ value: { id: string; title: string; kind: string; shared: boolean }[] }>(`${base}/assets`, { signal }),
+      session.api.get(`${base}/journals`, 'journalEntries', { signal }),
+      session.api.get(`${base}/assets`, 'assets', { signal }),
     ]);
     return { journals: journals.value, assets: assets.value };
   }, [session, roundId, row.userId]);
@@ -169,7 +158,7 @@ function NudgeDialog({ session, roundId, row, onDone }: { session: Session; roun
 
 export function ManagerView({ session, roundId }: { session: Session; roundId: string }) {
   const styles = useStyles();
-  const team = useLoad((signal) => session.api.get<{ round: RoundOutline; value: TeamRow[] }>(`/rounds/${encodeURIComponent(roundId)}/team`, { signal }), [session, roundId]);
+  const team = useLoad((signal) => session.api.get(`/rounds/${encodeURIComponent(roundId)}/team`, 'team', { signal }), [session, roundId]);
   const [notice, setNotice] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);

@@ -6,7 +6,7 @@ import { MAX_CATALOGUE_ENTRIES, ROLES, ROLE_LABELS, toolCatalogueSchema, type Ro
 import { fieldErrorsOf } from '../../../../domain/validation';
 import { ApiError, messageOf } from '../../common/api';
 import type { Session } from '../../common/session';
-import type { ToolEntry } from '../types';
+import type { ToolEntry } from '../../../../contracts/common';
 
 /**
  * Add, edit and remove the round's tools: the whole list goes in one PATCH /api/rounds/{id} with the version
@@ -148,7 +148,7 @@ export function CatalogueEditor({ session, round, onSaved }: { session: Session;
 
   async function reloadKeepingEdits() {
     try {
-      const latest = await session.api.get<{ round: { version: number } }>(`/rounds/${encodeURIComponent(round.id)}/overview`);
+      const latest = await session.api.get(`/rounds/${encodeURIComponent(round.id)}/overview`, 'ownerOverview');
       setVersion(latest.round.version);
       setStale(false);
       setSaved('Loaded the latest version; your changes to the list are kept here. Check them and save again.');

@@ -9,23 +9,13 @@ import { Empty, Failure, Loading } from '../../common/states';
 import { useLoad } from '../../common/useLoad';
 import { ForbiddenPage } from '../ExperimentPage';
 import { hrefOf } from '../route';
-import { STATE_LABELS, type RoundOutline, type ToolEntry } from '../types';
+import type { OwnerOverview as OverviewAnswer } from '../../../../contracts/owner';
+import { STATE_LABELS } from '../labels';
 import { CatalogueEditor } from './CatalogueEditor';
-import { CapabilityHeatMap, FunnelChart, FunnelHelp, type CapabilityAnswer, type FunnelBar } from './charts';
+import { CapabilityHeatMap, FunnelChart, FunnelHelp } from './charts';
 import { diffLines } from './policyDiff';
 import { RoundForm, type EditableRound } from './RoundForm';
 
-interface OverviewAnswer {
-  readonly round: RoundOutline & EditableRound & { readonly ownerIds: readonly string[]; readonly catalogue: readonly ToolEntry[]; readonly policy: { readonly versions: readonly { version: number; text: string; publishedAt: string }[] } };
-  readonly people: number;
-  readonly kickoff: Record<'queued' | 'sending' | 'sent' | 'failed' | 'uncertain', number>;
-  readonly effectProblems?: readonly { userId: string; effect: string; displayName: string | null; reason: string }[];
-  readonly kickoffFailures: readonly { userId: string; state: 'failed' | 'uncertain'; displayName: string | null; reason: string | null; attempts: number }[];
-  readonly bookingProblems: readonly { userId: string; displayName: string | null; reason: string }[];
-  readonly hours: { readonly plannedMinutes: number; readonly keptMinutes: number };
-  readonly funnel: readonly FunnelBar[];
-  readonly shareback: { readonly joinUrl: string | null; readonly invited: number; readonly tabAdded: boolean } | null;
-}
 
 const PAGE = 50;
 const useStyles = makeStyles({
@@ -44,10 +34,10 @@ const useStyles = makeStyles({
 
 function Drill({ session, roundId, stage }: { session: Session; roundId: string; stage: string }) {
   const [page, setPage] = useState(0);
-  const funnel = useLoad((signal) => session.api.get<{ value: { stage: string; label: string; userIds: string[] }[] }>(`/rounds/${encodeURIComponent(roundId)}/funnel`, { signal }), [session, roundId]);
+  const funnel = useLoad((signal) => session.api.get(`/rounds/${encodeURIComponent(roundId)}/funnel`, 'roundFunnel', { signal }), [session, roundId]);
   const ids = funnel.state === 'ready' ? funnel.data.value.find((r) => r.stage === stage)?.userIds ?? [] : [];
   const slice = ids.slice(page * PAGE, (page + 1) * PAGE);
-  const people = useLoad(async (signal) => (slice.length === 0 ? { value: [] } : session.api.get<{ value: { userId: string; displayName: string | null; department: string | null; state: string }[] }>(`/rounds/${encodeURIComponent(roundId)}/people?ids=${slice.join(',')}`, { signal })), [session, roundId, stage, page, funnel.state]);
+  const people = useLoad(async (signal) => (slice.length === 0 ? { value: [] } : session.api.get(`/rounds/${encodeURIComponent(roundId)}/people?ids=${slice.join(',')}`, 'roundPeople', { signal })), [session, roundId, stage, page, funnel.state]);
   if (funnel.state === 'failed') return <Failure message={funnel.error} onRetry={funnel.reload} />;
   if (funnel.state === 'loading' || people.state === 'loading') return <Loading label="Loading people…" />;
   if (people.state === 'failed') return <Failure message={people.error} onRetry={people.reload} />;
@@ -74,7 +64,7 @@ function Drill({ session, roundId, stage }: { session: Session; roundId: string;
 }
 
 function Capability({ session, roundId }: { session: Session; roundId: string }) {
-  const map = useLoad((signal) => session.api.get<CapabilityAnswer>(`/rounds/${encodeURIComponent(roundId)}/capability`, { signal }), [session, roundId]);
+  const map = useLoad((signal) => session.api.get(`/rounds/${encodeURIComponent(roundId)}/capability`, 'capabilityMap', { signal }), [session, roundId]);
   if (map.state === 'loading') return <Loading label="Loading the capability map…" />;
   if (map.state === 'failed') return <Failure title="The capability map could not load" message={map.error} onRetry={map.reload} />;
   if (map.data.tools.length === 0) return <Empty title="No one has practised a tool yet">The map fills in as people start practising.</Empty>;
@@ -125,7 +115,7 @@ function Policy({ session, round, onPublished }: { session: Session; round: Over
 
 export function OwnerView({ session, roundId }: { session: Session; roundId: string }) {
   const styles = useStyles();
-  const overview = useLoad((signal) => session.api.get<OverviewAnswer>(`/rounds/${encodeURIComponent(roundId)}/overview`, { signal }), [session, roundId]);
+  const overview = useLoad((signal) => session.api.get(`/rounds/${encodeURIComponent(roundId)}/overview`, 'ownerOverview', { signal }), [session, roundId]);
   const [stage, setStage] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
   const [notice, setNotice] = useState<{ intent: 'error' | 'success'; text: string } | null>(null);

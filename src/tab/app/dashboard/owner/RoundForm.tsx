@@ -84,7 +84,7 @@ export function RoundForm({ session, round, onSaved }: { session: Session; round
   async function reloadKeepingText() {
     if (!round) return;
     try {
-      const latest = await session.api.get<{ round: { version: number } }>(`/rounds/${encodeURIComponent(round.id)}/overview`);
+      const latest = await session.api.get(`/rounds/${encodeURIComponent(round.id)}/overview`, 'ownerOverview');
       setVersion(latest.round.version);
       setStale(false);
       setSaved('Loaded the latest version; your changes are kept here. Check them and save again.');

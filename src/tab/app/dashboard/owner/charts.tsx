@@ -1,5 +1,6 @@
 import { Button, makeStyles, tokens } from '@fluentui/react-components';
 import { FUNNEL_STAGE_DEFINITIONS, FUNNEL_STAGE_LABELS, FUNNEL_STAGES } from '../../../../domain/funnel';
+import type { CapabilityMapAnswer as CapabilityAnswer } from '../../../../contracts/report';
 import { formatNumber, type Locale } from '../../common/format';
 
 /**
@@ -63,10 +64,6 @@ export function FunnelHelp() {
   );
 }
 
-export interface CapabilityAnswer {
-  readonly tools: readonly { readonly tool: string; readonly byTeam: Record<string, number>; readonly holders: number; readonly singleHolder: boolean }[];
-  readonly teams: readonly string[];
-}
 
 export function CapabilityHeatMap({ map, where }: { map: CapabilityAnswer; where: Locale }) {
   const styles = useStyles();

@@ -2,7 +2,7 @@ import { Button, Field, Input, makeStyles, tokens } from '@fluentui/react-compon
 import { useState } from 'react';
 import { ApiError, messageOf } from '../../common/api';
 import type { Session } from '../../common/session';
-import type { Block } from '../types';
+import type { PracticeBlock } from '../../../../contracts/common';
 import { appNow } from '../../common/appClock';
 
 /**
@@ -11,7 +11,7 @@ import { appNow } from '../../common/appClock';
  */
 const useStyles = makeStyles({ row: { display: 'flex', flexWrap: 'wrap', alignItems: 'end', gap: tokens.spacingHorizontalS } });
 
-export function BlockKept({ session, roundId, block, onChanged }: { session: Session; roundId: string; block: Block; onChanged(): void }) {
+export function BlockKept({ session, roundId, block, onChanged }: { session: Session; roundId: string; block: PracticeBlock; onChanged(): void }) {
   const styles = useStyles();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');

@@ -6,20 +6,13 @@ import type { Session } from '../../common/session';
 import { Empty, Failure, Loading } from '../../common/states';
 import { useLoad } from '../../common/useLoad';
 import { appNow } from '../../common/appClock';
+import type { Asset, JournalEntry } from '../../../../contracts/journals';
 
 /**
  * Step 4 in the tab: the weekly journal (one entry per week; editable for a few days) and saved assets
  * (prompts, context files, references, workflows; shared with the round when the author says so).
  * The rules live in the journal and asset API (src/api/journals.ts); this view shows its answers, including sensitive-data findings.
  */
-export interface JournalEntry {
-  readonly weekStart: string; readonly improved: string; readonly broke: string; readonly surprised: string; readonly taught: string;
-  readonly hoursPractised: number; readonly missedBlocks: number; readonly missedReason: string; readonly updatedAt: string; readonly version: number;
-}
-export interface Asset {
-  readonly id: string; readonly kind: string; readonly title: string; readonly content: string; readonly url: string | null; readonly tool: string;
-  readonly goodFor: string; readonly shared: boolean; readonly updatedAt: string; readonly version: number;
-}
 interface Finding { readonly field: string; readonly label: string; readonly excerpt: string }
 
 const KIND_LABELS: Record<string, string> = { prompt: 'Prompt', context_file: 'Context file', reference: 'Reference', workflow: 'Workflow' };
@@ -64,8 +57,8 @@ const confirmOf = (error: unknown): ConfirmLink | undefined => {
 export function JournalsAndAssets({ session, roundId, onConfirmPolicy }: { session: Session; roundId: string; onConfirmPolicy?: () => void }) {
   const styles = useStyles();
   const base = `/rounds/${encodeURIComponent(roundId)}/me`;
-  const journals = useLoad((signal) => session.api.get<{ value: JournalEntry[]; editableDays: number }>(`${base}/journals`, { signal }), [session, roundId]);
-  const assets = useLoad((signal) => session.api.get<{ value: Asset[] }>(`${base}/assets`, { signal }), [session, roundId]);
+  const journals = useLoad((signal) => session.api.get(`${base}/journals`, 'journalEntries', { signal }), [session, roundId]);
+  const assets = useLoad((signal) => session.api.get(`${base}/assets`, 'assets', { signal }), [session, roundId]);
   const week = mondayOf(new Date(appNow()));
   const existing = journals.state === 'ready' ? journals.data.value.find((e) => e.weekStart === week) : undefined;
   const [entry, setEntry] = useState({ improved: '', broke: '', surprised: '', taught: '', hoursPractised: '', missedBlocks: '0', missedReason: '' });

@@ -6,7 +6,8 @@ import type { Session } from '../../common/session';
 import { Failure, Loading } from '../../common/states';
 import { useLoad } from '../../common/useLoad';
 import { ForbiddenPage } from '../ExperimentPage';
-import { STATE_LABELS, toolNameOf, type MeAnswer, type OutlineAnswer } from '../types';
+import type { ParticipantViewAnswer, RoundOutlineAnswer } from '../../../../contracts/participant';
+import { STATE_LABELS, toolNameOf } from '../labels';
 import { loopPosition, LOOP_STEPS } from './loop';
 import { appNow } from '../../common/appClock';
 
@@ -34,7 +35,7 @@ export function ParticipantView({ session, roundId }: { session: Session; roundI
   const { where } = session;
   const data = useLoad(async (signal) => {
     const path = `/rounds/${encodeURIComponent(roundId)}`;
-    const [me, outline] = await Promise.all([session.api.get<MeAnswer>(`${path}/me`, { signal }), session.api.get<OutlineAnswer>(`${path}/outline`, { signal })]);
+    const [me, outline] = await Promise.all([session.api.get(`${path}/me`, 'participantView', { signal }), session.api.get(`${path}/outline`, 'roundOutline', { signal })]);
     return { me, outline };
   }, [session, roundId]);
 

@@ -8,7 +8,8 @@ import { ApiError, messageOf } from '../../common/api';
 import type { Session } from '../../common/session';
 import type { PlanAdvice } from '../../../../domain/coach';
 import { FitNote } from '../FitNote';
-import type { Experiment, MeAnswer, OutlineAnswer } from '../types';
+import type { Experiment } from '../../../../contracts/common';
+import type { ParticipantViewAnswer, RoundOutlineAnswer } from '../../../../contracts/participant';
 
 /**
  * Steps 1–2 in the tab: the same fields and the same validation as the chat cards (the domain's zod schemas run
@@ -51,7 +52,7 @@ const useStyles = makeStyles({
   card: { padding: tokens.spacingHorizontalL },
 });
 
-export function PlanEditor({ session, roundId, me, outline, onSaved }: { session: Session; roundId: string; me: MeAnswer; outline: OutlineAnswer; onSaved(): void }) {
+export function PlanEditor({ session, roundId, me, outline, onSaved }: { session: Session; roundId: string; me: ParticipantViewAnswer; outline: RoundOutlineAnswer; onSaved(): void }) {
   const styles = useStyles();
   const [form, setForm] = useState<Form>(() => formOf(me.experiment));
   const [version, setVersion] = useState<number | undefined>(me.experiment?.version);
@@ -106,7 +107,7 @@ export function PlanEditor({ session, roundId, me, outline, onSaved }: { session
 
   async function reloadKeepingText() {
     try {
-      const latest = await session.api.get<MeAnswer>(base);
+      const latest = await session.api.get(base, 'participantView');
       setVersion(latest.experiment?.version);
       setStale(false);
       setFailure(null);

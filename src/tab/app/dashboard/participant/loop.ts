@@ -1,5 +1,5 @@
 import { LOOP_STEPS as LOOP } from '../../../../domain/loop';
-import type { MeAnswer, OutlineAnswer } from '../types';
+import type { ParticipantViewAnswer, RoundOutlineAnswer } from '../../../../contracts/participant';
 import { appNow } from '../../common/appClock';
 
 /** The loop's six steps (the same list as the chat cards), and where a participant stands with the one next action that moves them on. */
@@ -12,7 +12,7 @@ export interface LoopPosition {
   readonly intent: 'info' | 'warning' | 'success';
 }
 
-export function loopPosition(me: MeAnswer, outline: OutlineAnswer): LoopPosition {
+export function loopPosition(me: ParticipantViewAnswer, outline: RoundOutlineAnswer): LoopPosition {
   const experiment = me.experiment;
   // A new version during practice: the plan stays where it is; practice waits for the confirmation.
   if (me.needsAcknowledgement && experiment && ['approved', 'practising', 'sharing'].includes(experiment.state)) {

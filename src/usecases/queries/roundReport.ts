@@ -1,15 +1,17 @@
-import { capabilityMap, type CapabilityHolder, type CapabilityMap } from '../domain/capability';
-import { domainError, isDomainError, type DomainError } from '../domain/errors';
-import type { Experiment } from '../domain/experiment';
-import { funnelFactsOf, roundFunnel } from '../domain/funnel';
-import { practiceHoursByWeek } from '../domain/practiceHours';
-import { canManageRound, roundWindow, type Round } from '../domain/round';
-import type { RoundId } from '../domain/roundIds';
-import { roundHolders, roundReport, type ReportExperiment, type RoundReport } from '../domain/roundReport';
-import { effectiveSummary } from '../domain/summary';
-import { toolName } from '../domain/toolCatalogue';
-import type { Caller, UseCasePorts } from './ports';
-import { personOf } from './sharebackSession';
+import { capabilityMap, type CapabilityHolder } from '../../domain/capability';
+import { isDomainError, type DomainError } from '../../domain/errors';
+import type { Experiment } from '../../domain/experiment';
+import { funnelFactsOf, roundFunnel } from '../../domain/funnel';
+import { practiceHoursByWeek } from '../../domain/practiceHours';
+import { roundWindow, type Round } from '../../domain/round';
+import type { RoundId } from '../../domain/roundIds';
+import { roundHolders, roundReport, type ReportExperiment, type RoundReport } from '../../domain/roundReport';
+import { effectiveSummary } from '../../domain/summary';
+import { toolName } from '../../domain/toolCatalogue';
+import type { CapabilityMapAnswer, RoundReportAnswer } from '../../contracts/report';
+import { roundFor } from '../access';
+import type { Caller, UseCasePorts } from '../ports';
+import { personOf } from '../sharebackSession';
 
 /**
  * The round report (step 6) and the capability map, for the round's owners. Each figure comes from one
@@ -41,15 +43,11 @@ async function holdersBefore(round: Round, ports: UseCasePorts): Promise<Capabil
   return holders;
 }
 
-async function ownedRound(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<Round | DomainError> {
-  const stored = await ports.rounds.get(roundId);
-  if (!stored) return domainError('not_found', 'That round does not exist any more.');
-  if (!canManageRound(stored.round, caller)) return domainError('forbidden', 'Only the round’s owners can see the round report and the capability map.');
-  return stored.round;
-}
+const REPORT_REFUSAL = 'Only the round’s owners can see the round report and the capability map.';
 
-export async function capabilityFor(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<CapabilityMap | DomainError> {
-  const round = await ownedRound(roundId, caller, ports);
+/** Tools × teams for the owners: this round's holders and those of the owner's earlier rounds. */
+export async function capabilityFor(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<CapabilityMapAnswer | DomainError> {
+  const round = await roundFor(roundId, 'manageRound', REPORT_REFUSAL, caller, ports);
   if (isDomainError(round)) return round;
   const experiments = (await ports.experiments.listForRound(round.id)).filter((e) => e.state !== 'withdrawn');
   return capabilityMap([...(await holdersBefore(round, ports)), ...(await holdersOf(experiments, ports))]);
@@ -96,8 +94,9 @@ export async function buildRoundReport(round: Round, ports: UseCasePorts): Promi
   }, (id) => teams.get(id) ?? '');
 }
 
-export async function roundReportFor(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<RoundReport | DomainError> {
-  const round = await ownedRound(roundId, caller, ports);
+/** The round report for the owners (the job that sends it when every experiment is decided builds the same one). */
+export async function roundReportFor(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<RoundReportAnswer | DomainError> {
+  const round = await roundFor(roundId, 'manageRound', REPORT_REFUSAL, caller, ports);
   if (isDomainError(round)) return round;
   return buildRoundReport(round, ports);
 }

@@ -1,0 +1,100 @@
+import { renderAcknowledgementCard } from '../cards/acknowledgement';
+import { renderDigestCard } from '../cards/checkInDigest';
+import { renderDecisionNoticeCard } from '../cards/decisionNotice';
+import { renderFollowUpNeedsTimeCard } from '../cards/followUpNeedsTime';
+import { renderJournalCard } from '../cards/journal';
+import { renderKickoffCard } from '../cards/kickoff';
+import { renderNoticeCard } from '../cards/notice';
+import { renderNoteCard, renderNudgeCard } from '../cards/nudge';
+import { renderPlanStatusCard } from '../cards/planStatus';
+import { renderReviewCard } from '../cards/review';
+import { renderSummariesFlaggedCard } from '../cards/summariesFlagged';
+import { renderSummaryReviewCard } from '../cards/summaryReview';
+import { renderTimeMovedCard } from '../cards/timeMoved';
+import { renderUndecidedCard } from '../cards/undecided';
+import type { JobHandler } from '../ports/jobQueue';
+import { bookPracticeTime } from '../usecases/booking';
+import { checkPracticeTime } from '../usecases/defendTime';
+import { handlerFor, type JobKind } from '../usecases/jobKinds';
+import { sendOnce } from '../usecases/journal';
+import { recoverOutbox } from '../usecases/outbox';
+import type { UseCasePorts } from '../usecases/ports';
+import { releasePracticeTime } from '../usecases/releaseTime';
+import { scheduleShareback } from '../usecases/shareback';
+import { checkInNoteHandler, decisionNeedsOwnerHandler, decisionNoticeHandler } from './decisionNoticeHandlers';
+import { digestHandler, journalNudgeHandler, journalPromptHandler } from './journalHandlers';
+import { kickoffHandler } from './kickoffHandler';
+import { bookedNoticeHandler, planNoticeHandler, reacknowledgeHandler, reviewRequestHandler, timeMovedNoticeHandler } from './noticeHandlers';
+import { sharebackJobHandlers } from './sharebackHandlers';
+
+/*
+ * The job registry: what runs for each kind and, for a message, the card it sends. The kinds, their payload
+ * schemas and their queues are in src/usecases/jobKinds.ts (use cases send them, so they live inward); this
+ * table is typed over those kinds, so a kind without a handler, or a handler without a kind, does not compile.
+ * What goes out when something happens: the use case names the kind (an effect), this file says what it does.
+ * Adding a notification: a kind and its payload in jobKinds.ts, a line here, and its card.
+ */
+
+export interface JobHandlerSettings {
+  readonly dashboardUrl: string;
+  /** The service's public URL (the meeting tab's address); null locally without one. */
+  readonly tabEndpoint: string | null;
+}
+
+/** Deliveries before a job goes to the poison queue (and a kickoff is marked failed with its last reason). */
+export const JOB_MAX_ATTEMPTS = 5;
+
+export interface RegisteredJob {
+  readonly handler: JobHandler;
+  /** The card the handler sends, for a message (the handler renders it from the state as it then is). */
+  readonly card?: (data: never) => unknown;
+}
+
+export type JobRegistry = { readonly [K in JobKind]: RegisteredJob };
+
+/**
+ * A notice about one person's experiment sent once per job id: the outbox may queue a job again after a crash
+ * between queueing it and clearing its row, and the queue may deliver twice; a reminder row (recorded before the
+ * send, released if it fails) makes the second one a no-op.
+ */
+function oncePerJob(kind: 'review.request' | 'plan.notice' | 'decision.notice', handler: JobHandler, ports: UseCasePorts): JobHandler {
+  return handlerFor(kind, async ({ participantId }, job, context) => {
+    await sendOnce(ports, { userId: participantId, kind: 'notice', key: job.id }, async () => {
+      await handler(job, context);
+      return true;
+    });
+  });
+}
+
+export function jobRegistry(ports: UseCasePorts, settings: JobHandlerSettings): JobRegistry {
+  const shareback = sharebackJobHandlers(ports, settings);
+  return {
+    'kickoff.send': { handler: kickoffHandler(ports, JOB_MAX_ATTEMPTS), card: renderKickoffCard },
+    'review.request': { handler: oncePerJob('review.request', reviewRequestHandler(ports), ports), card: renderReviewCard },
+    'plan.notice': { handler: oncePerJob('plan.notice', planNoticeHandler(ports), ports), card: renderPlanStatusCard },
+    'policy.reacknowledge': { handler: reacknowledgeHandler(ports, settings), card: renderAcknowledgementCard },
+    'shareback.schedule': { handler: handlerFor('shareback.schedule', async ({ roundId }) => { await scheduleShareback(roundId, ports, settings); }) },
+    'booking.notice': { handler: bookedNoticeHandler(ports), card: renderNoticeCard },
+    'calendar.moved': { handler: timeMovedNoticeHandler(ports), card: renderTimeMovedCard },
+    'journal.prompt': { handler: journalPromptHandler(ports), card: renderJournalCard },
+    'journal.nudge': { handler: journalNudgeHandler(ports), card: renderNudgeCard },
+    'checkin.digest': { handler: digestHandler(ports), card: renderDigestCard },
+    'checkin.note': { handler: checkInNoteHandler(ports), card: renderNoteCard },
+    // The effects job also sends the round report to the owners once every experiment is decided.
+    'decision.effects': { handler: shareback['decision.effects'] },
+    'decision.notice': { handler: oncePerJob('decision.notice', decisionNoticeHandler(ports, settings), ports), card: renderDecisionNoticeCard },
+    'decision.needs-owner': { handler: decisionNeedsOwnerHandler(ports, settings), card: renderFollowUpNeedsTimeCard },
+    'shareback.summary-review': { handler: shareback['shareback.summary-review'], card: renderSummaryReviewCard },
+    'shareback.summaries-flagged': { handler: shareback['shareback.summaries-flagged'], card: renderSummariesFlaggedCard },
+    'shareback.undecided': { handler: shareback['shareback.undecided'], card: renderUndecidedCard },
+    'outbox.check': { handler: handlerFor('outbox.check', async ({ roundId, participantId }) => { await recoverOutbox(roundId, participantId, ports); }) },
+    'calendar.book': { handler: handlerFor('calendar.book', async ({ roundId, participantId }) => { await bookPracticeTime(roundId, participantId, ports, settings); }) },
+    'calendar.release': { handler: handlerFor('calendar.release', async ({ roundId, participantId }) => { await releasePracticeTime(roundId, participantId, ports); }) },
+    'calendar.check': {
+      handler: handlerFor('calendar.check', async ({ roundId, participantId }) => {
+        const round = await ports.rounds.get(roundId);
+        if (round) await checkPracticeTime(round.round, participantId, ports, settings);
+      }),
+    },
+  };
+}

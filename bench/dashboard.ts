@@ -1,15 +1,17 @@
 /**
- * `dashboard.api`: the REST reads behind the tab's two busiest views, with 10,000 experiments in one
- * round, on the compiled service against Azurite and the Graph sandbox.
+ * `dashboard.api`: the REST reads behind the tab's two busiest views, at 1,000 and at 10,000 experiments
+ * in one round (each size in tables of its own), on the compiled service against Azurite and the Graph sandbox.
  *   owner view        GET /api/rounds/:id/overview (kickoff delivery, booking problems, hours, funnel): the round's
- *                     members, experiments, bookings, acknowledgements, journal stats and asset counts, each one
- *                     partition query, plus names for the problem lists.
- *   participant view  GET /api/rounds/:id/me and GET /api/rounds/:id/outline in parallel, as the tab loads them:
- *                     point reads only, so their time must not grow with the round.
- * The round is seeded through the repositories (the same adapters the service uses): members, acknowledgements
- * and experiments in a realistic mix of states (selection saved from `selected` on).
- *   BENCH_DASHBOARD_EXPERIMENTS=N  experiments in the round (default 10000; 1000 with BENCH_QUICK=1)
- *   BENCH_DASHBOARD_OWNER_N=N      owner-view requests timed (default 30; 10 quick)
+ *                     counter rows and problem lists (small row-key ranges, kept on write), the round form's first page
+ *                     of named people, plus names for the problems.
+ *   participant view  GET /api/rounds/:id/me and GET /api/rounds/:id/outline in parallel, as the tab loads them.
+ * The round is seeded through the repositories (the same adapters the service uses, which keep the counters):
+ * members with kickoff states (some failed), acknowledgements, experiments in a realistic mix of states (selection
+ * from `selected` on, decisions on the decided ones), bookings (some could not book, some blocks not kept) and journal
+ * entries and summaries marked ready; the bench checks the repair finds no difference before it times anything.
+ *   BENCH_DASHBOARD_SIZES=a,b      round sizes (default 1000,10000; 300,1000 with BENCH_QUICK=1); the JSON line's
+ *                                  top-level figures are the largest size's, `sizes` holds each, `*_growth` largest/smallest
+ *   BENCH_DASHBOARD_OWNER_N=N      owner-view requests timed (default 60; 20 quick)
  *   BENCH_DASHBOARD_PARTICIPANT_N=N participant-view loads timed (default 200; 50 quick)
  */
 import type { ChildProcess } from 'node:child_process';
@@ -23,6 +25,8 @@ import { newExperiment, type Experiment, type ExperimentState } from '../src/dom
 import { parseTenantId, parseUserId, type UserId } from '../src/domain/ids';
 import { parseRoundId } from '../src/domain/roundIds';
 import { isDomainError } from '../src/domain/errors';
+import type { JournalEntry } from '../src/domain/journal';
+import type { SharebackSummary } from '../src/ports/sharebackSessionRepo';
 import type { RunningAzurite } from '../tools/azurite';
 import { loadDemoOrganisation } from '../tools/demo-org';
 import { startGraphSandbox } from '../tools/graph-sandbox/server';
@@ -50,19 +54,54 @@ async function inBatches<T>(items: readonly T[], size: number, work: (item: T) =
   }));
 }
 
+interface SizeFigures {
+  readonly experiments: number;
+  readonly owner_p50_ms: number;
+  readonly owner_p95_ms: number;
+  readonly participant_p50_ms: number;
+  readonly participant_p95_ms: number;
+  readonly me_p50_ms: number;
+  readonly outline_p50_ms: number;
+  readonly auth_only_p50_ms: number;
+  readonly seed_s: number;
+}
+
 export async function runDashboardBench(context: DashboardBenchContext): Promise<void> {
-  const { quick, azurite, emit, progress } = context;
-  const experiments = Number(process.env.BENCH_DASHBOARD_EXPERIMENTS ?? (quick ? 1000 : 10_000));
-  const ownerN = Number(process.env.BENCH_DASHBOARD_OWNER_N ?? (quick ? 10 : 30));
+  const { quick, emit } = context;
+  const sizes = (process.env.BENCH_DASHBOARD_SIZES ?? process.env.BENCH_DASHBOARD_EXPERIMENTS ?? (quick ? '300,1000' : '1000,10000'))
+    .split(',').map((n) => Number(n.trim())).filter((n) => Number.isInteger(n) && n > 0).sort((a, b) => a - b);
+  const figures: SizeFigures[] = [];
+  // Each size in tables of its own, so the larger round's rows cannot slow the smaller one's reads on Azurite.
+  for (const size of sizes) {
+    figures.push(await measureSize(size, context));
+    // Each size as soon as it is measured (the larger seed takes long; a stopped run still shows the smaller figure).
+    context.progress(`dashboard.api: ${JSON.stringify(figures.at(-1))}`);
+  }
+  const largest = figures.at(-1)!;
+  const smallest = figures[0]!;
+  emit({
+    bench: 'dashboard.api', experiments: largest.experiments,
+    owner_p50_ms: largest.owner_p50_ms, owner_p95_ms: largest.owner_p95_ms,
+    participant_p50_ms: largest.participant_p50_ms, participant_p95_ms: largest.participant_p95_ms,
+    sizes: figures,
+    // The 10,000 figure against the 1,000 figure: constant time means ≈ 1 (target ≤ 1.5).
+    owner_p95_growth: Number((largest.owner_p95_ms / smallest.owner_p95_ms).toFixed(2)),
+    participant_p95_growth: Number((largest.participant_p95_ms / smallest.participant_p95_ms).toFixed(2)),
+  });
+}
+
+async function measureSize(experiments: number, context: DashboardBenchContext): Promise<SizeFigures> {
+  const { quick, azurite, progress } = context;
+  const ownerN = Number(process.env.BENCH_DASHBOARD_OWNER_N ?? (quick ? 20 : 60));
   const participantN = Number(process.env.BENCH_DASHBOARD_PARTICIPANT_N ?? (quick ? 50 : 200));
   const organisation = loadDemoOrganisation();
   const owner = organisation.people.find((p) => p.displayName === 'Priya Raman')!;
   const participant = organisation.people.find((p) => p.displayName === 'Sofia Marin')!;
   const sandbox = await startGraphSandbox({ port: 0 });
-  const env = { PATH: process.env.PATH, STORAGE_CONNECTION_STRING: azurite.connectionString, GRAPH_BASE_URL: sandbox.url, TABLE_PREFIX: `dash${Date.now().toString(36)}`, IN_PROCESS_WORKER: 'false', AUTH_MODE: 'dev' };
+  const env = { PATH: process.env.PATH, STORAGE_CONNECTION_STRING: azurite.connectionString, GRAPH_BASE_URL: sandbox.url, TABLE_PREFIX: `dash${experiments}x${Date.now().toString(36)}`, IN_PROCESS_WORKER: 'false', AUTH_MODE: 'dev' };
   let service: { child: ChildProcess; url: string } | undefined;
   try {
-    progress(`dashboard.api: seeding ${experiments} experiments through the repositories`);
+    progress(`dashboard.api: seeding ${experiments} experiments (with bookings, journals, decisions, kickoff states) through the repositories`);
     const { ports } = wireApplication(loadConfig(env), { logger: createLogger('bench', { level: 'warn' }), clock: systemClock });
     const now = new Date().toISOString();
     const tenantId = parseTenantId(organisation.tenantId)!;
@@ -71,10 +110,14 @@ export async function runDashboardBench(context: DashboardBenchContext): Promise
     if (isDomainError(round)) throw new Error(`bench round: ${round.message}`);
     const open = { ...round, status: 'open' as const };
     await ports.rounds.create(open);
-    const people = [participant.id as UserId, ...Array.from({ length: experiments - 1 }, () => parseUserId(randomUUID())!)];
+    // The participant whose view is timed sits at a practising position (3), so their booking and journal are read too.
+    const others = Array.from({ length: experiments - 1 }, () => parseUserId(randomUUID())!);
+    const people = [...others.slice(0, 3), participant.id as UserId, ...others.slice(3)];
     for (let i = 0; i < people.length; i += 1000) await ports.roundMembers.addQueued(open.id, people.slice(i, i + 1000).map((userId) => ({ userId, via: 'named' as const })), now);
     const entry = open.catalogue[0]!;
+    const windowStart = Date.parse(`${open.window.start}T09:00:00Z`);
     const seeded = Date.now();
+    // Every write goes through the repositories that keep the round's counters, so the counters are exact.
     await inBatches(people.map((userId, i) => ({ userId, i })), 16, async ({ userId, i }) => {
       const state = STATES[i % STATES.length]!;
       const base = newExperiment(open.id, userId, tenantId, now);
@@ -85,11 +128,45 @@ export async function runDashboardBench(context: DashboardBenchContext): Promise
           tool: { kind: 'catalogue', entry }, kpi: 'Minutes per summary', scores: { relevance: 4, kpiImpact: 4, learningCurve: 3, interest: 4, riskSupport: 4 }, supportNamed: undefined,
         },
         history: [{ at: now, by: userId, command: 'submit', from: 'draft', to: state === 'withdrawn' ? 'withdrawn' : state }],
+        decision: state === 'decided' ? { outcome: 'stop', ownerId: owner.id, dueDate: open.window.start, note: 'Learned enough', by: owner.id, at: now, revision: 1, previous: [] } : null,
       } as Experiment;
       await ports.acknowledgements.record({ roundId: open.id, userId, policyVersion: 1, toolId: entry.id, otherToolName: null, toolTermsAccepted: true, acknowledgedAt: now });
       await ports.experiments.create(experiment);
+      if (i % 10 === 0 || i % 47 === 0) {
+        const member = (await ports.roundMembers.get(open.id, userId))!;
+        await ports.roundMembers.update(i % 47 === 0
+          ? { ...member.member, delivery: 'failed', deliveryAttempts: 5, deliveryReason: 'the app could not be installed for them', updatedAt: now }
+          : { ...member.member, delivery: 'sent', deliveryAttempts: 1, deliveredAt: now, updatedAt: now }, member.etag);
+      }
+      if (['approved', 'practising', 'sharing', 'decided'].includes(state)) {
+        const failed = i % 53 === 0;
+        const blocks = failed ? [] : Array.from({ length: 6 }, (_, b) => {
+          const start = windowStart + (Math.floor(b / 2) * 7 + (b % 2) * 2) * 86_400_000 + (i % 8) * 1_800_000;
+          return { week: Math.floor(b / 2) + 1, index: (b % 2) + 1, start: new Date(start).toISOString(), end: new Date(start + 5_400_000).toISOString(), eventId: `ev-${i}-${b}`, transactionId: `tx-${i}-${b}`, notKept: b === 0 && i % 5 === 0 ? { by: 'participant' as const, reason: 'customer call' } : null };
+        });
+        await ports.bookings.save({
+          experimentId: experiment.id, roundId: open.id, participantId: userId, status: failed ? 'failed' : 'booked', reason: failed ? 'could not book: no free time in the window' : null,
+          timeZone: 'Europe/London', extensionDays: 0, weeks: [1, 2, 3].map((week) => ({ week, targetMinutes: 150, plannedMinutes: failed ? 0 : 180, shortfall: null })), blocks, updatedAt: now,
+        });
+      }
+      if (['practising', 'sharing', 'decided'].includes(state)) {
+        const journal: JournalEntry = {
+          experimentId: experiment.id, roundId: open.id, participantId: userId, weekStart: open.window.start as JournalEntry['weekStart'],
+          improved: 'The summary took half the time', broke: '', surprised: 'It found the open actions', taught: '', hoursPractised: 2, missedBlocks: 0, missedReason: '',
+          createdAt: now as JournalEntry['createdAt'], updatedAt: now as JournalEntry['updatedAt'], version: 1,
+        };
+        await ports.journals.create(journal);
+      }
+      if (state === 'sharing' && i % 2 === 0) {
+        // Ready for the shareback: "shared back" in the funnel before any decision.
+        await ports.sharebackSessions.saveSummary({
+          roundId: open.id, participantId: userId, draft: {} as SharebackSummary['draft'], edits: {}, ready: true, readyAt: now,
+          reviewRequestedAt: null, flaggedAt: null, version: 1, updatedAt: now,
+        }, null);
+      }
     });
-    progress(`dashboard.api: seeded in ${((Date.now() - seeded) / 1000).toFixed(1)} s; starting the service`);
+    const seedSeconds = Number(((Date.now() - seeded) / 1000).toFixed(1));
+    progress(`dashboard.api: seeded ${experiments} in ${seedSeconds} s; starting the service`);
     service = await context.startService(env);
     const url = service.url;
     const get = async (path: string, userId: string) => {
@@ -99,6 +176,10 @@ export async function runDashboardBench(context: DashboardBenchContext): Promise
     };
     const overview = await get(`/rounds/${open.id}/overview`, owner.id);
     if (overview.people !== experiments) throw new Error(`the overview counted ${String(overview.people)} people, expected ${experiments}`);
+    const repair = await ports.roundCounters.recount(open.id, { fix: false });
+    if (repair.length > 0) throw new Error(`the counters differ from the records after seeding: ${JSON.stringify(repair)}`);
+    const me = await get(`/rounds/${open.id}/me`, participant.id);
+    if (!me.practiceTime) throw new Error('the timed participant has no booking: the bench would not exercise that read');
     const time = async (n: number, load: () => Promise<unknown>) => {
       for (let i = 0; i < 3; i++) await load();
       const samples: number[] = [];
@@ -109,21 +190,21 @@ export async function runDashboardBench(context: DashboardBenchContext): Promise
       }
       return samples.sort((a, b) => a - b);
     };
-    progress(`dashboard.api: owner view × ${ownerN}`);
+    progress(`dashboard.api: ${experiments}: owner view × ${ownerN}`);
     const ownerSamples = await time(ownerN, () => get(`/rounds/${open.id}/overview`, owner.id));
-    progress(`dashboard.api: participant view × ${participantN}`);
+    progress(`dashboard.api: ${experiments}: participant view × ${participantN}`);
     const participantSamples = await time(participantN, () => Promise.all([get(`/rounds/${open.id}/me`, participant.id), get(`/rounds/${open.id}/outline`, participant.id)]));
     // Where the participant view's time goes: each of its two reads alone, and a bare authenticated call.
     const meSamples = await time(Math.min(participantN, 50), () => get(`/rounds/${open.id}/me`, participant.id));
     const outlineSamples = await time(Math.min(participantN, 50), () => get(`/rounds/${open.id}/outline`, participant.id));
     const whoSamples = await time(Math.min(participantN, 50), () => get('/me', participant.id));
-    emit({
-      bench: 'dashboard.api', experiments,
+    return {
+      experiments,
       owner_p50_ms: percentile(ownerSamples, 50), owner_p95_ms: percentile(ownerSamples, 95),
       participant_p50_ms: percentile(participantSamples, 50), participant_p95_ms: percentile(participantSamples, 95),
-      owner_n: ownerN, participant_n: participantN,
       me_p50_ms: percentile(meSamples, 50), outline_p50_ms: percentile(outlineSamples, 50), auth_only_p50_ms: percentile(whoSamples, 50),
-    });
+      seed_s: seedSeconds,
+    };
   } finally {
     service?.child.kill('SIGTERM');
     await sandbox.close();

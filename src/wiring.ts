@@ -14,6 +14,8 @@ import { createTableDemoClockStore, createTableScheduleStore } from './adapters/
 import type { ScheduleStore } from './ports/schedule';
 import { createGraphCalendar } from './adapters/graph/calendar';
 import { createTableMemberRepo } from './adapters/tables/memberRepo';
+import { createTableRoundCounters } from './adapters/tables/roundCounters';
+import { parseExperimentId } from './domain/roundIds';
 import { createTableRoundMemberRepo, createTableRoundRepo } from './adapters/tables/roundRepo';
 import type { HealthProbe } from './api/health';
 import { createBot, type Bot } from './bot/bot';
@@ -118,6 +120,13 @@ export function wireApplication(config: AppConfig, options: WireOptions): Wiring
   const directory = createGraphDirectory(graph);
   const roundTables = { rounds: table('Rounds', 'round'), roundsByOwner: table('RoundsByOwner', 'owner index'), members: table('RoundMembers', 'round member'), memberships: table('Memberships', 'membership'), roundsByStatus: table('RoundsByStatus', 'round status index') };
   const roundMembers = createTableRoundMemberRepo(roundTables);
+  // Each record that owns a funnel fact copies it onto the person's member row, where the round's counters count it.
+  const experiments = createTableExperimentRepo({ experiments: table('Experiments', 'experiment'), reviewQueue: table('ReviewQueue', 'review queue entry') }, roundMembers);
+  const acknowledgements = createTableAcknowledgementRepo(table('Acknowledgements', 'acknowledgement'), roundMembers);
+  const journals = createTableJournalRepo({ journals: table('Journals', 'journal entry'), reminders: table('JournalReminders', 'journal reminder') }, roundMembers);
+  const sharebackSessions = createTableSharebackSessionRepo({ shareback: table('Shareback', 'shareback session'), meetingChats: table('MeetingChats', 'meeting chat link') }, roundMembers);
+  const bookingsByRound = table('BookingsByRound', 'round booking index');
+  const bookings = createTableBookingRepo({ bookings: table('Bookings', 'booking'), bookingsByRound });
 
   // The messenger lives on the bot's adapter, and the bot's handlers need the ports: a late-bound reference breaks the cycle.
   let bot: Bot | undefined;
@@ -125,18 +134,23 @@ export function wireApplication(config: AppConfig, options: WireOptions): Wiring
     clock,
     rounds: createTableRoundRepo(roundTables),
     roundMembers,
-    experiments: createTableExperimentRepo({ experiments: table('Experiments', 'experiment'), reviewQueue: table('ReviewQueue', 'review queue entry') }),
-    acknowledgements: createTableAcknowledgementRepo(table('Acknowledgements', 'acknowledgement'), roundMembers),
+    experiments,
+    acknowledgements,
     members,
     directory,
     jobs: createStorageJobQueue({ connectionString: config.storageConnectionString, queueName: jobQueueName(config.queuePrefix) }),
     bookingJobs: createStorageJobQueue({ connectionString: config.storageConnectionString, queueName: bookingQueueName(config.queuePrefix) }),
     outboxChecks: createStorageJobQueue({ connectionString: config.storageConnectionString, queueName: outboxQueueName(config.queuePrefix) }),
-    bookings: createTableBookingRepo({ bookings: table('Bookings', 'booking'), bookingsByRound: table('BookingsByRound', 'round booking index') }),
+    bookings,
+    roundCounters: createTableRoundCounters(
+      { members: roundTables.members, bookingsByRound },
+      { experiments, acknowledgements, journals, sharebackSessions },
+      async (row) => { const id = parseExperimentId(row.rowKey); return id ? bookings.get(id) : null; },
+    ),
     calendar: createGraphCalendar(graph),
     sharebacks: createTableSharebackRepo(roundTables.rounds),
-    sharebackSessions: createTableSharebackSessionRepo({ shareback: table('Shareback', 'shareback session'), meetingChats: table('MeetingChats', 'meeting chat link') }),
-    journals: createTableJournalRepo({ journals: table('Journals', 'journal entry'), reminders: table('JournalReminders', 'journal reminder') }),
+    sharebackSessions,
+    journals,
     assets: createTableAssetRepo(table('Assets', 'asset')),
     sensitiveData: createSensitiveDataScanner(),
     coach: coachOf(model, logger),

@@ -65,18 +65,38 @@ export interface FunnelSource {
   readonly windowOpen: boolean;
 }
 
+/** What the funnel reads of an experiment: small enough to be copied next to a person's other facts. */
+export interface ExperimentFunnelFacts {
+  readonly state: ExperimentState;
+  readonly statesReached: readonly ExperimentState[];
+  readonly selected: boolean;
+}
+
+export function experimentFunnelFactsOf(experiment: Pick<Experiment, 'state' | 'history' | 'selection'>): ExperimentFunnelFacts {
+  return { state: experiment.state, statesReached: statesReachedBy(experiment), selected: Boolean(experiment.selection) };
+}
+
+/** A FunnelSource whose experiment is already reduced to what the funnel reads. */
+export interface CondensedFunnelSource extends Omit<FunnelSource, 'experiment'> {
+  readonly experiment: ExperimentFunnelFacts | null;
+}
+
 /** The facts of one person, by the stage definitions above: the one place "shared back" and "practising" are decided. */
-export function funnelFactsOf(source: FunnelSource): FunnelFacts {
+export function funnelFactsOfCondensed(source: CondensedFunnelSource): FunnelFacts {
   const { experiment } = source;
   return {
     userId: source.userId,
     acknowledged: source.acknowledged,
-    selected: Boolean(experiment?.selection),
-    statesReached: statesReachedBy(experiment),
+    selected: experiment?.selected ?? false,
+    statesReached: experiment?.statesReached ?? [],
     journalEntries: source.journalEntries,
     sharedBack: source.summaryReady || experiment?.state === 'decided',
     practiceBegun: experiment?.state === 'approved' && source.windowOpen,
   };
+}
+
+export function funnelFactsOf(source: FunnelSource): FunnelFacts {
+  return funnelFactsOfCondensed({ ...source, experiment: source.experiment ? experimentFunnelFactsOf(source.experiment) : null });
 }
 
 export interface FunnelRow {

@@ -1,4 +1,5 @@
 import type { PolicyAcknowledgement } from '../domain/acknowledgement';
+import type { MemberFunnelFacts } from '../domain/roundCounters';
 import type { UserId } from '../domain/ids';
 import type { Round, RoundWithParticipants } from '../domain/round';
 import type { RoundId } from '../domain/roundIds';
@@ -60,6 +61,12 @@ export interface RoundMember {
   readonly latestAcknowledgement?: PolicyAcknowledgement | null;
   /** The person's personal chat with the app, kept once the kickoff found or made it (installing the app), so no later send asks Graph again. */
   readonly chatId?: string;
+  /**
+   * What the round's funnel counts of this person, copied here by the repositories of the records that own each fact
+   * (experiment, journal, shareback summary), so the counters can count each person once per stage. Absent on rows
+   * written before it was kept (the repair command fills it in).
+   */
+  readonly funnelFacts?: MemberFunnelFacts;
 }
 
 export interface StoredRoundMember { readonly member: RoundMember; readonly etag: string }
@@ -80,6 +87,10 @@ export interface RoundMemberRepo {
    */
   updateMany(roundId: RoundId, updates: readonly StoredRoundMember[], options?: RepoOptions): Promise<StoredRoundMember[]>;
   list(roundId: RoundId, options?: RepoOptions): Promise<RoundMember[]>;
+  /** Copies changed funnel facts onto the person's member row and counts them; nothing when they are not in the round or nothing changed. */
+  recordFunnelFacts(roundId: RoundId, userId: UserId, change: Partial<MemberFunnelFacts>, options?: RepoOptions): Promise<void>;
+  /** One page of the round's members in user-id order; pass the returned token back for the next page (null: no more). */
+  listPage(roundId: RoundId, page: { readonly limit: number; readonly continuationToken?: string | null }, options?: RepoOptions): Promise<{ members: RoundMember[]; continuationToken: string | null }>;
   /** The rounds a person belongs to (their own index; one partition). */
   roundsOf(userId: UserId, options?: RepoOptions): Promise<RoundId[]>;
 }

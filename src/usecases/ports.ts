@@ -14,6 +14,7 @@ import type { DirectoryPort } from '../ports/directory';
 import type { AcknowledgementRepo, ExperimentRepo } from '../ports/experimentRepo';
 import type { JobQueue } from '../ports/jobQueue';
 import type { MemberRepo } from '../ports/memberRepo';
+import type { RoundCounterRepo } from '../ports/roundCounters';
 import type { RoundMemberRepo, RoundRepo } from '../ports/roundRepo';
 
 /** Everything the use cases load from and hand off to; wired once in src/server.ts. */
@@ -33,6 +34,8 @@ export interface UseCasePorts {
   readonly outboxChecks: JobQueue;
   /** The plan and the created events of each experiment's practice time. */
   readonly bookings: BookingRepo;
+  /** Each round's counters and problem lists, kept on write by the repositories above (the owner's screens read these). */
+  readonly roundCounters: RoundCounterRepo;
   readonly calendar: CalendarPort;
   readonly sharebacks: SharebackRepo;
   /** Step 5–6: the meeting's running order and presenter, summaries, and what each decision's effects did. */

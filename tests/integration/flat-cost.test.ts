@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { BOOKING_COUNTER_SHARDS } from '../../src/adapters/tables/bookingRepo';
 import { EntityTable } from '../../src/adapters/tables/entityTable';
+import { MEMBER_COUNTER_SHARDS } from '../../src/adapters/tables/roundRepo';
+import { DRILL_DOWN_PAGE } from '../../src/usecases/queries/common';
 import { loadConfig } from '../../src/config';
 import { newExperiment } from '../../src/domain/experiment';
 import { parseRoundId, type RoundId } from '../../src/domain/roundIds';
@@ -130,6 +133,12 @@ beforeAll(async () => {
       counted(this, partitionKey, entities);
     }
   });
+  const listRange = EntityTable.prototype.listRange;
+  jest.spyOn(EntityTable.prototype, 'listRange').mockImplementation(async function (this: EntityTable, partitionKey, range, options) {
+    const rows = await listRange.call(this, partitionKey, range, options);
+    counted(this, partitionKey, rows.length);
+    return rows;
+  });
   const get = EntityTable.prototype.get;
   jest.spyOn(EntityTable.prototype, 'get').mockImplementation(async function (this: EntityTable, partitionKey, rowKey, options) {
     const row = await get.call(this, partitionKey, rowKey, options);
@@ -165,4 +174,18 @@ describe('a per-person path in a round of N and of 5N people', () => {
     const largest = Math.max(...Object.values(large).flatMap((r) => r.queries.map((q) => q.count)));
     expect(largest).toBeLessThan(N);
   }, 120_000);
+
+  it('gives the owner the round overview from its counters, not from every record', async () => {
+    // At 5N people (after the test above) every whole-round read would be at least 5N rows; the counters, the problem
+    // rows and the round form's one page of named people are bounded whatever the size of the round.
+    const overview = await entitiesReadBy(async () => {
+      const response = await call(owner, 'GET', `/rounds/${roundId}/overview`);
+      expect(response.status).toBe(200);
+      expect(response.json.people).toBe(5 * N);
+    });
+    expect(overview.fromRoundPartitions).toBeLessThanOrEqual(DRILL_DOWN_PAGE + MEMBER_COUNTER_SHARDS + BOOKING_COUNTER_SHARDS + 10);
+    expect(overview.fromRoundPartitions).toBeLessThan(5 * N);
+    // The page of members reads one row more than it returns, to know whether another page follows.
+    expect(Math.max(...overview.queries.map((q) => q.count))).toBeLessThanOrEqual(DRILL_DOWN_PAGE + 1);
+  }, 60_000);
 });

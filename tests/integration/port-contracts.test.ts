@@ -219,6 +219,33 @@ describe.each([
       await table.probe();
     });
 
+    it('applies a transaction whole or not at all, and leaves bookkeeping rows out of a listing unless asked', async () => {
+      const first = await table.create('batch', 'kept', { n: 1 });
+      const etags = await table.transact('batch', [
+        { kind: 'update', rowKey: 'kept', properties: { n: 2 }, ifMatch: first },
+        { kind: 'create', rowKey: '~count|00', properties: { counts: '{"a":1}' } },
+        { kind: 'upsert', rowKey: 'added', properties: { n: 1 } },
+      ]);
+      expect(etags).toHaveLength(3);
+      expect((await table.get('batch', 'kept'))?.etag).toBe(etags[0]);
+      // A stale ETag in the middle: nothing of the transaction is applied.
+      await expect(table.transact('batch', [
+        { kind: 'create', rowKey: 'never', properties: { n: 1 } },
+        { kind: 'update', rowKey: 'kept', properties: { n: 3 }, ifMatch: first },
+      ])).rejects.toBeInstanceOf(ConcurrencyConflictError);
+      await expect(table.transact('batch', [{ kind: 'create', rowKey: 'added', properties: { n: 9 } }])).rejects.toBeInstanceOf(EntityAlreadyExistsError);
+      expect(await table.get('batch', 'never')).toBeNull();
+      expect((await table.get('batch', 'kept'))?.properties).toMatchObject({ n: 2 });
+      await table.transact('batch', [{ kind: 'delete', rowKey: 'added' }]);
+      const records: string[] = [];
+      for await (const row of table.listPartition('batch')) records.push(row.rowKey);
+      expect(records).toEqual(['kept']);
+      const bookkeeping: string[] = [];
+      for await (const row of table.listPartition('batch', { rowKeyPrefix: '~' })) bookkeeping.push(row.rowKey);
+      expect(bookkeeping).toEqual(['~count|00']);
+      expect((await table.listRange('batch', { limit: 5 })).map((row) => row.rowKey)).toEqual(['kept']);
+    });
+
     it('writes rows alongside a create or an update in one transaction: all of them, or none when one write is refused', async () => {
       const etag = await table.create('together', 'main', { n: 1 }, { alongside: [{ kind: 'create', rowKey: '~side|a', properties: { s: 'a' } }, { kind: 'upsert', rowKey: '~side|b', properties: { s: 'b' } }] });
       expect((await table.get('together', 'main'))?.etag).toBe(etag);

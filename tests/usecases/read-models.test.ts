@@ -5,6 +5,7 @@ import { roundOutlineAnswerSchema, participantViewSchema } from '../../src/contr
 import { ownerOverviewSchema, roundFunnelSchema } from '../../src/contracts/owner';
 import { roundFunnelQuery } from '../../src/usecases/queries/funnel';
 import { ownerOverviewQuery } from '../../src/usecases/queries/ownerOverview';
+import { NAME_REUSE_IN_MS } from '../../src/usecases/queries/common';
 import { participantViewQuery, roundOutlineQuery } from '../../src/usecases/queries/participantView';
 import { dashboardHomeSchema, whoAmISchema } from '../../src/contracts/home';
 import { directReportsSchema, reviewQueueSchema, teamSchema } from '../../src/contracts/team';
@@ -121,6 +122,27 @@ describe('the owner’s overview and funnel', () => {
     const funnel = ok(await roundFunnelQuery(ROUND_ID, as.priya, ports));
     expectContract(roundFunnelSchema, funnel);
     expect(funnel.value.find((row) => row.stage === 'practising')?.userIds).toEqual([PEOPLE.dana]);
+  });
+
+  it('counts the overview’s funnel from the counters exactly as the funnel counts the records', async () => {
+    const { ports } = await aRoundUnderWay();
+    const overview = ok(await ownerOverviewQuery(ROUND_ID, as.omar, ports));
+    const funnel = ok(await roundFunnelQuery(ROUND_ID, as.omar, ports));
+    expect(overview.funnel.map((row) => [row.stage, row.count])).toEqual(funnel.value.map((row) => [row.stage, row.count]));
+    expect(overview.funnel.find((row) => row.stage === 'practising')?.count).toBe(1);
+  });
+
+  it('names the problem lists once, then reuses the names for a few minutes', async () => {
+    const { ports } = await aRoundUnderWay();
+    const lookUp = jest.spyOn(ports.directory, 'getPerson');
+    ok(await ownerOverviewQuery(ROUND_ID, as.omar, ports));
+    const first = lookUp.mock.calls.length;
+    expect(first).toBeGreaterThan(0);
+    ok(await ownerOverviewQuery(ROUND_ID, as.omar, ports));
+    expect(lookUp.mock.calls.length).toBe(first);
+    ports.clock.advance(NAME_REUSE_IN_MS / 60_000 + 1);
+    ok(await ownerOverviewQuery(ROUND_ID, as.omar, ports));
+    expect(lookUp.mock.calls.length).toBe(2 * first);
   });
 
   it('refuses everyone but the owners and admins', async () => {

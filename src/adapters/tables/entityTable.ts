@@ -23,6 +23,9 @@ export const TABLE_LIMITS = {
   maxCustomProperties: 252,
 } as const;
 
+/** Row keys starting with this are a partition's bookkeeping (counters, problem lists, outbox), never one of its records. */
+export const BOOKKEEPING_ROW_PREFIX = '~';
+
 /** Azure Table Storage: at most 100 operations in one entity-group transaction, all in one partition. */
 export const MAX_TRANSACTION_OPERATIONS = 100;
 
@@ -42,6 +45,8 @@ export interface TableCallOptions { readonly abortSignal?: AbortSignal }
  * all of them apply or none does (an outbox row beside the state it belongs to, a counter beside the row it counts).
  */
 export type AlongsideOperation = TableWrite;
+/** One row's part in a transaction (keys as the repository writes them; encoded here). */
+export type RowOperation = TableWrite;
 
 /** Options of a write: `alongside` rows of the same partition make it one entity-group transaction (at most 99 of them). */
 export interface WriteOptions extends TableCallOptions { readonly alongside?: readonly AlongsideOperation[] }
@@ -163,10 +168,10 @@ export class EntityTable {
   }
 
   /**
-   * One entity-group transaction: up to 100 creates, conditional updates and upserts in one partition, all
-   * applied or none. Returns each row's new ETag in the order given. A taken key fails the whole transaction
-   * with EntityAlreadyExistsError, a stale ETag with ConcurrencyConflictError (the caller then falls back to
-   * single writes, or re-reads).
+   * One entity-group transaction: up to 100 creates, conditional updates, upserts and deletes in one partition,
+   * all applied or none. Returns each row's new ETag in the order given (empty for a delete). A taken key fails the
+   * whole transaction with EntityAlreadyExistsError; a stale ETag, or a row to update or delete that is gone, with
+   * ConcurrencyConflictError (the caller finds out which row lost, then re-reads, retries or writes singly).
    */
   async transact(partitionKey: string, operations: readonly TableWrite[], options?: TableCallOptions): Promise<string[]> {
     if (operations.length === 0) return [];
@@ -179,7 +184,7 @@ export class EntityTable {
     } catch (error) {
       const status = statusOf(error);
       if (status === 409) throw new EntityAlreadyExistsError(this.label, { cause: error });
-      if (status === 412) throw new ConcurrencyConflictError(this.label, { cause: error });
+      if (status === 412 || status === 404) throw new ConcurrencyConflictError(this.label, { cause: error });
       throw new Error(`could not write ${operations.length} ${this.label} rows in one transaction`, { cause: error });
     }
   }
@@ -194,13 +199,42 @@ export class EntityTable {
     }
   }
 
-  /** Every entity of one partition (a single-partition query, never a scan), or those whose row key starts with `rowKeyPrefix`. */
+  /**
+   * Every entity of one partition (a single-partition query, never a scan), or those whose row key starts with `rowKeyPrefix`.
+   * Rows whose key starts with `~` (BOOKKEEPING_ROW_PREFIX: counters, problem lists, per-person tallies) are the
+   * partition's bookkeeping, not its records: they are left out unless the prefix asks for them.
+   */
   async *listPartition(partitionKey: string, options?: TableCallOptions & { rowKeyPrefix?: string }): AsyncIterable<StoredEntity> {
     const filter = options?.rowKeyPrefix ? prefixFilter(partitionKey, options.rowKeyPrefix) : odata`PartitionKey eq ${encodeKey(partitionKey)}`;
+    const wantsBookkeeping = options?.rowKeyPrefix?.startsWith(BOOKKEEPING_ROW_PREFIX) ?? false;
     const pages = this.client.listEntities<Record<string, unknown>>({ queryOptions: { filter }, ...withDeadline(options) });
     for await (const entity of pages as AsyncIterable<TableEntityResult<Record<string, unknown>>>) {
-      yield { properties: entity, etag: entity.etag, partitionKey, rowKey: decodeKey(entity.rowKey ?? '') };
+      const rowKey = entity.rowKey ?? '';
+      if (!wantsBookkeeping && rowKey.startsWith(BOOKKEEPING_ROW_PREFIX)) continue;
+      yield { properties: entity, etag: entity.etag, partitionKey, rowKey: decodeKey(rowKey) };
     }
+  }
+
+  /**
+   * Records of one partition in row-key order, after `after` (exclusive) and up to `through` (inclusive), at most `limit`:
+   * a page of a partition, or the rows of another table keyed by the same ids as a page (bookkeeping rows left out).
+   */
+  async listRange(partitionKey: string, range: { readonly after?: string; readonly through?: string; readonly limit?: number }, options?: TableCallOptions): Promise<StoredEntity[]> {
+    const pk = encodeKey(partitionKey);
+    let filter = odata`PartitionKey eq ${pk} and RowKey lt ${BOOKKEEPING_ROW_PREFIX}`;
+    if (range.after !== undefined) filter += ` and ${odata`RowKey gt ${encodeKey(range.after)}`}`;
+    if (range.through !== undefined) filter += ` and ${odata`RowKey le ${encodeKey(range.through)}`}`;
+    const limit = range.limit ?? Number.POSITIVE_INFINITY;
+    const rows: StoredEntity[] = [];
+    const pages = this.client.listEntities<Record<string, unknown>>({ queryOptions: { filter }, ...withDeadline(options) })
+      .byPage({ maxPageSize: Math.min(1000, Number.isFinite(limit) ? limit : 1000) });
+    for await (const page of pages) {
+      for (const entity of page) {
+        rows.push({ properties: entity, etag: entity.etag, partitionKey, rowKey: decodeKey(entity.rowKey ?? '') });
+        if (rows.length >= limit) return rows;
+      }
+    }
+    return rows;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PolicyAcknowledgement } from '../../domain/acknowledgement';
 import { EXPERIMENT_STATES, type Experiment } from '../../domain/experiment';
+import { experimentFunnelFactsOf } from '../../domain/funnel';
 import { parseUserId, type UserId } from '../../domain/ids';
 import { parseExperimentId, parseRoundId, type RoundId } from '../../domain/roundIds';
 import type { AcknowledgementRepo, ExperimentRepo, ReviewListing, StoredExperiment } from '../../ports/experimentRepo';
@@ -54,14 +55,24 @@ function outboxRows(experiment: Experiment, outbox: readonly Job[] | undefined, 
   return (outbox ?? []).map((job) => ({ kind: 'upsert' as const, rowKey: `${outboxPrefix(experiment.participantId)}${job.id}`, properties: { data: toJsonColumn({ kind: job.kind, id: job.id, payload: job.payload }), createdAt: at } }));
 }
 
-function parseExperiment(properties: Record<string, unknown>, what: string): Experiment {
+export function parseExperiment(properties: Record<string, unknown>, what: string): Experiment {
   const stored = storedExperimentSchema.parse(fromJsonColumn(properties.data, what));
   if (!parseExperimentId(stored.id) || !parseRoundId(stored.roundId) || !parseUserId(stored.participantId)) throw new Error(`${what} has invalid ids`);
   // Checked above: the shape and the ids; selection/hypothesis were validated by the domain when they were saved.
   return stored as unknown as Experiment;
 }
 
-export function createTableExperimentRepo(tables: ExperimentTables): ExperimentRepo {
+/** Where a person's funnel facts are copied when a record that owns one is saved (their member row in the round). */
+export type FunnelFactsCopy = Pick<RoundMemberRepo, 'recordFunnelFacts'>;
+
+/**
+ * `funnelFacts`: where each save copies what the funnel reads of the experiment (its state, the states it reached,
+ * whether it has a selection), so the round's counters count it; the experiment row stays the record.
+ */
+export function createTableExperimentRepo(tables: ExperimentTables, funnelFacts?: FunnelFactsCopy): ExperimentRepo {
+  const copyFacts = (experiment: Experiment, options?: RepoOptions) =>
+    funnelFacts?.recordFunnelFacts(experiment.roundId, experiment.participantId, { experiment: experimentFunnelFactsOf(experiment) }, options);
+
   async function ensure(options?: RepoOptions) {
     await Promise.all([tables.experiments.ensureCreated(options), tables.reviewQueue.ensureCreated(options)]);
   }
@@ -87,12 +98,14 @@ export function createTableExperimentRepo(tables: ExperimentTables): ExperimentR
       await ensure(options);
       const etag = await tables.experiments.create(experiment.roundId, experiment.participantId, row(experiment), { ...options, alongside: outboxRows(experiment, options?.outbox, experiment.updatedAt) });
       await indexForReviewer(experiment, options);
+      await copyFacts(experiment, options);
       return { experiment, etag };
     },
     async update(experiment, etag, options) {
       await ensure(options);
       const next = await tables.experiments.update(experiment.roundId, experiment.participantId, row(experiment), etag, { ...options, alongside: outboxRows(experiment, options?.outbox, experiment.updatedAt) });
       await indexForReviewer(experiment, options);
+      await copyFacts(experiment, options);
       return { experiment, etag: next };
     },
     async listForRound(roundId, options) {

@@ -5,6 +5,7 @@ import { experimentIdFor, experimentKeyOf, parseRoundId, type ExperimentId } fro
 import type { JournalReminder, JournalRepo, JournalStats, StoredJournalEntry } from '../../ports/journalRepo';
 import type { RepoOptions } from '../../ports/roundRepo';
 import { EntityAlreadyExistsError, type EntityTable } from './entityTable';
+import type { FunnelFactsCopy } from './experimentRepo';
 
 /*
  * Key map:
@@ -41,7 +42,8 @@ function columnsOf(entry: JournalEntry) {
   return columns;
 }
 
-export function createTableJournalRepo(tables: { journals: EntityTable; reminders: EntityTable }): JournalRepo {
+/** `funnelFacts`: where a person's first entry is recorded as "journaling" for the round's counters (their member row). */
+export function createTableJournalRepo(tables: { journals: EntityTable; reminders: EntityTable }, funnelFacts?: FunnelFactsCopy): JournalRepo {
   async function ensure(options?: RepoOptions) {
     await Promise.all([tables.journals.ensureCreated(options), tables.reminders.ensureCreated(options)]);
   }
@@ -63,6 +65,8 @@ export function createTableJournalRepo(tables: { journals: EntityTable; reminder
     async create(entry, options) {
       await ensure(options);
       const etag = await tables.journals.create(entry.roundId, rowKeyOf(entry.participantId, entry.weekStart), columnsOf(entry), options);
+      // Entries are never deleted, so journaling, once reached, stays.
+      await funnelFacts?.recordFunnelFacts(entry.roundId, entry.participantId, { journaled: true }, options);
       return { entry, etag };
     },
     async update(entry, etag, options) {

@@ -3,7 +3,11 @@ import { parseUserId, type UserId } from '../../domain/ids';
 import type { PolicyVersion, Round, RoundWithParticipants } from '../../domain/round';
 import { parseRoundId, type RoundId } from '../../domain/roundIds';
 import type { RepoOptions, RoundListing, RoundMember, RoundMemberRepo, RoundRepo, StoredRound, StoredRoundMember } from '../../ports/roundRepo';
-import { EntityAlreadyExistsError, MAX_TRANSACTION_OPERATIONS, type EntityTable } from './entityTable';
+import { EXPERIMENT_STATES } from '../../domain/experiment';
+import { memberCounts, NO_FUNNEL_FACTS, sameFunnelFacts } from '../../domain/roundCounters';
+import { ConcurrencyConflictError } from '../../ports/storageErrors';
+import { CountedPartitions, NOTHING_COUNTED, problemRowKey, type Contribution, type CountedWrite } from './countedPartition';
+import { EntityAlreadyExistsError, type EntityTable } from './entityTable';
 import { parseStoredAcknowledgement } from './experimentRepo';
 import { fromJsonColumn, toJsonColumn } from './json';
 
@@ -12,7 +16,10 @@ import { fromJsonColumn, toJsonColumn } from './json';
  *   <prefix>Rounds         PK = roundId   RK = "round"            the round's settings (JSON), status, version
  *                          PK = roundId   RK = "policy|000001"    one row per published policy version (up to 20,000 characters each)
  *   <prefix>RoundsByOwner  PK = ownerId   RK = roundId            an owner's list of rounds
- *   <prefix>RoundMembers   PK = roundId   RK = userId             who is in the round, the kickoff delivery state, their latest policy acknowledgement
+ *   <prefix>RoundMembers   PK = roundId   RK = userId             who is in the round, the kickoff delivery state, their latest policy acknowledgement,
+ *                                                                 and a copy of their funnel facts (experiment states, journaled, summary ready)
+ *                          PK = roundId   RK = "~count|00"…"~count|15"   counters: people, kickoff.<state>, funnel.<closed|open>.<stage> (countedPartition.ts)
+ *                          PK = roundId   RK = "~problem|kickoff|<userId>" a failed or uncertain kickoff (state, reason, attempts), while it is so
  *   <prefix>Memberships    PK = userId    RK = roundId            the rounds a person is in
  *   <prefix>RoundsByStatus PK = "open"    RK = roundId            open rounds (what periodic checks walk)
  * Participants live as member rows, not in the round row: 5,000 ids would pass the 32,768-character limit of one property.
@@ -46,6 +53,11 @@ export interface RoundTables {
   readonly members: EntityTable;
   readonly memberships: EntityTable;
   readonly roundsByStatus: EntityTable;
+}
+
+/** The row's ETag now: for the rare service that does not report it in a transaction's answer. */
+async function currentEtag(table: EntityTable, partitionKey: string, rowKey: string, options?: RepoOptions): Promise<string> {
+  return (await table.get(partitionKey, rowKey, options))?.etag ?? '';
 }
 
 function userIdOrThrow(value: string): UserId {
@@ -164,50 +176,99 @@ export function createTableRoundRepo(tables: RoundTables): RoundRepo {
   };
 }
 
+const experimentFactsSchema = z.object({ state: z.enum(EXPERIMENT_STATES), statesReached: z.array(z.enum(EXPERIMENT_STATES)), selected: z.boolean() });
+const funnelFactsSchema = z.object({ experiment: experimentFactsSchema.nullable(), journaled: z.boolean(), summaryReady: z.boolean() });
+
+export function memberFromRow(roundId: RoundId, userId: UserId, properties: Record<string, unknown>): RoundMember {
+  const stored = memberSchema.parse(properties);
+  const funnelFacts = typeof properties.funnelFacts === 'string' && properties.funnelFacts !== ''
+    ? funnelFactsSchema.parse(fromJsonColumn(properties.funnelFacts, `round ${roundId} member's funnel facts`)) : undefined;
+  const member: RoundMember = {
+    roundId, userId, via: stored.via, delivery: stored.delivery, deliveryAttempts: stored.deliveryAttempts, deliveryReason: stored.deliveryReason ?? null,
+    deliveredAt: stored.deliveredAt ?? null, resends: stored.resends ?? 0, updatedAt: stored.updatedAt, ...(stored.chatId ? { chatId: stored.chatId } : {}), ...(funnelFacts ? { funnelFacts } : {}),
+  };
+  if (stored.latestAcknowledgement === undefined) return member;
+  const what = `round ${roundId} member's acknowledgement`;
+  return { ...member, latestAcknowledgement: stored.latestAcknowledgement === '' ? null : parseStoredAcknowledgement(stored, 'latestAcknowledgement', what) };
+}
+
+export function memberToRow(member: RoundMember) {
+  const acknowledgement = member.latestAcknowledgement === undefined ? {} : { latestAcknowledgement: member.latestAcknowledgement ? toJsonColumn(member.latestAcknowledgement) : '' };
+  return {
+    via: member.via, delivery: member.delivery, deliveryAttempts: member.deliveryAttempts, deliveryReason: member.deliveryReason, deliveredAt: member.deliveredAt,
+    resends: member.resends ?? 0, updatedAt: member.updatedAt, chatId: member.chatId, ...acknowledgement, funnelFacts: toJsonColumn(member.funnelFacts ?? NO_FUNNEL_FACTS),
+  };
+}
+
+/** Members are counted in 16 shards: the kickoff fan-out changes hundreds of member rows a second in one round. */
+export const MEMBER_COUNTER_SHARDS = 16;
+const MEMBER_BATCH = 99;
+const UPDATES_PER_TRANSACTION = 49;
+const FUNNEL_FACT_ATTEMPTS = 8; // + the counter row: Table Storage's 100 operations per transaction
+
+/**
+ * What a member row counts: the person, their kickoff state, the funnel stages their copied facts reach, and a problem
+ * row while the kickoff has failed or is uncertain (the owner's list of people to look at).
+ */
+export function memberContribution(member: RoundMember): Contribution {
+  const needsOwner = member.delivery === 'failed' || member.delivery === 'uncertain';
+  return {
+    counts: memberCounts({ delivery: member.delivery, acknowledged: Boolean(member.latestAcknowledgement), funnel: member.funnelFacts ?? NO_FUNNEL_FACTS }),
+    problems: needsOwner
+      ? { [problemRowKey('kickoff', member.userId)]: { userId: member.userId, state: member.delivery, reason: member.deliveryReason ?? '', attempts: member.deliveryAttempts } }
+      : {},
+  };
+}
+
 export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' | 'memberships'>): RoundMemberRepo {
+  const counted = new CountedPartitions(tables.members, { shards: MEMBER_COUNTER_SHARDS });
+
   async function ensure(options?: RepoOptions) {
     await Promise.all([tables.members.ensureCreated(options), tables.memberships.ensureCreated(options)]);
   }
 
-  function fromRow(roundId: RoundId, userId: UserId, properties: Record<string, unknown>): RoundMember {
-    const stored = memberSchema.parse(properties);
-    const member: RoundMember = { roundId, userId, via: stored.via, delivery: stored.delivery, deliveryAttempts: stored.deliveryAttempts, deliveryReason: stored.deliveryReason ?? null, deliveredAt: stored.deliveredAt ?? null, resends: stored.resends ?? 0, updatedAt: stored.updatedAt, ...(stored.chatId ? { chatId: stored.chatId } : {}) };
-    if (stored.latestAcknowledgement === undefined) return member;
-    const what = `round ${roundId} member's acknowledgement`;
-    return { ...member, latestAcknowledgement: stored.latestAcknowledgement === '' ? null : parseStoredAcknowledgement(stored, 'latestAcknowledgement', what) };
-  }
+  const fromRow = memberFromRow;
 
-  function toRow(member: RoundMember) {
-    const acknowledgement = member.latestAcknowledgement === undefined ? {} : { latestAcknowledgement: member.latestAcknowledgement ? toJsonColumn(member.latestAcknowledgement) : '' };
-    return { via: member.via, delivery: member.delivery, deliveryAttempts: member.deliveryAttempts, deliveryReason: member.deliveryReason, deliveredAt: member.deliveredAt, resends: member.resends ?? 0, updatedAt: member.updatedAt, chatId: member.chatId, ...acknowledgement };
+  const toRow = memberToRow;
+
+  const created = (member: RoundMember): CountedWrite => ({ rowKey: member.userId, properties: toRow(member), write: 'create', before: NOTHING_COUNTED, after: memberContribution(member), reportConflict: true });
+
+  /** Adds one member row (and counts it); false when they were already in the round. */
+  async function addOne(member: RoundMember, options?: RepoOptions): Promise<boolean> {
+    try {
+      await counted.write(member.roundId, async () => [created(member)], options);
+      return true;
+    } catch (error) {
+      if (error instanceof EntityAlreadyExistsError) return false; // already in the round: leave their state alone
+      throw error;
+    }
   }
 
   return {
     async addQueued(roundId, people, now, options) {
       await ensure(options);
       const added: UserId[] = [];
-      const newRow = (next: { userId: UserId; via: RoundMember['via'] }): RoundMember => ({ roundId, userId: next.userId, via: next.via, delivery: 'queued', deliveryAttempts: 0, deliveryReason: null, deliveredAt: null, updatedAt: now, latestAcknowledgement: null });
-      // Member rows share the round's partition: up to 100 per entity-group transaction. A transaction with someone
-      // already in the round fails whole (a re-open): that chunk is written row by row, leaving existing rows alone.
-      const chunks = chunksOf(people, MAX_TRANSACTION_OPERATIONS);
-      await inParallel(chunks, 4, async (chunk) => {
-        try {
-          await tables.members.transact(roundId, chunk.map((next) => ({ kind: 'create', rowKey: next.userId, properties: toRow(newRow(next)) })), options);
-          added.push(...chunk.map((next) => next.userId));
-        } catch (error) {
-          if (!(error instanceof EntityAlreadyExistsError)) throw error;
-          await inParallel(chunk, 8, async (next) => {
-            try {
-              await tables.members.create(roundId, next.userId, toRow(newRow(next)), options);
-              added.push(next.userId);
-            } catch (single) {
-              if (!(single instanceof EntityAlreadyExistsError)) throw single; // already in the round: leave their state alone
-            }
-          });
+      const asMember = (next: { userId: UserId; via: RoundMember['via'] }): RoundMember =>
+        ({ roundId, userId: next.userId, via: next.via, delivery: 'queued', deliveryAttempts: 0, deliveryReason: null, deliveredAt: null, updatedAt: now, latestAcknowledgement: null, funnelFacts: NO_FUNNEL_FACTS });
+      // Up to 99 new rows and their count in one transaction; a batch holding someone already in the round goes one by one.
+      const batches: RoundMember[][] = [];
+      for (let i = 0; i < people.length; i += MEMBER_BATCH) batches.push(people.slice(i, i + MEMBER_BATCH).map(asMember));
+      await Promise.all(Array.from({ length: Math.min(4, batches.length) }, async () => {
+        for (let batch = batches.shift(); batch; batch = batches.shift()) {
+          try {
+            await counted.write(roundId, async () => batch!.map(created), options);
+            added.push(...batch.map((m) => m.userId));
+          } catch (error) {
+            if (!(error instanceof EntityAlreadyExistsError)) throw error;
+            for (const member of batch) if (await addOne(member, options)) added.push(member.userId);
+          }
         }
-      });
-      // A person's own index is their own partition, so these cannot share a transaction; they are idempotent upserts.
-      await inParallel(people, 32, (next) => tables.memberships.upsert(next.userId, roundId, { addedAt: now }, options));
+      }));
+      const queue = [...people];
+      // Bounded parallelism: a person's own index lives in their own partition.
+      await Promise.all(Array.from({ length: Math.min(16, queue.length) }, async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) await tables.memberships.upsert(next.userId, roundId, { addedAt: now }, options);
+      }));
       return added;
     },
 
@@ -221,7 +282,9 @@ export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' |
       const sorted = [...wanted].sort();
       for await (const row of tables.members.listRowKeyRange(roundId, sorted[0]!, sorted[sorted.length - 1]!, options)) {
         const userId = userIdOrThrow(row.rowKey);
-        if (wanted.has(userId)) found.set(userId, { member: fromRow(roundId, userId, row.properties), etag: row.etag });
+        if (!wanted.has(userId)) continue;
+        counted.remember(row);
+        found.set(userId, { member: fromRow(roundId, userId, row.properties), etag: row.etag });
       }
       return found;
     },
@@ -230,9 +293,15 @@ export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' |
       await ensure(options);
       for (const { member } of updates) if (member.roundId !== roundId) throw new RangeError(`member ${member.userId} belongs to round ${member.roundId}, not ${roundId}`);
       const stored: StoredRoundMember[] = [];
-      for (const chunk of chunksOf(updates, MAX_TRANSACTION_OPERATIONS)) {
-        const etags = await tables.members.transact(roundId, chunk.map(({ member, etag }) => ({ kind: 'update', rowKey: member.userId, properties: toRow(member), ifMatch: etag })), options);
-        chunk.forEach(({ member }, index) => stored.push({ member, etag: etags[index]! }));
+      // Each row counts itself in the same transaction: a row may add or remove its problem row, and the chunk adds
+      // one counter shard, so 49 rows stay within Table Storage's 100 operations.
+      for (const chunk of chunksOf(updates, UPDATES_PER_TRANSACTION)) {
+        const writes: CountedWrite[] = await Promise.all(chunk.map(async ({ member, etag }) => ({
+          rowKey: member.userId, properties: toRow(member), write: { ifMatch: etag }, before: await counted.before(roundId, member.userId, etag, options),
+          after: memberContribution(member), reportConflict: true,
+        })));
+        const etags = await counted.write(roundId, async () => writes, options);
+        for (const { member } of chunk) stored.push({ member, etag: etags.get(member.userId) || await currentEtag(tables.members, roundId, member.userId, options) });
       }
       return stored;
     },
@@ -240,22 +309,60 @@ export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' |
     async get(roundId, userId, options): Promise<StoredRoundMember | null> {
       await ensure(options);
       const row = await tables.members.get(roundId, userId, options);
+      if (row) counted.remember(row);
       return row ? { member: fromRow(roundId, userId, row.properties), etag: row.etag } : null;
     },
 
     async update(member, etag, options) {
       await ensure(options);
-      const next = await tables.members.update(member.roundId, member.userId, toRow(member), etag, options);
-      return { member, etag: next };
+      const before = await counted.before(member.roundId, member.userId, etag, options);
+      const written = await counted.write(member.roundId, async () => [{
+        rowKey: member.userId, properties: toRow(member), write: { ifMatch: etag }, before, after: memberContribution(member), reportConflict: true,
+      }], options);
+      return { member, etag: written.get(member.userId) || await currentEtag(tables.members, member.roundId, member.userId, options) };
+    },
+
+    async recordFunnelFacts(roundId, userId, change, options) {
+      await ensure(options);
+      // Read, change, write on the ETag read; a lost race (the kickoff marking the row sent) starts again from the fresh row.
+      for (let attempt = 1; ; attempt++) {
+        const row = await tables.members.get(roundId, userId, options);
+        if (!row) return; // not in the round (an owner trying the flow): nothing of theirs is counted
+        counted.remember(row);
+        const member = fromRow(roundId, userId, row.properties);
+        const current = member.funnelFacts ?? NO_FUNNEL_FACTS;
+        const next = { ...current, ...change };
+        if (member.funnelFacts && sameFunnelFacts(current, next)) return;
+        try {
+          await counted.write(roundId, async () => [{
+            rowKey: userId, properties: toRow({ ...member, funnelFacts: next }), write: { ifMatch: row.etag }, before: counted.remember(row),
+            after: memberContribution({ ...member, funnelFacts: next }), reportConflict: true,
+          }], options);
+          return;
+        } catch (error) {
+          if (!(error instanceof ConcurrencyConflictError) || attempt >= FUNNEL_FACT_ATTEMPTS) throw error;
+        }
+      }
     },
 
     async list(roundId, options) {
       await ensure(options);
       const members: RoundMember[] = [];
       for await (const row of tables.members.listPartition(roundId, options)) {
+        counted.remember(row);
         members.push(fromRow(roundId, userIdOrThrow(row.rowKey), row.properties));
       }
       return members;
+    },
+
+    async listPage(roundId, page, options) {
+      await ensure(options);
+      const after = page.continuationToken ? Buffer.from(page.continuationToken, 'base64url').toString('utf8') : undefined;
+      const rows = await tables.members.listRange(roundId, { after, limit: page.limit + 1 }, options);
+      const members = rows.slice(0, page.limit).map((row) => memberFromRow(roundId, userIdOrThrow(row.rowKey), row.properties));
+      // The token is the last user id of this page (opaque to callers): the next page starts after it.
+      const continuationToken = rows.length > page.limit ? Buffer.from(members.at(-1)!.userId, 'utf8').toString('base64url') : null;
+      return { members, continuationToken };
     },
 
     async roundsOf(userId, options) {
@@ -276,10 +383,3 @@ function chunksOf<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
-/** Runs `work` over `items` with at most `limit` at once; the first failure is thrown once all started work settles. */
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
-}

@@ -3,6 +3,7 @@ import { parseUserId } from '../../domain/ids';
 import { parseRoundId, type RoundId } from '../../domain/roundIds';
 import type { DecisionEffectLog, MeetingSession, SharebackSessionRepo, SharebackSummary, Stored } from '../../ports/sharebackSessionRepo';
 import type { EntityTable } from './entityTable';
+import type { FunnelFactsCopy } from './experimentRepo';
 import { fromJsonColumn, toJsonColumn } from './json';
 
 /*
@@ -38,7 +39,8 @@ function ids(stored: { roundId: string; participantId?: string }, what: string) 
   return { roundId, participantId: participantId! };
 }
 
-export function createTableSharebackSessionRepo(tables: { shareback: EntityTable; meetingChats: EntityTable }): SharebackSessionRepo {
+/** `funnelFacts`: where whether a summary is ready is copied for the round's counters ("shared back"; the member row). */
+export function createTableSharebackSessionRepo(tables: { shareback: EntityTable; meetingChats: EntityTable }, funnelFacts?: FunnelFactsCopy): SharebackSessionRepo {
   const { shareback, meetingChats } = tables;
 
   async function write(pk: string, rk: string, value: unknown, etag: string | null, options?: { abortSignal?: AbortSignal }): Promise<string> {
@@ -84,7 +86,9 @@ export function createTableSharebackSessionRepo(tables: { shareback: EntityTable
       return list;
     },
     async saveSummary(summary, etag, options) {
-      return { value: summary, etag: await write(summary.roundId, `${SUMMARY}${summary.participantId}`, summary, etag, options) };
+      const next = await write(summary.roundId, `${SUMMARY}${summary.participantId}`, summary, etag, options);
+      await funnelFacts?.recordFunnelFacts(summary.roundId, summary.participantId, { summaryReady: summary.ready }, options);
+      return { value: summary, etag: next };
     },
     async getEffects(roundId, participantId, options) {
       await shareback.ensureCreated(options);

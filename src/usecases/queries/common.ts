@@ -29,9 +29,37 @@ export function hoursOf(booking: Booking | null | undefined, now: string): { pla
   };
 }
 
-export async function namesOf(ports: Pick<UseCasePorts, 'directory'>, ids: readonly UserId[]): Promise<Map<UserId, DirectoryPerson | null>> {
-  // Names decorate the owner's problem lists: a person the directory cannot answer for right now is shown by id
-  // rather than failing the whole screen (the problem itself may be that their mailbox refuses).
-  const found = await Promise.all(ids.map(async (id) => [id, await ports.directory.getPerson(id).catch(() => null)] as const));
+/** How long a looked-up name is reused: names decorate lists, and a renamed person shows the old name for a few minutes at most. */
+export const NAME_REUSE_IN_MS = 5 * 60_000;
+const REMEMBERED_NAMES = 10_000;
+
+/**
+ * Names already looked up, per directory (one directory per wired service), so an owner who reloads the overview
+ * does not send up to 50 directory look-ups each time. Only definite answers are kept (found, or no such person).
+ */
+const rememberedNames = new WeakMap<object, Map<UserId, { readonly person: DirectoryPerson | null; readonly until: number }>>();
+
+export async function namesOf(ports: Pick<UseCasePorts, 'directory' | 'clock'>, ids: readonly UserId[]): Promise<Map<UserId, DirectoryPerson | null>> {
+  let remembered = rememberedNames.get(ports.directory);
+  if (!remembered) {
+    remembered = new Map();
+    rememberedNames.set(ports.directory, remembered);
+  }
+  const now = ports.clock.now().getTime();
+  const found = await Promise.all(ids.map(async (id) => {
+    const known = remembered.get(id);
+    if (known && known.until > now) return [id, known.person] as const;
+    // Names decorate the owner's problem lists: a person the directory cannot answer for right now is shown by id
+    // rather than failing the whole screen (the problem itself may be that their mailbox refuses).
+    try {
+      const person = await ports.directory.getPerson(id);
+      remembered.delete(id);
+      remembered.set(id, { person, until: now + NAME_REUSE_IN_MS });
+      if (remembered.size > REMEMBERED_NAMES) remembered.delete(remembered.keys().next().value!);
+      return [id, person] as const;
+    } catch {
+      return [id, null] as const; // not remembered: the next view asks again
+    }
+  }));
   return new Map(found);
 }

@@ -2,46 +2,50 @@ import type { UserId } from '../../domain/ids';
 import type { RoundId } from '../../domain/roundIds';
 import { isDomainError, type DomainError } from '../../domain/errors';
 import { FUNNEL_STAGE_DEFINITIONS } from '../../domain/funnel';
+import { roundWindow } from '../../domain/round';
+import { funnelFromCounts, hoursFromCounts, kickoffFromCounts } from '../../domain/roundCounters';
 import type { OwnerOverview } from '../../contracts/owner';
 import { roundFor } from '../access';
 import type { Caller, UseCasePorts } from '../ports';
-import { DRILL_DOWN_PAGE, hoursOf, namesOf, roundOutline } from './common';
-import { funnelOf } from './funnel';
+import { DRILL_DOWN_PAGE, namesOf, roundOutline } from './common';
 
-/** The owner's view of a round: kickoff delivery, booking problems, decision effects that failed, hours, and the funnel. */
+/**
+ * The owner's view of a round: kickoff delivery, booking problems, decision effects that failed, hours, and the funnel.
+ * Everything counted comes from the round's counters, kept on write in the same transaction as each change, so this is
+ * a handful of small reads whatever the size of the round. The funnel from the counters equals `roundFunnel` over the
+ * records (the counters count each person's copied facts by the same rules; `npm run repair-counters` checks it).
+ */
 export async function ownerOverviewQuery(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<OwnerOverview | DomainError> {
   const round = await roundFor(roundId, 'manageRound', 'Only the round’s owners can see how the round is going.', caller, ports);
   if (isDomainError(round)) return round;
   const now = ports.clock.now().toISOString();
-  const [members, experiments, bookings, acknowledgements, journalStats, summaries, shareback] = await Promise.all([
-    ports.roundMembers.list(round.id), ports.experiments.listForRound(round.id), ports.bookings.listForRound(round.id),
-    ports.acknowledgements.listForRound(round.id), ports.journals.statsForRound(round.id),
-    ports.sharebackSessions.listSummaries(round.id), ports.sharebacks.get(round.id),
+  const [counters, firstMembers, shareback, effectLogs] = await Promise.all([
+    ports.roundCounters.read(round.id),
+    // The round form lists the people named in the round: those among the first page of members, not every member row.
+    // Saving the form only ever adds people, so a round larger than the page loses nobody by it.
+    ports.roundMembers.listPage(round.id, { limit: DRILL_DOWN_PAGE }),
+    ports.sharebacks.get(round.id),
+    ports.sharebackSessions.listEffects(round.id),
   ]);
   // Decision effects that could not run (a person who left, a mailbox that refuses): shown with the reason, retried by the owner.
-  const effectProblems = (await ports.sharebackSessions.listEffects(round.id)).flatMap((log) => Object.entries(log.outcomes)
+  const effectProblems = effectLogs.flatMap((log) => Object.entries(log.outcomes)
     .filter(([, outcome]) => outcome.status === 'failed').map(([effect, outcome]) => ({ userId: log.participantId, effect: effect.split(':')[0] ?? effect, reason: outcome.detail })));
-  const kickoff = { queued: 0, sending: 0, sent: 0, failed: 0, uncertain: 0 };
-  for (const m of members) kickoff[m.delivery] += 1;
-  const kickoffFailures = members.filter((m) => m.delivery === 'failed' || m.delivery === 'uncertain')
-    .map((m) => ({ userId: m.userId, state: m.delivery, reason: m.deliveryReason, attempts: m.deliveryAttempts }));
-  const bookingProblems = bookings.filter((b) => b.status === 'failed').map((b) => ({ userId: b.participantId, reason: b.reason ?? 'could not book' }));
-  let plannedMinutes = 0;
-  let keptMinutes = 0;
-  for (const booking of bookings) {
-    const hours = hoursOf(booking, now);
-    plannedMinutes += hours.plannedMinutes;
-    keptMinutes += hours.keptMinutes;
-  }
-  const funnel = funnelOf(round, members, experiments, acknowledgements, journalStats, summaries, now);
+  const { counts } = counters;
+  const kickoffFailures = counters.kickoffFailures.map((f) => ({ userId: f.userId, state: f.state, reason: f.reason, attempts: f.attempts }));
+  const bookingProblems = counters.bookingProblems.map((p) => ({ userId: p.userId, reason: p.reason }));
+  const { plannedMinutes, keptMinutes } = hoursFromCounts(counts, now);
+  const funnel = funnelFromCounts(counts, now >= roundWindow(round).startsAt);
   // Names only for the short problem lists; the funnel's people are named a page at a time (the people query).
   const problemIds = [...new Set([...kickoffFailures, ...bookingProblems, ...effectProblems].map((p) => p.userId))].slice(0, DRILL_DOWN_PAGE);
   const names = await namesOf(ports, problemIds);
   const named = <T extends { userId: UserId }>(rows: T[]) => rows.map((row) => ({ ...row, displayName: names.get(row.userId)?.displayName ?? null }));
   return {
-    round: { ...roundOutline(round), ownerIds: round.ownerIds, participantIds: members.filter((m) => m.via === 'named').map((m) => m.userId), managerScopes: round.managerScopes, catalogue: round.catalogue, policy: round.policy, version: round.version },
-    people: members.length,
-    kickoff, kickoffFailures: named(kickoffFailures), bookingProblems: named(bookingProblems), effectProblems: named(effectProblems),
+    round: {
+      ...roundOutline(round), ownerIds: round.ownerIds, participantIds: firstMembers.members.filter((m) => m.via === 'named').map((m) => m.userId),
+      managerScopes: round.managerScopes, catalogue: round.catalogue, policy: round.policy, version: round.version,
+    },
+    people: counts.people ?? 0,
+    kickoff: kickoffFromCounts(counts), kickoffFailures: named(kickoffFailures), bookingProblems: named(bookingProblems), effectProblems: named(effectProblems),
     hours: { plannedMinutes, keptMinutes },
     funnel: funnel.map((row) => ({ stage: row.stage, label: row.label, definition: FUNNEL_STAGE_DEFINITIONS[row.stage], count: row.count })),
     shareback: shareback ? { joinUrl: shareback.joinUrl, invited: shareback.attendeeEmails.length, tabAdded: shareback.tabAdded } : null,

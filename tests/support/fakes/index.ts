@@ -5,6 +5,8 @@ import { createTableBookingRepo } from '../../../src/adapters/tables/bookingRepo
 import { createTableAcknowledgementRepo, createTableExperimentRepo } from '../../../src/adapters/tables/experimentRepo';
 import { createTableJournalRepo } from '../../../src/adapters/tables/journalRepo';
 import { createTableMemberRepo } from '../../../src/adapters/tables/memberRepo';
+import { createTableRoundCounters } from '../../../src/adapters/tables/roundCounters';
+import { parseExperimentId } from '../../../src/domain/roundIds';
 import { createTableRoundMemberRepo, createTableRoundRepo } from '../../../src/adapters/tables/roundRepo';
 import { createTableScheduleStore } from '../../../src/adapters/tables/scheduleStore';
 import { createTableSharebackRepo } from '../../../src/adapters/tables/sharebackRepo';
@@ -170,12 +172,19 @@ export function fakePorts(options: FakePortsOptions = {}): FakePorts {
   const table = (name: string, label: string) => memoryEntityTable(name, label);
   const roundTables = { rounds: table('Rounds', 'round'), roundsByOwner: table('RoundsByOwner', 'owner index'), members: table('RoundMembers', 'round member'), memberships: table('Memberships', 'membership'), roundsByStatus: table('RoundsByStatus', 'round status index') };
   const roundMembers = createTableRoundMemberRepo(roundTables);
+  // Each record that owns a funnel fact copies it onto the person's member row, where the round's counters count it.
+  const experiments = createTableExperimentRepo({ experiments: table('Experiments', 'experiment'), reviewQueue: table('ReviewQueue', 'review queue entry') }, roundMembers);
+  const acknowledgements = createTableAcknowledgementRepo(table('Acknowledgements', 'acknowledgement'), roundMembers);
+  const journals = createTableJournalRepo({ journals: table('Journals', 'journal entry'), reminders: table('JournalReminders', 'journal reminder') }, roundMembers);
+  const sharebackSessions = createTableSharebackSessionRepo({ shareback: table('Shareback', 'shareback session'), meetingChats: table('MeetingChats', 'meeting chat link') }, roundMembers);
+  const bookingsByRound = table('BookingsByRound', 'round booking index');
+  const bookings = createTableBookingRepo({ bookings: table('Bookings', 'booking'), bookingsByRound });
   return {
     clock: fakeClock(options.now ?? '2025-03-01T09:00:00.000Z'),
     rounds: createTableRoundRepo(roundTables),
     roundMembers,
-    experiments: createTableExperimentRepo({ experiments: table('Experiments', 'experiment'), reviewQueue: table('ReviewQueue', 'review queue entry') }),
-    acknowledgements: createTableAcknowledgementRepo(table('Acknowledgements', 'acknowledgement'), roundMembers),
+    experiments,
+    acknowledgements,
     members: createTableMemberRepo(table('Members', 'member')),
     directory: fakeDirectory(people),
     // The embedded coach is itself in memory: deterministic rules, no model.
@@ -183,11 +192,16 @@ export function fakePorts(options: FakePortsOptions = {}): FakePorts {
     jobs: fakeJobQueue(),
     bookingJobs: fakeJobQueue(),
     outboxChecks: fakeJobQueue(),
-    bookings: createTableBookingRepo({ bookings: table('Bookings', 'booking'), bookingsByRound: table('BookingsByRound', 'round booking index') }),
+    bookings,
+    roundCounters: createTableRoundCounters(
+      { members: roundTables.members, bookingsByRound },
+      { experiments, acknowledgements, journals, sharebackSessions },
+      async (row) => { const id = parseExperimentId(row.rowKey); return id ? bookings.get(id) : null; },
+    ),
     calendar: fakeCalendar(people),
     sharebacks: createTableSharebackRepo(roundTables.rounds),
-    sharebackSessions: createTableSharebackSessionRepo({ shareback: table('Shareback', 'shareback session'), meetingChats: table('MeetingChats', 'meeting chat link') }),
-    journals: createTableJournalRepo({ journals: table('Journals', 'journal entry'), reminders: table('JournalReminders', 'journal reminder') }),
+    sharebackSessions,
+    journals,
     assets: createTableAssetRepo(table('Assets', 'asset')),
     sensitiveData: fakeSensitiveDataScanner(),
     teamsAppId: options.teamsAppId ?? null,

@@ -11,9 +11,10 @@ import { EntityTable } from '../../../src/adapters/tables/entityTable';
  *     deleteEntity of a missing row → 404; getEntity of a missing row → 404; a table that was not created → 404
  *   - createTable of an existing table is quiet (the SDK swallows the 409)
  *   - every write gets a new ETag; null and undefined properties are not stored (Table Storage has no nulls)
- *   - an entity-group transaction applies all of its writes or none (409 / 412 / 404 as the single calls)
- *   - a partition lists in row-key order (ordinal), and a filter is PartitionKey eq, optionally with a RowKey range
- *     (ge … lt …, or ge … le … with both ends included)
+ *   - an entity-group transaction (one partition, at most 100 writes) applies all of its writes or none, failing
+ *     with the status of its first failing write (409 / 412 / 404 as the single calls); its sub-responses carry the
+ *     new ETags in order
+ *   - a partition lists in row-key order (ordinal), and a filter is PartitionKey eq, optionally with RowKey bounds
  */
 
 interface Row { readonly properties: Record<string, unknown>; readonly etag: string; readonly timestamp: Date }
@@ -41,14 +42,30 @@ function storedProperties(entity: Record<string, unknown>): Record<string, unkno
 }
 
 const QUOTED = "'((?:[^']|'')*)'";
-const FILTER = new RegExp(`^PartitionKey eq ${QUOTED}(?: and RowKey ge ${QUOTED} and RowKey (lt|le) ${QUOTED})?$`);
+const PARTITION = new RegExp(`^PartitionKey eq ${QUOTED}`);
+const BOUND = new RegExp(`^ and RowKey (ge|gt|lt|le) ${QUOTED}`);
 const unquote = (text: string) => text.replace(/''/g, "'");
 
+type RowKeyBound = { readonly op: 'ge' | 'gt' | 'lt' | 'le'; readonly value: string };
+
 /** The query shapes EntityTable sends; anything else is a mistake in the fake's caller, so it fails loudly. */
-function parseFilter(filter: string | undefined): { partitionKey: string; low?: string; high?: string; highIncluded?: boolean } {
-  const match = filter ? FILTER.exec(filter) : null;
-  if (!match) throw new Error(`the in-memory table does not understand the filter ${JSON.stringify(filter)}`);
-  return { partitionKey: unquote(match[1]!), ...(match[2] !== undefined ? { low: unquote(match[2]), high: unquote(match[4]!), highIncluded: match[3] === 'le' } : {}) };
+function parseFilter(filter: string | undefined): { partitionKey: string; bounds: RowKeyBound[] } {
+  const fail = () => new Error(`the in-memory table does not understand the filter ${JSON.stringify(filter)}`);
+  const head = filter ? PARTITION.exec(filter) : null;
+  if (!filter || !head) throw fail();
+  const bounds: RowKeyBound[] = [];
+  let rest = filter.slice(head[0].length);
+  while (rest.length > 0) {
+    const bound = BOUND.exec(rest);
+    if (!bound) throw fail();
+    bounds.push({ op: bound[1] as RowKeyBound['op'], value: unquote(bound[2]!) });
+    rest = rest.slice(bound[0].length);
+  }
+  return { partitionKey: unquote(head[1]!), bounds };
+}
+
+function withinBounds(rowKey: string, bounds: readonly RowKeyBound[]): boolean {
+  return bounds.every(({ op, value }) => (op === 'ge' ? rowKey >= value : op === 'gt' ? rowKey > value : op === 'lt' ? rowKey < value : rowKey <= value));
 }
 
 /** Key order as the service sorts it: ordinal, by UTF-16 code unit (encoded keys are ASCII anyway). */
@@ -131,10 +148,10 @@ export class MemoryTableClient {
 
   listEntities(options: { queryOptions?: { filter?: string } } = {}) {
     const rows = (): Record<string, unknown>[] => {
-      const { partitionKey, low, high, highIncluded } = parseFilter(options.queryOptions?.filter);
+      const { partitionKey, bounds } = parseFilter(options.queryOptions?.filter);
       const partition = this.partition(partitionKey);
       return [...partition.keys()]
-        .filter((rowKey) => low === undefined || (rowKey >= low && (rowKey < high! || (highIncluded === true && rowKey === high))))
+        .filter((rowKey) => withinBounds(rowKey, bounds))
         .sort(ordinal)
         .map((rowKey) => this.result(partitionKey, rowKey, partition.get(rowKey)!));
     };

@@ -1,0 +1,313 @@
+import { createHash, randomInt } from 'node:crypto';
+import { z } from 'zod';
+import { addCounts, countsDelta, type Counts } from '../../domain/roundCounters';
+import type { RepoOptions } from '../../ports/roundRepo';
+import {
+  BOOKKEEPING_ROW_PREFIX, ConcurrencyConflictError, EntityAlreadyExistsError,
+  type EntityProperties, type EntityTable, type RowOperation, type StoredEntity,
+} from './entityTable';
+
+/*
+ * Counters on write, for any table whose records are partitioned by round:
+ *   PK = roundId  RK = "~count|00" … "~count|15"       counter shards: { counts: JSON { name: number } } (split over counts, counts1… past 30,000 characters)
+ *   PK = roundId  RK = "~problem|<kind>|<id>"           one row per open problem (e.g. a failed kickoff), so the owner reads the list as a small range
+ * Each record keeps what it counted in its own `counted` column ({ counts, problems: [row keys] }). A change writes, in ONE
+ * entity-group transaction: the record (create, or update on the ETag it read), its counter shard (create, or update on the
+ * shard's ETag) with after − before added, and its problem rows (upserted or deleted). The transaction commits or nothing does,
+ * so a change is counted exactly once; a shard that lost an ETag race is re-read and the delta applied again to fresh counts.
+ * Shards: a change counts in the shard its record's row key hashes to (a retry after a lost race in a random one), so
+ * concurrent changes to different records rarely meet on one counter row (the kickoff fan-out changes hundreds of member
+ * rows a second in one round). Only the sum over the shards means anything; the repair compares and rewrites sums.
+ */
+export const COUNTER_ROW_PREFIX = `${BOOKKEEPING_ROW_PREFIX}count|`;
+export const PROBLEM_ROW_PREFIX = `${BOOKKEEPING_ROW_PREFIX}problem|`;
+export const problemRowKey = (kind: string, id: string) => `${PROBLEM_ROW_PREFIX}${kind}|${id}`;
+
+const COUNTED_COLUMN = 'counted';
+const COUNTS_CHUNK_CHARACTERS = 30_000;
+const MAX_ATTEMPTS = 12;
+
+/** What a record adds: counters, and the problem rows (row key → columns) that exist while it is in this state. */
+export interface Contribution {
+  readonly counts: Counts;
+  readonly problems?: Readonly<Record<string, EntityProperties>>;
+}
+
+/** What a stored record counted (read back from its `counted` column). */
+export interface StoredContribution {
+  readonly counts: Counts;
+  readonly problemKeys: readonly string[];
+}
+
+export const NOTHING_COUNTED: StoredContribution = Object.freeze({ counts: Object.freeze({}), problemKeys: Object.freeze([]) as readonly string[] });
+
+const countedSchema = z.object({ counts: z.record(z.string(), z.number()), problems: z.array(z.string()) });
+const countsSchema = z.record(z.string(), z.number());
+
+/** One record's change in a counted transaction. */
+export interface CountedWrite {
+  readonly rowKey: string;
+  readonly properties: EntityProperties;
+  /** `create` fails if the row exists; `ifMatch` updates only the version that was read. */
+  readonly write: 'create' | { readonly ifMatch: string };
+  /** What the row counted as stored (NOTHING_COUNTED for a new row). */
+  readonly before: StoredContribution;
+  readonly after: Contribution;
+  /**
+   * A lost race on this row is the caller's to handle (EntityAlreadyExistsError / ConcurrencyConflictError), as it
+   * would be without counters. Other rows of the plan (e.g. a per-person tally) are re-planned from fresh state.
+   */
+  readonly reportConflict: boolean;
+  /**
+   * Further operations on other rows of the same partition that must commit with this change (e.g. an outbox row
+   * for a message the change causes); they share the transaction's 100-operation limit.
+   */
+  readonly alsoWrite?: readonly RowOperation[];
+}
+
+export interface CountedPartitionOptions {
+  readonly shards: number;
+}
+
+/** The stored contribution of a row as read (rows written before counters existed counted nothing). */
+export function storedContributionOf(properties: Record<string, unknown>): StoredContribution {
+  const raw = properties[COUNTED_COLUMN];
+  if (typeof raw !== 'string' || raw === '') return NOTHING_COUNTED;
+  const parsed = countedSchema.parse(JSON.parse(raw));
+  return { counts: parsed.counts, problemKeys: parsed.problems };
+}
+
+function countedColumn(after: Contribution): string {
+  return JSON.stringify({ counts: after.counts, problems: Object.keys(after.problems ?? {}) });
+}
+
+/** JSON written in a different key order is the same value; absent and null are the same (Table Storage keeps no nulls). */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((key) => [key, canonical((value as Record<string, unknown>)[key])]));
+  return value;
+}
+
+function sameColumn(stored: unknown, wanted: unknown): boolean {
+  if ((stored ?? null) === (wanted ?? null)) return true;
+  if (typeof stored !== 'string' || typeof wanted !== 'string' || !stored.startsWith('{') || !wanted.startsWith('{')) return false;
+  try {
+    return JSON.stringify(canonical(JSON.parse(stored))) === JSON.stringify(canonical(JSON.parse(wanted)));
+  } catch {
+    return false; // not JSON after all: the strings differ
+  }
+}
+
+export function shardOf(rowKey: string, shards: number): number {
+  return createHash('sha1').update(rowKey).digest().readUInt32BE(0) % shards;
+}
+
+export const counterRowKey = (shard: number) => `${COUNTER_ROW_PREFIX}${String(shard).padStart(2, '0')}`;
+
+function countsFromRow(properties: Record<string, unknown>): Record<string, number> {
+  let json = '';
+  for (let i = 0; ; i++) {
+    const part = properties[i === 0 ? 'counts' : `counts${i}`];
+    if (typeof part !== 'string') break;
+    json += part;
+  }
+  return json ? countsSchema.parse(JSON.parse(json)) : {};
+}
+
+function countsColumns(counts: Counts): EntityProperties {
+  const json = JSON.stringify(counts);
+  const columns: EntityProperties = {};
+  for (let i = 0, at = 0; at < json.length || i === 0; i++, at += COUNTS_CHUNK_CHARACTERS) {
+    columns[i === 0 ? 'counts' : `counts${i}`] = json.slice(at, at + COUNTS_CHUNK_CHARACTERS);
+  }
+  return columns;
+}
+
+/**
+ * A table whose round partitions carry counter shards and problem rows, kept in step with the records by transactions.
+ * Also remembers, per ETag, what a row it has read counted, so an update does not have to read the row again.
+ */
+export class CountedPartitions {
+  private readonly seen = new Map<string, StoredContribution>();
+
+  constructor(readonly table: EntityTable, private readonly options: CountedPartitionOptions) {}
+
+  get shards(): number {
+    return this.options.shards;
+  }
+
+  /** Call with every row a repository reads, so a later update on that ETag knows what the row counted. */
+  remember(row: StoredEntity): StoredContribution {
+    const contribution = storedContributionOf(row.properties);
+    this.seen.set(`${row.partitionKey}\n${row.rowKey}\n${row.etag}`, contribution);
+    if (this.seen.size > 20_000) this.seen.delete(this.seen.keys().next().value!);
+    return contribution;
+  }
+
+  /** What the row counted at ETag `ifMatch`; a row that has moved on since is a ConcurrencyConflictError, as its update would be. */
+  async before(partitionKey: string, rowKey: string, ifMatch: string, options?: RepoOptions): Promise<StoredContribution> {
+    const known = this.seen.get(`${partitionKey}\n${rowKey}\n${ifMatch}`);
+    if (known) return known;
+    const row = await this.table.get(partitionKey, rowKey, options);
+    if (!row || row.etag !== ifMatch) throw new ConcurrencyConflictError(this.table.label);
+    return this.remember(row);
+  }
+
+  /**
+   * Applies `plan()`'s writes and their counter and problem changes in one transaction. `plan` is called again after
+   * a lost race on a counter shard or on a row that is not `reportConflict` (so it can re-read that row).
+   * Returns the new ETag of each written record row when the service reported it.
+   */
+  async write(partitionKey: string, plan: () => Promise<readonly CountedWrite[]>, options?: RepoOptions): Promise<Map<string, string>> {
+    for (let attempt = 1; ; attempt++) {
+      const writes = await plan();
+      if (writes.length === 0) return new Map();
+      const operations: RowOperation[] = [];
+      const recordAt = new Map<string, number>();
+      const delta = addCounts(...writes.map((w) => countsDelta(w.before.counts, w.after.counts)));
+      for (const w of writes) {
+        const properties = { ...w.properties, [COUNTED_COLUMN]: countedColumn(w.after) };
+        recordAt.set(w.rowKey, operations.length);
+        operations.push(w.write === 'create' ? { kind: 'create', rowKey: w.rowKey, properties } : { kind: 'update', rowKey: w.rowKey, properties, ifMatch: w.write.ifMatch });
+        const afterProblems = w.after.problems ?? {};
+        for (const key of w.before.problemKeys) if (!(key in afterProblems)) operations.push({ kind: 'delete', rowKey: key });
+        for (const [key, columns] of Object.entries(afterProblems)) operations.push({ kind: 'upsert', rowKey: key, properties: columns });
+        operations.push(...(w.alsoWrite ?? []));
+      }
+      if (Object.keys(delta).length > 0) {
+        // First the shard the record hashes to (so concurrent changes to different records spread evenly); after a lost
+        // race, any shard: counts only add up, and a writer that lost once should not queue behind the same row again.
+        const shardKey = counterRowKey(attempt === 1 ? shardOf(writes[0]!.rowKey, this.options.shards) : randomInt(this.options.shards));
+        const shard = await this.table.get(partitionKey, shardKey, options);
+        const counts = addCounts(shard ? countsFromRow(shard.properties) : {}, delta);
+        operations.push(shard
+          ? { kind: 'update', rowKey: shardKey, properties: countsColumns(counts), ifMatch: shard.etag }
+          : { kind: 'create', rowKey: shardKey, properties: countsColumns(counts) });
+      }
+      try {
+        const etags = await this.table.transact(partitionKey, operations, options);
+        const written = new Map<string, string>();
+        for (const [rowKey, index] of recordAt) written.set(rowKey, etags[index] ?? '');
+        return written;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyConflictError || error instanceof EntityAlreadyExistsError)) throw error;
+        await this.reportOwnConflicts(partitionKey, writes, error, options);
+        if (attempt >= MAX_ATTEMPTS) throw new Error(`counters of ${this.table.label} in ${partitionKey} stayed contended after ${attempt} attempts`, { cause: error });
+      }
+    }
+  }
+
+  /** Which row lost: the caller's record (its conflict is the caller's, as without counters), or bookkeeping (retry). */
+  private async reportOwnConflicts(partitionKey: string, writes: readonly CountedWrite[], error: Error, options?: RepoOptions): Promise<void> {
+    for (const w of writes.filter((x) => x.reportConflict)) {
+      const row = await this.table.get(partitionKey, w.rowKey, options);
+      if (w.write === 'create' && row) throw new EntityAlreadyExistsError(this.table.label, { cause: error });
+      if (w.write !== 'create' && row?.etag !== w.write.ifMatch) throw new ConcurrencyConflictError(this.table.label, { cause: error });
+    }
+  }
+
+  /**
+   * The round's counters and its open problems, in one small row-key range (every bookkeeping row, `~…`): one query
+   * of the partition instead of two, which matters where the service answers a range by scanning the partition.
+   */
+  async readWithProblems(partitionKey: string, options?: RepoOptions): Promise<{ counts: Record<string, number>; problems: StoredEntity[] }> {
+    const shards: Record<string, number>[] = [];
+    const problems: StoredEntity[] = [];
+    for await (const row of this.table.listPartition(partitionKey, { ...options, rowKeyPrefix: BOOKKEEPING_ROW_PREFIX })) {
+      if (row.rowKey.startsWith(COUNTER_ROW_PREFIX)) shards.push(countsFromRow(row.properties));
+      else if (row.rowKey.startsWith(PROBLEM_ROW_PREFIX)) problems.push(row);
+    }
+    return { counts: addCounts(...shards), problems };
+  }
+
+  /**
+   * Repair: recomputes every shard and problem row from `expected` (each record's contribution as it should be, by row
+   * key) and writes what differs; records whose own `counted` column is stale are rewritten first (conditional on their
+   * ETag). Shards are replaced on the ETags just read, so a change that lands meanwhile makes the repair start over.
+   * Returns the differences found (counter name → stored − expected, and problem rows missing or stray).
+   */
+  async recount(partitionKey: string, expected: () => Promise<ReadonlyMap<string, ExpectedRecord>>, fix: boolean, options?: RepoOptions): Promise<CounterDifferences> {
+    for (let attempt = 1; ; attempt++) {
+      const records = await expected();
+      const staleRecords: string[] = [];
+      const perShard = new Map<number, Record<string, number>[]>();
+      const wantedProblems = new Map<string, EntityProperties>();
+      for (const [rowKey, { row, contribution, properties }] of records) {
+        const stored = row ? storedContributionOf(row.properties) : null;
+        const staleCount = stored && countedColumn({ counts: stored.counts, problems: Object.fromEntries(stored.problemKeys.map((k) => [k, {}])) }) !== countedColumn(contribution);
+        const staleCopy = row && properties && Object.entries(properties).some(([name, value]) => !sameColumn(row.properties[name], value));
+        if (staleCount || staleCopy) staleRecords.push(rowKey);
+        const shard = shardOf(rowKey, this.options.shards);
+        perShard.set(shard, [...(perShard.get(shard) ?? []), { ...contribution.counts }]);
+        for (const [key, columns] of Object.entries(contribution.problems ?? {})) wantedProblems.set(key, columns);
+      }
+      const storedShards = new Map<string, StoredEntity>();
+      for await (const row of this.table.listPartition(partitionKey, { ...options, rowKeyPrefix: COUNTER_ROW_PREFIX })) storedShards.set(row.rowKey, row);
+      const storedProblems = new Map<string, StoredEntity>();
+      for await (const row of this.table.listPartition(partitionKey, { ...options, rowKeyPrefix: PROBLEM_ROW_PREFIX })) storedProblems.set(row.rowKey, row);
+
+      const storedTotal = addCounts(...[...storedShards.values()].map((row) => countsFromRow(row.properties)));
+      const expectedTotal = addCounts(...[...perShard.values()].flat());
+      const differences: CounterDifferences = {
+        counters: countsDelta(expectedTotal, storedTotal),
+        missingProblems: [...wantedProblems.keys()].filter((key) => !storedProblems.has(key)).sort(),
+        strayProblems: [...storedProblems.keys()].filter((key) => !wantedProblems.has(key)).sort(),
+        staleRecords: staleRecords.length,
+      };
+      if (!fix || !hasDifferences(differences)) return differences;
+
+      const operations: RowOperation[] = [];
+      for (let shard = 0; shard < this.options.shards; shard++) {
+        const key = counterRowKey(shard);
+        const want = addCounts(...(perShard.get(shard) ?? []));
+        const row = storedShards.get(key);
+        if (row && JSON.stringify(countsFromRow(row.properties)) === JSON.stringify(want)) continue;
+        operations.push(row ? { kind: 'update', rowKey: key, properties: countsColumns(want), ifMatch: row.etag } : { kind: 'create', rowKey: key, properties: countsColumns(want) });
+      }
+      for (const key of differences.strayProblems) operations.push({ kind: 'delete', rowKey: key });
+      for (const [key, columns] of wantedProblems) if (!storedProblems.has(key)) operations.push({ kind: 'upsert', rowKey: key, properties: columns });
+      try {
+        // The records' own columns first: a change racing the repair then fails its ETag and is retried on the new column.
+        for (const rowKey of staleRecords) {
+          const { row, contribution, properties: wanted } = records.get(rowKey)!;
+          if (!row) continue;
+          if (wanted) {
+            await this.table.update(partitionKey, rowKey, { ...wanted, [COUNTED_COLUMN]: countedColumn(contribution) }, row.etag, options);
+            continue;
+          }
+          const { etag: _e, ...rest } = row.properties as Record<string, unknown> & { etag?: string };
+          const properties = Object.fromEntries(Object.entries(rest).filter(([name, value]) => !['odata.etag', 'partitionKey', 'rowKey', 'timestamp'].includes(name) && typeof value !== 'object')) as EntityProperties;
+          await this.table.update(partitionKey, rowKey, { ...properties, [COUNTED_COLUMN]: countedColumn(contribution) }, row.etag, options);
+        }
+        for (let i = 0; i < operations.length; i += 100) await this.table.transact(partitionKey, operations.slice(i, i + 100), options);
+        return differences;
+      } catch (error) {
+        const lostRace = error instanceof ConcurrencyConflictError || error instanceof EntityAlreadyExistsError;
+        if (!lostRace || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+}
+
+/**
+ * A record as the repair recomputes it: its row as read, what it should count, and (where the record carries copies
+ * of facts kept elsewhere) every column it should hold; a row whose copies differ is rewritten with them.
+ */
+export interface ExpectedRecord {
+  readonly row: StoredEntity | null;
+  readonly contribution: Contribution;
+  readonly properties?: EntityProperties;
+}
+
+export interface CounterDifferences {
+  /** Counter name → stored − recomputed (only the names that differ). */
+  readonly counters: Readonly<Record<string, number>>;
+  readonly missingProblems: readonly string[];
+  readonly strayProblems: readonly string[];
+  /** Records whose own `counted` column, or copied facts, did not match their records (e.g. written before counters existed). */
+  readonly staleRecords: number;
+}
+
+export function hasDifferences(differences: CounterDifferences): boolean {
+  return Object.keys(differences.counters).length > 0 || differences.missingProblems.length > 0 || differences.strayProblems.length > 0 || differences.staleRecords > 0;
+}

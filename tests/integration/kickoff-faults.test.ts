@@ -79,5 +79,12 @@ describe('a kickoff batch in which some people fail', () => {
     expect(graph.filter((r) => r.status === 429).length).toBeGreaterThan(0);
     expect(graph.some((r) => r.path.endsWith('/$batch'))).toBe(true);
     expect(stack.sandbox.control.invalidRequests()).toEqual([]);
+
+    // The owner's overview counts what the batches wrote, from the counters kept in the same transactions.
+    const overview = await fetch(`${stack.service.url}/api/rounds/${roundId}/overview`, { headers: asOwner });
+    expect(overview.status).toBe(200);
+    const counted = (await overview.json()) as { kickoff: Record<string, number>; kickoffFailures: Array<{ userId: string; state: string }> };
+    expect(counted.kickoff).toEqual({ queued: 0, sending: 0, sent: everyoneButCeo.length - 1, failed: 1, uncertain: 0 });
+    expect(counted.kickoffFailures.map((f) => [f.userId, f.state])).toEqual([[installRefused.id, 'failed']]);
   });
 });

@@ -36,9 +36,20 @@ export interface Booking {
   readonly updatedAt: string;
 }
 
+export interface BookingSaveOptions extends RepoOptions {
+  /**
+   * The booking as the caller read it (null: there was none), so the save knows which block rows to remove
+   * without reading them again. Omitted: the save reads them first.
+   */
+  readonly previous?: Booking | null;
+}
+
 export interface BookingRepo {
   get(experimentId: ExperimentId, options?: RepoOptions): Promise<Booking | null>;
-  /** Writes the whole booking (plan row + one row per block); rows of blocks no longer in it are removed. */
-  save(booking: Booking, options?: RepoOptions): Promise<void>;
+  /**
+   * Writes the whole booking (plan row + one row per block) all or none, and its line in the round's index;
+   * rows of blocks no longer in it are removed.
+   */
+  save(booking: Booking, options?: BookingSaveOptions): Promise<void>;
   listForRound(roundId: RoundId, options?: RepoOptions): Promise<Booking[]>;
 }

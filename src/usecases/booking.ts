@@ -59,19 +59,25 @@ export type BookingOutcome = 'booked' | 'not-approved' | 'failed' | 'already-boo
  * the same plan without a second event.
  */
 export async function bookPracticeTime(roundId: Round['id'], participantId: UserId, ports: UseCasePorts, settings: { dashboardUrl: string }): Promise<BookingOutcome> {
-  const [round, stored] = await Promise.all([ports.rounds.get(roundId), ports.experiments.get(roundId, participantId)]);
+  // Everything a booking reads, at once: the round's settings, the experiment and whatever was booked before.
+  const [round, stored, read] = await Promise.all([ports.rounds.get(roundId), ports.experiments.get(roundId, participantId), ports.bookings.get(experimentIdFor(roundId, participantId))]);
   if (!round || !stored) return 'not-approved';
   const experiment = stored.experiment;
   if ((experiment.state !== 'approved' && experiment.state !== 'practising') || !experiment.selection || !experiment.hypothesis) return 'not-approved';
   const now = ports.clock.now().toISOString();
 
-  let booking = await ports.bookings.get(experiment.id);
+  let booking = read;
+  // What is stored now, so each save replaces it without reading it again.
+  let saved = read;
   const extended = booking !== null && experiment.windowExtensionDays > booking.extensionDays;
   if ((booking?.status === 'booked' && !extended) || booking?.status === 'released') return 'already-booked';
   try {
     // First booking, a retry after a failure, or a window extension (the booked blocks are kept; the added days are planned).
-    if (!booking || booking.status === 'failed' || extended) booking = await planBooking(round.round, experiment, ports, now, extended ? booking!.blocks : []);
-    if (booking.status === 'failed') return 'failed';
+    if (!booking || booking.status === 'failed' || extended) {
+      booking = await planBooking(round.round, experiment, ports, now, extended ? booking!.blocks : [], saved);
+      if (booking.status === 'failed') return 'failed';
+      saved = booking;
+    }
     const missing = booking.blocks.filter((block) => block.eventId === null);
     if (missing.length > 0) {
       const created = await ports.calendar.createEvents(participantId, missing.map((block) => practiceEventFor(experiment, block, settings.dashboardUrl)));
@@ -80,7 +86,7 @@ export async function bookPracticeTime(roundId: Round['id'], participantId: User
     }
     const complete = booking.blocks.every((block) => block.eventId !== null);
     booking = { ...booking, status: complete ? 'booked' : 'planned', updatedAt: now };
-    await ports.bookings.save(booking);
+    await ports.bookings.save(booking, { previous: saved });
     if (complete) await ports.jobs.send([{ kind: BOOKED_NOTICE_JOB_KIND, id: `booked:${experiment.id}:${booking.extensionDays}`, payload: { roundId, participantId } }]);
     return complete ? 'booked' : 'failed';
   } catch (error) {
@@ -88,7 +94,7 @@ export async function bookPracticeTime(roundId: Round['id'], participantId: User
     await ports.bookings.save({
       experimentId: experiment.id, roundId, participantId, status: 'failed', reason: `could not book: ${error.reason}`,
       timeZone: booking?.timeZone ?? 'UTC', extensionDays: booking?.extensionDays ?? 0, weeks: booking?.weeks ?? [], blocks: booking?.blocks ?? [], updatedAt: now,
-    });
+    }, { previous: saved });
     return 'failed';
   }
 }
@@ -106,7 +112,7 @@ export function planInputFor(round: Round, experiment: Experiment, calendar: Pic
   };
 }
 
-async function planBooking(round: Round, experiment: Experiment, ports: UseCasePorts, now: string, booked: readonly BookedBlock[]): Promise<Booking> {
+async function planBooking(round: Round, experiment: Experiment, ports: UseCasePorts, now: string, booked: readonly BookedBlock[], saved: Booking | null): Promise<Booking> {
   const participantId = experiment.participantId;
   const hours = await ports.calendar.getWorkingHours(participantId);
   const { workingHours, warning } = withUtcFallback({ daysOfWeek: hours.daysOfWeek, startTime: hours.startTime, endTime: hours.endTime, timeZone: hours.timeZone });
@@ -137,7 +143,7 @@ async function planBooking(round: Round, experiment: Experiment, ports: UseCaseP
     updatedAt: now,
   };
   // Stored before any event exists: a crash after this point finishes this plan, never a different one.
-  await ports.bookings.save(booking);
+  await ports.bookings.save(booking, { previous: saved });
   return booking;
 }
 
@@ -159,6 +165,6 @@ export async function markBlockKept(roundId: Round['id'], caller: { userId: User
     blocks: booking.blocks.map((b) => (b === target ? { ...b, notKept: kept ? null : { by: 'participant' as const, reason: trimmed } } : b)),
     updatedAt: now,
   };
-  await ports.bookings.save(updated);
+  await ports.bookings.save(updated, { previous: booking });
   return updated;
 }

@@ -3,7 +3,7 @@ import { parseUserId } from '../../domain/ids';
 import { parseExperimentId, parseRoundId } from '../../domain/roundIds';
 import type { BookedBlock, Booking, BookingRepo } from '../../ports/bookingRepo';
 import type { RepoOptions } from '../../ports/roundRepo';
-import type { EntityTable } from './entityTable';
+import { MAX_WRITES_PER_TRANSACTION, TransactionRowMissingError, type EntityGroupWrite, type EntityTable } from './entityTable';
 import { fromJsonColumn, toJsonColumn } from './json';
 
 /*
@@ -11,7 +11,7 @@ import { fromJsonColumn, toJsonColumn } from './json';
  *   <prefix>Bookings        PK = experimentId  RK = "plan"            status, reason, zone, weeks (JSON)
  *                           PK = experimentId  RK = "block|02|01"     one practice block: times, transactionId, eventId
  *   <prefix>BookingsByRound PK = roundId       RK = experimentId      the round's bookings (status), for the owner's view
- * Block rows are small and separate, so recording each created event is one write (not a rewrite of the plan).
+ * Block rows are small and separate; a save writes the plan and its blocks in one entity-group transaction (one round trip).
  */
 const PLAN_ROW = 'plan';
 const blockRow = (block: Pick<BookedBlock, 'week' | 'index'>) => `block|${String(block.week).padStart(2, '0')}|${String(block.index).padStart(2, '0')}`;
@@ -56,17 +56,37 @@ export function createTableBookingRepo(tables: { bookings: EntityTable; bookings
     get,
     async save(booking, options) {
       await ensure(options);
-      const previous = await get(booking.experimentId, options);
-      const keep = new Set(booking.blocks.map(blockRow));
-      for (const gone of previous?.blocks ?? []) if (!keep.has(blockRow(gone))) await tables.bookings.delete(booking.experimentId, blockRow(gone), options);
-      for (const block of booking.blocks) {
-        await tables.bookings.upsert(booking.experimentId, blockRow(block), { ...block, notKept: block.notKept ? toJsonColumn(block.notKept) : null }, options);
-      }
-      await tables.bookings.upsert(booking.experimentId, PLAN_ROW, {
-        roundId: booking.roundId, participantId: booking.participantId, status: booking.status, reason: booking.reason,
-        timeZone: booking.timeZone, extensionDays: booking.extensionDays, weeks: toJsonColumn(booking.weeks), updatedAt: booking.updatedAt,
-      }, options);
-      await tables.bookingsByRound.upsert(booking.roundId, booking.experimentId, { status: booking.status, reason: booking.reason, updatedAt: booking.updatedAt }, options);
+      const writes = (previous: Booking | null): EntityGroupWrite[] => {
+        const keep = new Set(booking.blocks.map(blockRow));
+        return [
+          ...(previous?.blocks ?? []).filter((gone) => !keep.has(blockRow(gone))).map((gone): EntityGroupWrite => ({ kind: 'delete', rowKey: blockRow(gone) })),
+          ...booking.blocks.map((block): EntityGroupWrite => ({ kind: 'upsert', rowKey: blockRow(block), properties: { ...block, notKept: block.notKept ? toJsonColumn(block.notKept) : null } })),
+          { kind: 'upsert', rowKey: PLAN_ROW, properties: {
+            roundId: booking.roundId, participantId: booking.participantId, status: booking.status, reason: booking.reason,
+            timeZone: booking.timeZone, extensionDays: booking.extensionDays, weeks: toJsonColumn(booking.weeks), updatedAt: booking.updatedAt,
+          } },
+        ];
+      };
+      const writeBooking = async () => {
+        const previous = options?.previous !== undefined ? options.previous : await get(booking.experimentId, options);
+        try {
+          await writeAll(writes(previous));
+        } catch (error) {
+          // A block row the caller saw is gone (another writer replaced the booking meanwhile): read what is there and write again.
+          if (!(error instanceof TransactionRowMissingError)) throw error;
+          await writeAll(writes(await get(booking.experimentId, options)));
+        }
+      };
+      // The plan row goes last in the last transaction, so a reader never sees a plan whose blocks are not written.
+      const writeAll = async (all: EntityGroupWrite[]) => {
+        for (let at = 0; at < all.length; at += MAX_WRITES_PER_TRANSACTION) await tables.bookings.writePartition(booking.experimentId, all.slice(at, at + MAX_WRITES_PER_TRANSACTION), options);
+      };
+      // The index line is another table (another partition), so it cannot join the transaction; it is a status
+      // copy that the next save overwrites, so both go out together.
+      await Promise.all([
+        writeBooking(),
+        tables.bookingsByRound.upsert(booking.roundId, booking.experimentId, { status: booking.status, reason: booking.reason, updatedAt: booking.updatedAt }, options),
+      ]);
     },
     async listForRound(roundId, options) {
       await ensure(options);

@@ -1,4 +1,4 @@
-import { odata, RestError, TableClient, type TableEntity, type TableEntityResult } from '@azure/data-tables';
+import { odata, RestError, TableClient, type TableEntity, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import { storageAccessFor } from '../storageAccount';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../../ports/storageErrors';
 import { decodeKey, encodeKey } from './keys';
@@ -27,6 +27,21 @@ export type EntityProperties = Record<string, string | number | boolean | Date |
 /** A row as read: its properties, its ETag, and its keys decoded back to what the repository wrote. */
 export interface StoredEntity { readonly properties: Record<string, unknown>; readonly etag: string; readonly partitionKey: string; readonly rowKey: string }
 export interface TableCallOptions { readonly abortSignal?: AbortSignal }
+/** One write of an entity-group transaction: a replace-or-insert, or a delete (which must find its row). */
+export type EntityGroupWrite =
+  | { readonly kind: 'upsert'; readonly rowKey: string; readonly properties: EntityProperties }
+  | { readonly kind: 'delete'; readonly rowKey: string };
+
+/** Table Storage's cap on the writes of one entity-group transaction. */
+export const MAX_WRITES_PER_TRANSACTION = 100;
+
+/** A transaction was refused because a row it deletes is not there (someone else changed the partition). */
+export class TransactionRowMissingError extends Error {
+  constructor(label: string, options?: { cause?: unknown }) {
+    super(`${label}: a row the transaction deletes is gone`, options);
+    this.name = 'TransactionRowMissingError';
+  }
+}
 
 const DEADLINE_IN_MS = 10_000;
 
@@ -127,6 +142,24 @@ export class EntityTable {
       const status = statusOf(error);
       if (status === 412) throw new ConcurrencyConflictError(this.label, { cause: error });
       throw new Error(`could not update ${this.label}`, { cause: error });
+    }
+  }
+
+  /**
+   * Writes up to 100 rows of one partition all or none, in one round trip (an entity-group transaction).
+   * A delete of a row that is not there fails the whole transaction: TransactionRowMissingError.
+   */
+  async writePartition(partitionKey: string, writes: readonly EntityGroupWrite[], options?: TableCallOptions): Promise<void> {
+    if (writes.length === 0) return;
+    if (writes.length > MAX_WRITES_PER_TRANSACTION) throw new RangeError(`one transaction on ${this.label} holds at most ${MAX_WRITES_PER_TRANSACTION} writes (got ${writes.length})`);
+    const actions: TransactionAction[] = writes.map((write) => write.kind === 'upsert'
+      ? ['upsert', this.toEntity(partitionKey, write.rowKey, write.properties), 'Replace']
+      : ['delete', { partitionKey: encodeKey(partitionKey), rowKey: encodeKey(write.rowKey) }]);
+    try {
+      await this.client.submitTransaction(actions, withDeadline(options));
+    } catch (error) {
+      if (statusOf(error) === 404) throw new TransactionRowMissingError(this.label, { cause: error });
+      throw new Error(`could not save ${this.label}`, { cause: error });
     }
   }
 

@@ -102,6 +102,22 @@ export class MemoryTableClient {
     if (!partition.delete(rowKey)) throw restError(404, 'ResourceNotFound');
   }
 
+  /** All or none, one partition, ≤ 100 writes, as Table Storage's entity-group transaction; upsert and delete as EntityTable sends them. */
+  async submitTransaction(actions: Array<[string, { partitionKey: string; rowKey: string } & Record<string, unknown>, string?]>): Promise<{ status: number }> {
+    const partitionKeys = new Set(actions.map(([, entity]) => entity.partitionKey));
+    if (actions.length === 0 || actions.length > 100 || partitionKeys.size !== 1) throw restError(400, 'InvalidInput');
+    const partition = this.partition(actions[0]![1].partitionKey);
+    for (const [kind, entity] of actions) {
+      if (kind === 'delete' && !partition.has(entity.rowKey)) throw restError(404, 'ResourceNotFound');
+      if (kind !== 'delete' && kind !== 'upsert') throw new Error(`the in-memory table does not take '${kind}' in a transaction`);
+    }
+    for (const [kind, entity] of actions) {
+      if (kind === 'delete') partition.delete(entity.rowKey);
+      else this.write(partition, entity);
+    }
+    return { status: 202 };
+  }
+
   listEntities(options: { queryOptions?: { filter?: string } } = {}) {
     const rows = (): Record<string, unknown>[] => {
       const { partitionKey, low, high } = parseFilter(options.queryOptions?.filter);

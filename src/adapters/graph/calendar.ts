@@ -53,6 +53,8 @@ const IDS_PER_LOOKUP = 15;
  * bound them). While they are all out, new keys wait and the next requests carry more of them.
  */
 const LOOKUPS_IN_FLIGHT = 8;
+/** How long a lookup waits for others to join it: small beside Graph's own tens of milliseconds per request. */
+const LOOKUP_LINGER_IN_MS = 5;
 /** Outlook's own default when a mailbox has no working hours (Outlook on the web shows 08:00–17:00, Monday to Friday). */
 const OUTLOOK_DEFAULT_HOURS = { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'] as const, startTime: '08:00', endTime: '17:00' };
 
@@ -126,6 +128,7 @@ export function createGraphCalendar(client: Client, options: CreateGraphCalendar
   const lookupAddresses = coalescing<UserId, string | null>({
     maxPerRequest: IDS_PER_LOOKUP,
     maxInFlight: LOOKUPS_IN_FLIGHT,
+    lingerInMs: LOOKUP_LINGER_IN_MS,
     async fetch(ids) {
       const found = new Map<string, string>();
       // The Graph client puts query values into the URL as given, so the filter is encoded here.
@@ -166,6 +169,7 @@ export function createGraphCalendar(client: Client, options: CreateGraphCalendar
   const readMailboxSettings = coalescing<UserId, unknown>({
     maxPerRequest: MAX_BATCH_REQUESTS,
     maxInFlight: LOOKUPS_IN_FLIGHT,
+    lingerInMs: LOOKUP_LINGER_IN_MS,
     async fetch(ids) {
       const [only] = ids;
       if (only && ids.length === 1) {
@@ -270,6 +274,7 @@ export function createGraphCalendar(client: Client, options: CreateGraphCalendar
   const readSchedule = coalescing<ScheduleKey, Interval[]>({
     maxPerRequest: SCHEDULES_PER_REQUEST,
     maxInFlight: LOOKUPS_IN_FLIGHT,
+    lingerInMs: LOOKUP_LINGER_IN_MS,
     groupOf: (key) => `${key.piece.start}/${key.piece.end}`,
     fetch: getScheduleChunk,
   });

@@ -1,8 +1,8 @@
 /**
  * Lookups of the same kind asked for by callers that run at the same time (a worker books many people at once)
- * go to Graph together: the keys asked for in one turn of the event loop, or while all `maxInFlight` requests
- * are out, are sent in requests of at most `maxPerRequest` keys. Under light load a key waits one turn of the
- * event loop; under heavy load requests fill up, so the number of Graph calls falls as the load rises.
+ * go to Graph together: the keys asked for within `lingerInMs` of the first one, or while all `maxInFlight`
+ * requests are out, are sent in requests of at most `maxPerRequest` keys. Under light load a key waits at most
+ * the linger; under heavy load requests fill up, so the number of Graph calls falls as the load rises.
  *
  * Each caller gets its own key's answer: one person's error (no mailbox, access refused) rejects that person
  * only; a failure of the request itself rejects every key in it. A caller that stops waiting (abort) is
@@ -11,6 +11,11 @@
 export interface CoalescerOptions<K, V> {
   readonly maxPerRequest: number;
   readonly maxInFlight: number;
+  /**
+   * How long the first waiting key waits for others (default 0: the next turn of the event loop). Callers that
+   * started together drift apart by a few milliseconds (their storage reads finish at different times).
+   */
+  readonly lingerInMs?: number;
   /** Keys of different groups never share a request (e.g. getSchedule for different windows). */
   readonly groupOf?: (key: K) => string;
   /** One request for `keys`: per key, in the same order, its value or its own error. A throw fails every key. */
@@ -78,9 +83,12 @@ export function coalescing<K, V>(options: CoalescerOptions<K, V>): Coalesced<K, 
     let queue = waiting.get(group);
     if (!queue) waiting.set(group, (queue = []));
     queue.push({ key, resolve: settle(resolve), reject: settle(reject) });
-    if (!pumpScheduled) {
+    if (queue.length >= options.maxPerRequest && inFlight < options.maxInFlight) {
+      pump(); // a full request need not wait for the linger
+    } else if (!pumpScheduled) {
       pumpScheduled = true;
-      setImmediate(pump);
+      if (options.lingerInMs) setTimeout(pump, options.lingerInMs);
+      else setImmediate(pump);
     }
   });
 }

@@ -54,15 +54,15 @@ async function storageCallsOf(action: () => Promise<unknown>): Promise<{ call: s
 const practiceEventsOf = (personId: string) => sandbox.control.events(personId).filter((e) => (e.categories as string[] | undefined)?.includes(PRACTICE_CATEGORY));
 
 describe('one booking', () => {
-  it('reads the booking once, before anything is written, and saves plan and blocks in one transaction each time', async () => {
+  it('reads the booking once (a point read), before anything is written, and saves plan and blocks in one write each time', async () => {
     const person = parseUserId(organisation.people.find((p) => p.displayName === 'Oliver Bennett')!.id)!;
     const ports = await aRoundWithApprovedPlans([person], 'bookrt');
 
     const calls = await storageCallsOf(async () => expect(await bookPracticeTime(ROUND_ID, person, ports, { dashboardUrl: '' })).toBe('booked'));
 
     const onBookings = calls.filter((c) => c.table === 'booking');
-    // One read (its partition), then the plan stored before the events and the event ids after them.
-    expect(onBookings.map((c) => c.call)).toEqual(['listPartition', 'writePartition', 'writePartition']);
+    // One point read, then the plan stored before the events and the event ids after them: one write each.
+    expect(onBookings.map((c) => c.call)).toEqual(['get', 'upsert', 'upsert']);
     expect(calls.filter((c) => c.table === 'round booking index').map((c) => c.call)).toEqual(['upsert', 'upsert']);
     const firstWrite = calls.findIndex((c) => c.call !== 'get' && c.call !== 'listPartition');
     expect(calls.slice(firstWrite).filter((c) => c.call === 'get' || c.call === 'listPartition')).toEqual([]);

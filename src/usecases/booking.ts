@@ -114,15 +114,23 @@ export function planInputFor(round: Round, experiment: Experiment, calendar: Pic
 
 async function planBooking(round: Round, experiment: Experiment, ports: UseCasePorts, now: string, booked: readonly BookedBlock[], saved: Booking | null): Promise<Booking> {
   const participantId = experiment.participantId;
-  const hours = await ports.calendar.getWorkingHours(participantId);
-  const { workingHours, warning } = withUtcFallback({ daysOfWeek: hours.daysOfWeek, startTime: hours.startTime, endTime: hours.endTime, timeZone: hours.timeZone });
   const window = roundWindow(round);
   // Free/busy for the whole window plus any extension (getSchedule is chunked by the adapter). The window's
   // dates are read in the person's zone, which can start up to 14 h before the round's own midnight: widen by that.
   const margin = 14 * 3_600_000;
   const startsAt = new Date(Date.parse(window.startsAt) - margin).toISOString();
   const endsAt = new Date(Date.parse(window.endsAt) + experiment.windowExtensionDays * 86_400_000 + margin).toISOString();
-  const busy = (await ports.calendar.getBusy([participantId], { start: startsAt, end: endsAt })).get(participantId) ?? [];
+  // Working hours and free/busy do not depend on each other, so both are asked at once; when both fail, the
+  // mailbox settings' answer is the reason given (it names the mailbox itself).
+  const [hoursRead, busyRead] = await Promise.allSettled([
+    ports.calendar.getWorkingHours(participantId),
+    ports.calendar.getBusy([participantId], { start: startsAt, end: endsAt }),
+  ]);
+  if (hoursRead.status === 'rejected') throw hoursRead.reason;
+  if (busyRead.status === 'rejected') throw busyRead.reason;
+  const hours = hoursRead.value;
+  const { workingHours, warning } = withUtcFallback({ daysOfWeek: hours.daysOfWeek, startTime: hours.startTime, endTime: hours.endTime, timeZone: hours.timeZone });
+  const busy = busyRead.value.get(participantId) ?? [];
   const keep = booked.map((b) => ({ week: b.week, index: b.index, start: b.start, end: b.end }));
   const plan = planPracticeBlocks(planInputFor(round, experiment, { workingHours, busy, now, keep }));
   if (isDomainError(plan)) {

@@ -38,8 +38,10 @@ export interface Booking {
 
 export interface BookingSaveOptions extends RepoOptions {
   /**
-   * The booking as the caller read it (null: there was none), so the save knows which block rows to remove
-   * without reading them again. Omitted: the save reads them first.
+   * The booking as the caller read or last saved it (null: there was none). The save replaces exactly that
+   * version without reading it again: if the stored booking changed since (or one was created meanwhile), it
+   * fails with ConcurrencyConflictError (EntityAlreadyExistsError) and the caller retries from fresh state.
+   * Omitted: the save reads the booking first and replaces what it finds.
    */
   readonly previous?: Booking | null;
 }

@@ -61,8 +61,9 @@ describe('one booking', () => {
     const calls = await storageCallsOf(async () => expect(await bookPracticeTime(ROUND_ID, person, ports, { dashboardUrl: '' })).toBe('booked'));
 
     const onBookings = calls.filter((c) => c.table === 'booking');
-    // One point read, then the plan stored before the events and the event ids after them: one write each.
-    expect(onBookings.map((c) => c.call)).toEqual(['get', 'upsert', 'upsert']);
+    // One point read, then the plan stored before the events (created: there was none) and the event ids after
+    // them (conditional on the plan's ETag): one write each.
+    expect(onBookings.map((c) => c.call)).toEqual(['get', 'create', 'update']);
     expect(calls.filter((c) => c.table === 'round booking index').map((c) => c.call)).toEqual(['upsert', 'upsert']);
     const firstWrite = calls.findIndex((c) => c.call !== 'get' && c.call !== 'listPartition');
     expect(calls.slice(firstWrite).filter((c) => c.call === 'get' || c.call === 'listPartition')).toEqual([]);

@@ -2,6 +2,7 @@ import { createTableBookingRepo } from '../../src/adapters/tables/bookingRepo';
 import type { Booking } from '../../src/ports/bookingRepo';
 import { experimentIdFor } from '../../src/domain/roundIds';
 import { memoryEntityTable } from '../support/fakes';
+import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../../src/ports/storageErrors';
 import { PEOPLE, ROUND_ID } from '../support/builders';
 
 // A booking is one row (a point read, one write); bookings stored earlier with a row per block still read the
@@ -50,4 +51,20 @@ it('reads a booking stored with a row per block, and its next save leaves one ro
   await repo.save(moved, { previous: read });
   expect(await rowKeys()).toEqual(['plan']);
   expect(await repo.get(experimentId)).toEqual(moved);
+});
+
+it('replaces only the version the caller read: a stale save or a second first save fails, and the stored booking is kept', async () => {
+  const { repo } = setUp();
+  const first = aBooking([block(1, 0)]);
+  await repo.save(first, { previous: null });
+  await expect(repo.save(aBooking([block(1, 1)]), { previous: null })).rejects.toBeInstanceOf(EntityAlreadyExistsError);
+
+  const [seenByOne, seenByOther] = [await repo.get(experimentId), await repo.get(experimentId)];
+  const booked = { ...seenByOne!, blocks: [{ ...block(1, 0), eventId: 'event-1' }] };
+  await repo.save(booked, { previous: seenByOne });
+  await expect(repo.save({ ...seenByOther!, status: 'planned' }, { previous: seenByOther })).rejects.toBeInstanceOf(ConcurrencyConflictError);
+  expect(await repo.get(experimentId)).toEqual(booked);
+  // What a caller saved is its new version: saving on top of it needs no read.
+  await repo.save({ ...booked, reason: 'moved once' }, { previous: booked });
+  expect((await repo.get(experimentId))?.reason).toBe('moved once');
 });

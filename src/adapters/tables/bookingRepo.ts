@@ -38,6 +38,8 @@ export function createTableBookingRepo(tables: { bookings: EntityTable; bookings
 
   /** Bookings read in the earlier layout, whose block rows the next save removes. */
   const readWithBlockRows = new WeakSet<Booking>();
+  /** The ETag of the row each booking object was read from or saved as, so a save replacing it is conditional on it. */
+  const etags = new WeakMap<Booking, string>();
 
   function toBooking(experimentId: Booking['experimentId'], properties: Record<string, unknown>, blocks: BookedBlock[]): Booking {
     const plan = planSchema.parse(properties);
@@ -59,7 +61,9 @@ export function createTableBookingRepo(tables: { bookings: EntityTable; bookings
       let text = '';
       for (let part = 0; typeof row.properties[blocksColumn(part)] === 'string'; part++) text += row.properties[blocksColumn(part)] as string;
       const blocks = z.array(blockSchema).parse(fromJsonColumn(text, `booking ${experimentId} blocks`));
-      return toBooking(experimentId, row.properties, blocks.map((block) => ({ ...block, eventId: block.eventId ?? null, notKept: block.notKept ?? null })));
+      const booking = toBooking(experimentId, row.properties, blocks.map((block) => ({ ...block, eventId: block.eventId ?? null, notKept: block.notKept ?? null })));
+      etags.set(booking, row.etag);
+      return booking;
     }
     // The earlier layout: one row per block.
     const blocks: BookedBlock[] = [];
@@ -93,8 +97,17 @@ export function createTableBookingRepo(tables: { bookings: EntityTable; bookings
       await ensure(options);
       const writeBooking = async () => {
         const previous = options?.previous !== undefined ? options.previous : await get(booking.experimentId, options);
-        if (!previous || !readWithBlockRows.has(previous)) {
-          await tables.bookings.upsert(booking.experimentId, PLAN_ROW, planRow(booking), options);
+        // Conditional on what the caller read: a second delivery of the same job that read an older state (or
+        // nothing) loses with a conflict, and its retry reads what is there, instead of overwriting newer progress.
+        if (previous === null) {
+          etags.set(booking, await tables.bookings.create(booking.experimentId, PLAN_ROW, planRow(booking), options));
+          return;
+        }
+        if (!readWithBlockRows.has(previous)) {
+          const etag = etags.get(previous);
+          etags.set(booking, etag
+            ? await tables.bookings.update(booking.experimentId, PLAN_ROW, planRow(booking), etag, options)
+            : await tables.bookings.upsert(booking.experimentId, PLAN_ROW, planRow(booking), options));
           return;
         }
         // Moving a booking of the earlier layout: the one row and the removal of its block rows, all or none.

@@ -121,12 +121,11 @@ export function createTableBookingRepo(tables: { bookings: EntityTable; bookings
           await tables.bookings.upsert(booking.experimentId, PLAN_ROW, planRow(booking), options);
         }
       };
-      // The index line is another table (another partition), so it cannot share a transaction with the booking;
-      // it is a status copy that the next save overwrites, so both go out together.
-      await Promise.all([
-        writeBooking(),
-        tables.bookingsByRound.upsert(booking.roundId, booking.experimentId, { status: booking.status, reason: booking.reason, updatedAt: booking.updatedAt }, options),
-      ]);
+      // The index line is another table (another partition), so it cannot share a transaction with the booking.
+      // It is written only once the booking's own write succeeded: a save that lost its conflict must not leave
+      // its status in the index over the winner's.
+      await writeBooking();
+      await tables.bookingsByRound.upsert(booking.roundId, booking.experimentId, { status: booking.status, reason: booking.reason, updatedAt: booking.updatedAt }, options);
     },
     async listForRound(roundId, options) {
       await ensure(options);

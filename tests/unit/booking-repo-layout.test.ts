@@ -9,7 +9,7 @@ import { PEOPLE, ROUND_ID } from '../support/builders';
 // same, and their next save leaves the one row only.
 const experimentId = experimentIdFor(ROUND_ID, PEOPLE.dana);
 const block = (week: number, index: number, notKept: Booking['blocks'][number]['notKept'] = null) => ({
-  week, index, start: `2025-03-1${week}T0${index + 8}:00:00.000Z`, end: `2025-03-1${week}T0${index + 9}:00:00.000Z`, eventId: `e${week}${index}`, transactionId: `pl:${experimentId}:w${week}:b${index}`, notKept,
+  week, index, start: new Date(Date.UTC(2025, 2, 10 + week, 8) + index * 3_600_000).toISOString(), end: new Date(Date.UTC(2025, 2, 10 + week, 9) + index * 3_600_000).toISOString(), eventId: `e${week}${index}`, transactionId: `pl:${experimentId}:w${week}:b${index}`, notKept,
 });
 const aBooking = (blocks: Booking['blocks']): Booking => ({
   experimentId, roundId: ROUND_ID, participantId: PEOPLE.dana, status: 'booked', reason: null, timeZone: 'Europe/London', extensionDays: 0,

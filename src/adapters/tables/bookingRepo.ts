@@ -24,7 +24,22 @@ import { fromJsonColumn, toJsonColumn } from './json';
 const PLAN_ROW = 'plan';
 const legacyBlockRow = (block: Pick<BookedBlock, 'week' | 'index'>) => `block|${String(block.week).padStart(2, '0')}|${String(block.index).padStart(2, '0')}`;
 const BLOCKS_COLUMN = 'blocks';
-const blocksColumn = (part: number) => (part === 0 ? BLOCKS_COLUMN : `${BLOCKS_COLUMN}_${part}`);
+const INDEXED_BOOKING_COLUMN = 'booking';
+
+/** Text longer than one string property holds, split over `name`, `name_1`, … (the booking's blocks, the index row's booking). */
+function splitColumns(name: string, text: string): EntityProperties {
+  const parts: EntityProperties = {};
+  for (let part = 0, at = 0; at < text.length || part === 0; part++, at += TABLE_LIMITS.maxStringPropertyCharacters) parts[part === 0 ? name : `${name}_${part}`] = text.slice(at, at + TABLE_LIMITS.maxStringPropertyCharacters);
+  return parts;
+}
+
+/** The text `splitColumns` wrote, or null when the row has no such column. */
+function joinedColumns(name: string, properties: Record<string, unknown>): string | null {
+  if (typeof properties[name] !== 'string') return null;
+  let text = '';
+  for (let part = 0; typeof properties[part === 0 ? name : `${name}_${part}`] === 'string'; part++) text += properties[part === 0 ? name : `${name}_${part}`] as string;
+  return text;
+}
 
 const planSchema = z.object({
   roundId: z.string(), participantId: z.string(), status: z.enum(['planned', 'booked', 'failed', 'released']), reason: z.string().nullable().optional(),
@@ -60,8 +75,9 @@ const indexedBookingSchema = z.object({
 export function indexedBookingOf(row: StoredEntity): Booking | null {
   const experimentId = parseExperimentId(row.rowKey);
   const keys = experimentId ? experimentKeyOf(experimentId) : null;
-  if (!experimentId || !keys || typeof row.properties.booking !== 'string') return null;
-  const indexed = indexedBookingSchema.parse(fromJsonColumn(row.properties.booking, `booking ${experimentId}`));
+  const text = joinedColumns(INDEXED_BOOKING_COLUMN, row.properties);
+  if (!experimentId || !keys || text === null) return null;
+  const indexed = indexedBookingSchema.parse(fromJsonColumn(text, `booking ${experimentId}`));
   return { ...indexed, experimentId, roundId: keys.roundId, participantId: keys.participantId, blocks: indexed.blocks.map((b) => ({ ...b, eventId: b.eventId ?? null, notKept: b.notKept ?? null })) };
 }
 
@@ -92,9 +108,8 @@ export function createTableBookingRepo(tables: { bookings: EntityTable; bookings
     await ensure(options);
     const row = await tables.bookings.get(experimentId, PLAN_ROW, options);
     if (!row) return null;
-    if (typeof row.properties[BLOCKS_COLUMN] === 'string') {
-      let text = '';
-      for (let part = 0; typeof row.properties[blocksColumn(part)] === 'string'; part++) text += row.properties[blocksColumn(part)] as string;
+    const text = joinedColumns(BLOCKS_COLUMN, row.properties);
+    if (text !== null) {
       const blocks = z.array(blockSchema).parse(fromJsonColumn(text, `booking ${experimentId} blocks`));
       const booking = toBooking(experimentId, row.properties, blocks.map((block) => ({ ...block, eventId: block.eventId ?? null, notKept: block.notKept ?? null })));
       etags.set(booking, row.etag);
@@ -118,11 +133,9 @@ export function createTableBookingRepo(tables: { bookings: EntityTable; bookings
 
   function planRow(booking: Booking): EntityProperties {
     const text = toJsonColumn(booking.blocks.map((b) => ({ week: b.week, index: b.index, start: b.start, end: b.end, eventId: b.eventId, transactionId: b.transactionId, notKept: b.notKept ?? null })));
-    const parts: EntityProperties = {};
-    for (let part = 0, at = 0; at < text.length || part === 0; part++, at += TABLE_LIMITS.maxStringPropertyCharacters) parts[blocksColumn(part)] = text.slice(at, at + TABLE_LIMITS.maxStringPropertyCharacters);
     return {
       roundId: booking.roundId, participantId: booking.participantId, status: booking.status, reason: booking.reason,
-      timeZone: booking.timeZone, extensionDays: booking.extensionDays, weeks: toJsonColumn(booking.weeks), updatedAt: booking.updatedAt, ...parts,
+      timeZone: booking.timeZone, extensionDays: booking.extensionDays, weeks: toJsonColumn(booking.weeks), updatedAt: booking.updatedAt, ...splitColumns(BLOCKS_COLUMN, text),
     };
   }
 
@@ -167,7 +180,7 @@ export function createTableBookingRepo(tables: { bookings: EntityTable; bookings
         if (current && typeof current.properties.updatedAt === 'string' && current.properties.updatedAt > booking.updatedAt) return [];
         const before = current ? counted.remember(current) : NOTHING_COUNTED;
         return [{
-          rowKey: booking.experimentId, properties: { status: booking.status, reason: booking.reason, updatedAt: booking.updatedAt, booking: bookingJson(booking) },
+          rowKey: booking.experimentId, properties: { status: booking.status, reason: booking.reason, updatedAt: booking.updatedAt, ...splitColumns(INDEXED_BOOKING_COLUMN, bookingJson(booking)) },
           write: current ? { ifMatch: current.etag } : 'create', before, after: bookingContribution(booking), reportConflict: false,
         }];
       }, options);

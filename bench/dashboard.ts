@@ -26,6 +26,8 @@ import { parseTenantId, parseUserId, type UserId } from '../src/domain/ids';
 import { parseRoundId } from '../src/domain/roundIds';
 import { isDomainError } from '../src/domain/errors';
 import type { JournalEntry } from '../src/domain/journal';
+import type { PolicyAcknowledgement } from '../src/domain/acknowledgement';
+import { experimentFunnelFactsOf } from '../src/domain/funnel';
 import type { SharebackSummary } from '../src/ports/sharebackSessionRepo';
 import type { RunningAzurite } from '../tools/azurite';
 import { loadDemoOrganisation } from '../tools/demo-org';
@@ -113,12 +115,15 @@ async function measureSize(experiments: number, context: DashboardBenchContext):
     // The participant whose view is timed sits at a practising position (3), so their booking and journal are read too.
     const others = Array.from({ length: experiments - 1 }, () => parseUserId(randomUUID())!);
     const people = [...others.slice(0, 3), participant.id as UserId, ...others.slice(3)];
-    for (let i = 0; i < people.length; i += 1000) await ports.roundMembers.addQueued(open.id, people.slice(i, i + 1000).map((userId) => ({ userId, via: 'named' as const })), now);
     const entry = open.catalogue[0]!;
     const windowStart = Date.parse(`${open.window.start}T09:00:00Z`);
     const seeded = Date.now();
-    // Every write goes through the repositories that keep the round's counters, so the counters are exact.
-    await inBatches(people.map((userId, i) => ({ userId, i })), 16, async ({ userId, i }) => {
+    // The records first, while nobody is a member yet: each repository's copy of its fact onto the member row is then a
+    // point read that finds no row (no per-record member write). The member rows are then written with what those
+    // records say, through the member repository's batch paths (99 new rows, then 49 updates per counted transaction),
+    // so every counter is still kept by the repositories; the repair below checks the copies against the records.
+    const facts = new Map<UserId, { experiment: Experiment; acknowledgement: PolicyAcknowledgement; journaled: boolean; summaryReady: boolean; delivery: 'queued' | 'sent' | 'failed' }>();
+    await inBatches(people.map((userId, i) => ({ userId, i })), 32, async ({ userId, i }) => {
       const state = STATES[i % STATES.length]!;
       const base = newExperiment(open.id, userId, tenantId, now);
       const experiment: Experiment = state === 'draft' ? base : {
@@ -130,40 +135,54 @@ async function measureSize(experiments: number, context: DashboardBenchContext):
         history: [{ at: now, by: userId, command: 'submit', from: 'draft', to: state === 'withdrawn' ? 'withdrawn' : state }],
         decision: state === 'decided' ? { outcome: 'stop', ownerId: owner.id, dueDate: open.window.start, note: 'Learned enough', by: owner.id, at: now, revision: 1, previous: [] } : null,
       } as Experiment;
-      await ports.acknowledgements.record({ roundId: open.id, userId, policyVersion: 1, toolId: entry.id, otherToolName: null, toolTermsAccepted: true, acknowledgedAt: now });
-      await ports.experiments.create(experiment);
-      if (i % 10 === 0 || i % 47 === 0) {
-        const member = (await ports.roundMembers.get(open.id, userId))!;
-        await ports.roundMembers.update(i % 47 === 0
-          ? { ...member.member, delivery: 'failed', deliveryAttempts: 5, deliveryReason: 'the app could not be installed for them', updatedAt: now }
-          : { ...member.member, delivery: 'sent', deliveryAttempts: 1, deliveredAt: now, updatedAt: now }, member.etag);
-      }
+      const acknowledgement: PolicyAcknowledgement = { roundId: open.id, userId, policyVersion: 1, toolId: entry.id, otherToolName: null, toolTermsAccepted: true, acknowledgedAt: now };
+      const journaled = ['practising', 'sharing', 'decided'].includes(state);
+      const summaryReady = state === 'sharing' && i % 2 === 0;
+      const delivery = i % 47 === 0 ? 'failed' as const : i % 10 === 0 ? 'sent' as const : 'queued' as const;
+      facts.set(userId, { experiment, acknowledgement, journaled, summaryReady, delivery });
+      await Promise.all([ports.acknowledgements.record(acknowledgement), ports.experiments.create(experiment)]);
+      const writes: Promise<unknown>[] = [];
       if (['approved', 'practising', 'sharing', 'decided'].includes(state)) {
         const failed = i % 53 === 0;
         const blocks = failed ? [] : Array.from({ length: 6 }, (_, b) => {
           const start = windowStart + (Math.floor(b / 2) * 7 + (b % 2) * 2) * 86_400_000 + (i % 8) * 1_800_000;
           return { week: Math.floor(b / 2) + 1, index: (b % 2) + 1, start: new Date(start).toISOString(), end: new Date(start + 5_400_000).toISOString(), eventId: `ev-${i}-${b}`, transactionId: `tx-${i}-${b}`, notKept: b === 0 && i % 5 === 0 ? { by: 'participant' as const, reason: 'customer call' } : null };
         });
-        await ports.bookings.save({
+        writes.push(ports.bookings.save({
           experimentId: experiment.id, roundId: open.id, participantId: userId, status: failed ? 'failed' : 'booked', reason: failed ? 'could not book: no free time in the window' : null,
           timeZone: 'Europe/London', extensionDays: 0, weeks: [1, 2, 3].map((week) => ({ week, targetMinutes: 150, plannedMinutes: failed ? 0 : 180, shortfall: null })), blocks, updatedAt: now,
-        });
+        }));
       }
-      if (['practising', 'sharing', 'decided'].includes(state)) {
+      if (journaled) {
         const journal: JournalEntry = {
           experimentId: experiment.id, roundId: open.id, participantId: userId, weekStart: open.window.start as JournalEntry['weekStart'],
           improved: 'The summary took half the time', broke: '', surprised: 'It found the open actions', taught: '', hoursPractised: 2, missedBlocks: 0, missedReason: '',
           createdAt: now as JournalEntry['createdAt'], updatedAt: now as JournalEntry['updatedAt'], version: 1,
         };
-        await ports.journals.create(journal);
+        writes.push(ports.journals.create(journal));
       }
-      if (state === 'sharing' && i % 2 === 0) {
+      if (summaryReady) {
         // Ready for the shareback: "shared back" in the funnel before any decision.
-        await ports.sharebackSessions.saveSummary({
+        writes.push(ports.sharebackSessions.saveSummary({
           roundId: open.id, participantId: userId, draft: {} as SharebackSummary['draft'], edits: {}, ready: true, readyAt: now,
           reviewRequestedAt: null, flaggedAt: null, version: 1, updatedAt: now,
-        }, null);
+        }, null));
       }
+      await Promise.all(writes);
+    });
+    progress(`dashboard.api: ${experiments}: records written in ${((Date.now() - seeded) / 1000).toFixed(1)} s; member rows next`);
+    await ports.roundMembers.addQueued(open.id, people.map((userId) => ({ userId, via: 'named' as const })), now);
+    const chunks: UserId[][] = [];
+    for (let i = 0; i < people.length; i += 49) chunks.push(people.slice(i, i + 49));
+    await inBatches(chunks, 4, async (chunk) => {
+      const stored = await ports.roundMembers.getMany(open.id, chunk);
+      await ports.roundMembers.updateMany(open.id, chunk.map((userId) => {
+        const { member, etag } = stored.get(userId)!;
+        const { experiment, acknowledgement, journaled, summaryReady, delivery } = facts.get(userId)!;
+        const kickoff = delivery === 'failed' ? { delivery, deliveryAttempts: 5, deliveryReason: 'the app could not be installed for them' }
+          : delivery === 'sent' ? { delivery, deliveryAttempts: 1, deliveredAt: now } : {};
+        return { member: { ...member, ...kickoff, updatedAt: now, latestAcknowledgement: acknowledgement, funnelFacts: { experiment: experimentFunnelFactsOf(experiment), journaled, summaryReady } }, etag };
+      }));
     });
     const seedSeconds = Number(((Date.now() - seeded) / 1000).toFixed(1));
     progress(`dashboard.api: seeded ${experiments} in ${seedSeconds} s; starting the service`);

@@ -8,7 +8,10 @@
  * The round is seeded through the repositories (the same adapters the service uses, which keep the counters):
  * members with kickoff states (some failed), acknowledgements, experiments in a realistic mix of states (selection
  * from `selected` on, decisions on the decided ones), bookings (some could not book, some blocks not kept) and journal
- * entries and summaries marked ready; the bench checks the repair finds no difference before it times anything.
+ * entries and summaries marked ready, decision effects (some failed); the bench checks the repair finds no difference
+ * before it times anything. Records are written first and the member rows then in counted batches with the facts
+ * those records hold (see the seed below). Each size also reports the CPU per request of the service and of Azurite
+ * (`cpu_ms_per_request`) and the p50 of each storage read the views make, alone (`storage_p50_ms`).
  *   BENCH_DASHBOARD_SIZES=a,b      round sizes (default 1000,10000; 300,1000 with BENCH_QUICK=1); the JSON line's
  *                                  top-level figures are the largest size's, `sizes` holds each, `*_growth` largest/smallest
  *   BENCH_DASHBOARD_OWNER_N=N      owner-view requests timed (default 60; 20 quick)
@@ -23,7 +26,7 @@ import { wireApplication } from '../src/wiring';
 import { createRound, type CreateRoundInput } from '../src/domain/round';
 import { newExperiment, type Experiment, type ExperimentState } from '../src/domain/experiment';
 import { parseTenantId, parseUserId, type UserId } from '../src/domain/ids';
-import { parseRoundId } from '../src/domain/roundIds';
+import { experimentIdFor, parseRoundId } from '../src/domain/roundIds';
 import { isDomainError } from '../src/domain/errors';
 import type { JournalEntry } from '../src/domain/journal';
 import type { PolicyAcknowledgement } from '../src/domain/acknowledgement';
@@ -33,6 +36,7 @@ import type { RunningAzurite } from '../tools/azurite';
 import { loadDemoOrganisation } from '../tools/demo-org';
 import { startGraphSandbox } from '../tools/graph-sandbox/server';
 import { aNewRoundBody } from '../tests/support/rounds';
+import { azuritePid, cpuSecondsOf } from './kickoff';
 
 export interface DashboardBenchContext {
   readonly quick: boolean;
@@ -66,6 +70,10 @@ interface SizeFigures {
   readonly outline_p50_ms: number;
   readonly auth_only_p50_ms: number;
   readonly seed_s: number;
+  /** CPU milliseconds per timed request of each process (owner view; participant load = /me + /outline). */
+  readonly cpu_ms_per_request: { readonly owner: { service: number | null; azurite: number | null }; readonly participant: { service: number | null; azurite: number | null } };
+  /** p50 of each storage read the two views make, called alone from the bench through the same repositories. */
+  readonly storage_p50_ms: Readonly<Record<string, number>>;
 }
 
 export async function runDashboardBench(context: DashboardBenchContext): Promise<void> {
@@ -168,6 +176,14 @@ async function measureSize(experiments: number, context: DashboardBenchContext):
           reviewRequestedAt: null, flaggedAt: null, version: 1, updatedAt: now,
         }, null));
       }
+      if (state === 'decided') {
+        // What the decision's effects did: most ran, some failed (the owner's list of effects to retry).
+        const failedEffect = i % 9 === 0;
+        writes.push(ports.sharebackSessions.saveEffects({
+          roundId: open.id, participantId: userId,
+          outcomes: { [`followup:${experiment.id}`]: failedEffect ? { status: 'failed', detail: 'no free time in the next two weeks', ref: null, at: now } : { status: 'done', detail: 'booked', ref: `ev-followup-${i}`, at: now } },
+        }, null));
+      }
       await Promise.all(writes);
     });
     progress(`dashboard.api: ${experiments}: records written in ${((Date.now() - seeded) / 1000).toFixed(1)} s; member rows next`);
@@ -209,10 +225,35 @@ async function measureSize(experiments: number, context: DashboardBenchContext):
       }
       return samples.sort((a, b) => a - b);
     };
+    // CPU of the service and of Azurite over a timed loop, per request: which process a figure is made of.
+    const azurite = azuritePid();
+    const cpuPerRequest = async (n: number, run: () => Promise<number[]>) => {
+      const before = { service: cpuSecondsOf(service!.child.pid), azurite: cpuSecondsOf(azurite) };
+      const samples = await run();
+      const after = { service: cpuSecondsOf(service!.child.pid), azurite: cpuSecondsOf(azurite) };
+      const per = (a: number | null, b: number | null) => (a === null || b === null ? null : Number((((b - a) * 1000) / (n + 3)).toFixed(2)));
+      return { samples, cpu: { service: per(before.service, after.service), azurite: per(before.azurite, after.azurite) } };
+    };
     progress(`dashboard.api: ${experiments}: owner view × ${ownerN}`);
-    const ownerSamples = await time(ownerN, () => get(`/rounds/${open.id}/overview`, owner.id));
+    const ownerRun = await cpuPerRequest(ownerN, () => time(ownerN, () => get(`/rounds/${open.id}/overview`, owner.id)));
+    const ownerSamples = ownerRun.samples;
     progress(`dashboard.api: ${experiments}: participant view × ${participantN}`);
-    const participantSamples = await time(participantN, () => Promise.all([get(`/rounds/${open.id}/me`, participant.id), get(`/rounds/${open.id}/outline`, participant.id)]));
+    const participantRun = await cpuPerRequest(participantN, () => time(participantN, () => Promise.all([get(`/rounds/${open.id}/me`, participant.id), get(`/rounds/${open.id}/outline`, participant.id)])));
+    const participantSamples = participantRun.samples;
+    // Each storage read of the two views alone (the service makes them in parallel; these are their own costs).
+    const participantExperiment = experimentIdFor(open.id, participant.id as UserId);
+    const reads: Record<string, () => Promise<unknown>> = {
+      'rounds.get': () => ports.rounds.get(open.id),
+      'roundCounters.read': () => ports.roundCounters.read(open.id),
+      'roundMembers.listPage(50)': () => ports.roundMembers.listPage(open.id, { limit: 50 }),
+      'sharebacks.get': () => ports.sharebacks.get(open.id),
+      'sharebackSessions.listEffectProblems': () => ports.sharebackSessions.listEffectProblems(open.id),
+      'roundMembers.get': () => ports.roundMembers.get(open.id, participant.id as UserId),
+      'experiments.get': () => ports.experiments.get(open.id, participant.id as UserId),
+      'bookings.get': () => ports.bookings.get(participantExperiment),
+    };
+    const storage: Record<string, number> = {};
+    for (const [name, read] of Object.entries(reads)) storage[name] = percentile(await time(20, read), 50);
     // Where the participant view's time goes: each of its two reads alone, and a bare authenticated call.
     const meSamples = await time(Math.min(participantN, 50), () => get(`/rounds/${open.id}/me`, participant.id));
     const outlineSamples = await time(Math.min(participantN, 50), () => get(`/rounds/${open.id}/outline`, participant.id));
@@ -223,6 +264,8 @@ async function measureSize(experiments: number, context: DashboardBenchContext):
       participant_p50_ms: percentile(participantSamples, 50), participant_p95_ms: percentile(participantSamples, 95),
       me_p50_ms: percentile(meSamples, 50), outline_p50_ms: percentile(outlineSamples, 50), auth_only_p50_ms: percentile(whoSamples, 50),
       seed_s: seedSeconds,
+      cpu_ms_per_request: { owner: ownerRun.cpu, participant: participantRun.cpu },
+      storage_p50_ms: storage,
     };
   } finally {
     service?.child.kill('SIGTERM');

@@ -281,6 +281,8 @@ if (require.main === module) {
     const { startAzurite } = await import('../tools/azurite');
     const { freePort } = await import('../tools/free-port');
     const root = join(__dirname, '..');
+    // Profiling only, as in bench/run.ts: BENCH_SERVICE_NODE_OPTIONS="--require ./bench/cpu-profile.js" BENCH_PROFILE_DIR=/tmp/prof.
+    const profiling = process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS, BENCH_PROFILE_DIR: process.env.BENCH_PROFILE_DIR } : {};
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     const azurite = await startAzurite();
     try {
@@ -291,7 +293,7 @@ if (require.main === module) {
         async startService(env) {
           const port = await freePort();
           const url = `http://127.0.0.1:${port}`;
-          const child = spawn(process.execPath, [join(root, 'dist', 'src', 'server.js')], { env: { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+          const child = spawn(process.execPath, [join(root, 'dist', 'src', 'server.js')], { env: { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...profiling }, stdio: ['ignore', 'ignore', 'inherit'] });
           for (;;) {
             if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode}`);
             try { if ((await fetch(`${url}/healthz`)).ok) break; } catch { /* not listening yet */ }

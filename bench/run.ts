@@ -5,7 +5,7 @@
  *   BENCH_TURNS=N     turns for bot.turn and bot.action (default 500); bot.turn alternates with a bare botbuilder bot
  *                     (bench/bare-bot.ts) and reports bare_p50_ms, bare_p95_ms and ratio_p95 beside its own figures
  *   BENCH_KICKOFF_PEOPLE=N (default 2000), BENCH_KICKOFF_KNOWN=1|0, …   see bench/kickoff.ts
- *   BENCH_BOOKING_PEOPLE=N (default 1000; 100 with BENCH_QUICK=1), …   see bench/booking.ts
+ *   BENCH_BOOKING_PEOPLE=N (default 2000; 100 with BENCH_QUICK=1), BENCH_INSTANCES=N, …   see bench/booking.ts
  *   BENCH_DASHBOARD_SIZES=a,b (default 1000,10000; 300,1000 with BENCH_QUICK=1), …   see bench/dashboard.ts
  *   BENCH_COACH_TURNS=N (default 200; 30 with BENCH_QUICK=1), BENCH_COACH_SERVICE_MS, prices …   see bench/coach.ts
  *   BENCH_SERVICE_NODE_OPTIONS="--require ./bench/cpu-profile.js" BENCH_PROFILE_DIR=/tmp/prof   profile the service (bot, cold_start)

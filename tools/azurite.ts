@@ -11,6 +11,8 @@ export interface RunningAzurite {
   connectionString: string;
   tablePort: number;
   queuePort: number;
+  /** The emulator's process id (benchmarks read its CPU time). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<R
     connectionString: azuriteConnectionString(tablePort, queuePort),
     tablePort,
     queuePort,
+    pid: child.pid,
     async stop() {
       if (child.exitCode !== null) return;
       await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); });

@@ -36,7 +36,16 @@ export function outboxQueueName(queuePrefix: string): string {
 export interface WorkerQueue {
   readonly queueName: string;
   readonly handlers: JobHandlers;
+  /** Jobs handled at once; omitted: the queue worker's default. */
+  readonly concurrency?: number;
 }
+
+/**
+ * Bookings handled at once by one worker: a booking mostly waits on Graph, and the people received together
+ * are looked up together (one getSchedule for up to 20, one $batch of mailbox settings), so one receive's
+ * worth (32) keeps those requests full. Each booking is another mailbox, so Outlook's per-mailbox limit is not touched.
+ */
+const BOOKINGS_IN_FLIGHT = 32;
 
 export function workerQueues(queuePrefix: string, ports: UseCasePorts, settings: JobHandlerSettings): WorkerQueue[] {
   const registry = jobRegistry(ports, settings);
@@ -44,7 +53,7 @@ export function workerQueues(queuePrefix: string, ports: UseCasePorts, settings:
     Object.fromEntries((Object.keys(registry) as JobKind[]).filter((kind) => queueOf(kind) === queue).map((kind) => [kind, registry[kind].handler]));
   return [
     { queueName: jobQueueName(queuePrefix), handlers: handlersOn('jobs') },
-    { queueName: bookingQueueName(queuePrefix), handlers: handlersOn('bookings') },
+    { queueName: bookingQueueName(queuePrefix), concurrency: BOOKINGS_IN_FLIGHT, handlers: handlersOn('bookings') },
     { queueName: outboxQueueName(queuePrefix), handlers: handlersOn('outbox') },
   ];
 }

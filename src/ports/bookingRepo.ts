@@ -36,9 +36,22 @@ export interface Booking {
   readonly updatedAt: string;
 }
 
+export interface BookingSaveOptions extends RepoOptions {
+  /**
+   * The booking as the caller read or last saved it (null: there was none). The save replaces exactly that
+   * version without reading it again: if the stored booking changed since (or one was created meanwhile), it
+   * fails with ConcurrencyConflictError (EntityAlreadyExistsError) and the caller retries from fresh state.
+   * Omitted: the save reads the booking first and replaces what it finds.
+   */
+  readonly previous?: Booking | null;
+}
+
 export interface BookingRepo {
   get(experimentId: ExperimentId, options?: RepoOptions): Promise<Booking | null>;
-  /** Writes the whole booking (plan row + one row per block); rows of blocks no longer in it are removed. */
-  save(booking: Booking, options?: RepoOptions): Promise<void>;
+  /**
+   * Writes the whole booking (plan row + one row per block) all or none, and its line in the round's index;
+   * rows of blocks no longer in it are removed.
+   */
+  save(booking: Booking, options?: BookingSaveOptions): Promise<void>;
   listForRound(roundId: RoundId, options?: RepoOptions): Promise<Booking[]>;
 }

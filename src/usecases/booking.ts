@@ -55,19 +55,25 @@ export type BookingOutcome = 'booked' | 'not-approved' | 'failed' | 'already-boo
  * the same plan without a second event.
  */
 export async function bookPracticeTime(roundId: Round['id'], participantId: UserId, ports: UseCasePorts, settings: { dashboardUrl: string }): Promise<BookingOutcome> {
-  const [round, stored] = await Promise.all([ports.rounds.get(roundId), ports.experiments.get(roundId, participantId)]);
+  // Everything a booking reads, at once: the round's settings, the experiment and whatever was booked before.
+  const [round, stored, read] = await Promise.all([ports.rounds.get(roundId), ports.experiments.get(roundId, participantId), ports.bookings.get(experimentIdFor(roundId, participantId))]);
   if (!round || !stored) return 'not-approved';
   const experiment = stored.experiment;
   if ((experiment.state !== 'approved' && experiment.state !== 'practising') || !experiment.selection || !experiment.hypothesis) return 'not-approved';
   const now = ports.clock.now().toISOString();
 
-  let booking = await ports.bookings.get(experiment.id);
+  let booking = read;
+  // What is stored now, so each save replaces it without reading it again.
+  let saved = read;
   const extended = booking !== null && experiment.windowExtensionDays > booking.extensionDays;
   if ((booking?.status === 'booked' && !extended) || booking?.status === 'released') return 'already-booked';
   try {
     // First booking, a retry after a failure, or a window extension (the booked blocks are kept; the added days are planned).
-    if (!booking || booking.status === 'failed' || extended) booking = await planBooking(round.round, experiment, ports, now, extended ? booking!.blocks : []);
-    if (booking.status === 'failed') return 'failed';
+    if (!booking || booking.status === 'failed' || extended) {
+      booking = await planBooking(round.round, experiment, ports, now, extended ? booking!.blocks : [], saved);
+      if (booking.status === 'failed') return 'failed';
+      saved = booking;
+    }
     const missing = booking.blocks.filter((block) => block.eventId === null);
     if (missing.length > 0) {
       const created = await ports.calendar.createEvents(participantId, missing.map((block) => practiceEventFor(experiment, block, settings.dashboardUrl)));
@@ -76,7 +82,7 @@ export async function bookPracticeTime(roundId: Round['id'], participantId: User
     }
     const complete = booking.blocks.every((block) => block.eventId !== null);
     booking = { ...booking, status: complete ? 'booked' : 'planned', updatedAt: now };
-    await ports.bookings.save(booking);
+    await ports.bookings.save(booking, { previous: saved });
     if (complete) await sendEffects(ports, [effect(BOOKED_NOTICE_JOB_KIND, `booked:${experiment.id}:${booking.extensionDays}`, { roundId, participantId })]);
     return complete ? 'booked' : 'failed';
   } catch (error) {
@@ -84,7 +90,7 @@ export async function bookPracticeTime(roundId: Round['id'], participantId: User
     await ports.bookings.save({
       experimentId: experiment.id, roundId, participantId, status: 'failed', reason: `could not book: ${error.reason}`,
       timeZone: booking?.timeZone ?? 'UTC', extensionDays: booking?.extensionDays ?? 0, weeks: booking?.weeks ?? [], blocks: booking?.blocks ?? [], updatedAt: now,
-    });
+    }, { previous: saved });
     return 'failed';
   }
 }
@@ -102,17 +108,25 @@ export function planInputFor(round: Round, experiment: Experiment, calendar: Pic
   };
 }
 
-async function planBooking(round: Round, experiment: Experiment, ports: UseCasePorts, now: string, booked: readonly BookedBlock[]): Promise<Booking> {
+async function planBooking(round: Round, experiment: Experiment, ports: UseCasePorts, now: string, booked: readonly BookedBlock[], saved: Booking | null): Promise<Booking> {
   const participantId = experiment.participantId;
-  const hours = await ports.calendar.getWorkingHours(participantId);
-  const { workingHours, warning } = withUtcFallback({ daysOfWeek: hours.daysOfWeek, startTime: hours.startTime, endTime: hours.endTime, timeZone: hours.timeZone });
   const window = roundWindow(round);
   // Free/busy for the whole window plus any extension (getSchedule is chunked by the adapter). The window's
   // dates are read in the person's zone, which can start up to 14 h before the round's own midnight: widen by that.
   const margin = 14 * 3_600_000;
   const startsAt = new Date(Date.parse(window.startsAt) - margin).toISOString();
   const endsAt = new Date(Date.parse(window.endsAt) + experiment.windowExtensionDays * 86_400_000 + margin).toISOString();
-  const busy = (await ports.calendar.getBusy([participantId], { start: startsAt, end: endsAt })).get(participantId) ?? [];
+  // Working hours and free/busy do not depend on each other, so both are asked at once; when both fail, the
+  // mailbox settings' answer is the reason given (it names the mailbox itself).
+  const [hoursRead, busyRead] = await Promise.allSettled([
+    ports.calendar.getWorkingHours(participantId),
+    ports.calendar.getBusy([participantId], { start: startsAt, end: endsAt }),
+  ]);
+  if (hoursRead.status === 'rejected') throw hoursRead.reason;
+  if (busyRead.status === 'rejected') throw busyRead.reason;
+  const hours = hoursRead.value;
+  const { workingHours, warning } = withUtcFallback({ daysOfWeek: hours.daysOfWeek, startTime: hours.startTime, endTime: hours.endTime, timeZone: hours.timeZone });
+  const busy = busyRead.value.get(participantId) ?? [];
   const keep = booked.map((b) => ({ week: b.week, index: b.index, start: b.start, end: b.end }));
   const plan = planPracticeBlocks(planInputFor(round, experiment, { workingHours, busy, now, keep }));
   if (isDomainError(plan)) {
@@ -133,7 +147,7 @@ async function planBooking(round: Round, experiment: Experiment, ports: UseCaseP
     updatedAt: now,
   };
   // Stored before any event exists: a crash after this point finishes this plan, never a different one.
-  await ports.bookings.save(booking);
+  await ports.bookings.save(booking, { previous: saved });
   return booking;
 }
 
@@ -155,6 +169,6 @@ export async function markBlockKept(roundId: Round['id'], caller: { userId: User
     blocks: booking.blocks.map((b) => (b === target ? { ...b, notKept: kept ? null : { by: 'participant' as const, reason: trimmed } } : b)),
     updatedAt: now,
   };
-  await ports.bookings.save(updated);
+  await ports.bookings.save(updated, { previous: booking });
   return updated;
 }

@@ -89,7 +89,7 @@ export async function checkPracticeTime(round: Round, participantId: UserId, por
   }
   blocks.sort((a, b) => a.week - b.week || a.index - b.index);
   const updated: Booking = { ...booking, blocks, updatedAt: now };
-  await ports.bookings.save(updated);
+  await ports.bookings.save(updated, { previous: booking });
   if (lost.length === 0) return { moved, unplaced };
   await sendEffects(ports, [effect(TIME_MOVED_NOTICE_JOB_KIND, `moved:${experimentId}:${now}`, { roundId: round.id, participantId, moved: moved.map((m) => ({ from: m.from.start, fromEnd: m.from.end, to: m.to.start, week: m.to.week, index: m.to.index })), unplaced: unplaced.map((b) => b.start) })]);
   return { moved, unplaced };
@@ -111,6 +111,6 @@ export async function undoMove(roundId: Round['id'], caller: { userId: UserId },
   const [created] = await ports.calendar.createEvents(caller.userId, [practiceEventFor(stored.experiment, restored, settings.dashboardUrl)]);
   if (block.eventId) await ports.calendar.deleteEvent(caller.userId, block.eventId);
   const placed = { ...restored, eventId: created?.eventId ?? null };
-  await ports.bookings.save({ ...booking, blocks: [...booking.blocks.filter((b) => b !== block), placed].sort((a, b) => a.week - b.week || a.index - b.index), updatedAt: now });
+  await ports.bookings.save({ ...booking, blocks: [...booking.blocks.filter((b) => b !== block), placed].sort((a, b) => a.week - b.week || a.index - b.index), updatedAt: now }, { previous: booking });
   return placed;
 }

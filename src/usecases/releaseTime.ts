@@ -31,7 +31,7 @@ export async function releasePracticeTime(roundId: RoundId, participantId: UserI
   for (const block of released) await ports.calendar.deleteEvent(participantId, block.eventId!);
   const kept = booking.blocks.filter((block) => !released.includes(block));
   const next: Booking = { ...booking, status: 'released', blocks: kept, updatedAt: now };
-  await ports.bookings.save(next);
+  await ports.bookings.save(next, { previous: booking });
   return released.length;
 }
 

@@ -28,7 +28,8 @@ let roundId: string;
 const api = apiAs(() => stack.service.url);
 
 beforeAll(async () => {
-  stack = await startTestStack('tabjournal', { env: { PROGRAMME_OWNER_IDS: owner.id } });
+  // The in-process worker delivers what the tab hands off (the manager's note goes out through a job).
+  stack = await startTestStack('tabjournal', { env: { PROGRAMME_OWNER_IDS: owner.id, IN_PROCESS_WORKER: 'true' } });
   // A window that started this Monday, so the journal is open.
   const start = DateTime.now().setZone('Europe/London').startOf('week');
   const created = await api(owner, 'POST', '/rounds', aNewRoundBody(organisation, {

@@ -1,12 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { parseDemoOrganisation, type DemoOrganisation } from '../demo-org';
 import { startGraphSandbox } from './server';
 
-// tsx tools/graph-sandbox/main.ts [--port N] [--service-time-ms N] [--host H]
+// tsx tools/graph-sandbox/main.ts [--port N] [--service-time-ms N] [--host H] [--organisation-file F]
+// --organisation-file: a JSON organisation in the demo organisation's shape (default: the demo organisation).
 // Prints one line with the URL (point GRAPH_BASE_URL at it) and runs until SIGINT/SIGTERM.
 
-const USAGE = 'usage: tsx tools/graph-sandbox/main.ts [--port N] [--service-time-ms N] [--host 127.0.0.1]';
+const USAGE = 'usage: tsx tools/graph-sandbox/main.ts [--port N] [--service-time-ms N] [--host 127.0.0.1] [--organisation-file organisation.json]';
 
-function readFlags(argv: readonly string[]): { port: number; serviceTimeInMs: number; host: string } {
-  const flags = { port: 0, serviceTimeInMs: 0, host: '127.0.0.1' };
+function readFlags(argv: readonly string[]): { port: number; serviceTimeInMs: number; host: string; organisation?: DemoOrganisation } {
+  const flags: { port: number; serviceTimeInMs: number; host: string; organisation?: DemoOrganisation } = { port: 0, serviceTimeInMs: 0, host: '127.0.0.1' };
   for (let i = 0; i < argv.length; i += 1) {
     const [name, inline] = (argv[i] ?? '').split('=', 2);
     const value = inline ?? argv[++i];
@@ -23,6 +26,14 @@ function readFlags(argv: readonly string[]): { port: number; serviceTimeInMs: nu
       case '--host':
         if (!value) fail('--host needs an address');
         flags.host = value;
+        break;
+      case '--organisation-file':
+        if (!value) fail('--organisation-file needs a path');
+        try {
+          flags.organisation = parseDemoOrganisation(JSON.parse(readFileSync(value, 'utf8')));
+        } catch (error) {
+          fail(`--organisation-file ${value}: ${(error as Error).message}`);
+        }
         break;
       case '--help':
       case '-h':

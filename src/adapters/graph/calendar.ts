@@ -14,6 +14,7 @@ import {
   type NewCalendarEvent,
 } from '../../ports/calendar';
 import { MAX_BATCH_REQUESTS, sendBatch, type BatchItemAnswer } from './batch';
+import { coalescing } from './coalesce';
 import { nextPagePath } from './paging';
 import { ianaZoneOf } from './zones';
 
@@ -27,11 +28,17 @@ import { ianaZoneOf } from './zones';
  * Every create carries the caller's transactionId, so Graph returns the first event on a repeat.
  * Reads ask for UTC (Prefer: outlook.timezone) and every time handed back is an ISO instant in UTC.
  * Retries of whole requests are the policy's (policy.ts); retries of items inside a batch are batch.ts's.
+ * Lookups for people asked for at the same time (a worker booking many people at once) go out together
+ * (coalesce.ts): addresses in one `/users?$filter=id in (…)` of up to 15, free/busy in one getSchedule of up
+ * to 20 per window, mailbox settings in one $batch of up to 20.
  */
 export interface CreateGraphCalendarOptions {
   /** Page size asked of calendarView ($top). Graph's default is 10; 100 keeps a busy week to one page. */
   readonly listPageSize?: number;
 }
+
+/** One person's free/busy for one piece of the window, with the address getSchedule names them by. */
+interface ScheduleKey { readonly id: UserId; readonly address: string; readonly piece: Interval }
 
 const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 const PREFER_UTC = 'outlook.timezone="UTC"';
@@ -41,8 +48,13 @@ const SCHEDULES_PER_REQUEST = 20;
 const SCHEDULE_WINDOW_IN_DAYS = 60;
 /** `id in (…)` on /users: Entra ID takes at most 15 values. */
 const IDS_PER_LOOKUP = 15;
-/** Requests getBusy keeps in flight (each names a different mailbox, so the policy's per-mailbox cap does not bound them). */
-const LOOKUPS_IN_FLIGHT = 4;
+/**
+ * Lookups of each kind kept in flight (each names a different mailbox, so the policy's per-mailbox cap does not
+ * bound them). While they are all out, new keys wait and the next requests carry more of them.
+ */
+const LOOKUPS_IN_FLIGHT = 8;
+/** How long a lookup waits for others to join it: small beside Graph's own tens of milliseconds per request. */
+const LOOKUP_LINGER_IN_MS = 5;
 /** Outlook's own default when a mailbox has no working hours (Outlook on the web shows 08:00–17:00, Monday to Friday). */
 const OUTLOOK_DEFAULT_HOURS = { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'] as const, startTime: '08:00', endTime: '17:00' };
 
@@ -113,30 +125,38 @@ export function createGraphCalendar(client: Client, options: CreateGraphCalendar
   // Mailbox → SMTP address for getSchedule; addresses do not change while a process lives.
   const addresses = new Map<UserId, string>();
 
-  async function resolveAddresses(userIds: readonly UserId[], abortSignal: AbortSignal | undefined): Promise<Map<UserId, string>> {
-    const missing = userIds.filter((id) => !addresses.has(id));
-    await inBatchesOf(chunk(missing, IDS_PER_LOOKUP), LOOKUPS_IN_FLIGHT, async (ids) => {
+  const lookupAddresses = coalescing<UserId, string | null>({
+    maxPerRequest: IDS_PER_LOOKUP,
+    maxInFlight: LOOKUPS_IN_FLIGHT,
+    lingerInMs: LOOKUP_LINGER_IN_MS,
+    async fetch(ids) {
+      const found = new Map<string, string>();
       // The Graph client puts query values into the URL as given, so the filter is encoded here.
       const filter = encodeSegment(`id in (${ids.map(odataString).join(',')})`);
       try {
         let request = client.api('/users').filter(filter).select(['id', 'mail', 'userPrincipalName']).top(IDS_PER_LOOKUP);
         for (;;) {
-          const page = userAddressPageSchema.parse(await request.option('signal', abortSignal).get());
+          const page = userAddressPageSchema.parse(await request.get());
           for (const user of page.value) {
             const address = user.mail ?? user.userPrincipalName;
-            const id = ids.find((candidate) => candidate === user.id.toLowerCase());
-            if (id && address) addresses.set(id, address);
+            if (address) found.set(user.id.toLowerCase(), address);
           }
           const next = page['@odata.nextLink'];
           if (!next) break;
           request = client.api(nextPagePath(next));
         }
       } catch (error) {
-        if (abortSignal?.aborted) throw abortSignal.reason;
         // A directory read: a 403 here is the app's User.Read.All, not anyone's mailbox.
         throw new Error(`Graph could not look up the email addresses of mailboxes ${ids.join(', ')}${statusSuffix(error)}`, { cause: error });
       }
-    });
+      return ids.map((id) => found.get(id.toLowerCase()) ?? null);
+    },
+  });
+
+  async function resolveAddresses(userIds: readonly UserId[], abortSignal: AbortSignal | undefined): Promise<Map<UserId, string>> {
+    const missing = userIds.filter((id) => !addresses.has(id));
+    const looked = await Promise.all(missing.map(async (id) => [id, await lookupAddresses(id, abortSignal)] as const));
+    for (const [id, address] of looked) if (address) addresses.set(id, address);
     const resolved = new Map<UserId, string>();
     for (const id of userIds) {
       const address = addresses.get(id);
@@ -145,6 +165,35 @@ export function createGraphCalendar(client: Client, options: CreateGraphCalendar
     }
     return resolved;
   }
+
+  const readMailboxSettings = coalescing<UserId, unknown>({
+    maxPerRequest: MAX_BATCH_REQUESTS,
+    maxInFlight: LOOKUPS_IN_FLIGHT,
+    lingerInMs: LOOKUP_LINGER_IN_MS,
+    async fetch(ids) {
+      const [only] = ids;
+      if (only && ids.length === 1) {
+        try {
+          return [await client.api(`/users/${encodeSegment(only)}/mailboxSettings`).get()];
+        } catch (error) {
+          return [asError(error)]; // mapped by getWorkingHours, as any failure of this read
+        }
+      }
+      const items = ids.map((id, i) => ({ id: String(i + 1), method: 'GET' as const, url: `/users/${encodeSegment(id)}/mailboxSettings` }));
+      let answers: Map<string, BatchItemAnswer>;
+      try {
+        answers = await sendBatch(client, items);
+      } catch (error) {
+        throw new Error(`Graph could not read the mailbox settings of ${ids.length} people ($batch)${statusSuffix(error)}`, { cause: error });
+      }
+      return ids.map((id, i) => {
+        const answer = answers.get(String(i + 1));
+        if (!answer) return new Error(`Graph's $batch gave no answer for the mailbox settings of ${id}`);
+        if (answer.status >= 200 && answer.status < 300) return answer.body;
+        return itemFailure(id, 'read the mailbox settings', answer);
+      });
+    },
+  });
 
   async function createOne(mailbox: UserId, event: NewCalendarEvent, abortSignal: AbortSignal | undefined): Promise<CreatedEvent> {
     const body = eventBody(event);
@@ -176,19 +225,19 @@ export function createGraphCalendar(client: Client, options: CreateGraphCalendar
     return created;
   }
 
-  async function getScheduleChunk(addressed: readonly (readonly [UserId, string])[], window: Interval, abortSignal: AbortSignal | undefined): Promise<Map<UserId, Interval[]>> {
+  /** One getSchedule for up to 20 people and one window piece: per person, in order, their busy time or their own error. */
+  async function getScheduleChunk(addressed: readonly ScheduleKey[]): Promise<Array<Interval[] | Error>> {
     const first = addressed[0];
-    if (!first) return new Map();
-    const byAddress = new Map(addressed.map(([id, address]) => [address.toLowerCase(), id]));
+    if (!first) return [];
+    const window = first.piece;
     let response: z.infer<typeof scheduleResponseSchema>;
     try {
       response = scheduleResponseSchema.parse(
         await client
-          .api(`/users/${encodeSegment(first[0])}/calendar/getSchedule`)
+          .api(`/users/${encodeSegment(first.id)}/calendar/getSchedule`)
           .header('Prefer', PREFER_UTC)
-          .option('signal', abortSignal)
           .post({
-            schedules: addressed.map(([, address]) => address),
+            schedules: addressed.map((key) => key.address),
             startTime: { dateTime: toGraphDateTime(window.start, 'window.start'), timeZone: 'UTC' },
             endTime: { dateTime: toGraphDateTime(window.end, 'window.end'), timeZone: 'UTC' },
             // Only scheduleItems are read; the coarsest view keeps availabilityView short.
@@ -196,32 +245,46 @@ export function createGraphCalendar(client: Client, options: CreateGraphCalendar
           }),
       );
     } catch (error) {
-      throw failure(error, first[0], `read the free/busy schedules of ${addressed.length} people`, abortSignal);
+      const failed = failure(error, first.id, `read the free/busy schedules of ${addressed.length} people`, undefined);
+      // The request is made in the first person's name: when it is their mailbox that is unavailable, the
+      // others' schedules are asked for again without them, so one person's mailbox fails no one else.
+      if (failed instanceof MailboxUnavailableError && addressed.length > 1) return [failed, ...(await getScheduleChunk(addressed.slice(1)))];
+      throw failed;
     }
-    const busy = new Map<UserId, Interval[]>(addressed.map(([id]) => [id, []]));
+    const byAddress = new Map(addressed.map((key, i) => [key.address.toLowerCase(), i]));
+    const results: Array<Interval[] | Error> = addressed.map(() => []);
     for (const schedule of response.value) {
-      const id = byAddress.get(schedule.scheduleId.toLowerCase());
-      if (!id) continue; // an answer for an address we did not ask about
+      const at = byAddress.get(schedule.scheduleId.toLowerCase());
+      if (at === undefined) continue; // an answer for an address we did not ask about
+      const id = addressed[at]!.id;
       if (schedule.error) {
         const reason = `Graph cannot read their free/busy (${schedule.error.responseCode ?? 'error'}: ${schedule.error.message ?? 'no message'})`;
-        throw new MailboxUnavailableError(id, reason, { cause: schedule.error });
+        results[at] = new MailboxUnavailableError(id, reason, { cause: schedule.error });
+        continue;
       }
-      const intervals = busy.get(id) ?? [];
+      const intervals = results[at] as Interval[];
       for (const item of schedule.scheduleItems ?? []) {
         if (item.status === 'free' || item.status === 'unknown') continue;
         intervals.push({ start: toIsoInstant(item.start), end: toIsoInstant(item.end) });
       }
-      busy.set(id, intervals);
     }
-    return busy;
+    return results;
   }
+
+  const readSchedule = coalescing<ScheduleKey, Interval[]>({
+    maxPerRequest: SCHEDULES_PER_REQUEST,
+    maxInFlight: LOOKUPS_IN_FLIGHT,
+    lingerInMs: LOOKUP_LINGER_IN_MS,
+    groupOf: (key) => `${key.piece.start}/${key.piece.end}`,
+    fetch: getScheduleChunk,
+  });
 
   return {
     async getWorkingHours(userId, callOptions) {
       const abortSignal = callOptions?.abortSignal;
       let settings: z.infer<typeof mailboxSettingsSchema>;
       try {
-        settings = mailboxSettingsSchema.parse(await client.api(`/users/${encodeSegment(userId)}/mailboxSettings`).option('signal', abortSignal).get());
+        settings = mailboxSettingsSchema.parse(await readMailboxSettings(userId, abortSignal));
       } catch (error) {
         throw failure(error, userId, 'read the mailbox settings', abortSignal);
       }
@@ -255,11 +318,15 @@ export function createGraphCalendar(client: Client, options: CreateGraphCalendar
         const end = DateTime.min(start.plus({ days: SCHEDULE_WINDOW_IN_DAYS }), windowEnd);
         windows.push({ start: toIso(start), end: toIso(end) });
       }
-      const requests = chunk([...resolved.entries()], SCHEDULES_PER_REQUEST).flatMap((group) => windows.map((piece) => ({ group, piece })));
-      const answers = await inBatchesOf(requests, LOOKUPS_IN_FLIGHT, ({ group, piece }) => getScheduleChunk(group, piece, abortSignal));
-      for (const answer of answers) {
-        for (const [id, intervals] of answer) result.get(id)?.push(...intervals);
-      }
+      const asked = [...resolved.entries()].flatMap(([id, address]) => windows.map((piece) => ({ id, address, piece })));
+      const answers = await Promise.allSettled(asked.map((key) => readSchedule(key, abortSignal)));
+      if (abortSignal?.aborted) throw abortSignal.reason;
+      // The first person (in the order asked) whose schedule could not be read is the one named.
+      const failed = answers.find((answer): answer is PromiseRejectedResult => answer.status === 'rejected');
+      if (failed) throw failed.reason;
+      answers.forEach((answer, i) => {
+        if (answer.status === 'fulfilled') result.get(asked[i]!.id)?.push(...answer.value);
+      });
       // A meeting across two window pieces comes back in both; overlapping meetings are one busy stretch.
       for (const [id, intervals] of result) result.set(id, mergeIntervals(intervals));
       return result;
@@ -416,6 +483,20 @@ function createdFromAnswer(mailbox: UserId, event: NewCalendarEvent, answer: Bat
   throw new Error(`Graph could not create event ${event.transactionId} in mailbox ${mailbox} (${answer.status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''})`, { cause });
 }
 
+/** A failed batch item about `mailbox`, as `failure` would say it for the same answer on its own. */
+function itemFailure(mailbox: UserId, what: string, answer: BatchItemAnswer): Error {
+  const error = odataErrorSchema.safeParse(answer.body);
+  const code = error.success ? error.data.error.code ?? null : null;
+  const message = error.success ? error.data.error.message ?? null : null;
+  const cause = error.success ? error.data.error : answer.body;
+  if (answer.status === 403 || answer.status === 404) return new MailboxUnavailableError(mailbox, unavailableReason(answer.status, code, message), { cause });
+  return new Error(`Graph could not ${what} for mailbox ${mailbox} (${answer.status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''})`, { cause });
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
+
 function toEventView(event: z.infer<typeof eventViewSchema>): CalendarEventView {
   return {
     eventId: event.id,
@@ -524,17 +605,6 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;
-}
-
-/** Runs `work` over `items`, at most `limit` at a time; results in input order; the first failure rejects. */
-async function inBatchesOf<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  const queue = items.map((item, index) => ({ item, index }));
-  const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) results[next.index] = await work(next.item);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { DemoPerson } from '../../demo-org';
 import { notFound } from '../core/graphResponses';
 import { answerCollection, project } from '../odata/collections';
+import { keysOfLookupFilter } from '../odata/filter';
 import type { Directory } from '../state/directory';
 import { collectionRequest, ok, odataContext, requireUser, type HandlerContext, type OperationHandler } from './handlerContext';
 
@@ -45,9 +46,24 @@ function directoryObject(person: DemoPerson, directory: Directory): Record<strin
 
 const USER_PROJECTION = { defaultProperties: DEFAULT_USER_PROPERTIES, expandable: ['manager'] };
 
+/** Each person's place in the directory, so users found through the index come back in the directory's order. */
+const positions = new WeakMap<Directory, Map<string, number>>();
+function positionOf(directory: Directory, person: DemoPerson): number {
+  let byId = positions.get(directory);
+  if (!byId) positions.set(directory, (byId = new Map(directory.people.map((p, i) => [p.id, i]))));
+  return byId.get(person.id) ?? 0;
+}
+
 export const listUsers: OperationHandler = (context) => {
   const { directory } = context.state;
-  const users = directory.people.map((person) => userResource(person, directory));
+  // `id in (…)` (how an app resolves the people it was handed) is answered from the directory's index: only
+  // the named users are built, not the whole directory. The same filter still runs over them.
+  const filter = context.query.$filter;
+  const ids = typeof filter === 'string' ? keysOfLookupFilter(filter, 'id') : null;
+  const people = ids
+    ? [...new Set(ids.map((id) => directory.findUser(id)).filter((p): p is DemoPerson => p !== undefined))].sort((a, b) => positionOf(directory, a) - positionOf(directory, b))
+    : directory.people;
+  const users = people.map((person) => userResource(person, directory));
   return ok({ '@odata.context': odataContext(context, 'users'), ...answerCollection(users, collectionRequest(context), { ...USER_PROJECTION, defaultPageSize: 100 }) });
 };
 

@@ -26,6 +26,20 @@ export function compileFilter(text: string): FilterPredicate {
   return (item) => evaluate(expression, item, {});
 }
 
+/**
+ * The keys of a filter that is exactly `<name> in ('a','b',…)` or `<name> eq 'a'` on a top-level property (name
+ * matched case-insensitively), so a collection can answer it from an index; null for any other filter.
+ */
+export function keysOfLookupFilter(text: string, name: string): string[] | null {
+  const parser = new Parser(tokenise(text), text);
+  const expression = parser.parseOr();
+  parser.expectEnd();
+  const isName = (path: string[]) => path.length === 1 && path[0]!.toLowerCase() === name.toLowerCase();
+  if (expression.kind === 'in' && isName(expression.path) && expression.values.every((v) => typeof v === 'string')) return expression.values as string[];
+  if (expression.kind === 'compare' && expression.operator === 'eq' && isName(expression.path) && typeof expression.value === 'string') return [expression.value];
+  return null;
+}
+
 type Token = { type: 'word' | 'string' | 'number' | 'punct'; text: string };
 
 function tokenise(text: string): Token[] {

@@ -1,0 +1,125 @@
+import { Writable } from 'node:stream';
+import { DateTime } from 'luxon';
+import { EntityTable } from '../../src/adapters/tables/entityTable';
+import { loadConfig } from '../../src/config';
+import { parseUserId, type UserId } from '../../src/domain/ids';
+import { experimentIdFor } from '../../src/domain/roundIds';
+import { createLogger } from '../../src/logging';
+import { systemClock } from '../../src/ports/clock';
+import { bookPracticeTime, PRACTICE_CATEGORY } from '../../src/usecases/booking';
+import { ensureQueues, wireApplication } from '../../src/wiring';
+import { loadDemoOrganisation } from '../../tools/demo-org';
+import { startGraphSandbox, type RunningGraphSandbox } from '../../tools/graph-sandbox/server';
+import { aRound, anExperiment, PEOPLE, ROUND_ID } from '../support/builders';
+import { testConnectionString, uniquePrefix } from '../support/storage';
+
+// A booking wastes no round trip: what it needs is read once, each save is one transaction, and the Graph
+// lookups of people booked at the same time go out together.
+let sandbox: RunningGraphSandbox;
+beforeAll(async () => { sandbox = await startGraphSandbox({ port: 0 }); });
+afterAll(async () => { await sandbox.close(); });
+
+const organisation = loadDemoOrganisation();
+const quiet = createLogger('test', { destination: new Writable({ write(_c, _e, done) { done(); } }) });
+
+async function aRoundWithApprovedPlans(people: readonly UserId[], prefix: string) {
+  const config = loadConfig({ STORAGE_CONNECTION_STRING: testConnectionString(), TABLE_PREFIX: uniquePrefix(prefix), GRAPH_BASE_URL: sandbox.url });
+  const { ports } = wireApplication(config, { logger: quiet, clock: systemClock });
+  await ensureQueues(ports);
+  const start = DateTime.now().setZone('Europe/London').plus({ weeks: 1 }).startOf('week');
+  await ports.rounds.create(aRound({ status: 'open', window: { start: start.toISODate()!, weeks: 2 }, shareback: { startsAt: start.plus({ weeks: 2 }).set({ hour: 15 }).toUTC().toISO()!, durationMinutes: 60, timeZone: 'Europe/London' } }));
+  for (const personId of people) await ports.experiments.create({ ...anExperiment({ state: 'approved' }), participantId: personId, id: experimentIdFor(ROUND_ID, personId) });
+  return ports;
+}
+
+/** Every storage call made through EntityTable while `action` runs, in the order they started. */
+async function storageCallsOf(action: () => Promise<unknown>): Promise<{ call: string; table: string }[]> {
+  const calls: { call: string; table: string }[] = [];
+  const names = ['get', 'create', 'upsert', 'update', 'delete', 'transact', 'listPartition'] as const;
+  const originals = names.map((name) => [name, EntityTable.prototype[name]] as const);
+  for (const [name, original] of originals) {
+    (EntityTable.prototype as unknown as Record<string, unknown>)[name] = function (this: EntityTable, ...args: unknown[]) {
+      calls.push({ call: name, table: this.label });
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    };
+  }
+  try {
+    await action();
+  } finally {
+    for (const [name, original] of originals) (EntityTable.prototype as unknown as Record<string, unknown>)[name] = original;
+  }
+  return calls;
+}
+
+const practiceEventsOf = (personId: string) => sandbox.control.events(personId).filter((e) => (e.categories as string[] | undefined)?.includes(PRACTICE_CATEGORY));
+
+describe('one booking', () => {
+  it('reads the booking once (a point read), before anything is written, and saves plan and blocks in one write each time', async () => {
+    const person = parseUserId(organisation.people.find((p) => p.displayName === 'Oliver Bennett')!.id)!;
+    const ports = await aRoundWithApprovedPlans([person], 'bookrt');
+
+    const calls = await storageCallsOf(async () => expect(await bookPracticeTime(ROUND_ID, person, ports, { dashboardUrl: '' })).toBe('booked'));
+
+    const onBookings = calls.filter((c) => c.table === 'booking');
+    // One point read, then the plan stored before the events (created: there was none) and the event ids after
+    // them (conditional on the plan's ETag): one write each.
+    expect(onBookings.map((c) => c.call)).toEqual(['get', 'create', 'update']);
+    expect(calls.filter((c) => c.table === 'round booking index').map((c) => c.call)).toEqual(['upsert', 'upsert']);
+    const firstWrite = calls.findIndex((c) => c.call !== 'get' && c.call !== 'listPartition');
+    expect(calls.slice(firstWrite).filter((c) => c.call === 'get' || c.call === 'listPartition')).toEqual([]);
+    const booking = (await ports.bookings.get(experimentIdFor(ROUND_ID, person)))!;
+    expect(booking.blocks.length).toBeGreaterThan(0);
+    expect(booking.blocks.every((b) => b.eventId !== null)).toBe(true);
+    expect(practiceEventsOf(person)).toHaveLength(booking.blocks.length);
+  });
+});
+
+describe('people booked at the same time', () => {
+  const people = organisation.people.filter((p) => p.managerId !== null).slice(0, 6).map((p) => parseUserId(p.id)!);
+
+  it('are looked up together: users by id, getSchedule and mailbox settings ($batch) in one or two requests each, not one per person', async () => {
+    const ports = await aRoundWithApprovedPlans(people, 'booktogether');
+    sandbox.control.reset();
+
+    const outcomes = await Promise.all(people.map((person) => bookPracticeTime(ROUND_ID, person, ports, { dashboardUrl: '' })));
+
+    expect(outcomes).toEqual(people.map(() => 'booked'));
+    const log = sandbox.control.requests();
+    expect(log.filter((r) => !r.valid)).toEqual([]);
+    // Asked one by one, each kind would be one request per person (6). Bookings that start together drift apart
+    // by their storage reads, so a straggler may make a second request; never one per person.
+    expect(log.filter((r) => r.method === 'GET' && r.path === '/v1.0/users').length).toBeLessThanOrEqual(2);
+    expect(log.filter((r) => /\/calendar\/getSchedule$/.test(r.path)).length).toBeLessThanOrEqual(2);
+    const settings = log.filter((r) => /\/mailboxSettings$/.test(r.path));
+    expect(settings).toHaveLength(people.length);
+    expect(settings.filter((r) => !r.inBatch).length).toBeLessThanOrEqual(1);
+    expect(log.filter((r) => r.path === '/v1.0/$batch').length).toBeLessThanOrEqual(2 + people.length); // the events: one $batch per person
+    for (const person of people) {
+      const booking = (await ports.bookings.get(experimentIdFor(ROUND_ID, person)))!;
+      expect(new Set(practiceEventsOf(person).map((e) => e.transactionId)).size).toBe(booking.blocks.length);
+      expect(practiceEventsOf(person)).toHaveLength(booking.blocks.length);
+    }
+  });
+
+  it('book everyone whose mailbox answers when one mailbox is throttled inside the batch and another does not exist', async () => {
+    const throttled = people[1]!;
+    const everyone = [...people, PEOPLE.dana]; // the builders' dana is not in the directory: her mailbox answers 404
+    const ports = await aRoundWithApprovedPlans(everyone, 'bookfaults');
+    sandbox.control.reset();
+    sandbox.control.injectFaults({ status: 429, count: 2, retryAfterSeconds: 1, mailbox: throttled });
+
+    const outcomes = await Promise.all(everyone.map((person) => bookPracticeTime(ROUND_ID, person, ports, { dashboardUrl: '' })));
+
+    expect(outcomes).toEqual([...people.map(() => 'booked'), 'failed']);
+    const log = sandbox.control.requests();
+    expect(log.filter((r) => r.status === 429 && r.mailbox === throttled).length).toBeGreaterThan(0);
+    const missing = (await ports.bookings.get(experimentIdFor(ROUND_ID, PEOPLE.dana)))!;
+    expect(missing.status).toBe('failed');
+    expect(missing.reason).toMatch(/^could not book: no such user or mailbox/);
+    for (const person of people) {
+      const booking = (await ports.bookings.get(experimentIdFor(ROUND_ID, person)))!;
+      expect(booking.status).toBe('booked');
+      expect(practiceEventsOf(person)).toHaveLength(booking.blocks.length);
+    }
+  });
+});

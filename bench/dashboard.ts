@@ -159,7 +159,7 @@ async function measureSize(experiments: number, context: DashboardBenchContext):
         writes.push(ports.bookings.save({
           experimentId: experiment.id, roundId: open.id, participantId: userId, status: failed ? 'failed' : 'booked', reason: failed ? 'could not book: no free time in the window' : null,
           timeZone: 'Europe/London', extensionDays: 0, weeks: [1, 2, 3].map((week) => ({ week, targetMinutes: 150, plannedMinutes: failed ? 0 : 180, shortfall: null })), blocks, updatedAt: now,
-        }));
+        }, { previous: null })); // a first booking: written without reading first
       }
       if (journaled) {
         const journal: JournalEntry = {

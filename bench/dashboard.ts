@@ -8,7 +8,10 @@
  * The round is seeded through the repositories (the same adapters the service uses, which keep the counters):
  * members with kickoff states (some failed), acknowledgements, experiments in a realistic mix of states (selection
  * from `selected` on, decisions on the decided ones), bookings (some could not book, some blocks not kept) and journal
- * entries and summaries marked ready; the bench checks the repair finds no difference before it times anything.
+ * entries and summaries marked ready, decision effects (some failed); the bench checks the repair finds no difference
+ * before it times anything. Records are written first and the member rows then in counted batches with the facts
+ * those records hold (see the seed below). Each size also reports the CPU per request of the service and of Azurite
+ * (`cpu_ms_per_request`) and the p50 of each storage read the views make, alone (`storage_p50_ms`).
  *   BENCH_DASHBOARD_SIZES=a,b      round sizes (default 1000,10000; 300,1000 with BENCH_QUICK=1); the JSON line's
  *                                  top-level figures are the largest size's, `sizes` holds each, `*_growth` largest/smallest
  *   BENCH_DASHBOARD_OWNER_N=N      owner-view requests timed (default 60; 20 quick)
@@ -23,14 +26,17 @@ import { wireApplication } from '../src/wiring';
 import { createRound, type CreateRoundInput } from '../src/domain/round';
 import { newExperiment, type Experiment, type ExperimentState } from '../src/domain/experiment';
 import { parseTenantId, parseUserId, type UserId } from '../src/domain/ids';
-import { parseRoundId } from '../src/domain/roundIds';
+import { experimentIdFor, parseRoundId } from '../src/domain/roundIds';
 import { isDomainError } from '../src/domain/errors';
 import type { JournalEntry } from '../src/domain/journal';
+import type { PolicyAcknowledgement } from '../src/domain/acknowledgement';
+import { experimentFunnelFactsOf } from '../src/domain/funnel';
 import type { SharebackSummary } from '../src/ports/sharebackSessionRepo';
 import type { RunningAzurite } from '../tools/azurite';
 import { loadDemoOrganisation } from '../tools/demo-org';
 import { startGraphSandbox } from '../tools/graph-sandbox/server';
 import { aNewRoundBody } from '../tests/support/rounds';
+import { azuritePid, cpuSecondsOf } from './kickoff';
 
 export interface DashboardBenchContext {
   readonly quick: boolean;
@@ -64,6 +70,10 @@ interface SizeFigures {
   readonly outline_p50_ms: number;
   readonly auth_only_p50_ms: number;
   readonly seed_s: number;
+  /** CPU milliseconds per timed request of each process (owner view; participant load = /me + /outline). */
+  readonly cpu_ms_per_request: { readonly owner: { service: number | null; azurite: number | null }; readonly participant: { service: number | null; azurite: number | null } };
+  /** p50 of each storage read the two views make, called alone from the bench through the same repositories. */
+  readonly storage_p50_ms: Readonly<Record<string, number>>;
 }
 
 export async function runDashboardBench(context: DashboardBenchContext): Promise<void> {
@@ -113,12 +123,15 @@ async function measureSize(experiments: number, context: DashboardBenchContext):
     // The participant whose view is timed sits at a practising position (3), so their booking and journal are read too.
     const others = Array.from({ length: experiments - 1 }, () => parseUserId(randomUUID())!);
     const people = [...others.slice(0, 3), participant.id as UserId, ...others.slice(3)];
-    for (let i = 0; i < people.length; i += 1000) await ports.roundMembers.addQueued(open.id, people.slice(i, i + 1000).map((userId) => ({ userId, via: 'named' as const })), now);
     const entry = open.catalogue[0]!;
     const windowStart = Date.parse(`${open.window.start}T09:00:00Z`);
     const seeded = Date.now();
-    // Every write goes through the repositories that keep the round's counters, so the counters are exact.
-    await inBatches(people.map((userId, i) => ({ userId, i })), 16, async ({ userId, i }) => {
+    // The records first, while nobody is a member yet: each repository's copy of its fact onto the member row is then a
+    // point read that finds no row (no per-record member write). The member rows are then written with what those
+    // records say, through the member repository's batch paths (99 new rows, then 49 updates per counted transaction),
+    // so every counter is still kept by the repositories; the repair below checks the copies against the records.
+    const facts = new Map<UserId, { experiment: Experiment; acknowledgement: PolicyAcknowledgement; journaled: boolean; summaryReady: boolean; delivery: 'queued' | 'sent' | 'failed' }>();
+    await inBatches(people.map((userId, i) => ({ userId, i })), 32, async ({ userId, i }) => {
       const state = STATES[i % STATES.length]!;
       const base = newExperiment(open.id, userId, tenantId, now);
       const experiment: Experiment = state === 'draft' ? base : {
@@ -130,40 +143,64 @@ async function measureSize(experiments: number, context: DashboardBenchContext):
         history: [{ at: now, by: userId, command: 'submit', from: 'draft', to: state === 'withdrawn' ? 'withdrawn' : state }],
         decision: state === 'decided' ? { outcome: 'stop', ownerId: owner.id, dueDate: open.window.start, note: 'Learned enough', by: owner.id, at: now, revision: 1, previous: [] } : null,
       } as Experiment;
-      await ports.acknowledgements.record({ roundId: open.id, userId, policyVersion: 1, toolId: entry.id, otherToolName: null, toolTermsAccepted: true, acknowledgedAt: now });
-      await ports.experiments.create(experiment);
-      if (i % 10 === 0 || i % 47 === 0) {
-        const member = (await ports.roundMembers.get(open.id, userId))!;
-        await ports.roundMembers.update(i % 47 === 0
-          ? { ...member.member, delivery: 'failed', deliveryAttempts: 5, deliveryReason: 'the app could not be installed for them', updatedAt: now }
-          : { ...member.member, delivery: 'sent', deliveryAttempts: 1, deliveredAt: now, updatedAt: now }, member.etag);
-      }
+      const acknowledgement: PolicyAcknowledgement = { roundId: open.id, userId, policyVersion: 1, toolId: entry.id, otherToolName: null, toolTermsAccepted: true, acknowledgedAt: now };
+      const journaled = ['practising', 'sharing', 'decided'].includes(state);
+      const summaryReady = state === 'sharing' && i % 2 === 0;
+      const delivery = i % 47 === 0 ? 'failed' as const : i % 10 === 0 ? 'sent' as const : 'queued' as const;
+      facts.set(userId, { experiment, acknowledgement, journaled, summaryReady, delivery });
+      await Promise.all([ports.acknowledgements.record(acknowledgement), ports.experiments.create(experiment)]);
+      const writes: Promise<unknown>[] = [];
       if (['approved', 'practising', 'sharing', 'decided'].includes(state)) {
         const failed = i % 53 === 0;
         const blocks = failed ? [] : Array.from({ length: 6 }, (_, b) => {
           const start = windowStart + (Math.floor(b / 2) * 7 + (b % 2) * 2) * 86_400_000 + (i % 8) * 1_800_000;
           return { week: Math.floor(b / 2) + 1, index: (b % 2) + 1, start: new Date(start).toISOString(), end: new Date(start + 5_400_000).toISOString(), eventId: `ev-${i}-${b}`, transactionId: `tx-${i}-${b}`, notKept: b === 0 && i % 5 === 0 ? { by: 'participant' as const, reason: 'customer call' } : null };
         });
-        await ports.bookings.save({
+        writes.push(ports.bookings.save({
           experimentId: experiment.id, roundId: open.id, participantId: userId, status: failed ? 'failed' : 'booked', reason: failed ? 'could not book: no free time in the window' : null,
           timeZone: 'Europe/London', extensionDays: 0, weeks: [1, 2, 3].map((week) => ({ week, targetMinutes: 150, plannedMinutes: failed ? 0 : 180, shortfall: null })), blocks, updatedAt: now,
-        });
+        }, { previous: null })); // a first booking: written without reading first
       }
-      if (['practising', 'sharing', 'decided'].includes(state)) {
+      if (journaled) {
         const journal: JournalEntry = {
           experimentId: experiment.id, roundId: open.id, participantId: userId, weekStart: open.window.start as JournalEntry['weekStart'],
           improved: 'The summary took half the time', broke: '', surprised: 'It found the open actions', taught: '', hoursPractised: 2, missedBlocks: 0, missedReason: '',
           createdAt: now as JournalEntry['createdAt'], updatedAt: now as JournalEntry['updatedAt'], version: 1,
         };
-        await ports.journals.create(journal);
+        writes.push(ports.journals.create(journal));
       }
-      if (state === 'sharing' && i % 2 === 0) {
+      if (summaryReady) {
         // Ready for the shareback: "shared back" in the funnel before any decision.
-        await ports.sharebackSessions.saveSummary({
+        writes.push(ports.sharebackSessions.saveSummary({
           roundId: open.id, participantId: userId, draft: {} as SharebackSummary['draft'], edits: {}, ready: true, readyAt: now,
           reviewRequestedAt: null, flaggedAt: null, version: 1, updatedAt: now,
-        }, null);
+        }, null));
       }
+      if (state === 'decided') {
+        // What the decision's effects did: most ran, some failed (the owner's list of effects to retry).
+        const failedEffect = i % 9 === 0;
+        writes.push(ports.sharebackSessions.saveEffects({
+          roundId: open.id, participantId: userId,
+          outcomes: { [`followup:${experiment.id}`]: failedEffect ? { status: 'failed', detail: 'no free time in the next two weeks', ref: null, at: now } : { status: 'done', detail: 'booked', ref: `ev-followup-${i}`, at: now } },
+        }, null));
+      }
+      await Promise.all(writes);
+    });
+    progress(`dashboard.api: ${experiments}: records written in ${((Date.now() - seeded) / 1000).toFixed(1)} s; member rows next`);
+    await ports.roundMembers.addQueued(open.id, people.map((userId) => ({ userId, via: 'named' as const })), now);
+    // In row-key order, as the kickoff cuts its groups: each chunk's row-key range then holds only that chunk.
+    const inKeyOrder = [...people].sort();
+    const chunks: UserId[][] = [];
+    for (let i = 0; i < inKeyOrder.length; i += 49) chunks.push(inKeyOrder.slice(i, i + 49));
+    await inBatches(chunks, 4, async (chunk) => {
+      const stored = await ports.roundMembers.getMany(open.id, chunk);
+      await ports.roundMembers.updateMany(open.id, chunk.map((userId) => {
+        const { member, etag } = stored.get(userId)!;
+        const { experiment, acknowledgement, journaled, summaryReady, delivery } = facts.get(userId)!;
+        const kickoff = delivery === 'failed' ? { delivery, deliveryAttempts: 5, deliveryReason: 'the app could not be installed for them' }
+          : delivery === 'sent' ? { delivery, deliveryAttempts: 1, deliveredAt: now } : {};
+        return { member: { ...member, ...kickoff, updatedAt: now, latestAcknowledgement: acknowledgement, funnelFacts: { experiment: experimentFunnelFactsOf(experiment), journaled, summaryReady } }, etag };
+      }));
     });
     const seedSeconds = Number(((Date.now() - seeded) / 1000).toFixed(1));
     progress(`dashboard.api: seeded ${experiments} in ${seedSeconds} s; starting the service`);
@@ -190,10 +227,35 @@ async function measureSize(experiments: number, context: DashboardBenchContext):
       }
       return samples.sort((a, b) => a - b);
     };
+    // CPU of the service and of Azurite over a timed loop, per request: which process a figure is made of.
+    const azurite = azuritePid();
+    const cpuPerRequest = async (n: number, run: () => Promise<number[]>) => {
+      const before = { service: cpuSecondsOf(service!.child.pid), azurite: cpuSecondsOf(azurite) };
+      const samples = await run();
+      const after = { service: cpuSecondsOf(service!.child.pid), azurite: cpuSecondsOf(azurite) };
+      const per = (a: number | null, b: number | null) => (a === null || b === null ? null : Number((((b - a) * 1000) / (n + 3)).toFixed(2)));
+      return { samples, cpu: { service: per(before.service, after.service), azurite: per(before.azurite, after.azurite) } };
+    };
     progress(`dashboard.api: ${experiments}: owner view × ${ownerN}`);
-    const ownerSamples = await time(ownerN, () => get(`/rounds/${open.id}/overview`, owner.id));
+    const ownerRun = await cpuPerRequest(ownerN, () => time(ownerN, () => get(`/rounds/${open.id}/overview`, owner.id)));
+    const ownerSamples = ownerRun.samples;
     progress(`dashboard.api: ${experiments}: participant view × ${participantN}`);
-    const participantSamples = await time(participantN, () => Promise.all([get(`/rounds/${open.id}/me`, participant.id), get(`/rounds/${open.id}/outline`, participant.id)]));
+    const participantRun = await cpuPerRequest(participantN, () => time(participantN, () => Promise.all([get(`/rounds/${open.id}/me`, participant.id), get(`/rounds/${open.id}/outline`, participant.id)])));
+    const participantSamples = participantRun.samples;
+    // Each storage read of the two views alone (the service makes them in parallel; these are their own costs).
+    const participantExperiment = experimentIdFor(open.id, participant.id as UserId);
+    const reads: Record<string, () => Promise<unknown>> = {
+      'rounds.get': () => ports.rounds.get(open.id),
+      'roundCounters.read': () => ports.roundCounters.read(open.id),
+      'roundMembers.listPage(50)': () => ports.roundMembers.listPage(open.id, { limit: 50 }),
+      'sharebacks.get': () => ports.sharebacks.get(open.id),
+      'sharebackSessions.listEffectProblems': () => ports.sharebackSessions.listEffectProblems(open.id),
+      'roundMembers.get': () => ports.roundMembers.get(open.id, participant.id as UserId),
+      'experiments.get': () => ports.experiments.get(open.id, participant.id as UserId),
+      'bookings.get': () => ports.bookings.get(participantExperiment),
+    };
+    const storage: Record<string, number> = {};
+    for (const [name, read] of Object.entries(reads)) storage[name] = percentile(await time(20, read), 50);
     // Where the participant view's time goes: each of its two reads alone, and a bare authenticated call.
     const meSamples = await time(Math.min(participantN, 50), () => get(`/rounds/${open.id}/me`, participant.id));
     const outlineSamples = await time(Math.min(participantN, 50), () => get(`/rounds/${open.id}/outline`, participant.id));
@@ -204,6 +266,8 @@ async function measureSize(experiments: number, context: DashboardBenchContext):
       participant_p50_ms: percentile(participantSamples, 50), participant_p95_ms: percentile(participantSamples, 95),
       me_p50_ms: percentile(meSamples, 50), outline_p50_ms: percentile(outlineSamples, 50), auth_only_p50_ms: percentile(whoSamples, 50),
       seed_s: seedSeconds,
+      cpu_ms_per_request: { owner: ownerRun.cpu, participant: participantRun.cpu },
+      storage_p50_ms: storage,
     };
   } finally {
     service?.child.kill('SIGTERM');
@@ -219,6 +283,8 @@ if (require.main === module) {
     const { startAzurite } = await import('../tools/azurite');
     const { freePort } = await import('../tools/free-port');
     const root = join(__dirname, '..');
+    // Profiling only, as in bench/run.ts: BENCH_SERVICE_NODE_OPTIONS="--require ./bench/cpu-profile.js" BENCH_PROFILE_DIR=/tmp/prof.
+    const profiling = process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS, BENCH_PROFILE_DIR: process.env.BENCH_PROFILE_DIR } : {};
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     const azurite = await startAzurite();
     try {
@@ -229,7 +295,7 @@ if (require.main === module) {
         async startService(env) {
           const port = await freePort();
           const url = `http://127.0.0.1:${port}`;
-          const child = spawn(process.execPath, [join(root, 'dist', 'src', 'server.js')], { env: { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+          const child = spawn(process.execPath, [join(root, 'dist', 'src', 'server.js')], { env: { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...profiling }, stdio: ['ignore', 'ignore', 'inherit'] });
           for (;;) {
             if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode}`);
             try { if ((await fetch(`${url}/healthz`)).ok) break; } catch { /* not listening yet */ }

@@ -153,7 +153,7 @@ export function generateOrganisation(people: number): DemoOrganisation {
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-function cpuSecondsOf(pid: number | undefined): number | null {
+export function cpuSecondsOf(pid: number | undefined): number | null {
   if (pid === undefined) return null;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -165,7 +165,7 @@ function cpuSecondsOf(pid: number | undefined): number | null {
 }
 
 /** The Azurite child of this process (tools/azurite.ts does not expose its pid). */
-function azuritePid(): number | undefined {
+export function azuritePid(): number | undefined {
   try {
     for (const task of readdirSync(`/proc/${process.pid}/task`)) {
       for (const child of readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) {

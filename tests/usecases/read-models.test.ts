@@ -117,6 +117,30 @@ describe('the owner’s overview and funnel', () => {
     expect(overview.hours).toEqual({ plannedMinutes: 180, keptMinutes: 60 });
   });
 
+  it('lists failed decision effects from the rows kept with each effects log, and drops one once it succeeds', async () => {
+    const { ports } = await aRoundUnderWay();
+    // The overview must not read the effects logs themselves (one per person who decided): only the problem rows.
+    const listEffects = jest.spyOn(ports.sharebackSessions, 'listEffects');
+    const stored = (await ports.sharebackSessions.getEffects(ROUND_ID, PEOPLE.dana))!;
+    await ports.sharebackSessions.saveEffects({
+      ...stored.value, outcomes: { ...stored.value.outcomes, 'tell-manager:1': { status: 'failed', detail: 'the mailbox refused', ref: null, at: WEDNESDAY_IN_WEEK_2 } },
+    }, stored.etag);
+    const both = ok(await ownerOverviewQuery(ROUND_ID, as.omar, ports));
+    expect(both.effectProblems.map((p) => [p.userId, p.effect, p.reason])).toEqual([
+      [PEOPLE.dana, 'follow-up', 'no free time in the next two weeks'], [PEOPLE.dana, 'tell-manager', 'the mailbox refused'],
+    ]);
+    const again = (await ports.sharebackSessions.getEffects(ROUND_ID, PEOPLE.dana))!;
+    await ports.sharebackSessions.saveEffects({
+      ...again.value, outcomes: { ...again.value.outcomes, 'follow-up:1': { status: 'done', detail: 'booked', ref: 'event-1', at: WEDNESDAY_IN_WEEK_2 } },
+    }, again.etag);
+    const after = ok(await ownerOverviewQuery(ROUND_ID, as.omar, ports));
+    expect(after.effectProblems.map((p) => [p.userId, p.effect])).toEqual([[PEOPLE.dana, 'tell-manager']]);
+    // A save on a stale ETag still loses, and leaves the problem rows as they were.
+    await expect(ports.sharebackSessions.saveEffects({ ...again.value, outcomes: {} }, again.etag)).rejects.toThrow();
+    expect(ok(await ownerOverviewQuery(ROUND_ID, as.omar, ports)).effectProblems).toHaveLength(1);
+    expect(listEffects).not.toHaveBeenCalled();
+  });
+
   it('answers the funnel with the people at each stage', async () => {
     const { ports } = await aRoundUnderWay();
     const funnel = ok(await roundFunnelQuery(ROUND_ID, as.priya, ports));

@@ -27,14 +27,18 @@ export function encodeKey(raw: string): string {
 
 export function decodeKey(encoded: string): string {
   if (!encoded.includes('!')) return encoded; // ids and most keys: nothing was escaped
-  const bytes: number[] = [];
-  for (let i = 0; i < encoded.length; i++) {
-    if (encoded[i] === '!') {
-      bytes.push(Number.parseInt(encoded.slice(i + 1, i + 3), 16));
+  // Byte by byte in one buffer: '!' and hex digits are ASCII, so escapes can be read from the UTF-8 bytes directly
+  // (every bookkeeping row's key has escapes, and a round's problem rows are read hundreds at a time).
+  const raw = Buffer.from(encoded, 'utf8');
+  const bytes = Buffer.allocUnsafe(raw.length);
+  let length = 0;
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === 0x21) {
+      bytes[length++] = Number.parseInt(raw.toString('latin1', i + 1, i + 3), 16);
       i += 2;
     } else {
-      bytes.push(...Buffer.from(encoded[i] ?? '', 'utf8'));
+      bytes[length++] = raw[i]!;
     }
   }
-  return Buffer.from(bytes).toString('utf8');
+  return bytes.toString('utf8', 0, length);
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { parseUserId } from '../../domain/ids';
 import { parseRoundId, type RoundId } from '../../domain/roundIds';
-import type { DecisionEffectLog, MeetingSession, SharebackSessionRepo, SharebackSummary, Stored } from '../../ports/sharebackSessionRepo';
+import type { DecisionEffectLog, EffectProblem, MeetingSession, SharebackSessionRepo, SharebackSummary, Stored } from '../../ports/sharebackSessionRepo';
+import { CountedPartitions, NOTHING_COUNTED, PROBLEM_ROW_PREFIX, problemRowKey, type Contribution } from './countedPartition';
 import type { EntityTable } from './entityTable';
 import type { FunnelFactsCopy } from './experimentRepo';
 import { fromJsonColumn, toJsonColumn } from './json';
@@ -11,6 +12,8 @@ import { fromJsonColumn, toJsonColumn } from './json';
  *   <prefix>Shareback     PK = roundId   RK = "session"                the running order and current presenter (ETag per change)
  *                                        RK = "summary|<userId>"       one participant's summary (draft, their edits, ready)
  *                                        RK = "effects|<userId>"       what each decision effect did (booked, told, needs the owner)
+ *                                        RK = "~problem|effect|<userId>|<effect id>"  one row per failed effect of that log, written
+ *                                                                      in the same transaction as the log, so the owner's list is a small range
  *   <prefix>MeetingChats  PK = chat id   RK = "round"                  which round a meeting chat belongs to (the tab's lookup)
  * The meeting screens read one partition (the round's); the tab's first call is one point read by chat id.
  */
@@ -32,6 +35,21 @@ const effectsSchema = z.object({
   outcomes: z.record(z.object({ status: z.enum(['done', 'needs-owner', 'failed', 'cancelled']), detail: z.string(), ref: z.string().nullable(), mailbox: z.string().nullable().optional(), at: z.string() })),
 });
 
+const EFFECT_PROBLEMS = `${PROBLEM_ROW_PREFIX}effect|`;
+
+/** What an effects log keeps beside it: a problem row per failed effect (no counters). */
+function effectsContribution(log: DecisionEffectLog): Contribution {
+  const failed = Object.entries(log.outcomes).filter(([, outcome]) => outcome.status === 'failed');
+  return {
+    counts: {},
+    problems: Object.fromEntries(failed.map(([effectId, outcome]) => [
+      problemRowKey('effect', `${log.participantId}|${effectId}`),
+      // The effect's kind is the part of its id before the first colon (e.g. "followup:<id>" → "followup").
+      { userId: log.participantId, effect: effectId.split(':')[0] ?? effectId, reason: outcome.detail },
+    ])),
+  };
+}
+
 function ids(stored: { roundId: string; participantId?: string }, what: string) {
   const roundId = parseRoundId(stored.roundId);
   const participantId = stored.participantId === undefined ? null : parseUserId(stored.participantId);
@@ -42,6 +60,8 @@ function ids(stored: { roundId: string; participantId?: string }, what: string) 
 /** `funnelFacts`: where whether a summary is ready is copied for the round's counters ("shared back"; the member row). */
 export function createTableSharebackSessionRepo(tables: { shareback: EntityTable; meetingChats: EntityTable }, funnelFacts?: FunnelFactsCopy): SharebackSessionRepo {
   const { shareback, meetingChats } = tables;
+  // Only problem rows are kept (nothing is counted), so no counter shard is ever read or written.
+  const effectsKept = new CountedPartitions(shareback, { shards: 1 });
 
   async function write(pk: string, rk: string, value: unknown, etag: string | null, options?: { abortSignal?: AbortSignal }): Promise<string> {
     await shareback.ensureCreated(options);
@@ -93,6 +113,7 @@ export function createTableSharebackSessionRepo(tables: { shareback: EntityTable
     async getEffects(roundId, participantId, options) {
       await shareback.ensureCreated(options);
       const row = await shareback.get(roundId, `${EFFECTS}${participantId}`, options);
+      if (row) effectsKept.remember(row);
       return row ? { value: parseEffects(row.properties.data, `decision effects of ${participantId}`), etag: row.etag } : null;
     },
     async listEffects(roundId, options) {
@@ -101,7 +122,24 @@ export function createTableSharebackSessionRepo(tables: { shareback: EntityTable
       return list;
     },
     async saveEffects(log, etag, options): Promise<Stored<DecisionEffectLog>> {
-      return { value: log, etag: await write(log.roundId, `${EFFECTS}${log.participantId}`, log, etag, options) };
+      await shareback.ensureCreated(options);
+      const rowKey = `${EFFECTS}${log.participantId}`;
+      // The log and its failed effects' problem rows in one transaction; a lost race on the log is the caller's, as before.
+      const before = etag === null ? NOTHING_COUNTED : await effectsKept.before(log.roundId, rowKey, etag, options);
+      const written = await effectsKept.write(log.roundId, async () => [{
+        rowKey, properties: { data: toJsonColumn(log) }, write: etag === null ? 'create' : { ifMatch: etag }, before, after: effectsContribution(log), reportConflict: true,
+      }], options);
+      const next = written.get(rowKey) || (await shareback.get(log.roundId, rowKey, options))?.etag;
+      if (!next) throw new Error(`decision effects of ${log.participantId} were saved but could not be read back`);
+      return { value: log, etag: next };
+    },
+    async listEffectProblems(roundId, options): Promise<EffectProblem[]> {
+      const problems: EffectProblem[] = [];
+      for await (const row of rows(roundId, EFFECT_PROBLEMS, options)) {
+        const participantId = parseUserId(row.properties.userId);
+        if (participantId) problems.push({ participantId, effect: String(row.properties.effect ?? ''), reason: String(row.properties.reason ?? '') });
+      }
+      return problems;
     },
     async roundForChat(chatId, options) {
       await meetingChats.ensureCreated(options);

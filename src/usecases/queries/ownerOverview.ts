@@ -19,17 +19,17 @@ export async function ownerOverviewQuery(roundId: RoundId, caller: Caller, ports
   const round = await roundFor(roundId, 'manageRound', 'Only the round’s owners can see how the round is going.', caller, ports);
   if (isDomainError(round)) return round;
   const now = ports.clock.now().toISOString();
-  const [counters, firstMembers, shareback, effectLogs] = await Promise.all([
+  const [counters, firstMembers, shareback, failedEffects] = await Promise.all([
     ports.roundCounters.read(round.id),
     // The round form lists the people named in the round: those among the first page of members, not every member row.
     // Saving the form only ever adds people, so a round larger than the page loses nobody by it.
     ports.roundMembers.listPage(round.id, { limit: DRILL_DOWN_PAGE }),
     ports.sharebacks.get(round.id),
-    ports.sharebackSessions.listEffects(round.id),
+    // Decision effects that could not run (a person who left, a mailbox that refuses): kept as problem rows beside the
+    // effects logs when they are saved, so this is a small range however many people have decided.
+    ports.sharebackSessions.listEffectProblems(round.id),
   ]);
-  // Decision effects that could not run (a person who left, a mailbox that refuses): shown with the reason, retried by the owner.
-  const effectProblems = effectLogs.flatMap((log) => Object.entries(log.outcomes)
-    .filter(([, outcome]) => outcome.status === 'failed').map(([effect, outcome]) => ({ userId: log.participantId, effect: effect.split(':')[0] ?? effect, reason: outcome.detail })));
+  const effectProblems = failedEffects.map((p) => ({ userId: p.participantId, effect: p.effect, reason: p.reason }));
   const { counts } = counters;
   const kickoffFailures = counters.kickoffFailures.map((f) => ({ userId: f.userId, state: f.state, reason: f.reason, attempts: f.attempts }));
   const bookingProblems = counters.bookingProblems.map((p) => ({ userId: p.userId, reason: p.reason }));

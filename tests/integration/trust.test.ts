@@ -11,7 +11,7 @@ import { aNewRoundBody } from '../support/rounds';
 import { apiAs } from '../support/api';
 import { startTestStack, type TestStack } from '../support/service';
 import { testConnectionString } from '../support/storage';
-import { snapshotChanges, tableSnapshot } from '../support/tableSnapshot';
+import { settledTableSnapshot, snapshotChanges, tableSnapshot } from '../support/tableSnapshot';
 
 // Trust, tried the way a hostile or careless user would: other people's plans through the bot, another round's
 // meeting, bodies of the wrong shape, refused commands that must change nothing, and a kickoff to resend.
@@ -205,7 +205,7 @@ describe('decisions (findings 5 and 6, deliver 7)', () => {
   beforeAll(() => { now = sharebackStart.plus({ minutes: 10 }).toJSDate(); });
 
   it('refuses an unknown outcome and leaves the experiment exactly as it was (no move to sharing)', async () => {
-    const before = await tableSnapshot(stack.tablePrefix);
+    const before = await settledTableSnapshot(stack.tablePrefix);
     const response = await call(owner, 'POST', `/rounds/${roundA}/experiments/${carlos.id}/decision`, { outcome: 'promote-to-ceo', ownerId: owner.id, dueDate: '2030-01-01' });
     expect(response.status).toBe(422);
     expect(snapshotChanges(before, await tableSnapshot(stack.tablePrefix))).toEqual([]);

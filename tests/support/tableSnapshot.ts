@@ -25,3 +25,18 @@ export function snapshotChanges(before: Map<string, string>, after: Map<string, 
   for (const key of before.keys()) if (!after.has(key)) changes.push(`deleted ${key}`);
   return changes;
 }
+
+/**
+ * A snapshot once background work from earlier steps (queued jobs writing their reminder rows) has finished: two
+ * snapshots in a row that agree, so a later comparison sees only what the step under test wrote.
+ */
+export async function settledTableSnapshot(tablePrefix: string, attempts = 50): Promise<Map<string, string>> {
+  let previous = await tableSnapshot(tablePrefix);
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const next = await tableSnapshot(tablePrefix);
+    if (snapshotChanges(previous, next).length === 0) return next;
+    previous = next;
+  }
+  throw new Error('the tables kept changing: background work did not settle');
+}

@@ -81,6 +81,11 @@ beforeAll(async () => {
   windowStart = DateTime.fromISO(String(body.window.start), { zone: 'Europe/London' });
   roundId = (await call(owner, 'POST', '/rounds', body)).json.id;
   expect((await call(owner, 'POST', `/rounds/${roundId}/open`)).status).toBe(202);
+  // Every kickoff card delivered first, so none arrives in the middle of a card exchange below.
+  await eventually(async () => {
+    const { kickoff } = (await call(owner, 'GET', `/rounds/${roundId}/overview`)).json as { kickoff: { queued: number; sending: number } };
+    expect(kickoff.queued + kickoff.sending).toBe(0);
+  }, { timeoutInMs: 30_000 });
   const policyVersion = (await call(owner, 'GET', `/rounds/${roundId}`)).json.round.policy.versions.at(-1).version;
   expect((await call(carlos, 'POST', `/rounds/${roundId}/me/acknowledgement`, { policyVersion, policyAccepted: true, toolTermsAccepted: true, tool: { toolId: 'm365-copilot' } })).status).toBe(200);
 }, 60_000);

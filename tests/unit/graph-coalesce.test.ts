@@ -65,3 +65,12 @@ it('waits up to the linger for others to join the first key', async () => {
   expect(await Promise.all([first, second])).toEqual(['x', 'y']);
   expect(requests).toEqual([['x', 'y']]);
 });
+
+it('names a key asked twice at once only once in the request, and answers both callers from it', async () => {
+  const { requests, lookup } = recorder();
+  const answers = await Promise.all(['a:1', 'a:1', 'a:2'].map((key) => lookup(key)));
+  expect(answers).toEqual(['A:1', 'A:1', 'A:2']);
+  // A request that named a person twice was answered for one of the two places only (getSchedule answers by
+  // address), so the other caller saw an empty schedule: a busy person looked free.
+  expect(requests).toEqual([['a:1', 'a:2']]);
+});

@@ -276,6 +276,7 @@ export function createGraphCalendar(client: Client, options: CreateGraphCalendar
     maxInFlight: LOOKUPS_IN_FLIGHT,
     lingerInMs: LOOKUP_LINGER_IN_MS,
     groupOf: (key) => `${key.piece.start}/${key.piece.end}`,
+    identityOf: (key) => `${key.id}|${key.piece.start}|${key.piece.end}`,
     fetch: getScheduleChunk,
   });
 

@@ -18,6 +18,11 @@ export interface CoalescerOptions<K, V> {
   readonly lingerInMs?: number;
   /** Keys of different groups never share a request (e.g. getSchedule for different windows). */
   readonly groupOf?: (key: K) => string;
+  /**
+   * What makes two keys the same lookup (default: the key itself, for strings). Callers asking for the same key at
+   * once share one place in the request: a request never names a key twice, which Graph answers once.
+   */
+  readonly identityOf?: (key: K) => string;
   /** One request for `keys`: per key, in the same order, its value or its own error. A throw fails every key. */
   readonly fetch: (keys: readonly K[]) => Promise<ReadonlyArray<V | Error>>;
 }
@@ -37,11 +42,21 @@ export function coalescing<K, V>(options: CoalescerOptions<K, V>): Coalesced<K, 
   let inFlight = 0;
   let pumpScheduled = false;
 
+  const identityOf = options.identityOf ?? ((key: K) => String(key));
   const send = async (taken: readonly Waiting<K, V>[]) => {
     try {
-      const answers = await options.fetch(taken.map((entry) => entry.key));
-      taken.forEach((entry, i) => {
-        const answer = answers[i];
+      const distinct = new Map<string, number>();
+      const keys: K[] = [];
+      for (const entry of taken) {
+        const identity = identityOf(entry.key);
+        if (!distinct.has(identity)) {
+          distinct.set(identity, keys.length);
+          keys.push(entry.key);
+        }
+      }
+      const answers = await options.fetch(keys);
+      taken.forEach((entry) => {
+        const answer = answers[distinct.get(identityOf(entry.key))!];
         if (answer === undefined) entry.reject(new Error('a coalesced Graph lookup gave no answer for one of its keys'));
         else if (answer instanceof Error) entry.reject(answer);
         else entry.resolve(answer);

@@ -222,11 +222,9 @@ describe('after the meeting', () => {
       return card;
     }, { timeoutInMs: 20_000 });
     expect(cardSchemaErrors(told)).toEqual([]);
-    // The owner's card goes out through its own job, so the effects log may be saved a moment after it arrives.
-    await eventually(async () => {
-      const effects = (await call(owner, 'GET', `/rounds/${roundId}/experiments/${emily.id}/decision`)).json.effects;
-      expect(Object.values(effects).some((o) => (o as { status: string }).status === 'needs-owner')).toBe(true);
-    });
+    // The outcome is recorded before the owner's card is queued, so the card's arrival means the log holds it.
+    const effects = (await call(owner, 'GET', `/rounds/${roundId}/experiments/${emily.id}/decision`)).json.effects;
+    expect(Object.values(effects).some((o) => (o as { status: string }).status === 'needs-owner')).toBe(true);
     expect(followUps(emily)).toHaveLength(0);
     const past = await call(owner, 'POST', `/rounds/${roundId}/experiments/${emily.id}/decision/follow-up`, { start: from.minus({ days: 1 }).toISO() });
     expect(past.status).toBe(422);

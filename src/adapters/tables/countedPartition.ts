@@ -4,7 +4,7 @@ import { addCounts, countsDelta, type Counts } from '../../domain/roundCounters'
 import type { RepoOptions } from '../../ports/roundRepo';
 import {
   BOOKKEEPING_ROW_PREFIX, ConcurrencyConflictError, EntityAlreadyExistsError,
-  type EntityProperties, type EntityTable, type RowOperation, type StoredEntity,
+  type EntityProperties, type EntityTable, type TableWrite, type StoredEntity,
 } from './entityTable';
 
 /*
@@ -62,7 +62,7 @@ export interface CountedWrite {
    * Further operations on other rows of the same partition that must commit with this change (e.g. an outbox row
    * for a message the change causes); they share the transaction's 100-operation limit.
    */
-  readonly alsoWrite?: readonly RowOperation[];
+  readonly alsoWrite?: readonly TableWrite[];
 }
 
 export interface CountedPartitionOptions {
@@ -162,7 +162,7 @@ export class CountedPartitions {
     for (let attempt = 1; ; attempt++) {
       const writes = await plan();
       if (writes.length === 0) return new Map();
-      const operations: RowOperation[] = [];
+      const operations: TableWrite[] = [];
       const recordAt = new Map<string, number>();
       const delta = addCounts(...writes.map((w) => countsDelta(w.before.counts, w.after.counts)));
       for (const w of writes) {
@@ -256,7 +256,7 @@ export class CountedPartitions {
       };
       if (!fix || !hasDifferences(differences)) return differences;
 
-      const operations: RowOperation[] = [];
+      const operations: TableWrite[] = [];
       for (let shard = 0; shard < this.options.shards; shard++) {
         const key = counterRowKey(shard);
         const want = addCounts(...(perShard.get(shard) ?? []));

@@ -41,15 +41,10 @@ export interface StoredEntity { readonly properties: Record<string, unknown>; re
 export interface TableCallOptions { readonly abortSignal?: AbortSignal }
 
 /**
- * Another row of the same partition, written in the same entity-group transaction as a repository's own write:
- * all of them apply or none does (an outbox row beside the state it belongs to, a counter beside the row it counts).
+ * Options of a write: `alongside` rows of the same partition (an outbox row beside the state it belongs to) make it
+ * one entity-group transaction with the write (at most 99 of them): all of them apply or none does.
  */
-export type AlongsideOperation = TableWrite;
-/** One row's part in a transaction (keys as the repository writes them; encoded here). */
-export type RowOperation = TableWrite;
-
-/** Options of a write: `alongside` rows of the same partition make it one entity-group transaction (at most 99 of them). */
-export interface WriteOptions extends TableCallOptions { readonly alongside?: readonly AlongsideOperation[] }
+export interface WriteOptions extends TableCallOptions { readonly alongside?: readonly TableWrite[] }
 
 const DEADLINE_IN_MS = 10_000;
 
@@ -118,7 +113,7 @@ export class EntityTable {
 
   /** Fails with EntityAlreadyExistsError if the key is taken (replay-safe creates use a key derived from the command). */
   async create(partitionKey: string, rowKey: string, properties: EntityProperties, options?: WriteOptions): Promise<string> {
-    if (options?.alongside?.length) return this.transaction(partitionKey, ['create', this.toEntity(partitionKey, rowKey, properties)], options.alongside, options);
+    if (options?.alongside?.length) return (await this.transact(partitionKey, [{ kind: 'create', rowKey, properties }, ...options.alongside], options))[0]!;
     const entity = this.toEntity(partitionKey, rowKey, properties);
     try {
       const response = await this.client.createEntity(entity, withDeadline(options));
@@ -143,7 +138,7 @@ export class EntityTable {
   /** Replaces the entity only if it still has `ifMatch` as its ETag; a lost race is a ConcurrencyConflictError. */
   async update(partitionKey: string, rowKey: string, properties: EntityProperties, ifMatch: string, options?: WriteOptions): Promise<string> {
     if (!ifMatch || ifMatch === '*') throw new Error(`an update of ${this.label} must carry the ETag it read`);
-    if (options?.alongside?.length) return this.transaction(partitionKey, ['update', this.toEntity(partitionKey, rowKey, properties), 'Replace', { etag: ifMatch }], options.alongside, options);
+    if (options?.alongside?.length) return (await this.transact(partitionKey, [{ kind: 'update', rowKey, properties, ifMatch }, ...options.alongside], options))[0]!;
     const entity = this.toEntity(partitionKey, rowKey, properties);
     try {
       const response = await this.client.updateEntity(entity, 'Replace', { ...withDeadline(options), etag: ifMatch });
@@ -216,12 +211,14 @@ export class EntityTable {
   }
 
   /**
-   * Records of one partition in row-key order, after `after` (exclusive) and up to `through` (inclusive), at most `limit`:
-   * a page of a partition, or the rows of another table keyed by the same ids as a page (bookkeeping rows left out).
+   * Records of one partition in row-key order, from `from` (inclusive) or after `after` (exclusive), up to `through`
+   * (inclusive), at most `limit`: a page of a partition, or a group of neighbours read with one range query
+   * (bookkeeping rows left out).
    */
-  async listRange(partitionKey: string, range: { readonly after?: string; readonly through?: string; readonly limit?: number }, options?: TableCallOptions): Promise<StoredEntity[]> {
+  async listRange(partitionKey: string, range: { readonly from?: string; readonly after?: string; readonly through?: string; readonly limit?: number }, options?: TableCallOptions): Promise<StoredEntity[]> {
     const pk = encodeKey(partitionKey);
     let filter = odata`PartitionKey eq ${pk} and RowKey lt ${BOOKKEEPING_ROW_PREFIX}`;
+    if (range.from !== undefined) filter += ` and ${odata`RowKey ge ${encodeKey(range.from)}`}`;
     if (range.after !== undefined) filter += ` and ${odata`RowKey gt ${encodeKey(range.after)}`}`;
     if (range.through !== undefined) filter += ` and ${odata`RowKey le ${encodeKey(range.through)}`}`;
     const limit = range.limit ?? Number.POSITIVE_INFINITY;
@@ -237,32 +234,7 @@ export class EntityTable {
     return rows;
   }
 
-  /**
-   * The main write and its `alongside` rows as one entity-group transaction; answers the main row's new ETag.
-   * A lost ETag race on any row is a ConcurrencyConflictError and a taken key an EntityAlreadyExistsError, as alone.
-   */
-  private async transaction(partitionKey: string, main: TransactionAction, alongside: readonly AlongsideOperation[], options?: TableCallOptions): Promise<string> {
-    if (alongside.length + 1 > MAX_TRANSACTION_OPERATIONS) throw new EntityTooLargeError(`${this.label}: ${alongside.length + 1} writes in one transaction; Table Storage allows ${MAX_TRANSACTION_OPERATIONS}`);
-    const actions: TransactionAction[] = [main, ...alongside.map((operation) => this.actionOf(partitionKey, operation))];
-    try {
-      const response = await this.client.submitTransaction(actions, withDeadline(options));
-      return response.subResponses[0]?.etag ?? '';
-    } catch (error) {
-      const status = statusOf(error);
-      if (status === 412) throw new ConcurrencyConflictError(this.label, { cause: error });
-      if (status === 409) throw new EntityAlreadyExistsError(this.label, { cause: error });
-      throw new Error(`could not save ${this.label} (one transaction of ${actions.length} writes)`, { cause: error });
-      }
-    }
 
-  /** The rows of one partition whose row keys lie between `fromRowKey` and `toRowKey`, both included (one range query). */
-  async *listRowKeyRange(partitionKey: string, fromRowKey: string, toRowKey: string, options?: TableCallOptions): AsyncIterable<StoredEntity> {
-    const filter = odata`PartitionKey eq ${encodeKey(partitionKey)} and RowKey ge ${encodeKey(fromRowKey)} and RowKey le ${encodeKey(toRowKey)}`;
-    const pages = this.client.listEntities<Record<string, unknown>>({ queryOptions: { filter }, ...withDeadline(options) });
-    for await (const entity of pages as AsyncIterable<TableEntityResult<Record<string, unknown>>>) {
-      yield { properties: entity, etag: entity.etag, partitionKey, rowKey: decodeKey(entity.rowKey ?? '') };
-    }
-  }
 
   /** Cheap reachability probe for /healthz: one query for at most one entity. */
   async probe(options?: TableCallOptions): Promise<void> {

@@ -7,7 +7,7 @@ import { parseExperimentId, parseRoundId, type RoundId } from '../../domain/roun
 import type { AcknowledgementRepo, ExperimentRepo, ReviewListing, StoredExperiment } from '../../ports/experimentRepo';
 import type { RepoOptions, RoundMemberRepo } from '../../ports/roundRepo';
 import { ConcurrencyConflictError } from '../../ports/storageErrors';
-import { EntityAlreadyExistsError, type AlongsideOperation, type EntityTable } from './entityTable';
+import { EntityAlreadyExistsError, type TableWrite, type EntityTable } from './entityTable';
 import type { Job } from '../../ports/jobQueue';
 import { fromJsonColumn, toJsonColumn } from './json';
 
@@ -51,7 +51,7 @@ const outboxPrefix = (participantId: UserId) => `${SIDE_ROW}outbox|${participant
 
 const outboxRowSchema = z.object({ kind: z.string(), id: z.string(), payload: z.unknown() });
 
-function outboxRows(experiment: Experiment, outbox: readonly Job[] | undefined, at: string): AlongsideOperation[] {
+function outboxRows(experiment: Experiment, outbox: readonly Job[] | undefined, at: string): TableWrite[] {
   return (outbox ?? []).map((job) => ({ kind: 'upsert' as const, rowKey: `${outboxPrefix(experiment.participantId)}${job.id}`, properties: { data: toJsonColumn({ kind: job.kind, id: job.id, payload: job.payload }), createdAt: at } }));
 }
 

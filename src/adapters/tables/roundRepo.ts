@@ -280,7 +280,7 @@ export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' |
       // One row-key range query from the lowest id to the highest: kickoff groups are cut from the round's members in
       // row-key order, so the range holds the group and little else (rows of others in between are skipped).
       const sorted = [...wanted].sort();
-      for await (const row of tables.members.listRowKeyRange(roundId, sorted[0]!, sorted[sorted.length - 1]!, options)) {
+      for (const row of await tables.members.listRange(roundId, { from: sorted[0]!, through: sorted[sorted.length - 1]! }, options)) {
         const userId = userIdOrThrow(row.rowKey);
         if (!wanted.has(userId)) continue;
         counted.remember(row);

@@ -227,11 +227,7 @@ export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' |
     await Promise.all([tables.members.ensureCreated(options), tables.memberships.ensureCreated(options)]);
   }
 
-  const fromRow = memberFromRow;
-
-  const toRow = memberToRow;
-
-  const created = (member: RoundMember): CountedWrite => ({ rowKey: member.userId, properties: toRow(member), write: 'create', before: NOTHING_COUNTED, after: memberContribution(member), reportConflict: true });
+  const created = (member: RoundMember): CountedWrite => ({ rowKey: member.userId, properties: memberToRow(member), write: 'create', before: NOTHING_COUNTED, after: memberContribution(member), reportConflict: true });
 
   /** Adds one member row (and counts it); false when they were already in the round. */
   async function addOne(member: RoundMember, options?: RepoOptions): Promise<boolean> {
@@ -251,24 +247,17 @@ export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' |
       const asMember = (next: { userId: UserId; via: RoundMember['via'] }): RoundMember =>
         ({ roundId, userId: next.userId, via: next.via, delivery: 'queued', deliveryAttempts: 0, deliveryReason: null, deliveredAt: null, updatedAt: now, latestAcknowledgement: null, funnelFacts: NO_FUNNEL_FACTS });
       // Up to 99 new rows and their count in one transaction; a batch holding someone already in the round goes one by one.
-      const batches: RoundMember[][] = [];
-      for (let i = 0; i < people.length; i += MEMBER_BATCH) batches.push(people.slice(i, i + MEMBER_BATCH).map(asMember));
-      await Promise.all(Array.from({ length: Math.min(4, batches.length) }, async () => {
-        for (let batch = batches.shift(); batch; batch = batches.shift()) {
-          try {
-            await counted.write(roundId, async () => batch!.map(created), options);
-            added.push(...batch.map((m) => m.userId));
-          } catch (error) {
-            if (!(error instanceof EntityAlreadyExistsError)) throw error;
-            for (const member of batch) if (await addOne(member, options)) added.push(member.userId);
-          }
+      await inParallel(chunksOf(people.map(asMember), MEMBER_BATCH), 4, async (batch) => {
+        try {
+          await counted.write(roundId, async () => batch.map(created), options);
+          added.push(...batch.map((m) => m.userId));
+        } catch (error) {
+          if (!(error instanceof EntityAlreadyExistsError)) throw error;
+          for (const member of batch) if (await addOne(member, options)) added.push(member.userId);
         }
-      }));
-      const queue = [...people];
-      // Bounded parallelism: a person's own index lives in their own partition.
-      await Promise.all(Array.from({ length: Math.min(16, queue.length) }, async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) await tables.memberships.upsert(next.userId, roundId, { addedAt: now }, options);
-      }));
+      });
+      // A person's own index lives in their own partition: one upsert each, a bounded number at once.
+      await inParallel(people, 16, (next) => tables.memberships.upsert(next.userId, roundId, { addedAt: now }, options));
       return added;
     },
 
@@ -284,7 +273,7 @@ export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' |
         const userId = userIdOrThrow(row.rowKey);
         if (!wanted.has(userId)) continue;
         counted.remember(row);
-        found.set(userId, { member: fromRow(roundId, userId, row.properties), etag: row.etag });
+        found.set(userId, { member: memberFromRow(roundId, userId, row.properties), etag: row.etag });
       }
       return found;
     },
@@ -297,7 +286,7 @@ export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' |
       // one counter shard, so 49 rows stay within Table Storage's 100 operations.
       for (const chunk of chunksOf(updates, UPDATES_PER_TRANSACTION)) {
         const writes: CountedWrite[] = await Promise.all(chunk.map(async ({ member, etag }) => ({
-          rowKey: member.userId, properties: toRow(member), write: { ifMatch: etag }, before: await counted.before(roundId, member.userId, etag, options),
+          rowKey: member.userId, properties: memberToRow(member), write: { ifMatch: etag }, before: await counted.before(roundId, member.userId, etag, options),
           after: memberContribution(member), reportConflict: true,
         })));
         const etags = await counted.write(roundId, async () => writes, options);
@@ -310,14 +299,14 @@ export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' |
       await ensure(options);
       const row = await tables.members.get(roundId, userId, options);
       if (row) counted.remember(row);
-      return row ? { member: fromRow(roundId, userId, row.properties), etag: row.etag } : null;
+      return row ? { member: memberFromRow(roundId, userId, row.properties), etag: row.etag } : null;
     },
 
     async update(member, etag, options) {
       await ensure(options);
       const before = await counted.before(member.roundId, member.userId, etag, options);
       const written = await counted.write(member.roundId, async () => [{
-        rowKey: member.userId, properties: toRow(member), write: { ifMatch: etag }, before, after: memberContribution(member), reportConflict: true,
+        rowKey: member.userId, properties: memberToRow(member), write: { ifMatch: etag }, before, after: memberContribution(member), reportConflict: true,
       }], options);
       return { member, etag: written.get(member.userId) || await currentEtag(tables.members, member.roundId, member.userId, options) };
     },
@@ -328,14 +317,14 @@ export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' |
       for (let attempt = 1; ; attempt++) {
         const row = await tables.members.get(roundId, userId, options);
         if (!row) return; // not in the round (an owner trying the flow): nothing of theirs is counted
-        counted.remember(row);
-        const member = fromRow(roundId, userId, row.properties);
+        const before = counted.remember(row);
+        const member = memberFromRow(roundId, userId, row.properties);
         const current = member.funnelFacts ?? NO_FUNNEL_FACTS;
         const next = { ...current, ...change };
         if (member.funnelFacts && sameFunnelFacts(current, next)) return;
         try {
           await counted.write(roundId, async () => [{
-            rowKey: userId, properties: toRow({ ...member, funnelFacts: next }), write: { ifMatch: row.etag }, before: counted.remember(row),
+            rowKey: userId, properties: memberToRow({ ...member, funnelFacts: next }), write: { ifMatch: row.etag }, before,
             after: memberContribution({ ...member, funnelFacts: next }), reportConflict: true,
           }], options);
           return;
@@ -350,7 +339,7 @@ export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' |
       const members: RoundMember[] = [];
       for await (const row of tables.members.listPartition(roundId, options)) {
         counted.remember(row);
-        members.push(fromRow(roundId, userIdOrThrow(row.rowKey), row.properties));
+        members.push(memberFromRow(roundId, userIdOrThrow(row.rowKey), row.properties));
       }
       return members;
     },
@@ -383,3 +372,10 @@ function chunksOf<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
+/** Runs `work` over `items` with at most `limit` at once. */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}

@@ -17,6 +17,7 @@
  *   BENCH_DASHBOARD_OWNER_N=N      owner-view requests timed (default 60; 20 quick)
  *   BENCH_DASHBOARD_PARTICIPANT_N=N participant-view loads timed (default 200; 50 quick)
  */
+import { MEMBER_ROWS_PER_UPDATE } from '../src/ports/roundRepo';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../src/config';
@@ -191,7 +192,7 @@ async function measureSize(experiments: number, context: DashboardBenchContext):
     // In row-key order, as the kickoff cuts its groups: each chunk's row-key range then holds only that chunk.
     const inKeyOrder = [...people].sort();
     const chunks: UserId[][] = [];
-    for (let i = 0; i < inKeyOrder.length; i += 49) chunks.push(inKeyOrder.slice(i, i + 49));
+    for (let i = 0; i < inKeyOrder.length; i += MEMBER_ROWS_PER_UPDATE) chunks.push(inKeyOrder.slice(i, i + MEMBER_ROWS_PER_UPDATE));
     await inBatches(chunks, 4, async (chunk) => {
       const stored = await ports.roundMembers.getMany(open.id, chunk);
       await ports.roundMembers.updateMany(open.id, chunk.map((userId) => {

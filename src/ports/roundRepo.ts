@@ -69,6 +69,12 @@ export interface RoundMember {
   readonly funnelFacts?: MemberFunnelFacts;
 }
 
+/**
+ * The most member rows `updateMany` writes together: each row may also add or remove its problem row, and the
+ * counter shard rides along, within Table Storage's 100 operations per transaction.
+ */
+export const MEMBER_ROWS_PER_UPDATE = 49;
+
 export interface StoredRoundMember { readonly member: RoundMember; readonly etag: string }
 
 export interface RoundMemberRepo {
@@ -82,8 +88,8 @@ export interface RoundMemberRepo {
    */
   getMany(roundId: RoundId, userIds: readonly UserId[], options?: RepoOptions): Promise<Map<UserId, StoredRoundMember>>;
   /**
-   * Conditional updates of many rows of one round, in entity-group transactions of up to 100: all of a transaction
-   * or none. One stale ETag fails its transaction with ConcurrencyConflictError; the caller re-reads or writes singly.
+   * Conditional updates of up to MEMBER_ROWS_PER_UPDATE rows of one round in one entity-group transaction: all or
+   * none. One stale ETag fails the whole call with ConcurrencyConflictError; the caller re-reads or writes singly.
    */
   updateMany(roundId: RoundId, updates: readonly StoredRoundMember[], options?: RepoOptions): Promise<StoredRoundMember[]>;
   list(roundId: RoundId, options?: RepoOptions): Promise<RoundMember[]>;

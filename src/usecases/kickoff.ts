@@ -4,7 +4,7 @@ import type { RoundId } from '../domain/roundIds';
 import type { CardContent } from '../ports/chatMessenger';
 import { DeliveryError } from '../ports/chatMessenger';
 import type { PersonalConversation } from '../ports/memberRepo';
-import type { RoundMember, StoredRoundMember } from '../ports/roundRepo';
+import { MEMBER_ROWS_PER_UPDATE, type RoundMember, type StoredRoundMember } from '../ports/roundRepo';
 import { ConcurrencyConflictError } from '../ports/storageErrors';
 import type { UseCasePorts } from './ports';
 import { sendEffects, type Effect, type ParsedPayloadOf } from './jobKinds';
@@ -88,7 +88,7 @@ export async function deliverKickoff(roundId: RoundId, userId: UserId, ports: Us
     if (!person) throw new DeliveryError('This person is no longer in the directory.', false);
     // The chat kept on the row by an earlier kickoff (a resend) needs no lookup at all.
     const conversation = stored.member.chatId
-      ? { conversationId: stored.member.chatId, serviceUrl: ports.botServiceUrl, channelId: 'msteams', botId: ports.botId, tenantId: round.round.tenantId }
+      ? keptConversation(stored.member.chatId, round.round.tenantId, ports)
       : await personalConversationOf(userId, round.round, ports);
     const card = await options.renderCard(round.round, { userId, displayName: person.displayName, resent: (stored.member.resends ?? 0) > 0 });
     await ports.messenger.sendCard(conversation, card);
@@ -240,6 +240,11 @@ async function claimSendAndRecord(roundId: RoundId, prepared: readonly Prepared[
   return { outcomes, retry };
 }
 
+/** The personal chat an earlier kickoff kept on the member row: sending to it needs no lookup. */
+function keptConversation(chatId: string, tenantId: Round['tenantId'], ports: Pick<UseCasePorts, 'botServiceUrl' | 'botId'>): PersonalConversation {
+  return { conversationId: chatId, serviceUrl: ports.botServiceUrl, channelId: 'msteams', botId: ports.botId, tenantId };
+}
+
 const INTERRUPTED = 'Delivery was interrupted; it is not known whether the message arrived. Resend it if the person did not get it.';
 
 /** Names, zones and chats for the whole group (Graph JSON batches), then each person's card or the reason they cannot get one. */
@@ -253,7 +258,7 @@ async function prepare(batch: KickoffBatchPayload, queued: readonly StoredRoundM
     // A chat found before (kept on the row) or the one the bot has with the person: no Graph install needed.
     Promise.all(queued.map(async (stored) => [stored.member.userId, stored.member.chatId ? null : await ports.members.get(stored.member.userId)] as const)),
   ]);
-  const conversationFor = (chatId: string): PersonalConversation => ({ conversationId: chatId, serviceUrl: ports.botServiceUrl, channelId: 'msteams', botId: ports.botId, tenantId: batch.round.tenantId });
+  const conversationFor = (chatId: string) => keptConversation(chatId, batch.round.tenantId, ports);
   const conversations = new Map<UserId, PersonalConversation>();
   for (const stored of queued) if (stored.member.chatId) conversations.set(stored.member.userId, conversationFor(stored.member.chatId));
   for (const [userId, member] of known) if (member) conversations.set(userId, member.conversation);
@@ -286,11 +291,9 @@ interface RowWrite<T> { readonly stored: StoredRoundMember; readonly next: Round
  * `done(userId, written)` is told each row's fate: the stored row, or null when someone else changed it first.
  */
 async function writeRows<T>(ports: UseCasePorts, roundId: RoundId, writes: readonly RowWrite<T>[], done: (userId: UserId, written: StoredRoundMember | null, entry: RowWrite<T>) => void | Promise<void>): Promise<void> {
-  // One transaction at a time (at most 100 rows), so a conflict in one falls back for its own rows only.
-  for (let at = 0; at < writes.length; at += MAX_ROWS_PER_TRANSACTION) await writeRowsOnce(ports, roundId, writes.slice(at, at + MAX_ROWS_PER_TRANSACTION), done);
+  // One transaction at a time, so a conflict in one falls back for its own rows only.
+  for (let at = 0; at < writes.length; at += MEMBER_ROWS_PER_UPDATE) await writeRowsOnce(ports, roundId, writes.slice(at, at + MEMBER_ROWS_PER_UPDATE), done);
 }
-
-const MAX_ROWS_PER_TRANSACTION = 100;
 
 async function writeRowsOnce<T>(ports: UseCasePorts, roundId: RoundId, writes: readonly RowWrite<T>[], done: (userId: UserId, written: StoredRoundMember | null, entry: RowWrite<T>) => void | Promise<void>): Promise<void> {
   if (writes.length === 0) return;

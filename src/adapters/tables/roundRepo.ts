@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseUserId, type UserId } from '../../domain/ids';
 import type { PolicyVersion, Round, RoundWithParticipants } from '../../domain/round';
 import { parseRoundId, type RoundId } from '../../domain/roundIds';
-import type { RepoOptions, RoundListing, RoundMember, RoundMemberRepo, RoundRepo, StoredRound, StoredRoundMember } from '../../ports/roundRepo';
+import { MEMBER_ROWS_PER_UPDATE, type RepoOptions, type RoundListing, type RoundMember, type RoundMemberRepo, type RoundRepo, type StoredRound, type StoredRoundMember } from '../../ports/roundRepo';
 import { EXPERIMENT_STATES } from '../../domain/experiment';
 import { memberCounts, NO_FUNNEL_FACTS, sameFunnelFacts } from '../../domain/roundCounters';
 import { ConcurrencyConflictError } from '../../ports/storageErrors';
@@ -203,7 +203,6 @@ export function memberToRow(member: RoundMember) {
 /** Members are counted in 16 shards: the kickoff fan-out changes hundreds of member rows a second in one round. */
 export const MEMBER_COUNTER_SHARDS = 16;
 const MEMBER_BATCH = 99;
-const UPDATES_PER_TRANSACTION = 49;
 const FUNNEL_FACT_ATTEMPTS = 8; // + the counter row: Table Storage's 100 operations per transaction
 
 /**
@@ -281,17 +280,15 @@ export function createTableRoundMemberRepo(tables: Pick<RoundTables, 'members' |
     async updateMany(roundId, updates, options) {
       await ensure(options);
       for (const { member } of updates) if (member.roundId !== roundId) throw new RangeError(`member ${member.userId} belongs to round ${member.roundId}, not ${roundId}`);
+      if (updates.length > MEMBER_ROWS_PER_UPDATE) throw new RangeError(`updateMany takes at most ${MEMBER_ROWS_PER_UPDATE} rows (got ${updates.length})`);
+      // Each row counts itself in the same transaction, so the call is all or none, counters included.
+      const writes: CountedWrite[] = await Promise.all(updates.map(async ({ member, etag }) => ({
+        rowKey: member.userId, properties: memberToRow(member), write: { ifMatch: etag }, before: await counted.before(roundId, member.userId, etag, options),
+        after: memberContribution(member), reportConflict: true,
+      })));
+      const etags = await counted.write(roundId, async () => writes, options);
       const stored: StoredRoundMember[] = [];
-      // Each row counts itself in the same transaction: a row may add or remove its problem row, and the chunk adds
-      // one counter shard, so 49 rows stay within Table Storage's 100 operations.
-      for (const chunk of chunksOf(updates, UPDATES_PER_TRANSACTION)) {
-        const writes: CountedWrite[] = await Promise.all(chunk.map(async ({ member, etag }) => ({
-          rowKey: member.userId, properties: memberToRow(member), write: { ifMatch: etag }, before: await counted.before(roundId, member.userId, etag, options),
-          after: memberContribution(member), reportConflict: true,
-        })));
-        const etags = await counted.write(roundId, async () => writes, options);
-        for (const { member } of chunk) stored.push({ member, etag: etags.get(member.userId) || await currentEtag(tables.members, roundId, member.userId, options) });
-      }
+      for (const { member } of updates) stored.push({ member, etag: etags.get(member.userId) || await currentEtag(tables.members, roundId, member.userId, options) });
       return stored;
     },
 

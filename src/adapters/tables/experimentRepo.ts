@@ -7,7 +7,7 @@ import { parseExperimentId, parseRoundId, type RoundId } from '../../domain/roun
 import type { AcknowledgementRepo, ExperimentRepo, ReviewListing, StoredExperiment } from '../../ports/experimentRepo';
 import type { RepoOptions, RoundMemberRepo } from '../../ports/roundRepo';
 import { ConcurrencyConflictError } from '../../ports/storageErrors';
-import { EntityAlreadyExistsError, type TableWrite, type EntityTable } from './entityTable';
+import { BOOKKEEPING_ROW_PREFIX, EntityAlreadyExistsError, type TableWrite, type EntityTable } from './entityTable';
 import type { Job } from '../../ports/jobQueue';
 import { fromJsonColumn, toJsonColumn } from './json';
 
@@ -45,9 +45,8 @@ export interface ExperimentTables {
   readonly reviewQueue: EntityTable;
 }
 
-/** Rows beside the experiments in their round's partition (the outbox) start with `~`, which no user id does. */
-const SIDE_ROW = '~';
-const outboxPrefix = (participantId: UserId) => `${SIDE_ROW}outbox|${participantId}|`;
+/** Outbox rows sit beside the experiments in their round's partition, as bookkeeping rows (`~`, which no user id starts with). */
+const outboxPrefix = (participantId: UserId) => `${BOOKKEEPING_ROW_PREFIX}outbox|${participantId}|`;
 
 const outboxRowSchema = z.object({ kind: z.string(), id: z.string(), payload: z.unknown() });
 
@@ -111,9 +110,8 @@ export function createTableExperimentRepo(tables: ExperimentTables, funnelFacts?
     async listForRound(roundId, options) {
       await ensure(options);
       const experiments: Experiment[] = [];
-      for await (const stored of tables.experiments.listPartition(roundId, options)) {
-        if (!stored.rowKey.startsWith(SIDE_ROW)) experiments.push(parseExperiment(stored.properties, `experiment ${stored.rowKey}`));
-      }
+      // Listing leaves the bookkeeping rows (the outbox) out.
+      for await (const stored of tables.experiments.listPartition(roundId, options)) experiments.push(parseExperiment(stored.properties, `experiment ${stored.rowKey}`));
       return experiments;
     },
     async pendingEffects(roundId, participantId, options) {

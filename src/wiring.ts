@@ -3,20 +3,10 @@ import { createGraphClient } from './adapters/graph/client';
 import { createGraphDirectory } from './adapters/graph/directory';
 import { createStorageJobQueue, type StorageJobQueue } from './adapters/queues/storageJobQueue';
 import { EntityTable } from './adapters/tables/entityTable';
-import { createTableAcknowledgementRepo, createTableExperimentRepo } from './adapters/tables/experimentRepo';
-import { createTableBookingRepo } from './adapters/tables/bookingRepo';
-import { createTableSharebackRepo } from './adapters/tables/sharebackRepo';
-import { createTableSharebackSessionRepo } from './adapters/tables/sharebackSessionRepo';
-import { createTableAssetRepo } from './adapters/tables/assetRepo';
-import { createTableJournalRepo } from './adapters/tables/journalRepo';
+import { createTableRepositories } from './adapters/tables/repositories';
 import { createSensitiveDataScanner } from './adapters/scanning/sensitiveDataScanner';
-import { createTableDemoClockStore, createTableScheduleStore } from './adapters/tables/scheduleStore';
 import type { ScheduleStore } from './ports/schedule';
 import { createGraphCalendar } from './adapters/graph/calendar';
-import { createTableMemberRepo } from './adapters/tables/memberRepo';
-import { createTableRoundCounters } from './adapters/tables/roundCounters';
-import { parseExperimentId } from './domain/roundIds';
-import { createTableRoundMemberRepo, createTableRoundRepo } from './adapters/tables/roundRepo';
 import type { HealthProbe } from './api/health';
 import { createBot, type Bot } from './bot/bot';
 import type { AppConfig } from './config';
@@ -115,43 +105,21 @@ export function wireApplication(config: AppConfig, options: WireOptions): Wiring
   const { logger, clock } = options;
   const model = modelSettingsOf(config);
   const table = (name: string, label: string) => EntityTable.fromConnectionString(config.storageConnectionString, `${config.tablePrefix}${name}`, label);
-  const members = createTableMemberRepo(table('Members', 'member'));
+  const { schedule, demoClockStore, ...repositories } = createTableRepositories(table);
+  const { members } = repositories;
   const graph = createGraphClient({ baseUrl: config.graph.baseUrl, credential: config.graph.credential });
   const directory = createGraphDirectory(graph);
-  const roundTables = { rounds: table('Rounds', 'round'), roundsByOwner: table('RoundsByOwner', 'owner index'), members: table('RoundMembers', 'round member'), memberships: table('Memberships', 'membership'), roundsByStatus: table('RoundsByStatus', 'round status index') };
-  const roundMembers = createTableRoundMemberRepo(roundTables);
-  // Each record that owns a funnel fact copies it onto the person's member row, where the round's counters count it.
-  const experiments = createTableExperimentRepo({ experiments: table('Experiments', 'experiment'), reviewQueue: table('ReviewQueue', 'review queue entry') }, roundMembers);
-  const acknowledgements = createTableAcknowledgementRepo(table('Acknowledgements', 'acknowledgement'), roundMembers);
-  const journals = createTableJournalRepo({ journals: table('Journals', 'journal entry'), reminders: table('JournalReminders', 'journal reminder') }, roundMembers);
-  const sharebackSessions = createTableSharebackSessionRepo({ shareback: table('Shareback', 'shareback session'), meetingChats: table('MeetingChats', 'meeting chat link') }, roundMembers);
-  const bookingsByRound = table('BookingsByRound', 'round booking index');
-  const bookings = createTableBookingRepo({ bookings: table('Bookings', 'booking'), bookingsByRound });
 
   // The messenger lives on the bot's adapter, and the bot's handlers need the ports: a late-bound reference breaks the cycle.
   let bot: Bot | undefined;
   const ports: Wiring['ports'] = {
     clock,
-    rounds: createTableRoundRepo(roundTables),
-    roundMembers,
-    experiments,
-    acknowledgements,
-    members,
+    ...repositories,
     directory,
     jobs: createStorageJobQueue({ connectionString: config.storageConnectionString, queueName: jobQueueName(config.queuePrefix) }),
     bookingJobs: createStorageJobQueue({ connectionString: config.storageConnectionString, queueName: bookingQueueName(config.queuePrefix) }),
     outboxChecks: createStorageJobQueue({ connectionString: config.storageConnectionString, queueName: outboxQueueName(config.queuePrefix) }),
-    bookings,
-    roundCounters: createTableRoundCounters(
-      { members: roundTables.members, bookingsByRound },
-      { experiments, acknowledgements, journals, sharebackSessions },
-      async (row) => { const id = parseExperimentId(row.rowKey); return id ? bookings.get(id) : null; },
-    ),
     calendar: createGraphCalendar(graph),
-    sharebacks: createTableSharebackRepo(roundTables.rounds),
-    sharebackSessions,
-    journals,
-    assets: createTableAssetRepo(table('Assets', 'asset')),
     sensitiveData: createSensitiveDataScanner(),
     coach: coachOf(model, logger),
     teamsAppId: config.teamsAppId ?? null,
@@ -172,7 +140,7 @@ export function wireApplication(config: AppConfig, options: WireOptions): Wiring
     { name: 'storage', describe: `STORAGE_CONNECTION_STRING → ${describeStorage(config.storageConnectionString)}`, probe: (o) => members.probe(o) },
     { name: 'graph', describe: `GRAPH_BASE_URL → ${config.graph.baseUrl}`, probe: (o) => directory.probe(o) },
   ];
-  return { ports, bot, probes, callerFor, botDependencies: deps, schedule: createTableScheduleStore(table('Schedule', 'schedule')), demoClockStore: createTableDemoClockStore(table('Schedule', 'schedule')) };
+  return { ports, bot, probes, callerFor, botDependencies: deps, schedule, demoClockStore };
 }
 
 /** The bot's dependencies as the service wires them (tests that build their own bot use this). */

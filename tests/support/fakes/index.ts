@@ -1,16 +1,6 @@
 import { createBasicCoach } from '../../../src/usecases/basicCoach';
 import { encodeJobMessage, visibilityTimeoutInSeconds } from '../../../src/adapters/queues/queueMessages';
-import { createTableAssetRepo } from '../../../src/adapters/tables/assetRepo';
-import { createTableBookingRepo } from '../../../src/adapters/tables/bookingRepo';
-import { createTableAcknowledgementRepo, createTableExperimentRepo } from '../../../src/adapters/tables/experimentRepo';
-import { createTableJournalRepo } from '../../../src/adapters/tables/journalRepo';
-import { createTableMemberRepo } from '../../../src/adapters/tables/memberRepo';
-import { createTableRoundCounters } from '../../../src/adapters/tables/roundCounters';
-import { parseExperimentId } from '../../../src/domain/roundIds';
-import { createTableRoundMemberRepo, createTableRoundRepo } from '../../../src/adapters/tables/roundRepo';
-import { createTableScheduleStore } from '../../../src/adapters/tables/scheduleStore';
-import { createTableSharebackRepo } from '../../../src/adapters/tables/sharebackRepo';
-import { createTableSharebackSessionRepo } from '../../../src/adapters/tables/sharebackSessionRepo';
+import { createTableRepositories } from '../../../src/adapters/tables/repositories';
 import type { UserId } from '../../../src/domain/ids';
 import type { SensitiveFinding } from '../../../src/domain/sensitiveData';
 import { SENSITIVE_LABELS, maskExcerpt } from '../../../src/domain/sensitiveData';
@@ -170,46 +160,23 @@ export interface FakePortsOptions {
 export function fakePorts(options: FakePortsOptions = {}): FakePorts {
   const people = options.people ?? peopleOf(loadDemoOrganisation());
   const table = (name: string, label: string) => memoryEntityTable(name, label);
-  const roundTables = { rounds: table('Rounds', 'round'), roundsByOwner: table('RoundsByOwner', 'owner index'), members: table('RoundMembers', 'round member'), memberships: table('Memberships', 'membership'), roundsByStatus: table('RoundsByStatus', 'round status index') };
-  const roundMembers = createTableRoundMemberRepo(roundTables);
-  // Each record that owns a funnel fact copies it onto the person's member row, where the round's counters count it.
-  const experiments = createTableExperimentRepo({ experiments: table('Experiments', 'experiment'), reviewQueue: table('ReviewQueue', 'review queue entry') }, roundMembers);
-  const acknowledgements = createTableAcknowledgementRepo(table('Acknowledgements', 'acknowledgement'), roundMembers);
-  const journals = createTableJournalRepo({ journals: table('Journals', 'journal entry'), reminders: table('JournalReminders', 'journal reminder') }, roundMembers);
-  const sharebackSessions = createTableSharebackSessionRepo({ shareback: table('Shareback', 'shareback session'), meetingChats: table('MeetingChats', 'meeting chat link') }, roundMembers);
-  const bookingsByRound = table('BookingsByRound', 'round booking index');
-  const bookings = createTableBookingRepo({ bookings: table('Bookings', 'booking'), bookingsByRound });
+  const repositories = createTableRepositories(table);
   return {
     clock: fakeClock(options.now ?? '2025-03-01T09:00:00.000Z'),
-    rounds: createTableRoundRepo(roundTables),
-    roundMembers,
-    experiments,
-    acknowledgements,
-    members: createTableMemberRepo(table('Members', 'member')),
+    ...repositories,
     directory: fakeDirectory(people),
     // The embedded coach is itself in memory: deterministic rules, no model.
     coach: createBasicCoach(),
     jobs: fakeJobQueue(),
     bookingJobs: fakeJobQueue(),
     outboxChecks: fakeJobQueue(),
-    bookings,
-    roundCounters: createTableRoundCounters(
-      { members: roundTables.members, bookingsByRound },
-      { experiments, acknowledgements, journals, sharebackSessions },
-      async (row) => { const id = parseExperimentId(row.rowKey); return id ? bookings.get(id) : null; },
-    ),
     calendar: fakeCalendar(people),
-    sharebacks: createTableSharebackRepo(roundTables.rounds),
-    sharebackSessions,
-    journals,
-    assets: createTableAssetRepo(table('Assets', 'asset')),
     sensitiveData: fakeSensitiveDataScanner(),
     teamsAppId: options.teamsAppId ?? null,
     messenger: fakeMessenger(),
     installer: fakeInstaller(),
     botServiceUrl: 'https://smba.example/teams/',
     botId: '28:00000000-0000-4000-8000-0000000000b0',
-    schedule: createTableScheduleStore(table('Schedule', 'schedule')),
   };
 }
 

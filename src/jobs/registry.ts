@@ -46,7 +46,10 @@ export const JOB_MAX_ATTEMPTS = 5;
 
 export interface RegisteredJob {
   readonly handler: JobHandler;
-  /** The card the handler sends, for a message (the handler renders it from the state as it then is). */
+  /**
+   * The card a message kind sends, named here so "what goes out when" reads from one table. Nothing dispatches
+   * through this field: the handler renders that card itself, from the state as it is when the job runs.
+   */
   readonly card?: (data: never) => unknown;
 }
 

@@ -148,11 +148,14 @@ async function capturing<R>(baseUrl: string, run: () => Promise<R>): Promise<{ r
   globalThis.fetch = async (input: string | URL | Request, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (!url.startsWith(baseUrl)) return original(input, init);
-    const copy = new Request(input, init);
-    const body = copy.body ? await copy.clone().text() : undefined;
+    // The capture's own cost is charged to the service's CPU: the Graph client sends a URL and a text body, so
+    // those are kept as they are, and only another shape pays for a copy of the request.
+    const simple = typeof input === 'string' && (init?.body === undefined || init.body === null || typeof init.body === 'string');
+    const copy = simple ? null : new Request(input, init);
+    const body = copy ? (copy.body ? await copy.clone().text() : undefined) : (init?.body as string | null | undefined) ?? undefined;
     const headers: Record<string, string> = {};
-    copy.headers.forEach((value, name) => { headers[name] = value; });
-    const record: CapturedRequest = { method: copy.method, url, headers, body, status: 0 };
+    new Headers(copy ? copy.headers : init?.headers).forEach((value, name) => { headers[name] = value; });
+    const record: CapturedRequest = { method: copy ? copy.method : (init?.method ?? 'GET').toUpperCase(), url, headers, body, status: 0 };
     captured.push(record);
     const response = await original(input, init);
     record.status = response.status;

@@ -35,8 +35,15 @@ export function stamp(now: IsoInstant): IsoInstant {
   return formatInstant(instantOrThrow(now));
 }
 
+/** Each name is checked once (isValidZone builds a formatter on every call); bounded, since names can come from input. */
+const checkedZones = new Map<string, boolean>();
+
 export function isValidTimeZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  const known = checkedZones.get(zone);
+  if (known !== undefined) return known;
+  const valid = IANAZone.isValidZone(zone);
+  if (checkedZones.size < 1_000) checkedZones.set(zone, valid);
+  return valid;
 }
 
 export function parseIsoDate(value: string, zone: string): DateTime<true> | null {

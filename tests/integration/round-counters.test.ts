@@ -49,11 +49,11 @@ const people: UserId[] = Array.from({ length: 130 }, () => parseUserId(randomUUI
 afterAll(async () => { for (const t of Object.values(tables)) await t.deleteTable(); });
 
 /** Load, change, save on the ETag read; a lost race (another change to the same record) starts again from fresh state. */
-async function changeMember(userId: UserId, change: (m: RoundMember) => RoundMember): Promise<void> {
+async function changeMember(userId: UserId, change: (m: RoundMember) => RoundMember, through = members): Promise<void> {
   for (;;) {
-    const stored = (await members.get(ROUND_ID, userId))!;
+    const stored = (await through.get(ROUND_ID, userId))!;
     try {
-      await members.update(change(stored.member), stored.etag);
+      await through.update(change(stored.member), stored.etag);
       return;
     } catch (error) {
       if (!(error instanceof ConcurrencyConflictError)) throw error;
@@ -187,7 +187,10 @@ describe('counters kept on write', () => {
   }, 180_000);
 
   it('retries a counter row that lost an ETag race from fresh state, and counts both changes once', async () => {
-    // Two people whose rows count in the same shard; both writers read that shard before either writes.
+    // Two people whose rows count in the same shard, changed by two processes (each with its own repository, so
+    // neither knows the shard and both read it) that both read that shard before either writes. Within one process
+    // concurrent changes take different shards, so they meet only across processes.
+    const processes = [createTableRoundMemberRepo(tables), createTableRoundMemberRepo(tables)];
     const shard = shardOf(people[0]!, MEMBER_COUNTER_SHARDS);
     const partner = people.slice(1).find((id) => shardOf(id, MEMBER_COUNTER_SHARDS) === shard)!;
     const before = (await counters.read(ROUND_ID)).counts;
@@ -206,7 +209,7 @@ describe('counters kept on write', () => {
       return row;
     };
     try {
-      await Promise.all([people[0]!, partner].map((userId) => changeMember(userId, (m) => ({ ...m, delivery: 'queued', deliveryReason: null }))));
+      await Promise.all([people[0]!, partner].map((userId, i) => changeMember(userId, (m) => ({ ...m, delivery: 'queued', deliveryReason: null }), processes[i])));
     } finally {
       tables.members.get = original;
     }
@@ -216,6 +219,66 @@ describe('counters kept on write', () => {
     const notQueued = (c: Record<string, number>) => { const k = kickoffFromCounts(c); return k.sending + k.sent + k.failed + k.uncertain; };
     expect(notQueued(after)).toBe(notQueued(before) - 2);
     expect(after.people).toBe(before.people);
+    expect(await repairRoundCounters(ROUND_ID, ports, { fix: false })).toMatchObject({ differences: [] });
+  });
+
+  it('writes a shard on the copy it kept from its last write, and re-reads it when another process has written it since', async () => {
+    const [first, second] = [createTableRoundMemberRepo(tables), createTableRoundMemberRepo(tables)];
+    const shard = shardOf(people[2]!, MEMBER_COUNTER_SHARDS);
+    const [other, again] = people.slice(3).filter((id) => shardOf(id, MEMBER_COUNTER_SHARDS) === shard);
+    const toggle = (m: RoundMember): RoundMember => ({ ...m, delivery: m.delivery === 'sent' ? 'queued' : 'sent', deliveryReason: null });
+    await changeMember(people[2]!, toggle, first); // the first process now knows the shard
+    const shardReads = () => { let reads = 0; const original = tables.members.get.bind(tables.members); tables.members.get = async (pk, rk, o) => { if (rk === counterRowKey(shard)) reads += 1; return original(pk, rk, o); }; return { reads: () => reads, restore: () => { tables.members.get = original; } }; };
+
+    const unread = shardReads();
+    try {
+      await changeMember(again!, toggle, first);
+    } finally {
+      unread.restore();
+    }
+    expect(unread.reads()).toBe(0); // its own last write's copy, not a read
+
+    await changeMember(other!, toggle, second); // another process writes the shard: the first one's copy is stale
+    const stale = shardReads();
+    const originalTransact = tables.members.transact.bind(tables.members);
+    let lost = 0;
+    tables.members.transact = async (pk, operations, o) => {
+      try {
+        return await originalTransact(pk, operations, o);
+      } catch (error) {
+        if (error instanceof ConcurrencyConflictError) lost += 1;
+        throw error;
+      }
+    };
+    try {
+      await changeMember(people[2]!, toggle, first);
+    } finally {
+      stale.restore();
+      tables.members.transact = originalTransact;
+    }
+    expect(lost).toBe(1); // the stale copy lost its ETag race once
+    expect(stale.reads()).toBeLessThanOrEqual(1); // then a shard was read afresh (any shard: the retry may pick another)
+    for (const windowOpen of [false, true]) expect(await fromCounters(windowOpen)).toEqual(await recomputedFromRecords(windowOpen));
+    expect(await repairRoundCounters(ROUND_ID, ports, { fix: false })).toMatchObject({ differences: [] });
+  });
+
+  it('updates a booking\'s index line on the ETag its last save left, and re-reads the line when it moved on meanwhile', async () => {
+    const userId = parseUserId(randomUUID())!;
+    const experimentId = experimentIdFor(ROUND_ID, userId);
+    const process = createTableBookingRepo(tables);
+    const planned = bookingOf(userId, 'planned');
+    await process.save(planned, { previous: null });
+    // Something else rewrites the line (as the repair does when a record's copies are stale): the kept ETag is stale now.
+    const line = (await tables.bookingsByRound.get(ROUND_ID, experimentId))!;
+    const columns = Object.fromEntries(Object.entries(line.properties).filter(([, value]) => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean').filter(([name]) => !['etag', 'partitionKey', 'rowKey', 'timestamp', 'odata.etag'].includes(name)));
+    await tables.bookingsByRound.update(ROUND_ID, experimentId, columns as Record<string, string>, line.etag);
+
+    const booked = { ...bookingOf(userId, 'booked'), updatedAt: '2026-03-18T12:05:00.000Z' };
+    await process.save(booked, { previous: planned });
+    const indexed = (await bookings.listForRound(ROUND_ID)).find((b) => b.experimentId === experimentId)!;
+    expect(indexed.status).toBe('booked');
+    expect(indexed.updatedAt).toBe(booked.updatedAt);
+    for (const windowOpen of [false, true]) expect(await fromCounters(windowOpen)).toEqual(await recomputedFromRecords(windowOpen));
     expect(await repairRoundCounters(ROUND_ID, ports, { fix: false })).toMatchObject({ differences: [] });
   });
 

@@ -18,6 +18,17 @@ const CURRENT_IANA_NAME: Readonly<Record<string, string>> = {
 
 /** Outlook stores Windows zone names ("GMT Standard Time"); the app works in current IANA names ("Europe/London"). Either is accepted; null when unknown. */
 export function ianaZoneOf(zone: string): string | null {
+  const known = resolvedZones.get(zone);
+  if (known !== undefined) return known;
+  const resolved = resolveZone(zone);
+  // A tenant has a few dozen zone names; every booking and free/busy answer names one, and resolving it builds formatters.
+  if (resolvedZones.size < 1_000) resolvedZones.set(zone, resolved);
+  return resolved;
+}
+
+const resolvedZones = new Map<string, string | null>();
+
+function resolveZone(zone: string): string | null {
   const cldr = zone.includes('/') ? zone : findIana(zone)[0] ?? null;
   if (cldr === null) return null;
   const renamed = CURRENT_IANA_NAME[cldr];

@@ -91,6 +91,8 @@ export function createTableBookingRepo(tables: { bookings: EntityTable; bookings
   const readWithBlockRows = new WeakSet<Booking>();
   /** The ETag of the row each booking object was read from or saved as, so a save replacing it is conditional on it. */
   const etags = new WeakMap<Booking, string>();
+  /** The ETag of the round's index line as each booking object's save left it, so the next save updates it without reading it. */
+  const indexEtags = new WeakMap<Booking, string>();
 
   function toBooking(experimentId: Booking['experimentId'], properties: Record<string, unknown>, blocks: BookedBlock[]): Booking {
     const plan = planSchema.parse(properties);
@@ -173,17 +175,24 @@ export function createTableBookingRepo(tables: { bookings: EntityTable; bookings
       // It is written only once the booking's own write succeeded: a save that lost its conflict must not leave
       // its status in the index over the winner's.
       await writeBooking();
-      // The round's index row and its counters change together (the row is re-read on a lost race). An index write
-      // that arrives after a newer one (a slow write of an earlier save) leaves the newer state in place.
-      await counted.write(booking.roundId, async () => {
+      // The round's index row and its counters change together. An index write that arrives after a newer one (a slow
+      // write of an earlier save) leaves the newer state in place. The first attempt writes on what this process knows
+      // of the line (none for a new booking; the ETag the previous save left), so a booking's saves need no read of it;
+      // a line that moved on meanwhile fails its ETag, and the retry reads it.
+      const previous = options?.previous;
+      const keptEtag = previous ? indexEtags.get(previous) : undefined;
+      const kept = keptEtag ? counted.known(booking.roundId, booking.experimentId, keptEtag) : null;
+      const row = { status: booking.status, reason: booking.reason, updatedAt: booking.updatedAt, ...splitColumns(INDEXED_BOOKING_COLUMN, bookingJson(booking)) };
+      const written = await counted.write(booking.roundId, async (attempt) => {
+        if (attempt === 1 && previous === null) return [{ rowKey: booking.experimentId, properties: row, write: 'create', before: NOTHING_COUNTED, after: bookingContribution(booking), reportConflict: false }];
+        if (attempt === 1 && keptEtag && kept) return [{ rowKey: booking.experimentId, properties: row, write: { ifMatch: keptEtag }, before: kept, after: bookingContribution(booking), reportConflict: false }];
         const current = await tables.bookingsByRound.get(booking.roundId, booking.experimentId, options);
         if (current && typeof current.properties.updatedAt === 'string' && current.properties.updatedAt > booking.updatedAt) return [];
         const before = current ? counted.remember(current) : NOTHING_COUNTED;
-        return [{
-          rowKey: booking.experimentId, properties: { status: booking.status, reason: booking.reason, updatedAt: booking.updatedAt, ...splitColumns(INDEXED_BOOKING_COLUMN, bookingJson(booking)) },
-          write: current ? { ifMatch: current.etag } : 'create', before, after: bookingContribution(booking), reportConflict: false,
-        }];
+        return [{ rowKey: booking.experimentId, properties: row, write: current ? { ifMatch: current.etag } : 'create', before, after: bookingContribution(booking), reportConflict: false }];
       }, options);
+      const indexEtag = written.get(booking.experimentId);
+      if (indexEtag) indexEtags.set(booking, indexEtag);
     },
     /** One partition query: each index row carries its booking (rows from before it did are read from the booking's own partition). */
     async listForRound(roundId, options) {

@@ -129,6 +129,13 @@ function countsColumns(counts: Counts): EntityProperties {
  */
 export class CountedPartitions {
   private readonly seen = new Map<string, StoredContribution>();
+  /**
+   * Each counter shard as this process last wrote it (its ETag and sums), so the next change to it needs no read: a
+   * copy another process has since moved on from fails its ETag, and the retry reads the shard afresh.
+   */
+  private readonly knownShards = new Map<string, { readonly etag: string; readonly counts: Record<string, number> }>();
+  /** Shards a transaction of this process is writing now: a concurrent change picks another one instead of losing a race to it. */
+  private readonly shardsInUse = new Set<string>();
 
   constructor(readonly table: EntityTable, private readonly options: CountedPartitionOptions) {}
 
@@ -138,10 +145,18 @@ export class CountedPartitions {
 
   /** Call with every row a repository reads, so a later update on that ETag knows what the row counted. */
   remember(row: StoredEntity): StoredContribution {
-    const contribution = storedContributionOf(row.properties);
-    this.seen.set(`${row.partitionKey}\n${row.rowKey}\n${row.etag}`, contribution);
+    return this.rememberAt(row.partitionKey, row.rowKey, row.etag, storedContributionOf(row.properties));
+  }
+
+  private rememberAt(partitionKey: string, rowKey: string, etag: string, contribution: StoredContribution): StoredContribution {
+    this.seen.set(`${partitionKey}\n${rowKey}\n${etag}`, contribution);
     if (this.seen.size > 20_000) this.seen.delete(this.seen.keys().next().value!);
     return contribution;
+  }
+
+  /** What the row counted at ETag `etag`, if this process read or wrote that version; null when it has to be read. */
+  known(partitionKey: string, rowKey: string, etag: string): StoredContribution | null {
+    return this.seen.get(`${partitionKey}\n${rowKey}\n${etag}`) ?? null;
   }
 
   /** What the row counted at ETag `ifMatch`; a row that has moved on since is a ConcurrencyConflictError, as its update would be. */
@@ -155,12 +170,14 @@ export class CountedPartitions {
 
   /**
    * Applies `plan()`'s writes and their counter and problem changes in one transaction. `plan` is called again after
-   * a lost race on a counter shard or on a row that is not `reportConflict` (so it can re-read that row).
-   * Returns the new ETag of each written record row when the service reported it.
+   * a lost race on a counter shard or on a row that is not `reportConflict` (so it can re-read that row); it is told
+   * the attempt, so a first attempt may write on an ETag it kept instead of reading the row.
+   * Returns the new ETag of each written record row when the service reported it; what each row now counts is
+   * remembered under that ETag (`known`), so the row's next change need not read it.
    */
-  async write(partitionKey: string, plan: () => Promise<readonly CountedWrite[]>, options?: RepoOptions): Promise<Map<string, string>> {
+  async write(partitionKey: string, plan: (attempt: number) => Promise<readonly CountedWrite[]>, options?: RepoOptions): Promise<Map<string, string>> {
     for (let attempt = 1; ; attempt++) {
-      const writes = await plan();
+      const writes = await plan(attempt);
       if (writes.length === 0) return new Map();
       const operations: TableWrite[] = [];
       const recordAt = new Map<string, number>();
@@ -174,27 +191,65 @@ export class CountedPartitions {
         for (const [key, columns] of Object.entries(afterProblems)) operations.push({ kind: 'upsert', rowKey: key, properties: columns });
         operations.push(...(w.alsoWrite ?? []));
       }
-      if (Object.keys(delta).length > 0) {
-        // First the shard the record hashes to (so concurrent changes to different records spread evenly); after a lost
-        // race, any shard: counts only add up, and a writer that lost once should not queue behind the same row again.
-        const shardKey = counterRowKey(attempt === 1 ? shardOf(writes[0]!.rowKey, this.options.shards) : randomInt(this.options.shards));
-        const shard = await this.table.get(partitionKey, shardKey, options);
-        const counts = addCounts(shard ? countsFromRow(shard.properties) : {}, delta);
-        operations.push(shard
-          ? { kind: 'update', rowKey: shardKey, properties: countsColumns(counts), ifMatch: shard.etag }
-          : { kind: 'create', rowKey: shardKey, properties: countsColumns(counts) });
-      }
+      const counted = Object.keys(delta).length > 0;
+      // Taken before any await, so a concurrent change of this process picks another shard.
+      const shardKey = counted ? this.pickShard(partitionKey, writes[0]!.rowKey, attempt) : null;
+      const inUse = shardKey ? `${partitionKey}\n${shardKey}` : null;
+      if (inUse) this.shardsInUse.add(inUse);
+      let shard: { key: string; counts: Record<string, number>; at: number } | null = null;
       try {
+        if (shardKey && inUse) {
+          // The shard as this process last wrote it, on a first attempt; read when unknown or after a lost race.
+          const known = attempt === 1 ? this.knownShards.get(inUse) : undefined;
+          const stored = known ? null : await this.table.get(partitionKey, shardKey, options);
+          const before = known ?? (stored ? { etag: stored.etag, counts: countsFromRow(stored.properties) } : null);
+          const counts = addCounts(before?.counts ?? {}, delta);
+          shard = { key: shardKey, counts, at: operations.length };
+          operations.push(before
+            ? { kind: 'update', rowKey: shardKey, properties: countsColumns(counts), ifMatch: before.etag }
+            : { kind: 'create', rowKey: shardKey, properties: countsColumns(counts) });
+        }
         const etags = await this.table.transact(partitionKey, operations, options);
+        if (inUse && shard) this.keepShard(inUse, etags[shard.at] ?? '', shard.counts);
         const written = new Map<string, string>();
-        for (const [rowKey, index] of recordAt) written.set(rowKey, etags[index] ?? '');
+        for (const [rowKey, index] of recordAt) {
+          const etag = etags[index] ?? '';
+          written.set(rowKey, etag);
+          const w = writes.find((x) => x.rowKey === rowKey)!;
+          if (etag) this.rememberAt(partitionKey, rowKey, etag, { counts: w.after.counts, problemKeys: Object.keys(w.after.problems ?? {}) });
+        }
         return written;
       } catch (error) {
+        if (inUse) this.knownShards.delete(inUse);
         if (!(error instanceof ConcurrencyConflictError || error instanceof EntityAlreadyExistsError)) throw error;
         await this.reportOwnConflicts(partitionKey, writes, error, options);
         if (attempt >= MAX_ATTEMPTS) throw new Error(`counters of ${this.table.label} in ${partitionKey} stayed contended after ${attempt} attempts`, { cause: error });
+      } finally {
+        if (inUse) this.shardsInUse.delete(inUse);
       }
     }
+  }
+
+  /**
+   * First the shard the record hashes to, so concurrent changes to different records spread evenly, or the next one
+   * this process is not writing at that moment (a change it would only lose a race to); after a lost race, any shard:
+   * counts only add up, and a writer that lost once should not queue behind the same row again.
+   */
+  private pickShard(partitionKey: string, recordRowKey: string, attempt: number): string {
+    const shards = this.options.shards;
+    const first = attempt === 1 ? shardOf(recordRowKey, shards) : randomInt(shards);
+    for (let step = 0; step < shards; step++) {
+      const key = counterRowKey((first + step) % shards);
+      if (!this.shardsInUse.has(`${partitionKey}\n${key}`)) return key;
+    }
+    return counterRowKey(first);
+  }
+
+  private keepShard(key: string, etag: string, counts: Record<string, number>): void {
+    this.knownShards.delete(key);
+    if (!etag) return;
+    this.knownShards.set(key, { etag, counts });
+    if (this.knownShards.size > 4_096) this.knownShards.delete(this.knownShards.keys().next().value!);
   }
 
   /** Which row lost: the caller's record (its conflict is the caller's, as without counters), or bookkeeping (retry). */
@@ -227,6 +282,8 @@ export class CountedPartitions {
    * Returns the differences found (counter name → stored − expected, and problem rows missing or stray).
    */
   async recount(partitionKey: string, expected: () => Promise<ReadonlyMap<string, ExpectedRecord>>, fix: boolean, options?: RepoOptions): Promise<CounterDifferences> {
+    // The repair rewrites shards: this process's copies of them would only lose their next race.
+    for (const key of [...this.knownShards.keys()]) if (key.startsWith(`${partitionKey}\n`)) this.knownShards.delete(key);
     for (let attempt = 1; ; attempt++) {
       const records = await expected();
       const staleRecords: string[] = [];

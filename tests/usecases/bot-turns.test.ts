@@ -229,4 +229,13 @@ describe('the owner’s round summary in chat', () => {
     const refused = onlyCard(await say(cardSubmitActivity(ctx(PEOPLE.dana), { verb: 'refreshRoundSummary', roundId: ROUND_ID })));
     expect(cardText(refused)).toMatch(/Only the round’s owners can see its status/);
   });
+
+  it('counts a draft’s people from the same counters: those the round names, with no delivery yet', async () => {
+    const draft = await aWorld({ round: { status: 'draft' } });
+    const card = onlyCard(await botFor(draft)(cardSubmitActivity(ctx(PEOPLE.omar), { verb: 'refreshRoundSummary', roundId: ROUND_ID })));
+    expect(cardText(card)).toMatch(/Draft: nobody has been told yet/);
+    expect(cardText(card)).toMatch(/\b2 people\b/);
+    expect(cardText(card)).not.toMatch(/queued/);
+    expect(JSON.stringify(card)).toContain('"verb":"openRound"');
+  });
 });

@@ -173,3 +173,9 @@ export async function exportSharedAssets(roundId: RoundId, format: 'md' | 'json'
 }
 
 export type { AssetId };
+
+/** The name of the tool the caller's experiment in this round practises: what their asset form is about (null: no tool chosen yet). */
+export async function myPractisedToolName(roundId: RoundId, caller: Caller, ports: Pick<UseCasePorts, 'experiments'>): Promise<string | null> {
+  const selection = (await ports.experiments.get(roundId, caller.userId))?.experiment.selection;
+  return selection ? toolName(selection.tool) : null;
+}

@@ -189,6 +189,19 @@ async function librarySources(round: Round, caller: Caller, ports: UseCasePorts)
   ];
 }
 
+/** The round a library question in chat is about: the latest of the person's rounds that has opened, an open one first, or one they own. */
+export async function libraryRoundOf(caller: Caller, ports: Pick<UseCasePorts, 'rounds' | 'roundMembers'>): Promise<RoundId | null> {
+  const [memberOf, owned] = await Promise.all([ports.roundMembers.roundsOf(caller.userId), ports.rounds.listForOwner(caller.userId)]);
+  let best: { id: RoundId; start: string } | null = null;
+  for (const id of new Set([...memberOf, ...owned.map((r) => r.roundId)])) {
+    const stored = await ports.rounds.get(id);
+    if (!stored || stored.round.status === 'draft') continue;
+    const start = `${stored.round.status === 'open' ? '1' : '0'}${stored.round.window.start}`;
+    if (!best || start > best.start) best = { id, start };
+  }
+  return best?.id ?? null;
+}
+
 export async function askLibrary(roundId: RoundId, question: string, caller: Caller, ports: UseCasePorts): Promise<LibraryView | DomainError> {
   const stored = await ports.rounds.get(roundId);
   if (!stored) return domainError('not_found', 'That round does not exist any more.');

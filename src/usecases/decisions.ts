@@ -16,6 +16,7 @@ import { RELEASE_JOB_KIND } from './releaseTime';
 import { runExperimentCommands, type ExperimentChange } from './experiments';
 import { escapeHtml } from './html';
 import { effect as jobEffect, sendEffects } from './jobKinds';
+import { mayOnRound } from './access';
 import type { Caller, UseCasePorts } from './ports';
 import { personOf } from './sharebackSession';
 
@@ -295,6 +296,17 @@ export interface UndecidedView {
   readonly summary: string;
   readonly refreshUserIds: readonly string[];
   readonly suggestedDueDate: string;
+}
+
+/**
+ * What the owner's undecided card decides on: the round and the experiment, for the round's owners only (the card
+ * names the person, their tool and any decision). not_found when either is gone; forbidden for anyone else.
+ */
+export async function undecidedDecisionContext(roundId: RoundId, participantId: UserId, caller: Caller, ports: UseCasePorts): Promise<{ round: Round; experiment: Experiment } | DomainError> {
+  const [round, stored] = await Promise.all([ports.rounds.get(roundId), ports.experiments.get(roundId, participantId)]);
+  if (!round || !stored) return domainError('not_found', 'This experiment no longer exists.');
+  if (!(await mayOnRound(round.round, 'manageRound', caller, ports))) return domainError('forbidden', 'Only the owners of this round can see and record its decisions.');
+  return { round: round.round, experiment: stored.experiment };
 }
 
 export async function undecidedViewFor(round: Round, participantId: string, ports: UseCasePorts): Promise<UndecidedView> {

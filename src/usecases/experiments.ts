@@ -51,6 +51,15 @@ export async function participantView(roundId: RoundId, caller: Caller, ports: U
   return { round, experiment, acknowledgement, needsAcknowledgement: needsAcknowledgement(round, acknowledgement, tool ? { tool } : {}) };
 }
 
+/** The caller's view in the first of their rounds that is open (null: they take part in no open round), for "show my plan" in chat. */
+export async function openParticipantView(caller: Caller, ports: UseCasePorts): Promise<ParticipantView | null> {
+  for (const roundId of await ports.roundMembers.roundsOf(caller.userId)) {
+    const view = await participantView(roundId, caller, ports);
+    if (!isDomainError(view) && view.round.status === 'open') return view;
+  }
+  return null;
+}
+
 /**
  * The participant confirms the current safe-use policy and the tool's terms; their draft experiment
  * is created on first confirmation (its id is derived, so a second confirmation finds the same one).

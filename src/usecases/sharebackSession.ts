@@ -163,6 +163,26 @@ export async function editSummary(roundId: RoundId, input: SummaryEditInput, cal
   }
 }
 
+/** The three parts of a summary the practice coach drafts. */
+export type CoachSummaryDraft = Readonly<Record<'worked' | 'failed' | 'keepTesting', string>>;
+
+/**
+ * "Use this" on the coach's summary draft: fills the parts the person has not written themselves (their words win
+ * field by field), kept as their edit and marked as drafted, so they can change it like anything they wrote.
+ * `filled` says how many parts the draft filled (0: they had written every part).
+ */
+export async function useSummaryDraft(roundId: RoundId, draft: CoachSummaryDraft, caller: Caller, ports: UseCasePorts): Promise<{ view: SummaryView; filled: number } | DomainError> {
+  const stored = await ports.sharebackSessions.getSummary(roundId, caller.userId);
+  const edited: Record<string, unknown> = stored?.value.edits ?? {};
+  const fill: Record<string, string> = {};
+  for (const field of ['worked', 'failed', 'keepTesting'] as const) {
+    const text = draft[field].slice(0, 1500);
+    if (edited[field] === undefined && text.trim() !== '') fill[field] = text;
+  }
+  const saved = await editSummary(roundId, { edits: fill, draftedByCoach: true }, caller, ports);
+  return isDomainError(saved) ? saved : { view: saved, filled: Object.keys(fill).length };
+}
+
 /* ---------- the meeting ---------- */
 
 export function emptySession(roundId: RoundId, now: string): MeetingSession {

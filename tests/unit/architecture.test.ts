@@ -133,6 +133,20 @@ describe('the architecture', () => {
     expect(offending).toEqual([]);
   });
 
+  it('keeps the bot handlers to parsing, calling and answering: they pass the ports to a use case or query, never read a repository', () => {
+    // The same repository names as the routers' rule: every port of UseCasePorts typed `…Repo`. The bot's own
+    // `deps.members` is covered too: even the conversation reference a turn records goes through a use case
+    // (welcomeMember/rememberMember), so no exception is needed.
+    const repositories = [...readFileSync(join(SRC, 'usecases', 'ports.ts'), 'utf8').matchAll(/readonly (\w+): \w+Repo;/g)].map((m) => m[1]!);
+    expect(repositories).toEqual(expect.arrayContaining(['rounds', 'roundMembers', 'roundCounters', 'experiments', 'members']));
+    const touchesRepository = new RegExp(`\\b(ports|deps)\\.(${repositories.join('|')})\\.`);
+    // Taking the repositories apart (`const { rounds } = deps.ports`) would slip past the line above.
+    const unpacksPorts = /\}\s*=\s*(deps\.)?ports\b(?!\.)/;
+    const offending = files.filter((f) => f.path.startsWith('bot/')).flatMap((f) => readFileSync(join(SRC, f.path), 'utf8').split('\n')
+      .filter((line) => touchesRepository.test(line) || unpacksPorts.test(line)).map((line) => `${f.path}: ${line.trim()}`));
+    expect(offending).toEqual([]);
+  });
+
   it('keeps the contracts the tabs import free of the service: they import zod, the domain and each other only', () => {
     const offending = files
       .filter((f) => f.path.startsWith('contracts/'))

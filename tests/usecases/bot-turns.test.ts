@@ -7,7 +7,9 @@ import { silentLogger } from '../../src/logging';
 import { BOOKING_JOB_KIND, REVIEW_REQUEST_JOB_KIND } from '../../src/usecases/experiments';
 import { cardOf, cardSubmitActivity, cardText, executeActivity, inputValue, messageActivity, type ActivityContext } from '../support/activities';
 import { cardSchemaErrors } from '../support/cardSchema';
-import { PEOPLE, ROUND_ID, TENANT } from '../support/builders';
+import { NOW, PEOPLE, ROUND_ID, TENANT } from '../support/builders';
+import { parseUserId, type UserId } from '../../src/domain/ids';
+import { MEMBER_ROWS_PER_UPDATE, type RoundMember } from '../../src/ports/roundRepo';
 import type { Experiment } from '../../src/domain/experiment';
 import { aWorld, PEOPLE_IN_DIRECTORY, type World } from './world';
 
@@ -181,5 +183,59 @@ describe('whole bot turns in the practice weeks', () => {
     const save = actionData(journal, 'saveAsset');
     for (let press = 0; press < 2; press++) expect(cardText(onlyCard(await say(cardSubmitActivity(ctx(PEOPLE.dana), { ...save, ...values }))))).toMatch(/Saved to your library/);
     expect((await practice.ports.assets.listForAuthor(ROUND_ID, PEOPLE.dana)).map((a) => a.title)).toEqual([values.title]);
+  });
+});
+
+describe('the owner’s round summary in chat', () => {
+  it('shows the kickoff counts and the first failures from the round’s counters, never reading the member list of a round larger than a page', async () => {
+    const big = await aWorld();
+    const say = botFor(big);
+    // More people than one page of a partition query (1,000 rows), beside Dana and Lee whom the round names.
+    const others = Array.from({ length: 1_200 }, (_, i) => parseUserId(`b3c40000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`)!);
+    await big.ports.roundMembers.addQueued(ROUND_ID, others.map((userId) => ({ userId, via: 'manager' as const })), NOW);
+    // Dana's kickoff failed, Lee's is uncertain, 11 others failed, the last 100 still wait; everyone else got it.
+    const outcome = (userId: UserId, index: number): Partial<RoundMember> => (userId === PEOPLE.dana ? { delivery: 'failed', deliveryReason: 'The person has blocked the app in Teams (403).' }
+      : userId === PEOPLE.lee ? { delivery: 'uncertain', deliveryReason: null }
+        : index < 11 ? { delivery: 'failed', deliveryReason: 'No mailbox.' }
+          : index >= 1_100 ? {} : { delivery: 'sent' });
+    const everyone = [PEOPLE.dana, PEOPLE.lee, ...others];
+    for (let i = 0; i < everyone.length; i += MEMBER_ROWS_PER_UPDATE) {
+      const ids = everyone.slice(i, i + MEMBER_ROWS_PER_UPDATE);
+      const rows = await big.ports.roundMembers.getMany(ROUND_ID, ids);
+      await big.ports.roundMembers.updateMany(ROUND_ID, ids.map((id) => {
+        const row = rows.get(id)!;
+        return { ...row, member: { ...row.member, ...outcome(id, others.indexOf(id)) } };
+      }));
+    }
+    const list = jest.spyOn(big.ports.roundMembers, 'list');
+    const listPage = jest.spyOn(big.ports.roundMembers, 'listPage');
+
+    const card = onlyCard(await say(cardSubmitActivity(ctx(PEOPLE.omar), { verb: 'refreshRoundSummary', roundId: ROUND_ID })));
+    const text = cardText(card);
+    expect(text).toMatch(/1202 people/);
+    const counts = ['queued', 'sent', 'failed', 'uncertain'].map((label) => text.split('\n').indexOf(label)).map((at) => text.split('\n')[at - 1]);
+    expect(counts).toEqual(['100', '1089', '12', '1']);
+    expect(text).toContain('Not delivered or uncertain (the first 10 of 13; the dashboard lists all):');
+    // In id order: Dana and Lee by the directory's names, then the first eight of the others by id (the directory has no name for them).
+    expect(text).toContain('Dana Participant: \nThe person has blocked the app in Teams (403).');
+    expect(text).toContain('Lee Participant: \nUnknown reason');
+    expect(others.slice(0, 8).every((id) => text.includes(`${id}: \nNo mailbox.`))).toBe(true);
+    expect(text).not.toContain(others[8]!);
+    expect(JSON.stringify(card)).toContain('Resend to 12 failed');
+    expect(list).not.toHaveBeenCalled();
+    expect(listPage).not.toHaveBeenCalled();
+
+    // Someone who does not own the round is told so, and shown nothing of it.
+    const refused = onlyCard(await say(cardSubmitActivity(ctx(PEOPLE.dana), { verb: 'refreshRoundSummary', roundId: ROUND_ID })));
+    expect(cardText(refused)).toMatch(/Only the round’s owners can see its status/);
+  });
+
+  it('counts a draft’s people from the same counters: those the round names, with no delivery yet', async () => {
+    const draft = await aWorld({ round: { status: 'draft' } });
+    const card = onlyCard(await botFor(draft)(cardSubmitActivity(ctx(PEOPLE.omar), { verb: 'refreshRoundSummary', roundId: ROUND_ID })));
+    expect(cardText(card)).toMatch(/Draft: nobody has been told yet/);
+    expect(cardText(card)).toMatch(/\b2 people\b/);
+    expect(cardText(card)).not.toMatch(/queued/);
+    expect(JSON.stringify(card)).toContain('"verb":"openRound"');
   });
 });

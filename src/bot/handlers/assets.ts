@@ -5,8 +5,7 @@ import { hiddenId, hiddenInt, readHidden } from '../../cards/forms';
 import { isDomainError } from '../../domain/errors';
 import { parseRoundId } from '../../domain/roundIds';
 import { isSensitiveDataFound } from '../../domain/sensitiveData';
-import { toolName } from '../../domain/toolCatalogue';
-import { changeMyAsset, saveAsset } from '../../usecases/assets';
+import { changeMyAsset, myPractisedToolName, saveAsset } from '../../usecases/assets';
 import { currentPracticeRound, isStaleWrite } from '../../usecases/journal';
 import type { BotDependencies } from '../dependencies';
 import { callerOf, replaceCard, sendCard, sendNotice } from '../reply';
@@ -18,11 +17,11 @@ export async function onSaveAssetCommand(context: TurnContext, deps: BotDependen
   const caller = callerOf(context, deps);
   if (!caller) return answerUnknownAction(context, deps);
   const roundId = await currentPracticeRound(caller.userId, deps.ports, ['approved', 'practising', 'sharing', 'decided']);
-  const stored = roundId ? await deps.ports.experiments.get(roundId, caller.userId) : null;
-  if (!roundId || !stored?.experiment.selection) {
+  const tool = roundId ? await myPractisedToolName(roundId, caller, deps.ports) : null;
+  if (!roundId || !tool) {
     return sendNotice(context, { message: 'Assets are saved from an experiment: once your plan is approved you can save prompts, files, links and workflows.' }, 'Nothing to save to yet');
   }
-  await sendCard(context, renderAssetFormCard({ roundId, submissionId: randomUUID(), tool: toolName(stored.experiment.selection.tool) }));
+  await sendCard(context, renderAssetFormCard({ roundId, submissionId: randomUUID(), tool }));
 }
 
 /** "Save asset" on the asset form (standalone or inside the journal card). */
@@ -32,8 +31,7 @@ export async function onSaveAsset(context: TurnContext, deps: BotDependencies): 
   const roundId = submission ? parseRoundId(submission.roundId) : null;
   if (!caller || !submission || !roundId) return answerUnknownAction(context, deps);
   const result = await saveAsset(roundId, caller, { ...submission.values, submissionId: submission.submissionId, sensitiveData: submission.sensitiveData }, deps.ports);
-  const stored = await deps.ports.experiments.get(roundId, caller.userId);
-  const form = { roundId, submissionId: submission.submissionId, tool: stored?.experiment.selection ? toolName(stored.experiment.selection.tool) : 'your tool', values: submission.values };
+  const form = { roundId, submissionId: submission.submissionId, tool: (await myPractisedToolName(roundId, caller, deps.ports)) ?? 'your tool', values: submission.values };
   // The asset form answers in a new message: inside the journal card, replacing would throw the journal away.
   if (isSensitiveDataFound(result)) return sendCard(context, renderAssetFormCard({ ...form, sensitiveFindings: result.findings, sensitiveMessage: result.message }));
   if (isDomainError(result)) {

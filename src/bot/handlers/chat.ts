@@ -2,9 +2,8 @@ import type { TurnContext } from 'botbuilder';
 import { AI, type Application, type TurnState } from '@microsoft/teams-ai';
 import { z } from 'zod';
 import { basicChatIntent, isGreeting, quoteAsData, type ChatIntentName } from '../../domain/coach';
-import { isDomainError } from '../../domain/errors';
 import { chatMayUseModel, redactChatText } from '../../usecases/coach';
-import { participantView } from '../../usecases/experiments';
+import { openParticipantView } from '../../usecases/experiments';
 import { newCallRecord, type CallRecord } from '../coach/openAIModel';
 import type { BotDependencies } from '../dependencies';
 import { callerOf, sendCard } from '../reply';
@@ -53,12 +52,8 @@ const setOutcome = (context: TurnContext, outcome: ChatOutcome): void => { conte
 async function showOwnNextStep(context: TurnContext, deps: BotDependencies): Promise<void> {
   const caller = callerOf(context, deps);
   if (!caller) return sendHelp(context);
-  for (const roundId of await deps.ports.roundMembers.roundsOf(caller.userId)) {
-    const view = await participantView(roundId, caller, deps.ports);
-    if (isDomainError(view) || view.round.status !== 'open') continue;
-    return sendCard(context, await nextStepCardFor(view, deps));
-  }
-  return sendHelp(context);
+  const view = await openParticipantView(caller, deps.ports);
+  return view ? sendCard(context, await nextStepCardFor(view, deps)) : sendHelp(context);
 }
 
 /** Runs one action. `parameters` come from the model (or the rules) and are checked here; a misfit is the help card. */

@@ -16,10 +16,11 @@ import type { RoundId } from '../../domain/roundIds';
 import { parseRoundId } from '../../domain/roundIds';
 import { RUBRIC_QUESTION_IDS } from '../../domain/rubric';
 import type { CardContent } from '../../ports/chatMessenger';
-import { askLibrary, draftSummaryWithCoach, sharpenPlan, suggestTools, type PlanCoachRequest } from '../../usecases/coach';
+import { askLibrary, draftSummaryWithCoach, libraryRoundOf, sharpenPlan, suggestTools, type PlanCoachRequest } from '../../usecases/coach';
+import { loadRound } from '../../usecases/access';
 import { participantView } from '../../usecases/experiments';
 import type { Caller } from '../../usecases/ports';
-import { editSummary } from '../../usecases/sharebackSession';
+import { useSummaryDraft } from '../../usecases/sharebackSession';
 import type { BotDependencies } from '../dependencies';
 import { callerOf, replaceCard, sendCard, sendNotice } from '../reply';
 import { hypothesisCardFor, nextStepCardFor, selectionCardFor } from './participant';
@@ -157,23 +158,10 @@ export async function onReturnToPlan(context: TurnContext, deps: BotDependencies
   });
 }
 
-/** The round the library question is about: the person's latest open round, or one they own. */
-async function libraryRoundOf(caller: Caller, deps: BotDependencies): Promise<RoundId | null> {
-  const candidates = [...await deps.ports.roundMembers.roundsOf(caller.userId), ...(await deps.ports.rounds.listForOwner(caller.userId)).map((r) => r.roundId)];
-  let best: { id: RoundId; start: string } | null = null;
-  for (const id of new Set(candidates)) {
-    const stored = await deps.ports.rounds.get(id);
-    if (!stored || stored.round.status === 'draft') continue;
-    const start = `${stored.round.status === 'open' ? '1' : '0'}${stored.round.window.start}`;
-    if (!best || start > best.start) best = { id, start };
-  }
-  return best?.id ?? null;
-}
-
 /** `ask <question>` in chat (or a question the chat recognised). */
 export async function onAskLibrary(context: TurnContext, deps: BotDependencies, question: string): Promise<void> {
   await withCaller(context, deps, async (caller) => {
-    const roundId = await libraryRoundOf(caller, deps);
+    const roundId = await libraryRoundOf(caller, deps.ports);
     if (!roundId) return sendNotice(context, { message: 'The library opens with your first round: colleagues share prompts and workflows there during practice.' }, 'No library yet');
     const answer = await askLibrary(roundId, question, caller, deps.ports);
     if (isDomainError(answer)) return sendNotice(context, answer, 'The library could not answer');
@@ -207,21 +195,14 @@ export async function onUseSummaryDraft(context: TurnContext, deps: BotDependenc
     const parsed = summaryDraftSchema.safeParse(context.activity.value);
     const roundId = parsed.success ? parseRoundId(parsed.data.roundId) : null;
     if (!parsed.success || !roundId) return answerUnknownAction(context, deps);
-    const stored = await deps.ports.sharebackSessions.getSummary(roundId, caller.userId);
-    const edited = stored?.value.edits ?? {};
-    const fill: Record<string, string> = {};
-    for (const field of ['worked', 'failed', 'keepTesting'] as const) {
-      const text = parsed.data.draft[field].slice(0, 1500);
-      if (edited[field] === undefined && text.trim() !== '') fill[field] = text;
-    }
-    const saved = await editSummary(roundId, { edits: fill, draftedByCoach: true }, caller, deps.ports);
-    if (isDomainError(saved)) return sendNotice(context, saved, 'The draft was not used');
-    const round = await deps.ports.rounds.get(roundId);
-    if (!round) return answerUnknownAction(context, deps);
-    const kept = Object.keys(fill).length;
+    const used = await useSummaryDraft(roundId, parsed.data.draft, caller, deps.ports);
+    if (isDomainError(used)) return sendNotice(context, used, 'The draft was not used');
+    const { view: saved, filled: kept } = used;
+    const round = await loadRound(roundId, deps.ports);
+    if (isDomainError(round)) return answerUnknownAction(context, deps);
     await replaceCard(context, renderSummaryReviewCard({
-      roundId, roundName: round.round.name, ready: saved.ready, summary: saved.summary, coach: coachIsOn(round.round), coachDrafted: saved.coachDrafted,
-      meetingDay: formatDay(instantOrThrow(round.round.shareback.startsAt).setZone(round.round.shareback.timeZone).toISODate()!),
+      roundId, roundName: round.name, ready: saved.ready, summary: saved.summary, coach: coachIsOn(round), coachDrafted: saved.coachDrafted,
+      meetingDay: formatDay(instantOrThrow(round.shareback.startsAt).setZone(round.shareback.timeZone).toISODate()!),
       saved: kept === 0 ? 'You had written every part yourself, so nothing was changed.' : 'The coach’s draft fills the parts you had not written, marked as drafted. Change anything, then save.',
     }));
   });

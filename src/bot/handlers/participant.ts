@@ -5,6 +5,7 @@ import { renderHypothesisCard, readHypothesisSubmission, hypothesisInputFromValu
 import { renderPlanStatusCard } from '../../cards/planStatus';
 import { renderSelectionCard, readSelectionSubmission, selectionInputFromValues, selectionValuesOf, type SelectionValues } from '../../cards/selection';
 import { isDomainError, type DomainError } from '../../domain/errors';
+import { loadRound } from '../../usecases/access';
 import type { Experiment } from '../../domain/experiment';
 import { currentPolicyVersion, type Round } from '../../domain/round';
 import { parseRoundId } from '../../domain/roundIds';
@@ -116,10 +117,10 @@ export async function onAcknowledgePolicy(context: TurnContext, deps: BotDepende
     const { input, role, roleError } = acknowledgeInputOf(submission, caller.userId);
     const view = roleError ? null : await acknowledgePolicy(roundId, input, caller, deps.ports);
     if (view === null || isDomainError(view)) {
-      const stored = await deps.ports.rounds.get(roundId);
-      if (!stored) return sendNotice(context, { message: 'That round does not exist any more.' });
+      const round = await loadRound(roundId, deps.ports);
+      if (isDomainError(round)) return sendNotice(context, round);
       const errors = { ...(view ? fieldErrorsOf(view) : {}), ...(roleError ? { role: roleError } : {}) };
-      return replaceCard(context, acknowledgementCard(stored.round, deps, { values: submission.values, errors, formError: view ? formErrorOf(view) : undefined }));
+      return replaceCard(context, acknowledgementCard(round, deps, { values: submission.values, errors, formError: view ? formErrorOf(view) : undefined }));
     }
     if (!view.experiment) return sendNotice(context, { message: 'Your confirmation is saved, but your experiment could not be started; press Start again.' });
     // Carry the role and tool chosen here into step 1, unless step 1 already has its own.

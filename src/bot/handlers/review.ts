@@ -1,8 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import { readReviewRefresh, readReviewSubmission } from '../../cards/review';
 import { reviewCardFor } from '../../cards/reviewView';
-import { reviewViewerFor } from '../../usecases/reviewView';
-import { mayOnPerson } from '../../usecases/access';
+import { reviewCardView } from '../../usecases/reviewView';
 import { renderNoticeCard } from '../../cards/notice';
 import type { AdaptiveCardJson } from '../../cards/render';
 import { isDomainError, type DomainError } from '../../domain/errors';
@@ -24,14 +23,9 @@ async function currentCard(experimentId: string, context: TurnContext, deps: Bot
   const key = experimentKeyOf(experimentId);
   const caller = callerOf(context, deps);
   if (!key || !caller) return notice('This card is not linked to a plan any more.');
-  const [round, stored] = await Promise.all([deps.ports.rounds.get(key.roundId), deps.ports.experiments.get(key.roundId, key.participantId)]);
-  if (!round || !stored) return notice('This plan no longer exists.');
-  // The card carries the whole plan: only those the access policy lets read it get it (a refresh or a refused
-  // click from anyone else answers with a notice that says nothing about the plan).
-  if (!(await mayOnPerson(round.round, key.participantId, 'readRecords', caller, deps.ports, stored.experiment.reviewerId))) {
-    return notice('This plan is not yours to see: only the person, the manager it was sent to and the round’s owners can open it.');
-  }
-  return reviewCardFor(round.round, stored.experiment, await reviewViewerFor(round.round, stored.experiment, caller, deps.ports), deps.clock.now().toISOString(), extra);
+  const view = await reviewCardView(key.roundId, key.participantId, caller, deps.ports);
+  if (isDomainError(view)) return notice(view.message);
+  return reviewCardFor(view.round, view.experiment, view.viewer, deps.clock.now().toISOString(), extra);
 }
 
 export function onReviewAction(verb: ReviewVerb) {

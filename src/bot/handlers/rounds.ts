@@ -1,13 +1,13 @@
-import { mayOnRound } from '../../usecases/access';
 import type { TurnContext } from 'botbuilder';
 import { formatDateTime, formatDay } from '../../cards/format';
 import { readRoundSetupSubmission, renderRoundSetupCard, roundInputFromValues, roundSetupDefaults } from '../../cards/roundSetup';
 import { renderRoundSummaryCard } from '../../cards/roundSummary';
 import { isDomainError } from '../../domain/errors';
-import { currentPolicyVersion, roundWindow, type Round } from '../../domain/round';
+import { currentPolicyVersion, roundWindow } from '../../domain/round';
 import { parseRoundId } from '../../domain/roundIds';
 import { createRound, openRound, resendKickoff } from '../../usecases/rounds';
 import type { Caller } from '../../usecases/ports';
+import { roundSummaryOf, roundSummaryQuery, type RoundSummary } from '../../usecases/queries/roundSummary';
 import type { BotDependencies } from '../dependencies';
 import { callerOf, replaceCard, sendCard, sendNotice } from '../reply';
 import { answerUnknownAction } from './unknownAction';
@@ -30,13 +30,9 @@ async function managerOptions(deps: BotDependencies) {
   return people;
 }
 
-async function summaryCard(round: Round, deps: BotDependencies, extra: { notice?: string; error?: string } = {}) {
+function summaryCard(summary: RoundSummary, extra: { notice?: string; error?: string } = {}) {
+  const { round, kickoff } = summary;
   const window = roundWindow(round);
-  // A draft's rows are the people named in it; from opening on, everyone invited (the owner's screen lists them).
-  const members = await deps.ports.roundMembers.list(round.id);
-  const failures = await Promise.all(members.filter((m) => m.delivery === 'failed' || m.delivery === 'uncertain').slice(0, 10).map(async (m) => ({
-    name: (await deps.directory.getPerson(m.userId))?.displayName ?? m.userId, reason: m.deliveryReason ?? 'Unknown reason',
-  })));
   const policy = currentPolicyVersion(round);
   return renderRoundSummaryCard({
     roundId: round.id,
@@ -47,14 +43,14 @@ async function summaryCard(round: Round, deps: BotDependencies, extra: { notice?
     weeks: round.window.weeks,
     hoursPerWeek: round.hoursPerWeek,
     shareback: formatDateTime(round.shareback.startsAt, round.shareback.timeZone),
-    participantCount: members.length,
+    participantCount: summary.people,
     managerScopes: round.managerScopes.length,
     delivery: round.status === 'draft' ? null : {
-      queued: members.filter((m) => m.delivery === 'queued' || m.delivery === 'sending').length,
-      sent: members.filter((m) => m.delivery === 'sent').length,
-      failed: members.filter((m) => m.delivery === 'failed').length,
-      uncertain: members.filter((m) => m.delivery === 'uncertain').length,
-      failures,
+      queued: kickoff.queued + kickoff.sending,
+      sent: kickoff.sent,
+      failed: kickoff.failed,
+      uncertain: kickoff.uncertain,
+      failures: summary.failures.map((f) => ({ name: f.displayName ?? f.userId, reason: f.reason ?? 'Unknown reason' })),
     },
     policy: policy ? { version: policy.version, publishedOn: formatDay(policy.publishedAt.slice(0, 10)) } : null,
     ...extra,
@@ -84,7 +80,7 @@ export async function onCreateRound(context: TurnContext, deps: BotDependencies)
     const errors = round.kind === 'invalid_input' ? round.fieldErrors : undefined;
     return replaceCard(context, renderRoundSetupCard({ roundId: NEW_ROUND_ID, managers: await managerOptions(deps), values: submission.values, errors, formError: errors && Object.keys(errors).length > 0 ? undefined : round.message }));
   }
-  await replaceCard(context, await summaryCard(round, deps, { notice: 'Round created. Check the details, then open it to send everyone their kickoff.' }));
+  await replaceCard(context, summaryCard(await roundSummaryOf(round, deps.ports), { notice: 'Round created. Check the details, then open it to send everyone their kickoff.' }));
 }
 
 export async function onRoundSummaryAction(context: TurnContext, deps: BotDependencies): Promise<void> {
@@ -97,17 +93,16 @@ export async function onRoundSummaryAction(context: TurnContext, deps: BotDepend
     if (!who) return answerUnknownAction(context, deps);
     const resent = await resendKickoff(roundId, who, caller, deps.ports);
     if (isDomainError(resent)) return sendNotice(context, resent);
-    const stored = await deps.ports.rounds.get(roundId);
-    if (!stored) return sendNotice(context, { message: 'That round does not exist any more.' });
-    return replaceCard(context, await summaryCard(stored.round, deps, { notice: resent.requeued === 0 ? 'Nobody was waiting for a resend.' : `Resending the kickoff to ${resent.requeued} ${resent.requeued === 1 ? 'person' : 'people'} (“in case you missed it”).` }));
+    const summary = await roundSummaryQuery(roundId, caller, deps.ports);
+    if (isDomainError(summary)) return sendNotice(context, summary);
+    return replaceCard(context, summaryCard(summary, { notice: resent.requeued === 0 ? 'Nobody was waiting for a resend.' : `Resending the kickoff to ${resent.requeued} ${resent.requeued === 1 ? 'person' : 'people'} (“in case you missed it”).` }));
   }
   if (value?.verb === 'openRound') {
     const opened = await openRound(roundId, caller, deps.ports);
     if (isDomainError(opened)) return sendNotice(context, opened);
-    return replaceCard(context, await summaryCard(opened.round, deps, { notice: opened.alreadyOpen ? 'This round was already open.' : `Round opened: ${opened.kickoffsQueued} kickoff messages are on their way.` }));
+    return replaceCard(context, summaryCard(await roundSummaryOf(opened.round, deps.ports), { notice: opened.alreadyOpen ? 'This round was already open.' : `Round opened: ${opened.kickoffsQueued} kickoff messages are on their way.` }));
   }
-  const stored = await deps.ports.rounds.get(roundId);
-  if (!stored) return sendNotice(context, { message: 'That round does not exist any more.' });
-  if (!(await mayOnRound(stored.round, 'manageRound', caller, deps.ports))) return sendNotice(context, { message: 'Only the round’s owners can see its status.' });
-  await replaceCard(context, await summaryCard(stored.round, deps));
+  const summary = await roundSummaryQuery(roundId, caller, deps.ports);
+  if (isDomainError(summary)) return sendNotice(context, summary);
+  await replaceCard(context, summaryCard(summary));
 }

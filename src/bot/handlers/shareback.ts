@@ -2,7 +2,7 @@ import { DateTime, IANAZone } from 'luxon';
 import type { TurnContext } from 'botbuilder';
 import { readFollowUpPick, renderFollowUpNeedsTimeCard } from '../../cards/followUpNeedsTime';
 import { renderNoticeCard } from '../../cards/notice';
-import { mayOnRound } from '../../usecases/access';
+import { loadRound, REFUSALS, roundFor } from '../../usecases/access';
 import type { AdaptiveCardJson } from '../../cards/render';
 import { readSummarySubmission, renderSummaryReviewCard } from '../../cards/summaryReview';
 import { decisionFromCard, readUndecidedSubmission, renderUndecidedCard } from '../../cards/undecided';
@@ -13,7 +13,7 @@ import { parseUserId } from '../../domain/ids';
 import { parseRoundId } from '../../domain/roundIds';
 import { instantOrThrow } from '../../domain/time';
 import { toolName } from '../../domain/toolCatalogue';
-import { pickFollowUpTime, recordDecision, undecidedViewFor } from '../../usecases/decisions';
+import { pickFollowUpTime, recordDecision, undecidedDecisionContext, undecidedViewFor } from '../../usecases/decisions';
 import { editSummary, getSummary } from '../../usecases/sharebackSession';
 import type { BotDependencies } from '../dependencies';
 import { callerOf, replaceCard, sendNotice } from '../reply';
@@ -35,36 +35,36 @@ export async function onDecideExperiment(context: TurnContext, deps: BotDependen
   const roundId = submission ? parseRoundId(submission.roundId) : null;
   const participantId = submission ? parseUserId(submission.participantId) : null;
   if (!submission || !caller || !roundId || !participantId) return notice('This card is not linked to an experiment any more.');
-  const [round, experiment] = await Promise.all([deps.ports.rounds.get(roundId), deps.ports.experiments.get(roundId, participantId)]);
-  if (!round || !experiment) return notice('This experiment no longer exists.');
   // The undecided card names the person, their tool and any decision: only the round's owners get it back.
-  if (!(await mayOnRound(round.round, 'manageRound', caller, deps.ports))) return notForYou();
-  const tool = experiment.experiment.selection ? toolName(experiment.experiment.selection.tool) : '';
+  const decided = await undecidedDecisionContext(roundId, participantId, caller, deps.ports);
+  if (isDomainError(decided)) return decided.kind === 'forbidden' ? notForYou() : notice(decided.message);
+  const { round, experiment } = decided;
+  const tool = experiment.selection ? toolName(experiment.selection.tool) : '';
   const decision = decisionFromCard(submission.values, caller.userId, participantId, tool);
   // The card was sent for an undecided experiment: it decides, it does not overwrite (no expectedVersion once decided).
-  const expected = experiment.experiment.decision ? undefined : submission.expectedVersion;
+  const expected = experiment.decision ? undefined : submission.expectedVersion;
   const outcome = await recordDecision(roundId, participantId, decision, expected, caller, deps.ports);
   if (isDomainError(outcome)) {
     deps.logger.info({ activityId: context.activity.id, kind: outcome.kind }, 'decision from the undecided card refused');
     return renderUndecidedCard({
-      ...(await undecidedViewFor(round.round, participantId, deps.ports)),
+      ...(await undecidedViewFor(round, participantId, deps.ports)),
       values: submission.values,
       errors: outcome.kind === 'invalid_input' ? outcome.fieldErrors : undefined,
       error: outcome.kind === 'invalid_input' ? undefined : outcome.message,
     });
   }
-  return renderUndecidedCard(await undecidedViewFor(round.round, participantId, deps.ports));
+  return renderUndecidedCard(await undecidedViewFor(round, participantId, deps.ports));
 }
 
 export async function onRefreshUndecided(context: TurnContext, deps: BotDependencies, data: unknown): Promise<AdaptiveCardJson> {
   const raw = (data ?? {}) as { roundId?: unknown; participantId?: unknown };
   const roundId = parseRoundId(raw.roundId);
   const participantId = parseUserId(raw.participantId);
-  const round = roundId ? await deps.ports.rounds.get(roundId) : null;
   const caller = callerOf(context, deps);
-  if (!round || !participantId || !caller) return notice('This card is not linked to an experiment any more.');
-  if (!(await mayOnRound(round.round, 'manageRound', caller, deps.ports))) return notForYou();
-  return renderUndecidedCard(await undecidedViewFor(round.round, participantId, deps.ports));
+  if (!roundId || !participantId || !caller) return notice('This card is not linked to an experiment any more.');
+  const round = await roundFor(roundId, 'manageRound', REFUSALS.manageRound, caller, deps.ports);
+  if (isDomainError(round)) return round.kind === 'forbidden' ? notForYou() : notice('This card is not linked to an experiment any more.');
+  return renderUndecidedCard(await undecidedViewFor(round, participantId, deps.ports));
 }
 
 export async function onSaveSummary(context: TurnContext, deps: BotDependencies): Promise<void> {
@@ -76,19 +76,19 @@ export async function onSaveSummary(context: TurnContext, deps: BotDependencies)
   const edits: Record<string, unknown> = { ...text };
   if (resultValue !== undefined) edits.resultValue = resultValue.trim() === '' ? null : submittedNumber(resultValue);
   const saved = await editSummary(roundId, { edits, ready: ready === 'true' }, caller, deps.ports);
-  const round = await deps.ports.rounds.get(roundId);
-  if (!round) return answerUnknownAction(context, deps);
-  const meetingDay = formatDay(instantOrThrow(round.round.shareback.startsAt).setZone(round.round.shareback.timeZone).toISODate()!);
+  const round = await loadRound(roundId, deps.ports);
+  if (isDomainError(round)) return answerUnknownAction(context, deps);
+  const meetingDay = formatDay(instantOrThrow(round.shareback.startsAt).setZone(round.shareback.timeZone).toISODate()!);
   if (isDomainError(saved)) {
     const current = await getSummary(roundId, caller.userId, caller, deps.ports);
     if (isDomainError(current)) return replaceCard(context, renderNoticeCard({ title: 'Your summary could not be saved', message: saved.message }));
     return replaceCard(context, renderSummaryReviewCard({
-      roundId, roundName: round.round.name, meetingDay, summary: current.summary, ready: current.ready, values: submission.values, coach: coachIsOn(round.round), coachDrafted: current.coachDrafted,
+      roundId, roundName: round.name, meetingDay, summary: current.summary, ready: current.ready, values: submission.values, coach: coachIsOn(round), coachDrafted: current.coachDrafted,
       errors: saved.kind === 'invalid_input' ? saved.fieldErrors : undefined, error: saved.kind === 'invalid_input' ? undefined : saved.message,
     }));
   }
   await replaceCard(context, renderSummaryReviewCard({
-    roundId, roundName: round.round.name, meetingDay, summary: saved.summary, ready: saved.ready, coach: coachIsOn(round.round), coachDrafted: saved.coachDrafted,
+    roundId, roundName: round.name, meetingDay, summary: saved.summary, ready: saved.ready, coach: coachIsOn(round), coachDrafted: saved.coachDrafted,
     saved: saved.ready ? 'Saved and marked ready. You can still change it until the meeting.' : 'Saved. Mark it ready when you are happy with it.',
   }));
 }

@@ -37,6 +37,7 @@
  * in-process worker) ticks; `periodic_runs` counts each task's runs over all processes (from their logs),
  * and `periodic_duplicates` the runs beyond what its interval allows in that time (must be 0).
  */
+import { PRODUCTION_NODE_FLAGS } from './productionFlags';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -227,7 +228,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 async function startAppProcess(entry: 'server' | 'worker', env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; logs: string[] }> {
   const logs: string[] = [];
   const port = entry === 'server' ? await freePort() : 0;
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', `${entry}.js`)], { cwd: ROOT, env: { ...env, ...(entry === 'server' ? { PORT: String(port), HOST: '127.0.0.1' } : {}) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, join(ROOT, 'dist', 'src', `${entry}.js`)], { cwd: ROOT, env: { ...env, ...(entry === 'server' ? { PORT: String(port), HOST: '127.0.0.1' } : {}) }, stdio: ['ignore', 'pipe', 'inherit'] });
   createInterface({ input: child.stdout! }).on('line', (line) => logs.push(line));
   if (entry === 'server') {
     for (;;) {

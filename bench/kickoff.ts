@@ -38,6 +38,7 @@
  * and poller), and the service's peak resident memory (`service_rss_peak_mb`, the kernel's high-water mark). The Graph sandbox runs with `serviceTimeInMs: 0` here: Graph latency is
  * not what this bench measures (calendar.booking does that), so Graph is as fast as this machine allows.
  */
+import { PRODUCTION_NODE_FLAGS } from './productionFlags';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -273,7 +274,7 @@ interface ScenarioResult {
 
 /** `node dist/src/worker.js` (what `npm run worker` runs, compiled), its JSON log lines kept for the scheduler's. */
 function startWorkerProcess(env: NodeJS.ProcessEnv): { child: ChildProcess; lines: string[] } {
-  const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'src', 'worker.js')], { env: { ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, join(__dirname, '..', 'dist', 'src', 'worker.js')], { env: { ...env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: string[] = [];
   let partial = '';
   child.stdout!.on('data', (chunk: Buffer) => {

@@ -21,6 +21,7 @@ import { loadDemoOrganisation } from '../tools/demo-org';
 import { freePort } from '../tools/free-port';
 import { startGraphSandbox } from '../tools/graph-sandbox/server';
 import { runBookingBench } from './booking';
+import { PRODUCTION_NODE_FLAGS } from './productionFlags';
 import { runKickoffBench } from './kickoff';
 import { runDashboardBench } from './dashboard';
 import { runBundleBench } from './bundle';
@@ -58,7 +59,7 @@ async function startServiceProcess(env: NodeJS.ProcessEnv): Promise<{ child: Chi
   const startedAt = performance.now();
   // Profiling only: BENCH_SERVICE_NODE_OPTIONS="--require ./bench/cpu-profile.js" BENCH_PROFILE_DIR=/tmp/prof (not set by default).
   const profiling = process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS, BENCH_PROFILE_DIR: process.env.BENCH_PROFILE_DIR } : {};
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'server.js')], { cwd: ROOT, env: { ...env, ...profiling, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...PRODUCTION_NODE_FLAGS, join(ROOT, 'dist', 'src', 'server.js')], { cwd: ROOT, env: { ...env, ...profiling, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode} before it was healthy`);
     try {

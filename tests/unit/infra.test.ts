@@ -169,6 +169,13 @@ describe('aad.manifest.json', () => {
 });
 
 describe('infra/azure.bicep', () => {
+  it('starts the service as npm run start:prod does, heap cap included (the bench runs that command)', () => {
+    const startProd = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts['start:prod'];
+    expect(startProd).toMatch(/--max-old-space-size=\d+/);
+    expect(/param startupCommand string = '([^']*)'/.exec(bicep)?.[1]).toBe(startProd);
+    expect(parametersFile.parameters.startupCommand?.value).toBe(startProd);
+  });
+
   it('declares the plan, web app, storage, identities, role assignments and the Teams bot', () => {
     for (const type of [
       'Microsoft.Web/serverfarms', 'Microsoft.Web/sites', 'Microsoft.Web/sites/config',

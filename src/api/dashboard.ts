@@ -1,4 +1,5 @@
 import { Router, type Response } from 'express';
+import { problemKindSchema } from '../contracts/owner';
 import { parseUserId } from '../domain/ids';
 import type { Caller, UseCasePorts } from '../usecases/ports';
 import { experimentPageQuery } from '../usecases/queries/experimentPage';
@@ -8,13 +9,14 @@ import { dashboardHomeQuery } from '../usecases/queries/home';
 import { ownerOverviewQuery } from '../usecases/queries/ownerOverview';
 import { roundOutlineQuery } from '../usecases/queries/participantView';
 import { roundPeopleQuery } from '../usecases/queries/roundPeople';
+import { problemsAfter, roundProblemsQuery } from '../usecases/queries/roundProblems';
 import { teamQuery } from '../usecases/queries/team';
 import { sendAnswer, sendCsv } from './errors';
 import { roundIdParam } from './requests';
 
 /**
  * Read models for the personal tab: what the caller gets to see, a round's outline for its members,
- * the owner's overview and funnel, a manager's reports in a round, names for a drill-down, and the round export.
+ * the owner's overview, its problem lists page by page, and funnel, a manager's reports in a round, names for a drill-down, and the round export.
  * Each route parses its parameters, asks its query (src/usecases/queries; the answer's shape is in src/contracts)
  * and answers. Writes are not here: the tab posts to the same routes the chat cards' use cases serve (src/api/rounds.ts).
  */
@@ -35,6 +37,19 @@ export function dashboardRouter(ports: UseCasePorts, callerOf: CallerOf): Router
   router.get('/rounds/:roundId/overview', async (req, res) => {
     const roundId = roundIdParam(req, res);
     if (roundId) sendAnswer(res, await ownerOverviewQuery(roundId, callerOf(res), ports));
+  });
+
+  router.get('/rounds/:roundId/problems', async (req, res) => {
+    const roundId = roundIdParam(req, res);
+    if (!roundId) return;
+    const kind = problemKindSchema.safeParse(req.query.kind);
+    if (!kind.success) return void res.status(400).json({ error: `Say which problem list: kind=${problemKindSchema.options.join(', kind=')}.` });
+    let after: string | null = null;
+    if (req.query.after !== undefined) {
+      after = typeof req.query.after === 'string' ? problemsAfter(kind.data, req.query.after) : null;
+      if (after === null) return void res.status(400).json({ error: `The after token is not one this ${kind.data} list gave out: start again from the overview.` });
+    }
+    sendAnswer(res, await roundProblemsQuery(roundId, kind.data, after, callerOf(res), ports));
   });
 
   router.get('/rounds/:roundId/funnel', async (req, res) => {

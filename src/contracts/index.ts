@@ -4,7 +4,7 @@ import { experimentPageSchema } from './experimentPage';
 import { dashboardHomeSchema, whoAmISchema } from './home';
 import { assetsSchema, checkInDigestSchema, journalEntriesSchema } from './journals';
 import { decisionViewSchema, meetingSessionSchema, summaryViewSchema } from './meeting';
-import { ownerOverviewSchema, roundFunnelSchema } from './owner';
+import { ownerOverviewSchema, roundFunnelSchema, roundProblemsPageSchema } from './owner';
 import { participantViewSchema, roundOutlineAnswerSchema } from './participant';
 import { capabilityMapSchema, roundReportSchema } from './report';
 import { ownedRoundsSchema, roundPeopleSchema, roundRosterSchema } from './roundPeople';
@@ -21,6 +21,7 @@ export const CONTRACTS = {
   roundOutline: roundOutlineAnswerSchema,
   ownerOverview: ownerOverviewSchema,
   roundFunnel: roundFunnelSchema,
+  roundProblems: roundProblemsPageSchema,
   roundPeople: roundPeopleSchema,
   roundRoster: roundRosterSchema,
   ownedRounds: ownedRoundsSchema,

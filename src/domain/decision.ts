@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Decision, Experiment } from './experiment';
 import { decisionDetailsOf } from './experiment';
-import { firstCommonFreeSlot } from './availability';
+import { firstCommonFreeSlot, isWorkingDay } from './availability';
 import { MINUTE_IN_MS } from './intervals';
 import type { WorkingHours } from './planner';
 import { instantOrThrow, type IsoInstant } from './time';
@@ -90,7 +90,7 @@ export function followUpWindowEnd(hours: WorkingHours, now: IsoInstant, workingD
   let day = instantOrThrow(now).setZone(hours.timeZone).startOf('day');
   let counted = 0;
   for (let guard = 0; guard < 60 && counted < workingDays; guard += 1, day = day.plus({ days: 1 })) {
-    if ((hours.daysOfWeek as readonly string[]).includes(day.setLocale('en-US').toFormat('cccc').toLowerCase())) counted += 1;
+    if (isWorkingDay(hours, day)) counted += 1;
   }
   return day;
 }

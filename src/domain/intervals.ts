@@ -1,7 +1,7 @@
 /**
  * Availability as pure interval algebra (after cal.com): working ranges → subtract busy → slots.
  * A span is half-open, [start, end), in epoch milliseconds, so 09:00–10:00 and 10:00–11:00 touch but do
- * not overlap. Zones never reach this file: the planner converts local working hours to instants first.
+ * not overlap. Zones never reach this file: availability.ts converts local working hours to instants first.
  * Every function returns new arrays and leaves its inputs as they were (no in-place sorts).
  */
 export interface Span {
@@ -48,6 +48,11 @@ export function subtract(from: readonly Span[], remove: readonly Span[]): Span[]
   return result;
 }
 
+/** The time in both: working 09:00–17:00 and 12:00–20:00 elsewhere → 12:00–17:00. */
+export function intersect(a: readonly Span[], b: readonly Span[]): Span[] {
+  return subtract(a, subtract(a, b));
+}
+
 /** The parts of `spans` inside `window`. */
 export function clip(spans: readonly Span[], window: Span): Span[] {
   return normalize(spans.map((span) => ({ start: Math.max(span.start, window.start), end: Math.min(span.end, window.end) })));
@@ -56,6 +61,11 @@ export function clip(spans: readonly Span[], window: Span): Span[] {
 /** The first multiple of `stepInMs` (counted from the epoch) at or after `at`. */
 export function ceilToStep(at: number, stepInMs: number): number {
   return Math.ceil(at / stepInMs) * stepInMs;
+}
+
+/** Every start on the `stepInMs` grid where `lengthInMs` fits inside `span`, earliest first: 09:05–10:30, 60 min, 15-min grid → 09:15, 09:30. */
+export function* gridStarts(span: Span, lengthInMs: number, stepInMs: number): Generator<number> {
+  for (let start = ceilToStep(span.start, stepInMs); start + lengthInMs <= span.end; start += stepInMs) yield start;
 }
 
 /**

@@ -2,7 +2,8 @@ import { DateTime, IANAZone, type Zone } from 'luxon';
 import { z } from 'zod';
 import { isDomainError, type DomainError } from './errors';
 import { PREFERRED_TIMES, type PreferredTimes } from './experimentPlan';
-import { MINUTE_IN_MS, ceilToStep, clip, countSlots, normalize, subtract, type Span } from './intervals';
+import { freeSpans, intervalOf, isWorkingDay, workingSpanOn, WEEKDAYS, type Interval, type WorkingHours } from './availability';
+import { MINUTE_IN_MS, ceilToStep, clip, countSlots, gridStarts, normalize, subtract, type Span } from './intervals';
 import { instantOrThrow, isoDateSchema, parseInstant, type IsoDate, type IsoInstant } from './time';
 import { fieldErrorsOf, invalidInput } from './validation';
 import { calendarDate, dayClock, minutesOfDay } from './wallClock';
@@ -15,8 +16,9 @@ import { calendarDate, dayClock, minutesOfDay } from './wallClock';
  * 1. Local → UTC at the edge. Each day of the window is a calendar date in the person's zone; its working
  *    hours become a UTC span through luxon, so DST is handled per day: Europe/London 09:00 is 09:00Z on
  *    Friday 27 March 2026 and 08:00Z on Monday 30 March 2026.
- * 2. Interval algebra in UTC (./intervals): working hours from `now` + 15 min, minus busy time, kept
- *    blocks and the shareback exclusion, give the free spans of each day.
+ * 2. Interval algebra in UTC, the same free-time search check-ins and follow-ups use (./availability,
+ *    ./intervals): working hours from `now` + 15 min, minus busy time, kept blocks and the shareback
+ *    exclusion, give the free spans of each day; candidate starts are the grid starts where a block fits.
  * 3. A greedy, deterministic choice per week, one block at a time (see `chooseBlock`), with a look-ahead
  *    that never spends room the rest of the week's target needs.
  * 4. UTC instants back out as ISO strings ("…Z" with milliseconds, as `stamp` writes them).
@@ -50,23 +52,8 @@ import { calendarDate, dayClock, minutesOfDay } from './wallClock';
  * - `now` is not a person's input: a malformed `now` throws, as everywhere in the domain (time.ts).
  */
 
-export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
-
-export interface WorkingHours {
-  readonly daysOfWeek: readonly Weekday[];
-  /** Local time of day, "09:00" (Graph's "09:00:00.0000000" is accepted too). */
-  readonly startTime: string;
-  /** Local time of day after `startTime`, same day; "24:00" means midnight at the end of the day. */
-  readonly endTime: string;
-  /** IANA name; convert Windows names (Graph's "GMT Standard Time") before calling. */
-  readonly timeZone: string;
-}
-
-export interface Interval {
-  readonly start: IsoInstant;
-  readonly end: IsoInstant;
-}
+// Working hours, weekdays and intervals are the availability module's (one reading of working time for every search).
+export { WEEKDAYS, type Interval, type Weekday, type WorkingHours } from './availability';
 
 export interface PlanInput {
   /**
@@ -285,10 +272,6 @@ function ms(instant: IsoInstant): number {
   return instantOrThrow(instant).toMillis();
 }
 
-function toInstant(at: number): IsoInstant {
-  return DateTime.fromMillis(at, { zone: 'utc' }).toISO() ?? '';
-}
-
 const HOUR_IN_MS = 60 * MINUTE_IN_MS;
 
 function humanDate(at: number, zone: Zone): string {
@@ -302,11 +285,8 @@ function roundToGrid(minutes: number): number {
 type ParsedInput = z.output<typeof planInputSchema>;
 
 function frame(input: ParsedInput, original: PlanInput): Setup {
-  const { daysOfWeek } = input.workingHours;
   const zone = IANAZone.create(input.workingHours.timeZone); // once: luxon checks a zone name on every use
-  const workDays = new Set(daysOfWeek);
-  const startMinutes = minutesOfDay(input.workingHours.startTime, false) ?? 0;
-  const endMinutes = minutesOfDay(input.workingHours.endTime, true) ?? 0;
+  const workDays = new Set(input.workingHours.daysOfWeek);
   // Calendar arithmetic on the bare date (UTC has no gaps), wall-clock times in the person's zone.
   const first = DateTime.fromISO(input.window.start, { zone: 'utc' });
   const totalDays = 7 * input.window.weeks + input.window.extensionDays;
@@ -317,14 +297,11 @@ function frame(input: ParsedInput, original: PlanInput): Setup {
     const days: DayFrame[] = [];
     for (let d = 7 * w; d < Math.min(7 * w + 7, totalDays); d += 1) {
       const date = DateTime.fromMillis(first.toMillis() + d * 24 * HOUR_IN_MS, { zone: 'utc' }); // UTC days are all 24 h
-      const isWorkDay = workDays.has(WEEKDAYS[date.weekday - 1] ?? 'monday');
-      const clock = dayClock(date, zone);
-      const working = isWorkDay ? { start: clock(startMinutes), end: clock(endMinutes) } : null;
       days.push({
         date: date.toISODate() ?? '',
-        isWorkDay,
-        working: working !== null && working.end > working.start ? working : null,
-        noon: clock(R.noonHour * 60),
+        isWorkDay: isWorkingDay(input.workingHours, date),
+        working: workingSpanOn(input.workingHours, date, zone),
+        noon: dayClock(date, zone)(R.noonHour * 60),
       });
     }
     const workingDaysThisWeek = days.filter((day) => day.isWorkDay).length;
@@ -381,7 +358,7 @@ interface WeekState {
 function weekState(setup: Setup, week: WeekFrame, blocked: readonly Span[], taken: readonly Span[]): WeekState {
   const after = { start: setup.earliest, end: Number.POSITIVE_INFINITY };
   return {
-    free: week.days.map((day) => (day.working === null ? [] : subtract(clip([day.working], after), blocked))),
+    free: week.days.map((day) => (day.working === null ? [] : freeSpans([day.working], after, blocked))),
     // A kept block counts on the local date it starts, wherever it sits in that day.
     load: week.days.map((day) => taken.filter((span) => DateTime.fromMillis(span.start, { zone: setup.zone }).toISODate() === day.date).length),
   };
@@ -410,9 +387,7 @@ function candidates(state: WeekState, week: WeekFrame, minutes: number, preferre
   state.free.forEach((spans, day) => {
     const noon = week.days[day]?.noon ?? 0;
     for (const within of spans) {
-      for (let start = ceilToStep(within.start, GRID); start + length <= within.end; start += GRID) {
-        found.push({ start, end: start + length, day, within, tier: tierOf(start, start + length, noon, preferred) });
-      }
+      for (const start of gridStarts(within, length, GRID)) found.push({ start, end: start + length, day, within, tier: tierOf(start, start + length, noon, preferred) });
     }
   });
   return found.sort((a, b) => (state.load[a.day] ?? 0) - (state.load[b.day] ?? 0) || a.tier - b.tier || a.start - b.start);
@@ -558,7 +533,7 @@ export function planPracticeBlocks(input: PlanInput): Plan | DomainError {
     const first = nextIndex(setup.keep.map((k) => k.block), week.week);
     [...chosen].sort((a, b) => a.candidate.start - b.candidate.start).forEach((choice, i) => {
       const { start, end } = choice.candidate;
-      blocks.push({ block: { week: week.week, index: first + i, start: toInstant(start), end: toInstant(end) }, start });
+      blocks.push({ block: { week: week.week, index: first + i, ...intervalOf({ start, end }) }, start });
     });
 
     const plannedMinutes = week.targetMinutes - remaining; // kept + new; above the target when kept blocks exceed it
@@ -603,7 +578,7 @@ export function replanBlock(input: PlanInput, lost: PlannedBlock): PlannedBlock 
   const choice = chooseBlock(state, week, setup, ceilMinutesToGrid(minutesOf(lostSpan)), null);
   if (choice === null) return null;
   const index = Math.max(nextIndex(others.map((k) => k.block), lost.week), lost.index + 1);
-  return { week: lost.week, index, start: toInstant(choice.candidate.start), end: toInstant(choice.candidate.end) };
+  return { week: lost.week, index, ...intervalOf(choice.candidate) };
 }
 
 /**

@@ -130,3 +130,24 @@ export function hoursFromCounts(counts: Counts, now: string): { plannedMinutes: 
   }
   return { plannedMinutes, keptMinutes, upcomingMinutes };
 }
+
+/** A person's decision-effects log counts each of its effects that failed (each is a problem the owner retries). */
+export function effectLogCounts(failedEffects: number): Counts {
+  return failedEffects > 0 ? { 'effect.failed': failedEffects } : NO_COUNTS;
+}
+
+/** The owner's problem lists: kickoffs not delivered, bookings that failed, decision effects that could not run. */
+export const PROBLEM_KINDS = ['kickoff', 'booking', 'effect'] as const;
+export type ProblemKind = (typeof PROBLEM_KINDS)[number];
+
+/**
+ * How many problems of each kind the owner's lists hold, from the counters: a problem row exists exactly while its
+ * record is counted here (a kickoff failed or uncertain, a booking failed, a decision effect failed).
+ */
+export function problemTotalsFromCounts(counts: Counts): Record<ProblemKind, number> {
+  return {
+    kickoff: (counts['kickoff.failed'] ?? 0) + (counts['kickoff.uncertain'] ?? 0),
+    booking: counts['booking.failed'] ?? 0,
+    effect: counts['effect.failed'] ?? 0,
+  };
+}

@@ -1,13 +1,26 @@
 import type { UserId } from '../domain/ids';
+import type { ProblemKind } from '../domain/roundCounters';
 import type { RoundId } from '../domain/roundIds';
 import type { RepoOptions } from './roundRepo';
 
-/** A round's counters and short problem lists, as kept on write next to the records they count. */
+/** A round's counters, as kept on write next to the records they count. */
 export interface RoundCountersSnapshot {
   /** Counter name → value, summed over every counted table of the round (see src/domain/roundCounters.ts for the names). */
   readonly counts: Readonly<Record<string, number>>;
-  readonly kickoffFailures: readonly { readonly userId: UserId; readonly state: 'failed' | 'uncertain'; readonly reason: string | null; readonly attempts: number }[];
-  readonly bookingProblems: readonly { readonly userId: UserId; readonly reason: string }[];
+}
+
+/** One open problem of each kind the owner's lists show, kept as a row while its record is in that state. */
+export interface RoundProblems {
+  readonly kickoff: { readonly userId: UserId; readonly state: 'failed' | 'uncertain'; readonly reason: string | null; readonly attempts: number };
+  readonly booking: { readonly userId: UserId; readonly reason: string };
+  /** A decision effect that could not run (a person who left, a mailbox that refuses). */
+  readonly effect: { readonly userId: UserId; readonly effect: string; readonly reason: string };
+}
+
+/** A page of one problem list: `next` is where the following page starts (null: this is the last page). */
+export interface ProblemPage<K extends ProblemKind> {
+  readonly problems: readonly RoundProblems[K][];
+  readonly next: string | null;
 }
 
 /** What the repair found in one counted table: counter name → stored − recomputed, problem rows missing or stray, stale records. */
@@ -20,8 +33,13 @@ export interface CounterDifference {
 }
 
 export interface RoundCounterRepo {
-  /** A handful of small reads: each counted table's counter shards (point reads) and the two problem lists (row-key ranges). */
+  /** A handful of small reads: each counted table's counter shards (one small row-key range each). */
   read(roundId: RoundId, options?: RepoOptions): Promise<RoundCountersSnapshot>;
+  /**
+   * At most `limit` open problems of one kind, in a stable order, starting after `after` (a `next` an earlier page
+   * gave; null: from the first): one row-key range of `limit` + 1 rows however many problems the round has.
+   */
+  listProblems<K extends ProblemKind>(roundId: RoundId, kind: K, page: { readonly limit: number; readonly after: string | null }, options?: RepoOptions): Promise<ProblemPage<K>>;
   /** Recomputes the counters from the records; with `fix`, writes what differs. Returns the differences found (empty when none). */
   recount(roundId: RoundId, recountOptions: { readonly fix: boolean }, options?: RepoOptions): Promise<CounterDifference[]>;
 }

@@ -12,7 +12,7 @@ import { funnelFactsOf, roundFunnel } from '../../src/domain/funnel';
 import { parseUserId, type UserId } from '../../src/domain/ids';
 import { saveJournalEntry } from '../../src/domain/journal';
 import { practiceHoursByWeek } from '../../src/domain/practiceHours';
-import { funnelFromCounts, hoursFromCounts, kickoffFromCounts } from '../../src/domain/roundCounters';
+import { funnelFromCounts, hoursFromCounts, kickoffFromCounts, problemTotalsFromCounts } from '../../src/domain/roundCounters';
 import { experimentIdFor, parseExperimentId } from '../../src/domain/roundIds';
 import type { Booking } from '../../src/ports/bookingRepo';
 import type { RoundMember } from '../../src/ports/roundRepo';
@@ -126,6 +126,7 @@ async function recomputedFromRecords(windowOpen: boolean) {
     people: all.length, kickoff, funnel, hours: { plannedMinutes, keptMinutes },
     kickoffFailures: all.filter((m) => m.delivery === 'failed' || m.delivery === 'uncertain').map((m) => m.userId).sort(),
     bookingProblems: allBookings.filter((b) => b.status === 'failed').map((b) => b.participantId).sort(),
+    problemTotals: { kickoff: kickoff.failed + kickoff.uncertain, booking: allBookings.filter((b) => b.status === 'failed').length },
   };
 }
 
@@ -136,9 +137,23 @@ async function fromCounters(windowOpen: boolean) {
   return {
     people: c.people ?? 0, kickoff: kickoffFromCounts(c),
     funnel: funnelFromCounts(c, windowOpen).map(({ stage, count }) => ({ stage, count })), hours: { plannedMinutes, keptMinutes },
-    kickoffFailures: snapshot.kickoffFailures.map((p) => p.userId).sort(),
-    bookingProblems: snapshot.bookingProblems.map((p) => p.userId).sort(),
+    kickoffFailures: (await everyProblem('kickoff')).map((p) => p.userId).sort(),
+    bookingProblems: (await everyProblem('booking')).map((p) => p.userId).sort(),
+    problemTotals: { kickoff: problemTotalsFromCounts(c).kickoff, booking: problemTotalsFromCounts(c).booking },
   };
+}
+
+/** Every problem of one list, read a short page at a time. */
+async function everyProblem(kind: 'kickoff' | 'booking') {
+  const problems: { userId: string }[] = [];
+  let after: string | null = null;
+  do {
+    const page: { problems: readonly { userId: string }[]; next: string | null } = await counters.listProblems(ROUND_ID, kind, { limit: 7, after });
+    expect(page.problems.length).toBeLessThanOrEqual(7);
+    problems.push(...page.problems);
+    after = page.next;
+  } while (after !== null);
+  return problems;
 }
 
 describe('counters kept on write', () => {

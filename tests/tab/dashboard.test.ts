@@ -291,6 +291,41 @@ describe('the programme-owner view', () => {
     expect(resentCards()).toHaveLength(1);
   });
 
+  it('shows the first page of a long problem list with its total, and "Show more" reads the rest once', async () => {
+    // A round of its own (a draft: nobody is messaged) with more undelivered kickoffs than one page (50).
+    const crowded = await api(owner, 'POST', '/rounds', aNewRoundBody(organisation, { managerScopes: [] }));
+    expect(crowded.status).toBe(201);
+    const crowdedId = parseRoundId(crowded.json.id)!;
+    const repo = createTableRoundMemberRepo({
+      members: EntityTable.fromConnectionString(testConnectionString(), `${stack.tablePrefix}RoundMembers`, 'round member'),
+      memberships: EntityTable.fromConnectionString(testConnectionString(), `${stack.tablePrefix}Memberships`, 'membership'),
+    });
+    const undelivered = Array.from({ length: 60 }, (_, i) => parseUserId(`00000000-0000-4000-9000-${String(i).padStart(12, '0')}`)!);
+    await repo.addQueued(crowdedId, undelivered.map((userId) => ({ userId, via: 'manager' as const })), new Date().toISOString());
+    const stored = await repo.getMany(crowdedId, undelivered);
+    const failed = undelivered.map((userId, i) => ({ ...stored.get(userId)!, member: { ...stored.get(userId)!.member, delivery: 'failed' as const, deliveryReason: `mailbox ${i} refused` } }));
+    for (let at = 0; at < failed.length; at += 40) await repo.updateMany(crowdedId, failed.slice(at, at + 40));
+
+    const crowdedPage = await openDashboard(context, stack.service.url, owner.id, `#/rounds/${crowdedId}`);
+    try {
+      const failures = crowdedPage.getByRole('list', { name: 'Kickoff failures' });
+      await failures.waitFor({ timeout: UI_TIMEOUT });
+      expect(await failures.getByRole('listitem').count()).toBe(50);
+      await crowdedPage.getByText('Showing 50 of 60').waitFor({ timeout: UI_TIMEOUT });
+      await crowdedPage.getByRole('button', { name: 'Show more: Kickoff failures' }).click();
+      await eventually(async () => { if (await failures.getByRole('listitem').count() !== 60) throw new Error('next page not shown yet'); }, { timeoutInMs: 20_000 });
+      const shown = await failures.getByRole('listitem').allInnerTexts();
+      expect(new Set(shown.map((text) => text.split(':')[0])).size).toBe(60);
+      expect(shown.map((text) => text.split(':')[0]).sort()).toEqual([...undelivered].sort());
+      // The last page read: no more to show, and the count line is gone.
+      expect(await crowdedPage.getByRole('button', { name: 'Show more: Kickoff failures' }).count()).toBe(0);
+      expect(await crowdedPage.getByText(/^Showing \d+ of/).count()).toBe(0);
+      expect(pageErrorsOf(crowdedPage)).toEqual([]);
+    } finally {
+      await crowdedPage.close();
+    }
+  });
+
   it('exports the round as CSV with process facts only', async () => {
     const response = await fetch(`${stack.service.url}/api/rounds/${roundId}/export.csv`, { headers: { 'x-dev-user': owner.id } });
     expect(response.status).toBe(200);

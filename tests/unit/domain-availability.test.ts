@@ -1,4 +1,6 @@
-import { firstCommonFreeSlot, workingSpans } from '../../src/domain/availability';
+import { DateTime } from 'luxon';
+import { firstCommonFreeSlot, freeSpans, isWorkingDay, mergeIntervals, workingSpanOn, workingSpans } from '../../src/domain/availability';
+import { gridStarts, intersect } from '../../src/domain/intervals';
 import type { WorkingHours } from '../../src/domain/planner';
 
 const weekdays: WorkingHours['daysOfWeek'] = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'];
@@ -44,3 +46,36 @@ describe('the first common free slot', () => {
     expect(firstCommonFreeSlot({ people, from: at('2026-03-02T10:00:00Z'), until: at('2026-03-02T10:00:00Z'), durationMinutes: 15, gridMinutes: 15 })).toBeNull();
   });
 });
+
+describe('the pieces every search for time shares', () => {
+  it('reads one day’s working hours, nothing on a day off', () => {
+    const friday = DateTime.fromISO('2025-03-28', { zone: 'utc' });
+    const saturday = friday.plus({ days: 1 });
+    expect(isWorkingDay(london, friday)).toBe(true);
+    expect(isWorkingDay(london, saturday)).toBe(false);
+    expect(iso([workingSpanOn(london, friday)!])).toEqual([['2025-03-28T09:00:00.000Z', '2025-03-28T17:00:00.000Z']]);
+    expect(workingSpanOn(london, saturday)).toBeNull();
+  });
+
+  it('gives free time as working time in a window minus busy time', () => {
+    const working = [{ start: at('2026-03-02T09:00:00Z'), end: at('2026-03-02T17:00:00Z') }];
+    const window = { start: at('2026-03-02T10:00:00Z'), end: at('2026-03-03T00:00:00Z') };
+    const busy = [{ start: at('2026-03-02T12:00:00Z'), end: at('2026-03-02T13:00:00Z') }, { start: at('2026-03-02T12:30:00Z'), end: at('2026-03-02T14:00:00Z') }];
+    expect(iso(freeSpans(working, window, busy))).toEqual([
+      ['2026-03-02T10:00:00.000Z', '2026-03-02T12:00:00.000Z'],
+      ['2026-03-02T14:00:00.000Z', '2026-03-02T17:00:00.000Z'],
+    ]);
+    expect(iso(intersect(working, [{ start: at('2026-03-02T12:00:00Z'), end: at('2026-03-02T20:00:00Z') }]))).toEqual([['2026-03-02T12:00:00.000Z', '2026-03-02T17:00:00.000Z']]);
+  });
+
+  it('lists the grid starts where a length fits, and merges busy times given as instants', () => {
+    const span = { start: at('2026-03-02T09:05:00Z'), end: at('2026-03-02T10:30:00Z') };
+    expect([...gridStarts(span, 60 * 60_000, 15 * 60_000)].map((t) => new Date(t).toISOString())).toEqual(['2026-03-02T09:15:00.000Z', '2026-03-02T09:30:00.000Z']);
+    expect([...gridStarts(span, 90 * 60_000, 15 * 60_000)]).toEqual([]);
+    expect(mergeIntervals([
+      { start: '2026-03-02T14:30:00+00:00', end: '2026-03-02T14:45:00Z' }, { start: '2026-03-02T13:30:00Z', end: '2026-03-02T15:30:00Z' },
+      { start: '2026-03-02T15:30:00Z', end: '2026-03-02T16:00:00Z' },
+    ])).toEqual([{ start: '2026-03-02T13:30:00.000Z', end: '2026-03-02T16:00:00.000Z' }]);
+  });
+});
+

@@ -3,7 +3,7 @@ import { GraphError, type Client } from '@microsoft/microsoft-graph-client';
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { UserId } from '../../domain/ids';
-import { normalize } from '../../domain/intervals';
+import { mergeIntervals } from '../../domain/availability';
 import {
   MailboxUnavailableError,
   type CalendarEventView,
@@ -328,7 +328,7 @@ export function createGraphCalendar(client: Client, options: CreateGraphCalendar
       answers.forEach((answer, i) => {
         if (answer.status === 'fulfilled') result.get(asked[i]!.id)?.push(...answer.value);
       });
-      // A meeting across two window pieces comes back in both; overlapping meetings are one busy stretch.
+      // A meeting across two window pieces comes back in both; overlapping meetings are one busy stretch (the domain's interval algebra).
       for (const [id, intervals] of result) result.set(id, mergeIntervals(intervals));
       return result;
     },
@@ -599,12 +599,6 @@ function toIsoInstant(value: DateTimeTimeZone): string {
 
 function toIso(value: DateTime): string {
   return value.toUTC().toISO() ?? '';
-}
-
-function mergeIntervals(intervals: readonly Interval[]): Interval[] {
-  // The domain's interval algebra: 13:30–15:30 customer calls and a 14:30–14:45 stand-up → one 13:30–15:30 stretch.
-  return normalize(intervals.map((i) => ({ start: Date.parse(i.start), end: Date.parse(i.end) })))
-    .map((span) => ({ start: new Date(span.start).toISOString(), end: new Date(span.end).toISOString() }));
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -261,18 +261,24 @@ export class CountedPartitions {
     }
   }
 
-  /**
-   * The round's counters and its open problems, in one small row-key range (every bookkeeping row, `~…`): one query
-   * of the partition instead of two, which matters where the service answers a range by scanning the partition.
-   */
-  async readWithProblems(partitionKey: string, options?: RepoOptions): Promise<{ counts: Record<string, number>; problems: StoredEntity[] }> {
+  /** The round's counters: the sum of its shards, one small row-key range (at most `shards` rows). */
+  async readCounts(partitionKey: string, options?: RepoOptions): Promise<Record<string, number>> {
     const shards: Record<string, number>[] = [];
-    const problems: StoredEntity[] = [];
-    for await (const row of this.table.listPartition(partitionKey, { ...options, rowKeyPrefix: BOOKKEEPING_ROW_PREFIX })) {
-      if (row.rowKey.startsWith(COUNTER_ROW_PREFIX)) shards.push(countsFromRow(row.properties));
-      else if (row.rowKey.startsWith(PROBLEM_ROW_PREFIX)) problems.push(row);
-    }
-    return { counts: addCounts(...shards), problems };
+    for await (const row of this.table.listPartition(partitionKey, { ...options, rowKeyPrefix: COUNTER_ROW_PREFIX })) shards.push(countsFromRow(row.properties));
+    return addCounts(...shards);
+  }
+
+  /**
+   * One page of the open problems of one kind, in row-key order after the problem id `after` (null: from the first):
+   * a range of at most `limit` + 1 rows, the one more telling whether another page follows. `next` is the id of the
+   * last problem returned when it does (the next page starts after it), null when this page is the last.
+   */
+  async readProblems(partitionKey: string, kind: string, page: { readonly limit: number; readonly after: string | null }, options?: RepoOptions): Promise<{ rows: StoredEntity[]; next: string | null }> {
+    const prefix = problemRowKey(kind, '');
+    const after = page.after === null ? undefined : problemRowKey(kind, page.after);
+    const rows = await this.table.listRange(partitionKey, { prefix, after, limit: page.limit + 1 }, options);
+    const shown = rows.slice(0, page.limit);
+    return { rows: shown, next: rows.length > page.limit ? shown.at(-1)!.rowKey.slice(prefix.length) : null };
   }
 
   /**

@@ -213,11 +213,12 @@ export class EntityTable {
   /**
    * Records of one partition in row-key order, from `from` (inclusive) or after `after` (exclusive), up to `through`
    * (inclusive), at most `limit`: a page of a partition, or a group of neighbours read with one range query
-   * (bookkeeping rows left out).
+   * (bookkeeping rows left out). With `prefix`, only the rows whose key starts with it, bookkeeping or not (a page of
+   * a problem list, say).
    */
-  async listRange(partitionKey: string, range: { readonly from?: string; readonly after?: string; readonly through?: string; readonly limit?: number }, options?: TableCallOptions): Promise<StoredEntity[]> {
+  async listRange(partitionKey: string, range: { readonly prefix?: string; readonly from?: string; readonly after?: string; readonly through?: string; readonly limit?: number }, options?: TableCallOptions): Promise<StoredEntity[]> {
     const pk = encodeKey(partitionKey);
-    let filter = odata`PartitionKey eq ${pk} and RowKey lt ${BOOKKEEPING_ROW_PREFIX}`;
+    let filter = range.prefix ? prefixFilter(partitionKey, range.prefix) : odata`PartitionKey eq ${pk} and RowKey lt ${BOOKKEEPING_ROW_PREFIX}`;
     if (range.from !== undefined) filter += ` and ${odata`RowKey ge ${encodeKey(range.from)}`}`;
     if (range.after !== undefined) filter += ` and ${odata`RowKey gt ${encodeKey(range.after)}`}`;
     if (range.through !== undefined) filter += ` and ${odata`RowKey le ${encodeKey(range.through)}`}`;

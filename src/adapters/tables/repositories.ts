@@ -25,7 +25,8 @@ export function createTableRepositories(table: OpenTable) {
   const experiments = createTableExperimentRepo({ experiments: table('Experiments', 'experiment'), reviewQueue: table('ReviewQueue', 'review queue entry') }, roundMembers);
   const acknowledgements = createTableAcknowledgementRepo(table('Acknowledgements', 'acknowledgement'), roundMembers);
   const journals = createTableJournalRepo({ journals: table('Journals', 'journal entry'), reminders: table('JournalReminders', 'journal reminder') }, roundMembers);
-  const sharebackSessions = createTableSharebackSessionRepo({ shareback: table('Shareback', 'shareback session'), meetingChats: table('MeetingChats', 'meeting chat link') }, roundMembers);
+  const shareback = table('Shareback', 'shareback session');
+  const sharebackSessions = createTableSharebackSessionRepo({ shareback, meetingChats: table('MeetingChats', 'meeting chat link') }, roundMembers);
   const bookingsByRound = table('BookingsByRound', 'round booking index');
   const bookings = createTableBookingRepo({ bookings: table('Bookings', 'booking'), bookingsByRound });
   const schedule = table('Schedule', 'schedule');
@@ -41,7 +42,7 @@ export function createTableRepositories(table: OpenTable) {
     sharebacks: createTableSharebackRepo(roundTables.rounds),
     assets: createTableAssetRepo(table('Assets', 'asset')),
     roundCounters: createTableRoundCounters(
-      { members: roundTables.members, bookingsByRound },
+      { members: roundTables.members, bookingsByRound, shareback },
       { experiments, acknowledgements, journals, sharebackSessions },
       async (row) => { const id = parseExperimentId(row.rowKey); return id ? bookings.get(id) : null; },
     ),

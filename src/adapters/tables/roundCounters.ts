@@ -2,26 +2,30 @@ import { experimentFunnelFactsOf } from '../../domain/funnel';
 import { parseUserId, type UserId } from '../../domain/ids';
 import type { PolicyAcknowledgement } from '../../domain/acknowledgement';
 import type { Experiment } from '../../domain/experiment';
-import { addCounts, type MemberFunnelFacts } from '../../domain/roundCounters';
+import { addCounts, type MemberFunnelFacts, type ProblemKind } from '../../domain/roundCounters';
 import type { RoundId } from '../../domain/roundIds';
 import type { Booking } from '../../ports/bookingRepo';
 import type { AcknowledgementRepo, ExperimentRepo } from '../../ports/experimentRepo';
 import type { JournalRepo } from '../../ports/journalRepo';
-import type { CounterDifference, RoundCounterRepo, RoundCountersSnapshot } from '../../ports/roundCounters';
+import type { CounterDifference, RoundCounterRepo, RoundCountersSnapshot, RoundProblems } from '../../ports/roundCounters';
 import type { RepoOptions } from '../../ports/roundRepo';
 import type { SharebackSessionRepo } from '../../ports/sharebackSessionRepo';
 import { BOOKING_COUNTER_SHARDS, bookingContribution, indexedBookingOf } from './bookingRepo';
-import { CountedPartitions, hasDifferences, problemRowKey, type CounterDifferences, type ExpectedRecord } from './countedPartition';
+import { CountedPartitions, hasDifferences, type CounterDifferences, type ExpectedRecord } from './countedPartition';
 import type { EntityTable, StoredEntity } from './entityTable';
+import { EFFECT_COUNTER_SHARDS, EFFECTS_ROW_PREFIX, effectsContribution, parseEffects } from './sharebackSessionRepo';
 import { MEMBER_COUNTER_SHARDS, memberContribution, memberFromRow, memberToRow } from './roundRepo';
 
 /*
- * Reads and repairs the counters the repositories keep on write (countedPartition.ts). The owner's overview reads two
- * row-key ranges in parallel (each table's counter shards and problem rows): its cost does not grow with the round.
+ * Reads and repairs the counters the repositories keep on write (countedPartition.ts). The owner's overview reads each
+ * table's counter shards and one page of each problem list (small row-key ranges, in parallel): its cost does not grow
+ * with the round.
  */
 export interface CountedTables {
   readonly members: EntityTable;
   readonly bookingsByRound: EntityTable;
+  /** The round's shareback partition: decision-effects logs and their failed effects. */
+  readonly shareback: EntityTable;
 }
 
 /** The records a member's copied funnel facts come from (the repair reads these whole: it is not a screen). */
@@ -63,34 +67,40 @@ async function factsFromRecords(roundId: RoundId, sources: FunnelFactSources, op
 export function createTableRoundCounters(tables: CountedTables, sources: FunnelFactSources, getBooking: (row: StoredEntity) => Promise<Booking | null>): RoundCounterRepo {
   const members = new CountedPartitions(tables.members, { shards: MEMBER_COUNTER_SHARDS });
   const bookings = new CountedPartitions(tables.bookingsByRound, { shards: BOOKING_COUNTER_SHARDS });
+  const effects = new CountedPartitions(tables.shareback, { shards: EFFECT_COUNTER_SHARDS });
 
   async function ensure(options?: RepoOptions) {
-    await Promise.all([tables.members.ensureCreated(options), tables.bookingsByRound.ensureCreated(options)]);
+    await Promise.all([tables.members.ensureCreated(options), tables.bookingsByRound.ensureCreated(options), tables.shareback.ensureCreated(options)]);
   }
 
   return {
     async read(roundId, options): Promise<RoundCountersSnapshot> {
       await ensure(options);
-      const [memberSide, bookingSide] = await Promise.all([members.readWithProblems(roundId, options), bookings.readWithProblems(roundId, options)]);
-      const memberCounts = memberSide.counts;
-      const bookingCounts = bookingSide.counts;
-      const ofKind = (rows: readonly StoredEntity[], kind: string) => rows.filter((row) => row.rowKey.startsWith(problemRowKey(kind, '')));
-      const kickoffRows = ofKind(memberSide.problems, 'kickoff');
-      const bookingRows = ofKind(bookingSide.problems, 'booking');
+      const all = await Promise.all([members.readCounts(roundId, options), bookings.readCounts(roundId, options), effects.readCounts(roundId, options)]);
+      return { counts: addCounts(...all) };
+    },
+
+    async listProblems(roundId, kind, page, options) {
+      await ensure(options);
       const userIdOf = (row: StoredEntity): UserId | null => parseUserId(row.properties.userId);
-      return {
-        counts: addCounts(memberCounts, bookingCounts),
-        kickoffFailures: kickoffRows.flatMap((row) => {
-          const userId = userIdOf(row);
-          const state = row.properties.state === 'uncertain' ? 'uncertain' as const : 'failed' as const;
-          const reason = typeof row.properties.reason === 'string' && row.properties.reason !== '' ? row.properties.reason : null;
-          return userId ? [{ userId, state, reason, attempts: Number(row.properties.attempts ?? 0) }] : [];
-        }),
-        bookingProblems: bookingRows.flatMap((row) => {
-          const userId = userIdOf(row);
-          return userId ? [{ userId, reason: String(row.properties.reason ?? 'could not book') }] : [];
-        }),
+      const reasonOf = (row: StoredEntity, otherwise: string) => (typeof row.properties.reason === 'string' && row.properties.reason !== '' ? row.properties.reason : otherwise);
+      // Each kind is kept beside the records it is about: kickoffs on the member rows, bookings on the round's booking
+      // index, decision effects beside the effects logs.
+      const parsers: { [K in ProblemKind]: { from: CountedPartitions; parse: (row: StoredEntity, userId: UserId) => RoundProblems[K] } } = {
+        kickoff: {
+          from: members,
+          parse: (row, userId) => ({ userId, state: row.properties.state === 'uncertain' ? 'uncertain' : 'failed', reason: reasonOf(row, '') || null, attempts: Number(row.properties.attempts ?? 0) }),
+        },
+        booking: { from: bookings, parse: (row, userId) => ({ userId, reason: String(row.properties.reason ?? 'could not book') }) },
+        effect: { from: effects, parse: (row, userId) => ({ userId, effect: String(row.properties.effect ?? ''), reason: String(row.properties.reason ?? '') }) },
       };
+      const { from, parse } = parsers[kind] as { from: CountedPartitions; parse: (row: StoredEntity, userId: UserId) => RoundProblems[typeof kind] };
+      const { rows, next } = await from.readProblems(roundId, kind, page, options);
+      const problems = rows.flatMap((row) => {
+        const userId = userIdOf(row);
+        return userId ? [parse(row, userId)] : [];
+      });
+      return { problems, next };
     },
 
     async recount(roundId, { fix }, options): Promise<CounterDifference[]> {
@@ -117,7 +127,16 @@ export function createTableRoundCounters(tables: CountedTables, sources: FunnelF
         }
         return expected;
       }, fix, options);
-      return [...report(tables.members.tableName, memberDiff), ...report(tables.bookingsByRound.tableName, bookingDiff)];
+      const effectDiff = await effects.recount(roundId, async () => {
+        const expected = new Map<string, ExpectedRecord>();
+        for await (const row of tables.shareback.listPartition(roundId, { ...options, rowKeyPrefix: EFFECTS_ROW_PREFIX })) {
+          expected.set(row.rowKey, { row, contribution: effectsContribution(parseEffects(row.properties.data, `decision effects ${row.rowKey}`)) });
+        }
+        return expected;
+      }, fix, options);
+      return [
+        ...report(tables.members.tableName, memberDiff), ...report(tables.bookingsByRound.tableName, bookingDiff), ...report(tables.shareback.tableName, effectDiff),
+      ];
     },
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseUserId } from '../../domain/ids';
 import { parseRoundId, type RoundId } from '../../domain/roundIds';
+import { effectLogCounts } from '../../domain/roundCounters';
 import type { DecisionEffectLog, EffectProblem, MeetingSession, SharebackSessionRepo, SharebackSummary, Stored } from '../../ports/sharebackSessionRepo';
 import { CountedPartitions, NOTHING_COUNTED, PROBLEM_ROW_PREFIX, problemRowKey, type Contribution } from './countedPartition';
 import type { EntityTable } from './entityTable';
@@ -14,12 +15,13 @@ import { fromJsonColumn, toJsonColumn } from './json';
  *                                        RK = "effects|<userId>"       what each decision effect did (booked, told, needs the owner)
  *                                        RK = "~problem|effect|<userId>|<effect id>"  one row per failed effect of that log, written
  *                                                                      in the same transaction as the log, so the owner's list is a small range
+ *                                        RK = "~count|00" … "~count|03"  how many effects failed (counter shards, same transaction)
  *   <prefix>MeetingChats  PK = chat id   RK = "round"                  which round a meeting chat belongs to (the tab's lookup)
  * The meeting screens read one partition (the round's); the tab's first call is one point read by chat id.
  */
 const SESSION = 'session';
 const SUMMARY = 'summary|';
-const EFFECTS = 'effects|';
+
 
 const sessionSchema = z.object({
   roundId: z.string(), grouping: z.enum(['team', 'tool']), order: z.array(z.string()).nullable(), currentParticipantId: z.string().nullable(),
@@ -37,11 +39,14 @@ const effectsSchema = z.object({
 
 const EFFECT_PROBLEMS = `${PROBLEM_ROW_PREFIX}effect|`;
 
-/** What an effects log keeps beside it: a problem row per failed effect (no counters). */
-function effectsContribution(log: DecisionEffectLog): Contribution {
+/** Effects logs are counted in 4 shards: people decide one by one, but a meeting can settle many at once. */
+export const EFFECT_COUNTER_SHARDS = 4;
+
+/** What an effects log counts: its failed effects (so the owner sees how many), with a problem row per failed effect. */
+export function effectsContribution(log: DecisionEffectLog): Contribution {
   const failed = Object.entries(log.outcomes).filter(([, outcome]) => outcome.status === 'failed');
   return {
-    counts: {},
+    counts: effectLogCounts(failed.length),
     problems: Object.fromEntries(failed.map(([effectId, outcome]) => [
       problemRowKey('effect', `${log.participantId}|${effectId}`),
       // The effect's kind is the part of its id before the first colon (e.g. "followup:<id>" → "followup").
@@ -57,11 +62,20 @@ function ids(stored: { roundId: string; participantId?: string }, what: string) 
   return { roundId, participantId: participantId! };
 }
 
+/** A decision-effects log as stored in its row's `data` column (validated). */
+export function parseEffects(data: unknown, what: string): DecisionEffectLog {
+  const stored = effectsSchema.parse(fromJsonColumn(data, what));
+  return { ...stored, ...ids(stored, what) };
+}
+
+/** Row keys of the effects logs: one per person who decided. */
+export const EFFECTS_ROW_PREFIX = 'effects|';
+
 /** `funnelFacts`: where whether a summary is ready is copied for the round's counters ("shared back"; the member row). */
 export function createTableSharebackSessionRepo(tables: { shareback: EntityTable; meetingChats: EntityTable }, funnelFacts?: FunnelFactsCopy): SharebackSessionRepo {
   const { shareback, meetingChats } = tables;
-  // Only problem rows are kept (nothing is counted), so no counter shard is ever read or written.
-  const effectsKept = new CountedPartitions(shareback, { shards: 1 });
+  // Failed effects are counted and listed as problem rows; the round's other shareback rows count nothing.
+  const effectsKept = new CountedPartitions(shareback, { shards: EFFECT_COUNTER_SHARDS });
 
   async function write(pk: string, rk: string, value: unknown, etag: string | null, options?: { abortSignal?: AbortSignal }): Promise<string> {
     await shareback.ensureCreated(options);
@@ -78,10 +92,6 @@ export function createTableSharebackSessionRepo(tables: { shareback: EntityTable
     const stored = summarySchema.parse(fromJsonColumn(data, what));
     // Shape checked above; the content was validated by the domain when it was drafted and edited.
     return { ...(stored as unknown as SharebackSummary), ...ids(stored, what) };
-  };
-  const parseEffects = (data: unknown, what: string): DecisionEffectLog => {
-    const stored = effectsSchema.parse(fromJsonColumn(data, what));
-    return { ...stored, ...ids(stored, what) };
   };
 
   return {
@@ -112,18 +122,18 @@ export function createTableSharebackSessionRepo(tables: { shareback: EntityTable
     },
     async getEffects(roundId, participantId, options) {
       await shareback.ensureCreated(options);
-      const row = await shareback.get(roundId, `${EFFECTS}${participantId}`, options);
+      const row = await shareback.get(roundId, `${EFFECTS_ROW_PREFIX}${participantId}`, options);
       if (row) effectsKept.remember(row);
       return row ? { value: parseEffects(row.properties.data, `decision effects of ${participantId}`), etag: row.etag } : null;
     },
     async listEffects(roundId, options) {
       const list: DecisionEffectLog[] = [];
-      for await (const row of rows(roundId, EFFECTS, options)) list.push(parseEffects(row.properties.data, `decision effects ${row.rowKey}`));
+      for await (const row of rows(roundId, EFFECTS_ROW_PREFIX, options)) list.push(parseEffects(row.properties.data, `decision effects ${row.rowKey}`));
       return list;
     },
     async saveEffects(log, etag, options): Promise<Stored<DecisionEffectLog>> {
       await shareback.ensureCreated(options);
-      const rowKey = `${EFFECTS}${log.participantId}`;
+      const rowKey = `${EFFECTS_ROW_PREFIX}${log.participantId}`;
       // The log and its failed effects' problem rows in one transaction; a lost race on the log is the caller's, as before.
       const before = etag === null ? NOTHING_COUNTED : await effectsKept.before(log.roundId, rowKey, etag, options);
       const written = await effectsKept.write(log.roundId, async () => [{

@@ -1,7 +1,7 @@
 import {
   Badge, Body1, Button, Caption1, Card, CardHeader, Field, MessageBar, MessageBarBody, Select, Subtitle1, Textarea, makeStyles, tokens,
 } from '@fluentui/react-components';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { ApiError, messageOf } from '../../common/api';
 import { formatDateTime, formatHours, formatNumber } from '../../common/format';
 import type { Session } from '../../common/session';
@@ -9,7 +9,7 @@ import { Empty, Failure, Loading } from '../../common/states';
 import { useLoad } from '../../common/useLoad';
 import { ForbiddenPage } from '../ExperimentPage';
 import { hrefOf } from '../route';
-import type { OwnerOverview as OverviewAnswer } from '../../../../contracts/owner';
+import type { OwnerOverview as OverviewAnswer, ProblemKindAnswer, RoundProblemsPage } from '../../../../contracts/owner';
 import { STATE_LABELS } from '../labels';
 import { CatalogueEditor } from './CatalogueEditor';
 import { CapabilityHeatMap, FunnelChart, FunnelHelp } from './charts';
@@ -60,6 +60,55 @@ function Drill({ session, roundId, stage }: { session: Session; roundId: string;
         </div>
       )}
     </section>
+  );
+}
+
+type ProblemOf<K extends ProblemKindAnswer> = Extract<RoundProblemsPage, { kind: K }>['problems'][number];
+
+/**
+ * One of the owner's problem lists: the overview's first page, how many there are in all, and "Show more" to read the
+ * next page (the problems query, from the token the last page gave). A reloaded overview starts the list again.
+ */
+function ProblemList<K extends ProblemKindAnswer>({ session, roundId, kind, first, list, label, testId, keyOf, render }: {
+  session: Session; roundId: string; kind: K; first: readonly ProblemOf<K>[]; list: OverviewAnswer['problemLists'][K];
+  label: string; testId?: string; keyOf(problem: ProblemOf<K>): string; render(problem: ProblemOf<K>): ReactNode;
+}) {
+  const styles = useStyles();
+  const [more, setMore] = useState<{ readonly after: readonly ProblemOf<K>[]; readonly problems: readonly ProblemOf<K>[]; readonly next: string | null } | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  // Pages read after this first page; none once the overview has reloaded (its first page is a new list).
+  const read = more?.after === first ? more : null;
+  const shown = read ? [...first, ...read.problems] : first;
+  const next = read ? read.next : list.next;
+  async function showMore() {
+    if (!next) return;
+    setLoading(true);
+    setError(null);
+    try {
+      const page = await session.api.get(`/rounds/${encodeURIComponent(roundId)}/problems?kind=${kind}&after=${encodeURIComponent(next)}`, 'roundProblems');
+      // The page answers for the kind asked (the server keeps each kind's rows apart).
+      const problems = page.problems as readonly ProblemOf<K>[];
+      setMore({ after: first, problems: [...(read?.problems ?? []), ...problems], next: page.next });
+    } catch (failure) {
+      setError(messageOf(failure));
+    } finally {
+      setLoading(false);
+    }
+  }
+  return (
+    <>
+      <ul className={styles.list} aria-label={label} data-testid={testId}>
+        {shown.map((problem) => <li key={keyOf(problem)}>{render(problem)}</li>)}
+      </ul>
+      {(next !== null || list.total > shown.length) && (
+        <div className={styles.actions} style={{ alignItems: 'center' }}>
+          <Caption1>Showing {shown.length} of {Math.max(list.total, shown.length)}</Caption1>
+          {next !== null && <Button size="small" disabled={loading} onClick={() => void showMore()} aria-label={`Show more: ${label}`}>{loading ? 'Loading…' : 'Show more'}</Button>}
+        </div>
+      )}
+      {error && <MessageBar intent="error" role="alert"><MessageBarBody>{error}</MessageBarBody></MessageBar>}
+    </>
   );
 }
 
@@ -201,9 +250,11 @@ export function OwnerView({ session, roundId }: { session: Session; roundId: str
           <CardHeader header={<Subtitle1 as="h3">Kickoff delivery</Subtitle1>} />
           <Body1>{data.kickoff.sent} sent · {data.kickoff.queued + data.kickoff.sending} on the way · {data.kickoff.failed} failed · {data.kickoff.uncertain ?? 0} uncertain</Body1>
           {data.kickoffFailures.length > 0 && (
-            <ul className={styles.list} aria-label="Kickoff failures">
-              {data.kickoffFailures.map((f) => <li key={f.userId}>{f.displayName ?? f.userId}: {f.state === 'uncertain' ? 'uncertain — ' : ''}{f.reason ?? 'not delivered'} ({f.attempts} attempts)</li>)}
-            </ul>
+            <ProblemList
+              session={session} roundId={roundId} kind="kickoff" first={data.kickoffFailures} list={data.problemLists.kickoff} label="Kickoff failures"
+              keyOf={(f) => f.userId}
+              render={(f) => <>{f.displayName ?? f.userId}: {f.state === 'uncertain' ? 'uncertain — ' : ''}{f.reason ?? 'not delivered'} ({f.attempts} attempts)</>}
+            />
           )}
           {(data.kickoff.failed > 0 || (data.kickoff.uncertain ?? 0) > 0) && (
             <div className={styles.actions}>
@@ -211,24 +262,23 @@ export function OwnerView({ session, roundId }: { session: Session; roundId: str
               {(data.kickoff.uncertain ?? 0) > 0 && <Button onClick={() => void resend('uncertain')}>Resend to {data.kickoff.uncertain} uncertain</Button>}
             </div>
           )}
-          {(data.effectProblems ?? []).length > 0 && (
+          {data.effectProblems.length > 0 && (
             <>
               <CardHeader header={<Subtitle1 as="h3">Decisions whose effects could not run</Subtitle1>} />
-              <ul className={styles.list} aria-label="Decision effects that could not run">
-                {(data.effectProblems ?? []).map((p) => (
-                  <li key={`${p.userId}-${p.effect}`}>
-                    {p.displayName ?? p.userId}: {p.reason}{' '}
-                    <Button size="small" onClick={() => void retryEffects(p.userId)}>Retry</Button>
-                  </li>
-                ))}
-              </ul>
+              <ProblemList
+                session={session} roundId={roundId} kind="effect" first={data.effectProblems} list={data.problemLists.effect} label="Decision effects that could not run"
+                keyOf={(p) => `${p.userId}-${p.effect}`}
+                render={(p) => <>{p.displayName ?? p.userId}: {p.reason}{' '}<Button size="small" onClick={() => void retryEffects(p.userId)}>Retry</Button></>}
+              />
             </>
           )}
           <CardHeader header={<Subtitle1 as="h3">Booking problems</Subtitle1>} />
           {data.bookingProblems.length === 0 ? <Caption1>No booking problems.</Caption1> : (
-            <ul className={styles.list} aria-label="Booking problems" data-testid="booking-problems">
-              {data.bookingProblems.map((p) => <li key={p.userId}>{p.displayName ?? p.userId}: {p.reason}</li>)}
-            </ul>
+            <ProblemList
+              session={session} roundId={roundId} kind="booking" first={data.bookingProblems} list={data.problemLists.booking} label="Booking problems" testId="booking-problems"
+              keyOf={(p) => p.userId}
+              render={(p) => <>{p.displayName ?? p.userId}: {p.reason}</>}
+            />
           )}
         </Card>
       </div>

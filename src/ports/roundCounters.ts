@@ -39,6 +39,11 @@ export interface RoundCounterRepo {
    * At most `limit` open problems of one kind, in a stable order, starting after `after` (a `next` an earlier page
    * gave; null: from the first): one row-key range of `limit` + 1 rows however many problems the round has.
    */
+  /**
+   * The counters and the first `limit` problems of each kind with where each list continues: what the owner's overview
+   * shows, in one row-key range per counted table instead of a range for the counters and another for each list.
+   */
+  readWithFirstProblems(roundId: RoundId, limit: number, options?: RepoOptions): Promise<RoundCountersSnapshot & { readonly firstProblems: { readonly [K in ProblemKind]: ProblemPage<K> } }>;
   listProblems<K extends ProblemKind>(roundId: RoundId, kind: K, page: { readonly limit: number; readonly after: string | null }, options?: RepoOptions): Promise<ProblemPage<K>>;
   /** Recomputes the counters from the records; with `fix`, writes what differs. Returns the differences found (empty when none). */
   recount(roundId: RoundId, recountOptions: { readonly fix: boolean }, options?: RepoOptions): Promise<CounterDifference[]>;

@@ -269,6 +269,25 @@ export class CountedPartitions {
   }
 
   /**
+   * The counters and the first page of one kind of problem, in ONE row-key range: the partition's bookkeeping rows
+   * (`~…`), where counter rows sort before problem rows, read up to the shards plus the page plus one. A table whose
+   * round partitions hold counters and one kind of problem (members, the booking index, the effects logs) is answered
+   * whole; rows of any other kind only shorten the page, and `next` then says where it continues. One range instead of
+   * two matters where the service answers a range by scanning the table, as Azurite does.
+   */
+  async readCountsAndFirstProblems(partitionKey: string, kind: string, limit: number, options?: RepoOptions): Promise<{ counts: Record<string, number>; rows: StoredEntity[]; next: string | null }> {
+    const prefix = problemRowKey(kind, '');
+    const fetched = this.options.shards + limit + 1;
+    const rows = await this.table.listRange(partitionKey, { prefix: BOOKKEEPING_ROW_PREFIX, limit: fetched }, options);
+    const counts = addCounts(...rows.filter((row) => row.rowKey.startsWith(COUNTER_ROW_PREFIX)).map((row) => countsFromRow(row.properties)));
+    const problems = rows.filter((row) => row.rowKey.startsWith(prefix));
+    const shown = problems.slice(0, limit);
+    const more = problems.length > limit || rows.length === fetched;
+    if (more && shown.length === 0) return { counts, ...await this.readProblems(partitionKey, kind, { limit, after: null }, options) };
+    return { counts, rows: shown, next: more && shown.length > 0 ? shown.at(-1)!.rowKey.slice(prefix.length) : null };
+  }
+
+  /**
    * One page of the open problems of one kind, in row-key order after the problem id `after` (null: from the first):
    * a range of at most `limit` + 1 rows, the one more telling whether another page follows. `next` is the id of the
    * last problem returned when it does (the next page starts after it), null when this page is the last.

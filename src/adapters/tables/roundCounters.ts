@@ -73,6 +73,26 @@ export function createTableRoundCounters(tables: CountedTables, sources: FunnelF
     await Promise.all([tables.members.ensureCreated(options), tables.bookingsByRound.ensureCreated(options), tables.shareback.ensureCreated(options)]);
   }
 
+  const userIdOf = (row: StoredEntity): UserId | null => parseUserId(row.properties.userId);
+  const reasonOf = (row: StoredEntity, otherwise: string) => (typeof row.properties.reason === 'string' && row.properties.reason !== '' ? row.properties.reason : otherwise);
+  // Each kind is kept beside the records it is about: kickoffs on the member rows, bookings on the round's booking
+  // index, decision effects beside the effects logs.
+  const problemSources: { [K in ProblemKind]: { from: CountedPartitions; parse: (row: StoredEntity, userId: UserId) => RoundProblems[K] } } = {
+    kickoff: {
+      from: members,
+      parse: (row, userId) => ({ userId, state: row.properties.state === 'uncertain' ? 'uncertain' : 'failed', reason: reasonOf(row, '') || null, attempts: Number(row.properties.attempts ?? 0) }),
+    },
+    booking: { from: bookings, parse: (row, userId) => ({ userId, reason: String(row.properties.reason ?? 'could not book') }) },
+    effect: { from: effects, parse: (row, userId) => ({ userId, effect: String(row.properties.effect ?? ''), reason: String(row.properties.reason ?? '') }) },
+  };
+  function problemsOf<K extends ProblemKind>(kind: K, rows: readonly StoredEntity[]): RoundProblems[K][] {
+    const { parse } = problemSources[kind] as { parse: (row: StoredEntity, userId: UserId) => RoundProblems[K] };
+    return rows.flatMap((row) => {
+      const userId = userIdOf(row);
+      return userId ? [parse(row, userId)] : [];
+    });
+  }
+
   return {
     async read(roundId, options): Promise<RoundCountersSnapshot> {
       await ensure(options);
@@ -80,27 +100,23 @@ export function createTableRoundCounters(tables: CountedTables, sources: FunnelF
       return { counts: addCounts(...all) };
     },
 
+    async readWithFirstProblems(roundId, limit, options) {
+      await ensure(options);
+      const [kickoff, booking, effect] = await Promise.all((['kickoff', 'booking', 'effect'] as const).map((kind) => problemSources[kind].from.readCountsAndFirstProblems(roundId, kind, limit, options)));
+      return {
+        counts: addCounts(kickoff!.counts, booking!.counts, effect!.counts),
+        firstProblems: {
+          kickoff: { problems: problemsOf('kickoff', kickoff!.rows), next: kickoff!.next },
+          booking: { problems: problemsOf('booking', booking!.rows), next: booking!.next },
+          effect: { problems: problemsOf('effect', effect!.rows), next: effect!.next },
+        },
+      };
+    },
+
     async listProblems(roundId, kind, page, options) {
       await ensure(options);
-      const userIdOf = (row: StoredEntity): UserId | null => parseUserId(row.properties.userId);
-      const reasonOf = (row: StoredEntity, otherwise: string) => (typeof row.properties.reason === 'string' && row.properties.reason !== '' ? row.properties.reason : otherwise);
-      // Each kind is kept beside the records it is about: kickoffs on the member rows, bookings on the round's booking
-      // index, decision effects beside the effects logs.
-      const parsers: { [K in ProblemKind]: { from: CountedPartitions; parse: (row: StoredEntity, userId: UserId) => RoundProblems[K] } } = {
-        kickoff: {
-          from: members,
-          parse: (row, userId) => ({ userId, state: row.properties.state === 'uncertain' ? 'uncertain' : 'failed', reason: reasonOf(row, '') || null, attempts: Number(row.properties.attempts ?? 0) }),
-        },
-        booking: { from: bookings, parse: (row, userId) => ({ userId, reason: String(row.properties.reason ?? 'could not book') }) },
-        effect: { from: effects, parse: (row, userId) => ({ userId, effect: String(row.properties.effect ?? ''), reason: String(row.properties.reason ?? '') }) },
-      };
-      const { from, parse } = parsers[kind] as { from: CountedPartitions; parse: (row: StoredEntity, userId: UserId) => RoundProblems[typeof kind] };
-      const { rows, next } = await from.readProblems(roundId, kind, page, options);
-      const problems = rows.flatMap((row) => {
-        const userId = userIdOf(row);
-        return userId ? [parse(row, userId)] : [];
-      });
-      return { problems, next };
+      const { rows, next } = await problemSources[kind].from.readProblems(roundId, kind, page, options);
+      return { problems: problemsOf(kind, rows), next };
     },
 
     async recount(roundId, { fix }, options): Promise<CounterDifference[]> {

@@ -2,12 +2,12 @@ import type { RoundId } from '../../domain/roundIds';
 import { isDomainError, type DomainError } from '../../domain/errors';
 import { FUNNEL_STAGE_DEFINITIONS } from '../../domain/funnel';
 import { roundWindow } from '../../domain/round';
-import { funnelFromCounts, hoursFromCounts, kickoffFromCounts, problemTotalsFromCounts } from '../../domain/roundCounters';
+import { funnelFromCounts, hoursFromCounts, kickoffFromCounts, problemTotalsFromCounts, type ProblemKind } from '../../domain/roundCounters';
 import type { OwnerOverview } from '../../contracts/owner';
 import { roundFor } from '../access';
 import type { Caller, UseCasePorts } from '../ports';
 import { DRILL_DOWN_PAGE, namesOf, roundOutline } from './common';
-import { problemPage, withNames } from './roundProblems';
+import { problemsToken, withNames } from './roundProblems';
 
 /**
  * The owner's view of a round: kickoff delivery, booking problems, decision effects that failed, hours, and the funnel.
@@ -20,20 +20,19 @@ export async function ownerOverviewQuery(roundId: RoundId, caller: Caller, ports
   const round = await roundFor(roundId, 'manageRound', 'Only the round’s owners can see how the round is going.', caller, ports);
   if (isDomainError(round)) return round;
   const now = ports.clock.now().toISOString();
-  const [counters, firstMembers, shareback, kickoffPage, bookingPage, effectPage] = await Promise.all([
-    ports.roundCounters.read(round.id),
+  const [counters, firstMembers, shareback] = await Promise.all([
+    // The counters and the first page of each problem list (kept as problem rows beside the records they are about),
+    // one small range per counted table; the totals come from the counters, further pages from the problems query.
+    ports.roundCounters.readWithFirstProblems(round.id, DRILL_DOWN_PAGE),
     // The round form lists the people named in the round: those among the first page of members, not every member row.
     // Saving the form only ever adds people, so a round larger than the page loses nobody by it.
     ports.roundMembers.listPage(round.id, { limit: DRILL_DOWN_PAGE }),
     ports.sharebacks.get(round.id),
-    // The first page of each problem list (kept as problem rows beside the records they are about); the totals come
-    // from the counters, and the owner reads further pages from the problems query.
-    problemPage(ports, round.id, 'kickoff', null),
-    problemPage(ports, round.id, 'booking', null),
-    // Decision effects that could not run (a person who left, a mailbox that refuses).
-    problemPage(ports, round.id, 'effect', null),
   ]);
-  const { counts } = counters;
+  const { counts, firstProblems } = counters;
+  const pageOf = <K extends ProblemKind>(kind: K) => ({ problems: [...firstProblems[kind].problems], next: problemsToken(kind, firstProblems[kind].next) });
+  // Decision effects that could not run (a person who left, a mailbox that refuses) are the third list.
+  const [kickoffPage, bookingPage, effectPage] = [pageOf('kickoff'), pageOf('booking'), pageOf('effect')];
   const totals = problemTotalsFromCounts(counts);
   const { plannedMinutes, keptMinutes } = hoursFromCounts(counts, now);
   const funnel = funnelFromCounts(counts, now >= roundWindow(round).startsAt);

@@ -31,8 +31,8 @@ export async function roundSummaryQuery(roundId: RoundId, caller: Caller, ports:
 
 /** The summary of a round a use case has just answered to its owner (created, opened): no second access check. */
 export async function roundSummaryOf(round: Round, ports: Pick<UseCasePorts, 'roundCounters' | 'directory' | 'clock'>): Promise<RoundSummary> {
-  const counters = await ports.roundCounters.read(round.id);
-  const failing = counters.kickoffFailures.slice(0, SUMMARY_FAILURES_NAMED);
+  const counters = await ports.roundCounters.readWithFirstProblems(round.id, SUMMARY_FAILURES_NAMED);
+  const failing = counters.firstProblems.kickoff.problems;
   const names = await namesOf(ports, failing.map((f) => f.userId));
   return {
     round,

@@ -247,10 +247,9 @@ async function measureSize(experiments: number, context: DashboardBenchContext):
     const participantExperiment = experimentIdFor(open.id, participant.id as UserId);
     const reads: Record<string, () => Promise<unknown>> = {
       'rounds.get': () => ports.rounds.get(open.id),
-      'roundCounters.read': () => ports.roundCounters.read(open.id),
+      'roundCounters.readWithFirstProblems(50)': () => ports.roundCounters.readWithFirstProblems(open.id, 50),
       'roundMembers.listPage(50)': () => ports.roundMembers.listPage(open.id, { limit: 50 }),
       'sharebacks.get': () => ports.sharebacks.get(open.id),
-      'sharebackSessions.listEffectProblems': () => ports.sharebackSessions.listEffectProblems(open.id),
       'roundMembers.get': () => ports.roundMembers.get(open.id, participant.id as UserId),
       'experiments.get': () => ports.experiments.get(open.id, participant.id as UserId),
       'bookings.get': () => ports.bookings.get(participantExperiment),

@@ -56,13 +56,6 @@ export interface DecisionEffectLog {
 
 export interface Stored<T> { readonly value: T; readonly etag: string }
 
-/** A decision effect that failed for one person, as the owner's overview lists it (the effect's kind and why). */
-export interface EffectProblem {
-  readonly participantId: UserId;
-  readonly effect: string;
-  readonly reason: string;
-}
-
 export interface SharebackSessionRepo {
   getSession(roundId: RoundId, options?: RepoOptions): Promise<Stored<MeetingSession> | null>;
   /** `etag` null: create (a lost race is EntityAlreadyExistsError); else conditional (ConcurrencyConflictError). */
@@ -74,8 +67,6 @@ export interface SharebackSessionRepo {
   listEffects(roundId: RoundId, options?: RepoOptions): Promise<DecisionEffectLog[]>;
   /** `etag` null: create (a lost race is EntityAlreadyExistsError); else conditional (ConcurrencyConflictError). */
   saveEffects(log: DecisionEffectLog, etag: string | null, options?: RepoOptions): Promise<Stored<DecisionEffectLog>>;
-  /** The round's failed decision effects, kept on write beside the logs: a small range however many people decided. */
-  listEffectProblems(roundId: RoundId, options?: RepoOptions): Promise<EffectProblem[]>;
   /** The meeting chat → round index the meeting tab looks its round up in. */
   roundForChat(chatId: string, options?: RepoOptions): Promise<RoundId | null>;
   linkChat(chatId: string, roundId: RoundId, options?: RepoOptions): Promise<void>;

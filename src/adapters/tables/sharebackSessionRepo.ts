@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { parseUserId } from '../../domain/ids';
 import { parseRoundId, type RoundId } from '../../domain/roundIds';
 import { effectLogCounts } from '../../domain/roundCounters';
-import type { DecisionEffectLog, EffectProblem, MeetingSession, SharebackSessionRepo, SharebackSummary, Stored } from '../../ports/sharebackSessionRepo';
-import { CountedPartitions, NOTHING_COUNTED, PROBLEM_ROW_PREFIX, problemRowKey, type Contribution } from './countedPartition';
+import type { DecisionEffectLog, MeetingSession, SharebackSessionRepo, SharebackSummary, Stored } from '../../ports/sharebackSessionRepo';
+import { CountedPartitions, NOTHING_COUNTED, problemRowKey, type Contribution } from './countedPartition';
 import type { EntityTable } from './entityTable';
 import type { FunnelFactsCopy } from './experimentRepo';
 import { fromJsonColumn, toJsonColumn } from './json';
@@ -37,7 +37,6 @@ const effectsSchema = z.object({
   outcomes: z.record(z.object({ status: z.enum(['done', 'needs-owner', 'failed', 'cancelled']), detail: z.string(), ref: z.string().nullable(), mailbox: z.string().nullable().optional(), at: z.string() })),
 });
 
-const EFFECT_PROBLEMS = `${PROBLEM_ROW_PREFIX}effect|`;
 
 /** Effects logs are counted in 4 shards: people decide one by one, but a meeting can settle many at once. */
 export const EFFECT_COUNTER_SHARDS = 4;
@@ -142,14 +141,6 @@ export function createTableSharebackSessionRepo(tables: { shareback: EntityTable
       const next = written.get(rowKey) || (await shareback.get(log.roundId, rowKey, options))?.etag;
       if (!next) throw new Error(`decision effects of ${log.participantId} were saved but could not be read back`);
       return { value: log, etag: next };
-    },
-    async listEffectProblems(roundId, options): Promise<EffectProblem[]> {
-      const problems: EffectProblem[] = [];
-      for await (const row of rows(roundId, EFFECT_PROBLEMS, options)) {
-        const participantId = parseUserId(row.properties.userId);
-        if (participantId) problems.push({ participantId, effect: String(row.properties.effect ?? ''), reason: String(row.properties.reason ?? '') });
-      }
-      return problems;
     },
     async roundForChat(chatId, options) {
       await meetingChats.ensureCreated(options);

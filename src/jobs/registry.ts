@@ -91,7 +91,7 @@ export function jobRegistry(ports: UseCasePorts, settings: JobHandlerSettings): 
     'shareback.summary-review': { handler: shareback['shareback.summary-review'], card: renderSummaryReviewCard },
     'shareback.summaries-flagged': { handler: shareback['shareback.summaries-flagged'], card: renderSummariesFlaggedCard },
     'shareback.undecided': { handler: shareback['shareback.undecided'], card: renderUndecidedCard },
-    'outbox.check': { handler: handlerFor('outbox.check', async ({ roundId, participantId }) => { await recoverOutbox(roundId, participantId, ports); }) },
+    'outbox.check': { handler: handlerFor('outbox.check', async (address) => { await recoverOutbox(address, ports); }) },
     'calendar.book': { handler: handlerFor('calendar.book', async ({ roundId, participantId }) => { await bookPracticeTime(roundId, participantId, ports, settings); }) },
     'calendar.release': { handler: handlerFor('calendar.release', async ({ roundId, participantId }) => { await releasePracticeTime(roundId, participantId, ports); }) },
     'calendar.check': {

@@ -5,7 +5,9 @@ import type { Job, JobQueue } from '../../src/ports/jobQueue';
 import { randomUUID } from 'node:crypto';
 import { newExperiment } from '../../src/domain/experiment';
 import { parseUserId, type UserId } from '../../src/domain/ids';
-import { recoverOutbox } from '../../src/usecases/outbox';
+import { createTableOutbox } from '../../src/adapters/tables/outbox';
+import { createTableRepositories } from '../../src/adapters/tables/repositories';
+import { experimentOutbox, recoverOutbox } from '../../src/usecases/outbox';
 import { aRound, anExperiment, NOW, PEOPLE, ROUND_ID, TENANT } from '../support/builders';
 import { fakePorts, runQueuedJobs, type FakePorts } from '../support/fakes';
 import { testConnectionString, uniquePrefix } from '../support/storage';
@@ -19,9 +21,11 @@ import { as, PEOPLE_IN_DIRECTORY } from '../usecases/world';
 const SETTINGS = { dashboardUrl: 'https://tab.example/tab/', tabEndpoint: null };
 const prefix = uniquePrefix('outbox');
 
-function onAzurite(now: string): FakePorts {
-  const table = (name: string, label: string) => EntityTable.fromConnectionString(testConnectionString(), `${prefix}${name}`, label);
-  return { ...fakePorts({ now, people: PEOPLE_IN_DIRECTORY }), experiments: createTableExperimentRepo({ experiments: table('Experiments', 'experiment'), reviewQueue: table('ReviewQueue', 'review queue entry') }) };
+/** The fakes of Graph, the queues and the clock, and every repository on Azurite. */
+function onAzurite(now: string, people = PEOPLE_IN_DIRECTORY, tablePrefix = prefix): FakePorts {
+  const table = (name: string, label: string) => EntityTable.fromConnectionString(testConnectionString(), `${tablePrefix}${name}`, label);
+  const { schedule: _schedule, demoClockStore: _demoClock, ...repositories } = createTableRepositories(table);
+  return { ...fakePorts({ now, people }), ...repositories };
 }
 
 /** Refuses everything while `down` (the outbox checks have their own queue). */
@@ -47,7 +51,12 @@ describe('the outbox on Azurite', () => {
         yield entity;
       }
     };
-    const ports = { ...fakePorts({ now: NOW, people: PEOPLE_IN_DIRECTORY }), experiments: createTableExperimentRepo({ experiments: table, reviewQueue: EntityTable.fromConnectionString(testConnectionString(), `${prefix}FlatQueue`, 'review queue entry') }) };
+    const ports = {
+      ...fakePorts({ now: NOW, people: PEOPLE_IN_DIRECTORY }),
+      experiments: createTableExperimentRepo({ experiments: table, reviewQueue: EntityTable.fromConnectionString(testConnectionString(), `${prefix}FlatQueue`, 'review queue entry') }),
+      // The experiments' outbox: beside each person's experiment row.
+      outbox: createTableOutbox((address) => ({ table, partitionKey: address.roundId, recordRowKey: 'participantId' in address ? address.participantId : '' })),
+    };
     /** People whose change was saved with one effect that a crash kept from being queued. */
     const leftBehind = async (count: number) => {
       const ids: UserId[] = [];
@@ -61,7 +70,7 @@ describe('the outbox on Azurite', () => {
     };
     const readToRecover = async (participantId: UserId) => {
       entitiesRead = 0;
-      expect(await recoverOutbox(ROUND_ID, participantId, ports)).toBe(1);
+      expect(await recoverOutbox(experimentOutbox(ROUND_ID, participantId), ports)).toBe(1);
       return entitiesRead;
     };
     const [atN] = await leftBehind(20);
@@ -85,7 +94,7 @@ describe('the outbox on Azurite', () => {
     const decided = await recordDecision(ROUND_ID, PEOPLE.dana, decision, undefined, as.omar, { ...ports, jobs, bookingJobs });
     if ('kind' in decided && 'message' in decided) throw new Error(`decision refused: ${decided.message}`);
     expect(decided.experiment.state).toBe('decided');
-    const pending = await ports.experiments.pendingEffects(ROUND_ID, PEOPLE.dana);
+    const pending = await ports.outbox.pending(experimentOutbox(ROUND_ID, PEOPLE.dana));
     expect(pending.map((j) => j.kind).sort()).toEqual(['calendar.release', 'decision.effects']);
     expect(ports.jobs.ofKind('decision.effects')).toEqual([]);
     expect(ports.bookingJobs.ofKind('calendar.release')).toEqual([]);
@@ -97,7 +106,7 @@ describe('the outbox on Azurite', () => {
     await runQueuedJobs(ports, SETTINGS, ['outbox.check']);
     expect(ports.jobs.ofKind('decision.effects').map((j) => j.id)).toEqual([`effects:${experiment.id}:v${decided.experiment.version}`]);
     expect(ports.bookingJobs.ofKind('calendar.release').map((j) => j.id)).toEqual([`release:${experiment.id}:decided`]);
-    expect(await ports.experiments.pendingEffects(ROUND_ID, PEOPLE.dana)).toEqual([]);
+    expect(await ports.outbox.pending(experimentOutbox(ROUND_ID, PEOPLE.dana))).toEqual([]);
     // A second check (another save's, or a redelivery) sends nothing again.
     await ports.outboxChecks.send([{ kind: 'outbox.check', id: 'again', payload: { roundId: ROUND_ID, participantId: PEOPLE.dana } }]);
     await runQueuedJobs(ports, SETTINGS, ['outbox.check']);

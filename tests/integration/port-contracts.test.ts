@@ -8,6 +8,7 @@ import { createTableAssetRepo } from '../../src/adapters/tables/assetRepo';
 import { createTableBookingRepo } from '../../src/adapters/tables/bookingRepo';
 import { createTableAcknowledgementRepo, createTableExperimentRepo } from '../../src/adapters/tables/experimentRepo';
 import { createTableJournalRepo } from '../../src/adapters/tables/journalRepo';
+import { createTableOutbox } from '../../src/adapters/tables/outbox';
 import { createTableRoundMemberRepo, createTableRoundRepo } from '../../src/adapters/tables/roundRepo';
 import { createTableScheduleStore } from '../../src/adapters/tables/scheduleStore';
 import { createTableSharebackSessionRepo } from '../../src/adapters/tables/sharebackSessionRepo';
@@ -22,6 +23,7 @@ import { silentLogger } from '../../src/logging';
 import type { Booking } from '../../src/ports/bookingRepo';
 import { DeliveryError, type CardContent, type ChatMessenger } from '../../src/ports/chatMessenger';
 import { botDependenciesOf } from '../../src/wiring';
+import { experimentOutbox } from '../../src/usecases/outbox';
 import { startBotConnector, type RunningConnector } from '../../tools/bot-connector/server';
 import { cardOf } from '../support/activities';
 import { MailboxUnavailableError, type CalendarPort } from '../../src/ports/calendar';
@@ -303,7 +305,9 @@ describe.each([
     });
 
     it('experiments and acknowledgements: one per person, the reviewer queue, the latest version', async () => {
-      const experiments = createTableExperimentRepo({ experiments: backend.table('Experiments', 'experiment'), reviewQueue: backend.table('ReviewQueue', 'review queue entry') });
+      const experimentsTable = backend.table('Experiments', 'experiment');
+      const experiments = createTableExperimentRepo({ experiments: experimentsTable, reviewQueue: backend.table('ReviewQueue', 'review queue entry') });
+      const outbox = createTableOutbox((address) => ({ table: experimentsTable, partitionKey: address.roundId, recordRowKey: 'participantId' in address ? address.participantId : '' }));
       const roundTables = { rounds: backend.table('AckRounds', 'round'), roundsByOwner: backend.table('AckRoundsByOwner', 'owner index'), members: backend.table('AckRoundMembers', 'round member'), memberships: backend.table('AckMemberships', 'membership'), roundsByStatus: backend.table('AckRoundsByStatus', 'round status index') };
       const acknowledgements = createTableAcknowledgementRepo(backend.table('Acks', 'acknowledgement'), createTableRoundMemberRepo(roundTables));
       const experiment = anExperiment({ state: 'submitted' });
@@ -315,11 +319,11 @@ describe.each([
       const updated = await experiments.update({ ...experiment, version: experiment.version + 1 }, stored.etag, { outbox: [job('review:1'), job('review:2')] });
       await expect(experiments.update(experiment, stored.etag, { outbox: [job('review:lost')] })).rejects.toBeInstanceOf(ConcurrencyConflictError);
       // The outbox rows sit beside the experiment (saved with it, not with the lost write) and stay out of the round's list.
-      expect(await experiments.pendingEffects(ROUND_ID, PEOPLE.dana)).toEqual([job('review:1'), job('review:2')]);
-      expect(await experiments.pendingEffects(ROUND_ID, PEOPLE.lee)).toEqual([]);
+      expect(await outbox.pending(experimentOutbox(ROUND_ID, PEOPLE.dana))).toEqual([job('review:1'), job('review:2')]);
+      expect(await outbox.pending(experimentOutbox(ROUND_ID, PEOPLE.lee))).toEqual([]);
       expect((await experiments.listForRound(ROUND_ID)).map((e) => e.version)).toEqual([updated.experiment.version]);
-      await experiments.clearEffects(ROUND_ID, PEOPLE.dana, ['review:1', 'review:1']);
-      expect(await experiments.pendingEffects(ROUND_ID, PEOPLE.dana)).toEqual([job('review:2')]);
+      await outbox.clear(experimentOutbox(ROUND_ID, PEOPLE.dana), ['review:1', 'review:1']);
+      expect(await outbox.pending(experimentOutbox(ROUND_ID, PEOPLE.dana))).toEqual([job('review:2')]);
       const ack = { roundId: ROUND_ID, userId: PEOPLE.dana, policyVersion: 2, toolId: 'm365-copilot', otherToolName: null, toolTermsAccepted: true as const, acknowledgedAt: NOW };
       await acknowledgements.record(ack);
       await acknowledgements.record(ack);

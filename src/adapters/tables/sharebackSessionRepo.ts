@@ -4,6 +4,8 @@ import { parseRoundId, type RoundId } from '../../domain/roundIds';
 import type { DecisionEffectLog, EffectProblem, MeetingSession, SharebackSessionRepo, SharebackSummary, Stored } from '../../ports/sharebackSessionRepo';
 import { CountedPartitions, NOTHING_COUNTED, PROBLEM_ROW_PREFIX, problemRowKey, type Contribution } from './countedPartition';
 import type { EntityTable } from './entityTable';
+import type { OutboxWriteOptions } from '../../ports/outbox';
+import { outboxRows } from './outbox';
 import type { FunnelFactsCopy } from './experimentRepo';
 import { fromJsonColumn, toJsonColumn } from './json';
 
@@ -14,12 +16,17 @@ import { fromJsonColumn, toJsonColumn } from './json';
  *                                        RK = "effects|<userId>"       what each decision effect did (booked, told, needs the owner)
  *                                        RK = "~problem|effect|<userId>|<effect id>"  one row per failed effect of that log, written
  *                                                                      in the same transaction as the log, so the owner's list is a small range
+ *                                        RK = "~outbox|<record row key>|<job id>"  an effect saved with the session, a summary or a log (outbox.ts)
  *   <prefix>MeetingChats  PK = chat id   RK = "round"                  which round a meeting chat belongs to (the tab's lookup)
  * The meeting screens read one partition (the round's); the tab's first call is one point read by chat id.
  */
 const SESSION = 'session';
 const SUMMARY = 'summary|';
 const EFFECTS = 'effects|';
+/** The record row keys, where each record's outbox rows hang (outbox.ts). */
+export const SESSION_ROW = SESSION;
+export const summaryRowKey = (participantId: string) => `${SUMMARY}${participantId}`;
+export const effectsRowKey = (participantId: string) => `${EFFECTS}${participantId}`;
 
 const sessionSchema = z.object({
   roundId: z.string(), grouping: z.enum(['team', 'tool']), order: z.array(z.string()).nullable(), currentParticipantId: z.string().nullable(),
@@ -63,10 +70,12 @@ export function createTableSharebackSessionRepo(tables: { shareback: EntityTable
   // Only problem rows are kept (nothing is counted), so no counter shard is ever read or written.
   const effectsKept = new CountedPartitions(shareback, { shards: 1 });
 
-  async function write(pk: string, rk: string, value: unknown, etag: string | null, options?: { abortSignal?: AbortSignal }): Promise<string> {
+  /** A record's write, with its outbox rows in the same transaction when it carries effects. */
+  async function write(pk: string, rk: string, value: { updatedAt: string }, etag: string | null, options?: OutboxWriteOptions): Promise<string> {
     await shareback.ensureCreated(options);
     const properties = { data: toJsonColumn(value) };
-    return etag === null ? shareback.create(pk, rk, properties, options) : shareback.update(pk, rk, properties, etag, options);
+    const writeOptions = { ...options, alongside: outboxRows(rk, options?.outbox, value.updatedAt) };
+    return etag === null ? shareback.create(pk, rk, properties, writeOptions) : shareback.update(pk, rk, properties, etag, writeOptions);
   }
 
   async function* rows(roundId: RoundId, prefix: string, options?: { abortSignal?: AbortSignal }) {
@@ -128,6 +137,8 @@ export function createTableSharebackSessionRepo(tables: { shareback: EntityTable
       const before = etag === null ? NOTHING_COUNTED : await effectsKept.before(log.roundId, rowKey, etag, options);
       const written = await effectsKept.write(log.roundId, async () => [{
         rowKey, properties: { data: toJsonColumn(log) }, write: etag === null ? 'create' : { ifMatch: etag }, before, after: effectsContribution(log), reportConflict: true,
+        // The log has no time of its own: its latest outcome's is when these effects arose.
+        alsoWrite: outboxRows(rowKey, options?.outbox, Object.values(log.outcomes).reduce((latest, outcome) => (outcome.at > latest ? outcome.at : latest), '')),
       }], options);
       const next = written.get(rowKey) || (await shareback.get(log.roundId, rowKey, options))?.etag;
       if (!next) throw new Error(`decision effects of ${log.participantId} were saved but could not be read back`);

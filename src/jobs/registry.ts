@@ -20,6 +20,7 @@ import { sendOnce } from '../usecases/journal';
 import { recoverOutbox } from '../usecases/outbox';
 import type { UseCasePorts } from '../usecases/ports';
 import { releasePracticeTime } from '../usecases/releaseTime';
+import { askToAcknowledgeAgain } from '../usecases/rounds';
 import { scheduleShareback } from '../usecases/shareback';
 import { checkInNoteHandler, decisionNeedsOwnerHandler, decisionNoticeHandler } from './decisionNoticeHandlers';
 import { digestHandler, journalNudgeHandler, journalPromptHandler } from './journalHandlers';
@@ -55,14 +56,18 @@ export interface RegisteredJob {
 
 export type JobRegistry = { readonly [K in JobKind]: RegisteredJob };
 
+/** Messages the outbox may hand off again, each to one person (named in the payload as `participantId` or `userId`). */
+type OncePerJobKind = 'review.request' | 'plan.notice' | 'decision.notice' | 'booking.notice' | 'calendar.moved' | 'policy.reacknowledge';
+
 /**
- * A notice about one person's experiment sent once per job id: the outbox may queue a job again after a crash
- * between queueing it and clearing its row, and the queue may deliver twice; a reminder row (recorded before the
- * send, released if it fails) makes the second one a no-op.
+ * A message to one person sent once per job id: the outbox may queue a job again after a crash between queueing it
+ * and clearing its row, and the queue may deliver twice; a reminder row (recorded before the send, released if it
+ * fails) makes the second one a no-op.
  */
-function oncePerJob(kind: 'review.request' | 'plan.notice' | 'decision.notice', handler: JobHandler, ports: UseCasePorts): JobHandler {
-  return handlerFor(kind, async ({ participantId }, job, context) => {
-    await sendOnce(ports, { userId: participantId, kind: 'notice', key: job.id }, async () => {
+function oncePerJob(kind: OncePerJobKind, handler: JobHandler, ports: UseCasePorts): JobHandler {
+  return handlerFor(kind, async (payload, job, context) => {
+    const userId = 'participantId' in payload ? payload.participantId : payload.userId;
+    await sendOnce(ports, { userId, kind: 'notice', key: job.id }, async () => {
       await handler(job, context);
       return true;
     });
@@ -76,10 +81,11 @@ export function jobRegistry(ports: UseCasePorts, settings: JobHandlerSettings): 
     'kickoff.batch': { handler: kickoffBatchHandler(ports, JOB_MAX_ATTEMPTS), card: renderKickoffCard },
     'review.request': { handler: oncePerJob('review.request', reviewRequestHandler(ports), ports), card: renderReviewCard },
     'plan.notice': { handler: oncePerJob('plan.notice', planNoticeHandler(ports), ports), card: renderPlanStatusCard },
-    'policy.reacknowledge': { handler: reacknowledgeHandler(ports, settings), card: renderAcknowledgementCard },
+    'policy.reacknowledge': { handler: oncePerJob('policy.reacknowledge', reacknowledgeHandler(ports, settings), ports), card: renderAcknowledgementCard },
+    'policy.published': { handler: handlerFor('policy.published', async ({ roundId, version }) => { await askToAcknowledgeAgain(roundId, version, ports); }) },
     'shareback.schedule': { handler: handlerFor('shareback.schedule', async ({ roundId }) => { await scheduleShareback(roundId, ports, settings); }) },
-    'booking.notice': { handler: bookedNoticeHandler(ports), card: renderNoticeCard },
-    'calendar.moved': { handler: timeMovedNoticeHandler(ports), card: renderTimeMovedCard },
+    'booking.notice': { handler: oncePerJob('booking.notice', bookedNoticeHandler(ports), ports), card: renderNoticeCard },
+    'calendar.moved': { handler: oncePerJob('calendar.moved', timeMovedNoticeHandler(ports), ports), card: renderTimeMovedCard },
     'journal.prompt': { handler: journalPromptHandler(ports), card: renderJournalCard },
     'journal.nudge': { handler: journalNudgeHandler(ports), card: renderNudgeCard },
     'checkin.digest': { handler: digestHandler(ports), card: renderDigestCard },

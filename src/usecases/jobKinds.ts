@@ -61,6 +61,8 @@ export const JOB_KINDS = {
   'review.request': { queue: 'jobs', payload: experimentPayload },
   'plan.notice': { queue: 'jobs', payload: experimentPayload },
   'policy.reacknowledge': { queue: 'jobs', payload: z.object({ roundId, userId, version: z.number().int() }) },
+  /** A new policy version in an open round: asks everyone who confirmed an earlier one again (a `policy.reacknowledge` each). */
+  'policy.published': { queue: 'jobs', payload: z.object({ roundId, version: z.number().int() }) },
   'shareback.schedule': { queue: 'jobs', payload: z.object({ roundId }) },
   'booking.notice': { queue: 'jobs', payload: experimentPayload },
   'calendar.moved': {

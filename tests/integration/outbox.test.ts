@@ -1,6 +1,12 @@
 import { EntityTable } from '../../src/adapters/tables/entityTable';
 import { createTableExperimentRepo } from '../../src/adapters/tables/experimentRepo';
 import { recordDecision } from '../../src/usecases/decisions';
+import { bookPracticeTime } from '../../src/usecases/booking';
+import { checkPracticeTime } from '../../src/usecases/defendTime';
+import { editRound, openRound, publishPolicy } from '../../src/usecases/rounds';
+import { experimentIdFor } from '../../src/domain/roundIds';
+import { isDomainError } from '../../src/domain/errors';
+import type { OutboxAddress } from '../../src/ports/outbox';
 import type { Job, JobQueue } from '../../src/ports/jobQueue';
 import { randomUUID } from 'node:crypto';
 import { newExperiment } from '../../src/domain/experiment';
@@ -28,12 +34,12 @@ function onAzurite(now: string, people = PEOPLE_IN_DIRECTORY, tablePrefix = pref
   return { ...fakePorts({ now, people }), ...repositories };
 }
 
-/** Refuses everything while `down` (the outbox checks have their own queue). */
-function failingQueue(queue: JobQueue): JobQueue & { down: boolean } {
+/** Refuses everything (or the jobs of `kinds`) while `down` (the outbox checks have their own queue). */
+function failingQueue(queue: JobQueue, kinds?: readonly string[]): JobQueue & { down: boolean } {
   const failing = {
     down: true,
     async send(jobs: readonly Job[], options?: { delayInMs?: number }) {
-      if (failing.down) throw new Error('queue unavailable (injected)');
+      if (failing.down && jobs.some((job) => !kinds || kinds.includes(job.kind))) throw new Error('queue unavailable (injected)');
       await queue.send(jobs, options);
     },
   };
@@ -112,5 +118,128 @@ describe('the outbox on Azurite', () => {
     await runQueuedJobs(ports, SETTINGS, ['outbox.check']);
     expect(ports.jobs.ofKind('decision.effects')).toHaveLength(1);
     expect(ports.bookingJobs.ofKind('calendar.release')).toHaveLength(1);
+  });
+
+  /*
+   * The same crash for the other records that carry effects: the change is saved with its effect in its outbox, the
+   * hand-off fails, the check sends it; a second check (or the effect queued again by a crash after its hand-off and
+   * before its row was cleared) sends nothing twice.
+   */
+  describe('other records’ outboxes', () => {
+    const bookingOutbox = (): OutboxAddress => ({ record: 'booking', roundId: ROUND_ID, participantId: PEOPLE.dana });
+    const roundOutbox = (): OutboxAddress => ({ record: 'round', roundId: ROUND_ID });
+    const cardsTo = (ports: FakePorts, userId: UserId) => ports.messenger.sent.filter((s) => s.conversationId === `a:personal-${userId}`);
+
+    /** Runs the checks, then whatever they queued; then the same check again and the effect queued twice. */
+    async function recoverTwice(ports: FakePorts, address: OutboxAddress, kind: string) {
+      await runQueuedJobs(ports, SETTINGS, ['outbox.check']);
+      expect(await ports.outbox.pending(address)).toEqual([]);
+      const queued = ports.jobs.ofKind(kind);
+      expect(queued).toHaveLength(1);
+      await ports.outboxChecks.send([{ kind: 'outbox.check', id: 'again', payload: address }]);
+      await runQueuedJobs(ports, SETTINGS, ['outbox.check']);
+      expect(ports.jobs.ofKind(kind)).toHaveLength(1);
+      // A crash after the hand-off and before the row was cleared: the check queues it again, with the same id.
+      await ports.jobs.send(queued);
+      return runQueuedJobs(ports, SETTINGS, [kind]);
+    }
+
+    it('keeps the “booked” notice with the booking that completed it, and tells the person once', async () => {
+      const ports = onAzurite('2025-03-01T09:00:00.000Z', PEOPLE_IN_DIRECTORY, uniquePrefix('outboxbook'));
+      await ports.rounds.create(aRound({ status: 'open' }));
+      await ports.experiments.create(anExperiment({ state: 'approved' }));
+      const jobs = failingQueue(ports.jobs);
+
+      expect(await bookPracticeTime(ROUND_ID, PEOPLE.dana, { ...ports, jobs }, SETTINGS)).toBe('booked');
+      expect((await ports.outbox.pending(bookingOutbox())).map((j) => j.kind)).toEqual(['booking.notice']);
+      expect(ports.jobs.ofKind('booking.notice')).toEqual([]);
+      expect(ports.outboxChecks.ofKind('outbox.check').map((j) => j.payload)).toEqual([bookingOutbox()]);
+      // The booking reads as it was saved: its outbox row is not one of its blocks.
+      expect((await ports.bookings.get(experimentIdFor(ROUND_ID, PEOPLE.dana)))?.status).toBe('booked');
+
+      jobs.down = false;
+      const ran = await recoverTwice(ports, bookingOutbox(), 'booking.notice');
+      expect(ran).toHaveLength(2);
+      expect(cardsTo(ports, PEOPLE.dana).map((s) => JSON.stringify(s.card))).toEqual([expect.stringContaining('Your practice time is in your calendar')]);
+    });
+
+    it('queues no check when a booking save carries no effect (the plan saved before the events)', async () => {
+      const ports = onAzurite('2025-03-01T09:00:00.000Z', PEOPLE_IN_DIRECTORY, uniquePrefix('outboxplan'));
+      await ports.rounds.create(aRound({ status: 'open' }));
+      await ports.experiments.create(anExperiment({ state: 'approved' }));
+      expect(await bookPracticeTime(ROUND_ID, PEOPLE.dana, ports, SETTINGS)).toBe('booked');
+      // Two saves (the plan, then the events' ids); only the second completes the booking and carries the notice.
+      expect(ports.outboxChecks.sent).toHaveLength(1);
+      expect(ports.jobs.ofKind('booking.notice')).toHaveLength(1);
+      expect(await ports.outbox.pending(bookingOutbox())).toEqual([]);
+    });
+
+    it('keeps the “time moved” notice with the booking whose blocks moved, and tells the person once', async () => {
+      const ports = onAzurite('2025-03-01T09:00:00.000Z', PEOPLE_IN_DIRECTORY, uniquePrefix('outboxmoved'));
+      const round = aRound({ status: 'open' });
+      await ports.rounds.create(round);
+      await ports.experiments.create(anExperiment({ state: 'practising' }));
+      expect(await bookPracticeTime(ROUND_ID, PEOPLE.dana, ports, SETTINGS)).toBe('booked');
+      await runQueuedJobs(ports, SETTINGS, ['outbox.check']);
+      ports.messenger.sent.length = 0;
+      const booking = (await ports.bookings.get(experimentIdFor(ROUND_ID, PEOPLE.dana)))!;
+      // Dana deletes her first practice block in Outlook: the daily check moves it.
+      await ports.calendar.deleteEvent(PEOPLE.dana, booking.blocks[0]!.eventId!);
+      const jobs = failingQueue(ports.jobs);
+
+      const outcome = await checkPracticeTime(round, PEOPLE.dana, { ...ports, jobs }, SETTINGS);
+      expect(outcome.moved.length + outcome.unplaced.length).toBe(1);
+      expect((await ports.outbox.pending(bookingOutbox())).map((j) => j.kind)).toEqual(['calendar.moved']);
+
+      jobs.down = false;
+      await recoverTwice(ports, bookingOutbox(), 'calendar.moved');
+      expect(cardsTo(ports, PEOPLE.dana)).toHaveLength(1);
+    });
+
+    it('keeps a new policy version’s “confirm again” with the round, and asks each person once', async () => {
+      const ports = onAzurite('2025-03-01T09:00:00.000Z', PEOPLE_IN_DIRECTORY, uniquePrefix('outboxpolicy'));
+      await ports.rounds.create(aRound({ status: 'open' }));
+      await ports.acknowledgements.record({ roundId: ROUND_ID, userId: PEOPLE.dana, policyVersion: 1, toolId: 'm365-copilot', otherToolName: null, toolTermsAccepted: true, acknowledgedAt: NOW });
+      const jobs = failingQueue(ports.jobs);
+
+      const published = await publishPolicy(ROUND_ID, 'Version 2: keep client names and production logs out of every AI tool.', as.omar, { ...ports, jobs });
+      if (isDomainError(published)) throw new Error(published.message);
+      expect((await ports.outbox.pending(roundOutbox())).map((j) => j.kind)).toEqual(['policy.published']);
+      // The round reads as it was saved: the outbox row beside its settings is none of them.
+      expect((await ports.rounds.get(ROUND_ID))?.round.policy.versions.map((v) => v.version)).toEqual([1, 2]);
+
+      jobs.down = false;
+      await recoverTwice(ports, roundOutbox(), 'policy.published');
+      // The fan-out ran twice (the crash above), so Dana's request is queued twice, with one id; it goes out once.
+      expect(ports.jobs.ofKind('policy.reacknowledge').map((j) => j.id)).toEqual([`reack:${ROUND_ID}:${PEOPLE.dana}:2`, `reack:${ROUND_ID}:${PEOPLE.dana}:2`]);
+      await runQueuedJobs(ports, SETTINGS, ['policy.reacknowledge']);
+      expect(cardsTo(ports, PEOPLE.dana)).toHaveLength(1);
+    });
+
+    it('keeps the shareback’s new invite list with the owners’ change and with the opening of the round', async () => {
+      const ports = onAzurite('2025-03-01T09:00:00.000Z', PEOPLE_IN_DIRECTORY, uniquePrefix('outboxowners'));
+      await ports.rounds.create(aRound({ status: 'draft' }));
+      // Opening: the kickoffs go out; the shareback's hand-off fails after the round was saved open.
+      const jobs = failingQueue(ports.jobs, ['shareback.schedule']);
+      const opened = await openRound(ROUND_ID, as.omar, { ...ports, jobs });
+      if (isDomainError(opened)) throw new Error(opened.message);
+      expect(ports.jobs.ofKind('kickoff.batch')).not.toHaveLength(0);
+      expect((await ports.outbox.pending(roundOutbox())).map((j) => j.kind)).toEqual(['shareback.schedule']);
+      jobs.down = false;
+      await runQueuedJobs(ports, SETTINGS, ['outbox.check']);
+      expect(ports.jobs.ofKind('shareback.schedule').map((j) => j.id)).toEqual([`shareback:${ROUND_ID}:${opened.round.version}`]);
+      expect(await ports.outbox.pending(roundOutbox())).toEqual([]);
+
+      // An owner added: the same again.
+      jobs.down = true;
+      const edited = await editRound(ROUND_ID, { ownerIds: [PEOPLE.omar, PEOPLE.priya] }, as.omar, { ...ports, jobs });
+      if (isDomainError(edited)) throw new Error(edited.message);
+      expect((await ports.outbox.pending(roundOutbox())).map((j) => j.id)).toEqual([`shareback:${ROUND_ID}:${edited.version}`]);
+      jobs.down = false;
+      await runQueuedJobs(ports, SETTINGS, ['outbox.check']);
+      await runQueuedJobs(ports, SETTINGS, ['outbox.check']);
+      expect(ports.jobs.ofKind('shareback.schedule').map((j) => j.id)).toEqual([`shareback:${ROUND_ID}:${opened.round.version}`, `shareback:${ROUND_ID}:${edited.version}`]);
+      expect(await ports.outbox.pending(roundOutbox())).toEqual([]);
+    });
   });
 });

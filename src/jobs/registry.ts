@@ -57,7 +57,7 @@ export interface RegisteredJob {
 export type JobRegistry = { readonly [K in JobKind]: RegisteredJob };
 
 /** Messages the outbox may hand off again, each to one person (named in the payload as `participantId` or `userId`). */
-type OncePerJobKind = 'review.request' | 'plan.notice' | 'decision.notice' | 'booking.notice' | 'calendar.moved' | 'policy.reacknowledge';
+type OncePerJobKind = 'review.request' | 'plan.notice' | 'decision.notice' | 'decision.needs-owner' | 'booking.notice' | 'calendar.moved' | 'policy.reacknowledge' | 'shareback.summary-review';
 
 /**
  * A message to one person sent once per job id: the outbox may queue a job again after a crash between queueing it
@@ -93,8 +93,8 @@ export function jobRegistry(ports: UseCasePorts, settings: JobHandlerSettings): 
     // The effects job also sends the round report to the owners once every experiment is decided.
     'decision.effects': { handler: shareback['decision.effects'] },
     'decision.notice': { handler: oncePerJob('decision.notice', decisionNoticeHandler(ports, settings), ports), card: renderDecisionNoticeCard },
-    'decision.needs-owner': { handler: decisionNeedsOwnerHandler(ports, settings), card: renderFollowUpNeedsTimeCard },
-    'shareback.summary-review': { handler: shareback['shareback.summary-review'], card: renderSummaryReviewCard },
+    'decision.needs-owner': { handler: oncePerJob('decision.needs-owner', decisionNeedsOwnerHandler(ports, settings), ports), card: renderFollowUpNeedsTimeCard },
+    'shareback.summary-review': { handler: oncePerJob('shareback.summary-review', shareback['shareback.summary-review'], ports), card: renderSummaryReviewCard },
     'shareback.summaries-flagged': { handler: shareback['shareback.summaries-flagged'], card: renderSummariesFlaggedCard },
     'shareback.undecided': { handler: shareback['shareback.undecided'], card: renderUndecidedCard },
     'outbox.check': { handler: handlerFor('outbox.check', async (address) => { await recoverOutbox(address, ports); }) },

@@ -7,6 +7,7 @@ import { effectiveSummary } from '../domain/summary';
 import type { Round } from '../domain/round';
 import { instantOrThrow } from '../domain/time';
 import { handlerFor } from '../usecases/jobKinds';
+import { sendOnce } from '../usecases/journal';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import { DECISION_EFFECTS_JOB_KIND, runDecisionEffects, undecidedViewFor } from '../usecases/decisions';
 import { personalConversationOf } from '../usecases/kickoff';
@@ -49,6 +50,19 @@ export async function sendReportWhenAllDecided(round: Round, ports: UseCasePorts
 }
 
 export function sharebackJobHandlers(ports: UseCasePorts, settings: SharebackJobSettings) {
+  /**
+   * Each owner's cards of one job, once per owner: the outbox may queue a job again (a crash between queueing it and
+   * clearing its row) and the queue may deliver twice; a reminder row per owner and job id makes a repeat a no-op.
+   */
+  async function toEachOwnerOnce(round: Round, jobId: string, send: (conversation: Awaited<ReturnType<typeof personalConversationOf>>) => Promise<void>) {
+    for (const owner of round.ownerIds) {
+      await sendOnce(ports, { userId: owner, kind: 'notice', key: jobId }, async () => {
+        await send(await personalConversationOf(owner, round, ports));
+        return true;
+      });
+    }
+  }
+
   return {
     [DECISION_EFFECTS_JOB_KIND]: handlerFor(DECISION_EFFECTS_JOB_KIND, async ({ roundId, participantId }) => {
       await runDecisionEffects(roundId, participantId, ports);
@@ -65,21 +79,20 @@ export function sharebackJobHandlers(ports: UseCasePorts, settings: SharebackJob
       });
       await ports.messenger.sendCard(await personalConversationOf(participantId, round.round, ports), card);
     }),
-    [SUMMARIES_FLAGGED_JOB_KIND]: handlerFor(SUMMARIES_FLAGGED_JOB_KIND, async ({ roundId, participantIds }) => {
+    [SUMMARIES_FLAGGED_JOB_KIND]: handlerFor(SUMMARIES_FLAGGED_JOB_KIND, async ({ roundId, participantIds }, job) => {
       const round = await ports.rounds.get(roundId);
       if (!round) return;
       const people = await Promise.all(participantIds.map(async (id) => ({ name: (await personOf(id, ports)).name })));
       const card = renderSummariesFlaggedCard({ roundName: round.round.name, people });
-      for (const owner of round.round.ownerIds) await ports.messenger.sendCard(await personalConversationOf(owner, round.round, ports), card);
+      await toEachOwnerOnce(round.round, job.id, async (conversation) => { await ports.messenger.sendCard(conversation, card); });
     }),
-    [UNDECIDED_JOB_KIND]: handlerFor(UNDECIDED_JOB_KIND, async ({ roundId }) => {
+    [UNDECIDED_JOB_KIND]: handlerFor(UNDECIDED_JOB_KIND, async ({ roundId }, job) => {
       const round = await ports.rounds.get(roundId);
       if (!round) return;
       const undecided = (await ports.experiments.listForRound(roundId)).filter((e) => isPresenting(e) && e.state !== 'decided');
-      for (const owner of round.round.ownerIds) {
-        const conversation = await personalConversationOf(owner, round.round, ports);
+      await toEachOwnerOnce(round.round, job.id, async (conversation) => {
         for (const experiment of undecided) await ports.messenger.sendCard(conversation, renderUndecidedCard(await undecidedViewFor(round.round, experiment.participantId, ports)));
-      }
+      });
     }),
   } as const;
 }

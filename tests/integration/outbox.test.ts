@@ -4,6 +4,8 @@ import { recordDecision } from '../../src/usecases/decisions';
 import { bookPracticeTime } from '../../src/usecases/booking';
 import { checkPracticeTime } from '../../src/usecases/defendTime';
 import { editRound, openRound, publishPolicy } from '../../src/usecases/rounds';
+import { runDecisionEffects } from '../../src/usecases/decisions';
+import { checkSummaries, handleMeetingEnd } from '../../src/usecases/sharebackSession';
 import { experimentIdFor } from '../../src/domain/roundIds';
 import { isDomainError } from '../../src/domain/errors';
 import type { OutboxAddress } from '../../src/ports/outbox';
@@ -240,6 +242,61 @@ describe('the outbox on Azurite', () => {
       await runQueuedJobs(ports, SETTINGS, ['outbox.check']);
       expect(ports.jobs.ofKind('shareback.schedule').map((j) => j.id)).toEqual([`shareback:${ROUND_ID}:${opened.round.version}`, `shareback:${ROUND_ID}:${edited.version}`]);
       expect(await ports.outbox.pending(roundOutbox())).toEqual([]);
+    });
+
+    it('keeps the owner’s “needs you” card with the effect log that records it, and asks once', async () => {
+      const ports = onAzurite('2025-03-31T16:00:00.000Z', PEOPLE_IN_DIRECTORY, uniquePrefix('outboxowner'));
+      await ports.rounds.create(aRound({ status: 'open' }));
+      await ports.experiments.create(anExperiment({ state: 'sharing' }));
+      const decided = await recordDecision(ROUND_ID, PEOPLE.dana, { outcome: 'another-round', learned: 'Worth a second round with the whole team.', ownerId: PEOPLE.omar, dueDate: '2025-04-30' }, undefined, as.omar, ports);
+      if ('kind' in decided && 'message' in decided) throw new Error(`decision refused: ${decided.message}`);
+      // There is no next round: the carry-over needs the owner; the card's hand-off fails after the log was written.
+      const jobs = failingQueue(ports.jobs, ['decision.needs-owner']);
+      await runDecisionEffects(ROUND_ID, PEOPLE.dana, { ...ports, jobs });
+      const address: OutboxAddress = { record: 'decisionEffects', roundId: ROUND_ID, participantId: PEOPLE.dana };
+      expect((await ports.outbox.pending(address)).map((j) => j.kind)).toEqual(['decision.needs-owner']);
+      expect(Object.values((await ports.sharebackSessions.getEffects(ROUND_ID, PEOPLE.dana))!.value.outcomes).map((o) => o.status)).toContain('needs-owner');
+      // The effects job again (a redelivery): the log says the carry-over waits for the owner, so it is not run again.
+      jobs.down = false;
+      await runDecisionEffects(ROUND_ID, PEOPLE.dana, ports);
+      expect(ports.jobs.ofKind('decision.needs-owner')).toEqual([]);
+
+      await recoverTwice(ports, address, 'decision.needs-owner');
+      expect(cardsTo(ports, PEOPLE.omar)).toHaveLength(1);
+    });
+
+    it('keeps the summary review request with the mark that it was asked, and asks once', async () => {
+      const ports = onAzurite('2025-03-25T09:00:00.000Z', PEOPLE_IN_DIRECTORY, uniquePrefix('outboxsummary'));
+      await ports.rounds.create(aRound({ status: 'open' }));
+      await ports.experiments.create(anExperiment({ state: 'practising' }));
+      const jobs = failingQueue(ports.jobs);
+      await checkSummaries({ ...ports, jobs });
+      const address: OutboxAddress = { record: 'summary', roundId: ROUND_ID, participantId: PEOPLE.dana };
+      expect((await ports.outbox.pending(address)).map((j) => j.kind)).toEqual(['shareback.summary-review']);
+      expect((await ports.sharebackSessions.getSummary(ROUND_ID, PEOPLE.dana))?.value.reviewRequestedAt).not.toBeNull();
+      // The next periodic check sees the mark and asks nothing: only the outbox can still send it.
+      jobs.down = false;
+      await checkSummaries(ports);
+      expect(ports.jobs.ofKind('shareback.summary-review')).toEqual([]);
+
+      await recoverTwice(ports, address, 'shareback.summary-review');
+      expect(cardsTo(ports, PEOPLE.dana)).toHaveLength(1);
+    });
+
+    it('keeps the owners’ list of undecided experiments with the meeting’s end, and sends it once', async () => {
+      const ports = onAzurite('2025-03-31T15:00:00.000Z', PEOPLE_IN_DIRECTORY, uniquePrefix('outboxend'));
+      const round = aRound({ status: 'open' });
+      await ports.rounds.create(round);
+      await ports.experiments.create(anExperiment({ state: 'sharing' }));
+      const jobs = failingQueue(ports.jobs);
+      expect(await handleMeetingEnd(round, { ...ports, jobs })).toBe(true);
+      const address: OutboxAddress = { record: 'sharebackSession', roundId: ROUND_ID };
+      expect((await ports.outbox.pending(address)).map((j) => j.kind)).toEqual(['shareback.undecided']);
+      jobs.down = false;
+      expect(await handleMeetingEnd(round, ports)).toBe(false);
+
+      await recoverTwice(ports, address, 'shareback.undecided');
+      expect(cardsTo(ports, PEOPLE.omar)).toHaveLength(1);
     });
   });
 });

@@ -8,6 +8,7 @@ import { renderNoticeCard } from '../cards/notice';
 import { renderNoteCard, renderNudgeCard } from '../cards/nudge';
 import { renderPlanStatusCard } from '../cards/planStatus';
 import { renderReviewCard } from '../cards/review';
+import { renderRoundReportCard } from '../cards/roundReport';
 import { renderSummariesFlaggedCard } from '../cards/summariesFlagged';
 import { renderSummaryReviewCard } from '../cards/summaryReview';
 import { renderTimeMovedCard } from '../cards/timeMoved';
@@ -51,7 +52,7 @@ export interface RegisteredJob {
    * The card a message kind sends, named here so "what goes out when" reads from one table. Nothing dispatches
    * through this field: the handler renders that card itself, from the state as it is when the job runs.
    */
-  readonly card?: (data: never) => unknown;
+  readonly card?: (...data: never[]) => unknown;
 }
 
 export type JobRegistry = { readonly [K in JobKind]: RegisteredJob };
@@ -90,13 +91,14 @@ export function jobRegistry(ports: UseCasePorts, settings: JobHandlerSettings): 
     'journal.nudge': { handler: journalNudgeHandler(ports), card: renderNudgeCard },
     'checkin.digest': { handler: digestHandler(ports), card: renderDigestCard },
     'checkin.note': { handler: checkInNoteHandler(ports), card: renderNoteCard },
-    // The effects job also sends the round report to the owners once every experiment is decided.
+    // The effects job also hands off the round report (`shareback.report`) once every experiment is decided.
     'decision.effects': { handler: shareback['decision.effects'] },
     'decision.notice': { handler: oncePerJob('decision.notice', decisionNoticeHandler(ports, settings), ports), card: renderDecisionNoticeCard },
     'decision.needs-owner': { handler: oncePerJob('decision.needs-owner', decisionNeedsOwnerHandler(ports, settings), ports), card: renderFollowUpNeedsTimeCard },
     'shareback.summary-review': { handler: oncePerJob('shareback.summary-review', shareback['shareback.summary-review'], ports), card: renderSummaryReviewCard },
     'shareback.summaries-flagged': { handler: shareback['shareback.summaries-flagged'], card: renderSummariesFlaggedCard },
     'shareback.undecided': { handler: shareback['shareback.undecided'], card: renderUndecidedCard },
+    'shareback.report': { handler: shareback['shareback.report'], card: renderRoundReportCard },
     'outbox.check': { handler: handlerFor('outbox.check', async (address) => { await recoverOutbox(address, ports); }) },
     'calendar.book': { handler: handlerFor('calendar.book', async ({ roundId, participantId }) => { await bookPracticeTime(roundId, participantId, ports, settings); }) },
     'calendar.release': { handler: handlerFor('calendar.release', async ({ roundId, participantId }) => { await releasePracticeTime(roundId, participantId, ports); }) },

@@ -6,7 +6,8 @@ import { renderUndecidedCard } from '../cards/undecided';
 import { effectiveSummary } from '../domain/summary';
 import type { Round } from '../domain/round';
 import { instantOrThrow } from '../domain/time';
-import { handlerFor } from '../usecases/jobKinds';
+import { effect, handlerFor } from '../usecases/jobKinds';
+import { saveWithEffects } from '../usecases/outbox';
 import { sendOnce } from '../usecases/journal';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import { DECISION_EFFECTS_JOB_KIND, runDecisionEffects, undecidedViewFor } from '../usecases/decisions';
@@ -15,7 +16,7 @@ import type { UseCasePorts } from '../usecases/ports';
 import { buildRoundReport } from '../usecases/queries/roundReport';
 import { coachIsOn } from '../usecases/coach';
 import {
-  checkMeetingEnds, checkSummaries, isPresenting, personOf, refreshSummary, sessionOf, SUMMARIES_FLAGGED_JOB_KIND, SUMMARY_REVIEW_JOB_KIND, UNDECIDED_JOB_KIND,
+  checkMeetingEnds, checkSummaries, isPresenting, personOf, refreshSummary, ROUND_REPORT_JOB_KIND, sessionOf, SUMMARIES_FLAGGED_JOB_KIND, SUMMARY_REVIEW_JOB_KIND, UNDECIDED_JOB_KIND,
 } from '../usecases/sharebackSession';
 import type { PeriodicTask } from './scheduler';
 
@@ -30,22 +31,26 @@ function reportUrlOf(settings: SharebackJobSettings): string {
   return settings.dashboardUrl;
 }
 
-/** Once every presenting experiment has a decision, the owners get the round report (claimed on the session row: once). */
-export async function sendReportWhenAllDecided(round: Round, ports: UseCasePorts, settings: SharebackJobSettings): Promise<boolean> {
+/**
+ * Once every presenting experiment has a decision, the owners get the round report (claimed on the session row: once).
+ * The `shareback.report` job is saved with that claim (the session's outbox): the claim stops every later run, so the
+ * report must not be lost between the two.
+ */
+export async function sendReportWhenAllDecided(round: Round, ports: UseCasePorts): Promise<boolean> {
   const presenting = (await ports.experiments.listForRound(round.id)).filter(isPresenting);
   if (presenting.length === 0 || presenting.some((e) => e.state !== 'decided')) return false;
   const stored = await ports.sharebackSessions.getSession(round.id);
   if (stored?.value.reportSentAt) return false;
   const now = ports.clock.now().toISOString();
   const session = stored?.value ?? (await sessionOf(round, ports));
+  const report = effect(ROUND_REPORT_JOB_KIND, `report:${round.id}`, { roundId: round.id });
   try {
-    await ports.sharebackSessions.saveSession({ ...session, reportSentAt: now, version: session.version + 1, updatedAt: now }, stored?.etag ?? null);
+    await saveWithEffects({ record: 'sharebackSession', roundId: round.id }, [report], ports,
+      (outbox) => ports.sharebackSessions.saveSession({ ...session, reportSentAt: now, version: session.version + 1, updatedAt: now }, stored?.etag ?? null, { outbox }));
   } catch (error) {
     if (error instanceof ConcurrencyConflictError || error instanceof EntityAlreadyExistsError) return false;
     throw error;
   }
-  const card = renderRoundReportCard(await buildRoundReport(round, ports), reportUrlOf(settings));
-  for (const owner of round.ownerIds) await ports.messenger.sendCard(await personalConversationOf(owner, round, ports), card);
   return true;
 }
 
@@ -67,7 +72,13 @@ export function sharebackJobHandlers(ports: UseCasePorts, settings: SharebackJob
     [DECISION_EFFECTS_JOB_KIND]: handlerFor(DECISION_EFFECTS_JOB_KIND, async ({ roundId, participantId }) => {
       await runDecisionEffects(roundId, participantId, ports);
       const round = await ports.rounds.get(roundId);
-      if (round) await sendReportWhenAllDecided(round.round, ports, settings);
+      if (round) await sendReportWhenAllDecided(round.round, ports);
+    }),
+    [ROUND_REPORT_JOB_KIND]: handlerFor(ROUND_REPORT_JOB_KIND, async ({ roundId }, job) => {
+      const round = await ports.rounds.get(roundId);
+      if (!round) return;
+      const card = renderRoundReportCard(await buildRoundReport(round.round, ports), reportUrlOf(settings));
+      await toEachOwnerOnce(round.round, job.id, async (conversation) => { await ports.messenger.sendCard(conversation, card); });
     }),
     [SUMMARY_REVIEW_JOB_KIND]: handlerFor(SUMMARY_REVIEW_JOB_KIND, async ({ roundId, participantId }) => {
       const [round, stored] = await Promise.all([ports.rounds.get(roundId), ports.experiments.get(roundId, participantId)]);

@@ -85,6 +85,8 @@ export const JOB_KINDS = {
   'shareback.summary-review': { queue: 'jobs', payload: experimentPayload },
   'shareback.summaries-flagged': { queue: 'jobs', payload: z.object({ roundId, participantIds: z.array(z.string()) }) },
   'shareback.undecided': { queue: 'jobs', payload: z.object({ roundId }) },
+  /** The round report to the owners, once every presenting experiment is decided. */
+  'shareback.report': { queue: 'jobs', payload: z.object({ roundId }) },
   /** Recovery of a record's outbox: sends what a crash left between the save and the dispatch (see outbox.ts). */
   'outbox.check': { queue: 'outbox', payload: outboxAddressPayload },
   'calendar.book': { queue: 'bookings', payload: experimentPayload.extend({ experimentId: z.string().optional() }) },

@@ -251,6 +251,7 @@ export async function sessionOf(round: Round, ports: UseCasePorts): Promise<Meet
 export const SUMMARY_REVIEW_JOB_KIND = 'shareback.summary-review';
 export const SUMMARIES_FLAGGED_JOB_KIND = 'shareback.summaries-flagged';
 export const UNDECIDED_JOB_KIND = 'shareback.undecided';
+export const ROUND_REPORT_JOB_KIND = 'shareback.report';
 
 /**
  * Daily-ish: for each open round whose shareback is within two weeks, drafts every presenting person's

@@ -6,6 +6,7 @@ import { checkPracticeTime } from '../../src/usecases/defendTime';
 import { editRound, openRound, publishPolicy } from '../../src/usecases/rounds';
 import { runDecisionEffects } from '../../src/usecases/decisions';
 import { checkSummaries, handleMeetingEnd } from '../../src/usecases/sharebackSession';
+import { sendReportWhenAllDecided } from '../../src/jobs/sharebackHandlers';
 import { experimentIdFor } from '../../src/domain/roundIds';
 import { isDomainError } from '../../src/domain/errors';
 import type { OutboxAddress } from '../../src/ports/outbox';
@@ -297,6 +298,25 @@ describe('the outbox on Azurite', () => {
 
       await recoverTwice(ports, address, 'shareback.undecided');
       expect(cardsTo(ports, PEOPLE.omar)).toHaveLength(1);
+    });
+
+    it('keeps the round report with the claim that it was sent, and sends it once', async () => {
+      const ports = onAzurite('2025-03-31T16:00:00.000Z', PEOPLE_IN_DIRECTORY, uniquePrefix('outboxreport'));
+      const round = aRound({ status: 'open' });
+      await ports.rounds.create(round);
+      await ports.experiments.create(anExperiment({ state: 'sharing' }));
+      const decided = await recordDecision(ROUND_ID, PEOPLE.dana, { outcome: 'stop', learned: 'The summaries needed as much checking as writing them.', ownerId: PEOPLE.omar, dueDate: '2025-04-30' }, undefined, as.omar, ports);
+      if ('kind' in decided && 'message' in decided) throw new Error(`decision refused: ${decided.message}`);
+      const jobs = failingQueue(ports.jobs, ['shareback.report']);
+      expect(await sendReportWhenAllDecided(round, { ...ports, jobs })).toBe(true);
+      const address: OutboxAddress = { record: 'sharebackSession', roundId: ROUND_ID };
+      expect((await ports.outbox.pending(address)).map((j) => j.kind)).toEqual(['shareback.report']);
+      // The claim is saved: the next decision's job sends nothing itself.
+      jobs.down = false;
+      expect(await sendReportWhenAllDecided(round, ports)).toBe(false);
+
+      await recoverTwice(ports, address, 'shareback.report');
+      expect(cardsTo(ports, PEOPLE.omar).filter((s) => JSON.stringify(s.card).includes('Round report:'))).toHaveLength(1);
     });
   });
 });

@@ -8,6 +8,7 @@ import { renderNoticeCard } from '../cards/notice';
 import { renderNoteCard, renderNudgeCard } from '../cards/nudge';
 import { renderPlanStatusCard } from '../cards/planStatus';
 import { renderReviewCard } from '../cards/review';
+import { renderRoundReportCard } from '../cards/roundReport';
 import { renderSummariesFlaggedCard } from '../cards/summariesFlagged';
 import { renderSummaryReviewCard } from '../cards/summaryReview';
 import { renderTimeMovedCard } from '../cards/timeMoved';
@@ -20,6 +21,7 @@ import { sendOnce } from '../usecases/journal';
 import { recoverOutbox } from '../usecases/outbox';
 import type { UseCasePorts } from '../usecases/ports';
 import { releasePracticeTime } from '../usecases/releaseTime';
+import { askToAcknowledgeAgain } from '../usecases/rounds';
 import { scheduleShareback } from '../usecases/shareback';
 import { checkInNoteHandler, decisionNeedsOwnerHandler, decisionNoticeHandler } from './decisionNoticeHandlers';
 import { digestHandler, journalNudgeHandler, journalPromptHandler } from './journalHandlers';
@@ -50,19 +52,23 @@ export interface RegisteredJob {
    * The card a message kind sends, named here so "what goes out when" reads from one table. Nothing dispatches
    * through this field: the handler renders that card itself, from the state as it is when the job runs.
    */
-  readonly card?: (data: never) => unknown;
+  readonly card?: (...data: never[]) => unknown;
 }
 
 export type JobRegistry = { readonly [K in JobKind]: RegisteredJob };
 
+/** Messages the outbox may hand off again, each to one person (named in the payload as `participantId` or `userId`). */
+type OncePerJobKind = 'review.request' | 'plan.notice' | 'decision.notice' | 'decision.needs-owner' | 'booking.notice' | 'calendar.moved' | 'policy.reacknowledge' | 'shareback.summary-review';
+
 /**
- * A notice about one person's experiment sent once per job id: the outbox may queue a job again after a crash
- * between queueing it and clearing its row, and the queue may deliver twice; a reminder row (recorded before the
- * send, released if it fails) makes the second one a no-op.
+ * A message to one person sent once per job id: the outbox may queue a job again after a crash between queueing it
+ * and clearing its row, and the queue may deliver twice; a reminder row (recorded before the send, released if it
+ * fails) makes the second one a no-op.
  */
-function oncePerJob(kind: 'review.request' | 'plan.notice' | 'decision.notice', handler: JobHandler, ports: UseCasePorts): JobHandler {
-  return handlerFor(kind, async ({ participantId }, job, context) => {
-    await sendOnce(ports, { userId: participantId, kind: 'notice', key: job.id }, async () => {
+function oncePerJob(kind: OncePerJobKind, handler: JobHandler, ports: UseCasePorts): JobHandler {
+  return handlerFor(kind, async (payload, job, context) => {
+    const userId = 'participantId' in payload ? payload.participantId : payload.userId;
+    await sendOnce(ports, { userId, kind: 'notice', key: job.id }, async () => {
       await handler(job, context);
       return true;
     });
@@ -76,22 +82,24 @@ export function jobRegistry(ports: UseCasePorts, settings: JobHandlerSettings): 
     'kickoff.batch': { handler: kickoffBatchHandler(ports, JOB_MAX_ATTEMPTS), card: renderKickoffCard },
     'review.request': { handler: oncePerJob('review.request', reviewRequestHandler(ports), ports), card: renderReviewCard },
     'plan.notice': { handler: oncePerJob('plan.notice', planNoticeHandler(ports), ports), card: renderPlanStatusCard },
-    'policy.reacknowledge': { handler: reacknowledgeHandler(ports, settings), card: renderAcknowledgementCard },
+    'policy.reacknowledge': { handler: oncePerJob('policy.reacknowledge', reacknowledgeHandler(ports, settings), ports), card: renderAcknowledgementCard },
+    'policy.published': { handler: handlerFor('policy.published', async ({ roundId, version }) => { await askToAcknowledgeAgain(roundId, version, ports); }) },
     'shareback.schedule': { handler: handlerFor('shareback.schedule', async ({ roundId }) => { await scheduleShareback(roundId, ports, settings); }) },
-    'booking.notice': { handler: bookedNoticeHandler(ports), card: renderNoticeCard },
-    'calendar.moved': { handler: timeMovedNoticeHandler(ports), card: renderTimeMovedCard },
+    'booking.notice': { handler: oncePerJob('booking.notice', bookedNoticeHandler(ports), ports), card: renderNoticeCard },
+    'calendar.moved': { handler: oncePerJob('calendar.moved', timeMovedNoticeHandler(ports), ports), card: renderTimeMovedCard },
     'journal.prompt': { handler: journalPromptHandler(ports), card: renderJournalCard },
     'journal.nudge': { handler: journalNudgeHandler(ports), card: renderNudgeCard },
     'checkin.digest': { handler: digestHandler(ports), card: renderDigestCard },
     'checkin.note': { handler: checkInNoteHandler(ports), card: renderNoteCard },
-    // The effects job also sends the round report to the owners once every experiment is decided.
+    // The effects job also hands off the round report (`shareback.report`) once every experiment is decided.
     'decision.effects': { handler: shareback['decision.effects'] },
     'decision.notice': { handler: oncePerJob('decision.notice', decisionNoticeHandler(ports, settings), ports), card: renderDecisionNoticeCard },
-    'decision.needs-owner': { handler: decisionNeedsOwnerHandler(ports, settings), card: renderFollowUpNeedsTimeCard },
-    'shareback.summary-review': { handler: shareback['shareback.summary-review'], card: renderSummaryReviewCard },
+    'decision.needs-owner': { handler: oncePerJob('decision.needs-owner', decisionNeedsOwnerHandler(ports, settings), ports), card: renderFollowUpNeedsTimeCard },
+    'shareback.summary-review': { handler: oncePerJob('shareback.summary-review', shareback['shareback.summary-review'], ports), card: renderSummaryReviewCard },
     'shareback.summaries-flagged': { handler: shareback['shareback.summaries-flagged'], card: renderSummariesFlaggedCard },
     'shareback.undecided': { handler: shareback['shareback.undecided'], card: renderUndecidedCard },
-    'outbox.check': { handler: handlerFor('outbox.check', async ({ roundId, participantId }) => { await recoverOutbox(roundId, participantId, ports); }) },
+    'shareback.report': { handler: shareback['shareback.report'], card: renderRoundReportCard },
+    'outbox.check': { handler: handlerFor('outbox.check', async (address) => { await recoverOutbox(address, ports); }) },
     'calendar.book': { handler: handlerFor('calendar.book', async ({ roundId, participantId }) => { await bookPracticeTime(roundId, participantId, ports, settings); }) },
     'calendar.release': { handler: handlerFor('calendar.release', async ({ roundId, participantId }) => { await releasePracticeTime(roundId, participantId, ports); }) },
     'calendar.check': {

@@ -1,6 +1,7 @@
 import type { UserId } from '../domain/ids';
 import type { ShortfallCause } from '../domain/planner';
 import type { ExperimentId, RoundId } from '../domain/roundIds';
+import type { OutboxWriteOptions } from './outbox';
 import type { RepoOptions } from './roundRepo';
 
 /** One practice block: planned, then created in the participant's calendar (its Graph event id kept). */
@@ -36,7 +37,8 @@ export interface Booking {
   readonly updatedAt: string;
 }
 
-export interface BookingSaveOptions extends RepoOptions {
+/** `outbox`: effects of this save, written beside the booking in the same transaction (see OutboxRepo). */
+export interface BookingSaveOptions extends OutboxWriteOptions {
   /**
    * The booking as the caller read or last saved it (null: there was none). The save replaces exactly that
    * version without reading it again: if the stored booking changed since (or one was created meanwhile), it

@@ -2,7 +2,7 @@ import type { PolicyAcknowledgement } from '../domain/acknowledgement';
 import type { Experiment, ExperimentState } from '../domain/experiment';
 import type { UserId } from '../domain/ids';
 import type { RoundId } from '../domain/roundIds';
-import type { Job } from './jobQueue';
+import type { OutboxWriteOptions } from './outbox';
 import type { RepoOptions } from './roundRepo';
 
 export interface StoredExperiment { readonly experiment: Experiment; readonly etag: string }
@@ -16,11 +16,8 @@ export interface ReviewListing {
   readonly updatedAt: string;
 }
 
-/**
- * `outbox`: effects of the change, saved with the experiment in one transaction (both or neither), to be handed to
- * their queues after the save and then cleared; whatever a crash leaves there is found by `pendingEffects`.
- */
-export interface ExperimentWriteOptions extends RepoOptions { readonly outbox?: readonly Job[] }
+/** `outbox`: effects of the change, saved with the experiment in one transaction (both or neither); see OutboxRepo. */
+export type ExperimentWriteOptions = OutboxWriteOptions;
 
 export interface ExperimentRepo {
   get(roundId: RoundId, participantId: UserId, options?: RepoOptions): Promise<StoredExperiment | null>;
@@ -28,10 +25,6 @@ export interface ExperimentRepo {
   create(experiment: Experiment, options?: ExperimentWriteOptions): Promise<StoredExperiment>;
   /** Conditional on `etag`; a lost race throws ConcurrencyConflictError (and saves no outbox row either). */
   update(experiment: Experiment, etag: string, options?: ExperimentWriteOptions): Promise<StoredExperiment>;
-  /** The experiment's outbox: effects saved with it and not handed over yet, oldest first (one person's rows, never the round's). */
-  pendingEffects(roundId: RoundId, participantId: UserId, options?: RepoOptions): Promise<Job[]>;
-  /** Forgets outbox rows once their effects are queued (rows already gone are fine). */
-  clearEffects(roundId: RoundId, participantId: UserId, ids: readonly string[], options?: RepoOptions): Promise<void>;
   listForRound(roundId: RoundId, options?: RepoOptions): Promise<Experiment[]>;
   /** Experiments this person reviews (their reports' plans), newest first. */
   listForReviewer(reviewerId: UserId, options?: RepoOptions): Promise<ReviewListing[]>;

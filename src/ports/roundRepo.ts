@@ -3,6 +3,7 @@ import type { MemberFunnelFacts } from '../domain/roundCounters';
 import type { UserId } from '../domain/ids';
 import type { Round, RoundWithParticipants } from '../domain/round';
 import type { RoundId } from '../domain/roundIds';
+import type { OutboxWriteOptions } from './outbox';
 
 export interface RepoOptions { readonly abortSignal?: AbortSignal }
 
@@ -27,8 +28,11 @@ export interface RoundRepo {
   getWithParticipants(roundId: RoundId, options?: RepoOptions): Promise<StoredRound<RoundWithParticipants> | null>;
   /** Fails with a conflict if the id exists (ids are derived from the command, so a replay is caught). */
   create(round: RoundWithParticipants, options?: RepoOptions): Promise<StoredRound<RoundWithParticipants>>;
-  /** Conditional on `etag`; a lost race throws ConcurrencyConflictError. Adds the named participants not yet in the round. */
-  update(round: RoundWithParticipants, etag: string, options?: RepoOptions): Promise<StoredRound<RoundWithParticipants>>;
+  /**
+   * Conditional on `etag`; a lost race throws ConcurrencyConflictError (and saves no outbox row either). Adds the
+   * named participants not yet in the round. `outbox`: effects saved with the round row in one transaction.
+   */
+  update(round: RoundWithParticipants, etag: string, options?: OutboxWriteOptions): Promise<StoredRound<RoundWithParticipants>>;
   listForOwner(ownerId: UserId, options?: RepoOptions): Promise<RoundListing[]>;
   /** Rounds that are open now (periodic checks walk these). */
   listOpen(options?: RepoOptions): Promise<RoundId[]>;

@@ -2,6 +2,7 @@ import type { UserId } from '../domain/ids';
 import type { RoundId } from '../domain/roundIds';
 import type { Grouping } from '../domain/runningOrder';
 import type { SummaryContent, SummaryEdits } from '../domain/summary';
+import type { OutboxWriteOptions } from './outbox';
 import type { RepoOptions } from './roundRepo';
 
 /** The live state of a round's shareback meeting: the running order and who is presenting. */
@@ -59,14 +60,14 @@ export interface Stored<T> { readonly value: T; readonly etag: string }
 export interface SharebackSessionRepo {
   getSession(roundId: RoundId, options?: RepoOptions): Promise<Stored<MeetingSession> | null>;
   /** `etag` null: create (a lost race is EntityAlreadyExistsError); else conditional (ConcurrencyConflictError). */
-  saveSession(session: MeetingSession, etag: string | null, options?: RepoOptions): Promise<Stored<MeetingSession>>;
+  saveSession(session: MeetingSession, etag: string | null, options?: OutboxWriteOptions): Promise<Stored<MeetingSession>>;
   getSummary(roundId: RoundId, participantId: UserId, options?: RepoOptions): Promise<Stored<SharebackSummary> | null>;
   listSummaries(roundId: RoundId, options?: RepoOptions): Promise<SharebackSummary[]>;
-  saveSummary(summary: SharebackSummary, etag: string | null, options?: RepoOptions): Promise<Stored<SharebackSummary>>;
+  saveSummary(summary: SharebackSummary, etag: string | null, options?: OutboxWriteOptions): Promise<Stored<SharebackSummary>>;
   getEffects(roundId: RoundId, participantId: UserId, options?: RepoOptions): Promise<Stored<DecisionEffectLog> | null>;
   listEffects(roundId: RoundId, options?: RepoOptions): Promise<DecisionEffectLog[]>;
   /** `etag` null: create (a lost race is EntityAlreadyExistsError); else conditional (ConcurrencyConflictError). */
-  saveEffects(log: DecisionEffectLog, etag: string | null, options?: RepoOptions): Promise<Stored<DecisionEffectLog>>;
+  saveEffects(log: DecisionEffectLog, etag: string | null, options?: OutboxWriteOptions): Promise<Stored<DecisionEffectLog>>;
   /** The meeting chat → round index the meeting tab looks its round up in. */
   roundForChat(chatId: string, options?: RepoOptions): Promise<RoundId | null>;
   linkChat(chatId: string, roundId: RoundId, options?: RepoOptions): Promise<void>;

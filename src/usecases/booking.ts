@@ -9,7 +9,8 @@ import type { BookedBlock, Booking } from '../ports/bookingRepo';
 import { MailboxUnavailableError, type NewCalendarEvent } from '../ports/calendar';
 import { escapeHtml } from './html';
 import type { UseCasePorts } from './ports';
-import { effect, sendEffects } from './jobKinds';
+import { effect } from './jobKinds';
+import { saveWithEffects } from './outbox';
 
 
 export const PRACTICE_CATEGORY = 'Practice Loop';
@@ -81,9 +82,11 @@ export async function bookPracticeTime(roundId: Round['id'], participantId: User
       booking = { ...booking, blocks: booking.blocks.map((block) => (block.eventId ? block : { ...block, eventId: idOf.get(block.transactionId) ?? null })) };
     }
     const complete = booking.blocks.every((block) => block.eventId !== null);
-    booking = { ...booking, status: complete ? 'booked' : 'planned', updatedAt: now };
-    await ports.bookings.save(booking, { previous: saved });
-    if (complete) await sendEffects(ports, [effect(BOOKED_NOTICE_JOB_KIND, `booked:${experiment.id}:${booking.extensionDays}`, { roundId, participantId })]);
+    const finished: Booking = { ...booking, status: complete ? 'booked' : 'planned', updatedAt: now };
+    // The notice is saved with the booking that completes it (its outbox, same transaction) and handed off after.
+    const notice = complete ? [effect(BOOKED_NOTICE_JOB_KIND, `booked:${experiment.id}:${finished.extensionDays}`, { roundId, participantId })] : [];
+    const previous = saved;
+    await saveWithEffects({ record: 'booking', roundId, participantId }, notice, ports, (outbox) => ports.bookings.save(finished, { previous, outbox }));
     return complete ? 'booked' : 'failed';
   } catch (error) {
     if (!(error instanceof MailboxUnavailableError)) throw error; // throttling, 5xx: the queue retries; stored progress is kept

@@ -15,8 +15,9 @@ import { PRACTICE_CATEGORY } from './booking';
 import { RELEASE_JOB_KIND } from './releaseTime';
 import { runExperimentCommands, type ExperimentChange } from './experiments';
 import { escapeHtml } from './html';
-import { effect as jobEffect, sendEffects } from './jobKinds';
+import { effect as jobEffect, sendEffects, type Effect } from './jobKinds';
 import { mayOnRound } from './access';
+import { dispatchOutbox, scheduleOutboxCheck } from './outbox';
 import type { Caller, UseCasePorts } from './ports';
 import { personOf } from './sharebackSession';
 
@@ -79,12 +80,20 @@ async function decisionPeopleNotInDirectory(decision: Record<string, unknown>, p
 
 /* ---------- effects ---------- */
 
-async function recordOutcome(roundId: RoundId, participantId: UserId, effectId: string, outcome: EffectOutcome, ports: UseCasePorts): Promise<void> {
+/**
+ * Writes one effect's outcome into the log. `effects` (a message the outcome causes) are saved in the log's outbox in
+ * the same transaction and handed off after it: once the log says the effect was done, a retried job skips it, so a
+ * message sent only after the log was written would be lost to a crash in between.
+ */
+async function recordOutcome(roundId: RoundId, participantId: UserId, effectId: string, outcome: EffectOutcome, ports: UseCasePorts, effects: readonly Effect[] = []): Promise<void> {
+  const address = { record: 'decisionEffects', roundId, participantId } as const;
+  if (effects.length > 0) await scheduleOutboxCheck(address, ports);
   for (let attempt = 1; ; attempt++) {
     const stored = await ports.sharebackSessions.getEffects(roundId, participantId);
     const log: DecisionEffectLog = { roundId, participantId, outcomes: { ...(stored?.value.outcomes ?? {}), [effectId]: outcome } };
     try {
-      await ports.sharebackSessions.saveEffects(log, stored?.etag ?? null);
+      await ports.sharebackSessions.saveEffects(log, stored?.etag ?? null, { outbox: effects });
+      await dispatchOutbox(address, effects, ports);
       return;
     } catch (error) {
       if (!(error instanceof ConcurrencyConflictError || error instanceof EntityAlreadyExistsError) || attempt >= 5) throw error;
@@ -181,7 +190,11 @@ async function licenceReminder(effect: Extract<DecisionEffect, { kind: 'licence-
   return { status: 'done', detail: `Reminder on ${effect.dueDate} in the owner's calendar.`, ref: created?.eventId ?? null, mailbox: owner, at: now };
 }
 
-/** The participant hears the decision in chat: the notice job renders it from the experiment as it then stands. */
+/**
+ * The participant hears the decision in chat: the notice job renders it from the experiment as it then stands. Queued
+ * before the log records it done (not through an outbox): a crash before the log is written leaves the effect to run
+ * again when the effects job is redelivered, and the notice sends once per job id, so nothing is lost or sent twice.
+ */
 async function notifyParticipant(effect: Extract<DecisionEffect, { kind: 'notify-participant' }>, experiment: Experiment, ports: UseCasePorts): Promise<EffectOutcome> {
   await sendEffects(ports, [jobEffect('decision.notice', effect.id, { roundId: experiment.roundId, participantId: experiment.participantId })]);
   return { status: 'done', detail: 'Told in chat.', ref: null, at: ports.clock.now().toISOString() };
@@ -229,12 +242,12 @@ export async function runDecisionEffects(roundId: RoundId, participantId: UserId
       // it never poisons the job or the retry route.
       outcome = { status: 'failed', detail: await whyEffectFailed(error, experiment, ports), ref: null, at: ports.clock.now().toISOString() };
     }
-    await recordOutcome(roundId, participantId, effect.id, outcome, ports);
-    if (outcome.status === 'needs-owner' && (effect.kind === 'book-follow-up' || effect.kind === 'carry-over')) {
-      // The owner who decided (or the round's first owner) is asked: pick a time, or create the next round. Once per outcome.
-      const ownerId = parseUserId(experiment.decision!.by) ?? round.round.ownerIds[0]!;
-      await sendEffects(ports, [jobEffect('decision.needs-owner', `needs-owner:${effect.id}:${outcome.at}`, { roundId, participantId, effect: effect.kind, ownerId, reason: outcome.detail })]);
-    }
+    // The owner who decided (or the round's first owner) is asked: pick a time, or create the next round. Once per
+    // outcome, saved with it (the log's outbox): a retried job skips an effect that needs the owner, so it must not be lost.
+    const ownerId = parseUserId(experiment.decision!.by) ?? round.round.ownerIds[0]!;
+    const askOwner = outcome.status === 'needs-owner' && (effect.kind === 'book-follow-up' || effect.kind === 'carry-over')
+      ? [jobEffect('decision.needs-owner', `needs-owner:${effect.id}:${outcome.at}`, { roundId, participantId, effect: effect.kind, ownerId, reason: outcome.detail })] : [];
+    await recordOutcome(roundId, participantId, effect.id, outcome, ports, askOwner);
     ran.push(effect.id);
   }
   return { ran, skipped };

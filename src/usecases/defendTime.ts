@@ -8,6 +8,7 @@ import type { CalendarEventView } from '../ports/calendar';
 import { planInputFor, PRACTICE_CATEGORY, practiceEventFor, practiceTransactionId } from './booking';
 import type { UseCasePorts } from './ports';
 import { effect, sendEffects, type Effect } from './jobKinds';
+import { saveWithEffects } from './outbox';
 
 export const TIME_CHECK_JOB_KIND = 'calendar.check';
 export const TIME_MOVED_NOTICE_JOB_KIND = 'calendar.moved';
@@ -89,9 +90,9 @@ export async function checkPracticeTime(round: Round, participantId: UserId, por
   }
   blocks.sort((a, b) => a.week - b.week || a.index - b.index);
   const updated: Booking = { ...booking, blocks, updatedAt: now };
-  await ports.bookings.save(updated, { previous: booking });
-  if (lost.length === 0) return { moved, unplaced };
-  await sendEffects(ports, [effect(TIME_MOVED_NOTICE_JOB_KIND, `moved:${experimentId}:${now}`, { roundId: round.id, participantId, moved: moved.map((m) => ({ from: m.from.start, fromEnd: m.from.end, to: m.to.start, week: m.to.week, index: m.to.index })), unplaced: unplaced.map((b) => b.start) })]);
+  // The participant hears of moved or dropped blocks (not of past ones marked): saved with the booking, handed off after.
+  const notice = lost.length === 0 ? [] : [effect(TIME_MOVED_NOTICE_JOB_KIND, `moved:${experimentId}:${now}`, { roundId: round.id, participantId, moved: moved.map((m) => ({ from: m.from.start, fromEnd: m.from.end, to: m.to.start, week: m.to.week, index: m.to.index })), unplaced: unplaced.map((b) => b.start) })];
+  await saveWithEffects({ record: 'booking', roundId: round.id, participantId }, notice, ports, (outbox) => ports.bookings.save(updated, { previous: booking, outbox }));
   return { moved, unplaced };
 }
 

@@ -10,7 +10,7 @@ import type { RoundId } from '../domain/roundIds';
 import type { RoundMember, StoredRoundMember } from '../ports/roundRepo';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import { effect, type Effect } from './jobKinds';
-import { dispatchOutbox, scheduleOutboxCheck } from './outbox';
+import { experimentOutbox, saveWithEffects } from './outbox';
 import type { Caller, UseCasePorts } from './ports';
 
 /** What a participant's next card depends on: the round, their experiment (if any) and their latest acknowledgement. */
@@ -153,11 +153,9 @@ export async function runExperimentCommands(
     }
     if (!changed) return { round, experiment, changed: false, effects: [] };
     const effects = effectsOf(experiment, round);
-    // The recovery goes first: if it cannot be queued nothing is saved; if the hand-off after the save fails, it sends the effects.
-    if (effects.length > 0) await scheduleOutboxCheck(roundId, participantId, ports);
     try {
-      const saved = await ports.experiments.update(experiment, stored.etag, { outbox: effects });
-      await dispatchOutbox(roundId, participantId, effects, ports);
+      // The recovery goes first: if it cannot be queued nothing is saved; if the hand-off after the save fails, it sends the effects.
+      const saved = await saveWithEffects(experimentOutbox(roundId, participantId), effects, ports, (outbox) => ports.experiments.update(experiment, stored.etag, { outbox }));
       return { round, experiment: saved.experiment, changed: true, effects };
     } catch (error) {
       if (!(error instanceof ConcurrencyConflictError) || attempt >= 2) throw error;

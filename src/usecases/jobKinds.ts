@@ -18,6 +18,15 @@ const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 const experimentPayload = z.object({ roundId, participantId: userId });
 
+/**
+ * Whose outbox a check reads (OutboxAddress): a person's record in a round, or a round's own. Checks queued before
+ * other records had outboxes carry only the round and the person: those are the experiment's.
+ */
+const outboxAddressPayload = z.union([
+  experimentPayload.extend({ record: z.enum(['experiment', 'booking', 'decisionEffects', 'summary']).default('experiment') }),
+  z.object({ record: z.enum(['round', 'sharebackSession']), roundId }),
+]);
+
 /** The round's settings a kickoff card shows, carried in the job (a round edited after opening keeps the card it opened with). */
 export const kickoffRoundSchema = z.object({
   id: roundId,
@@ -52,6 +61,8 @@ export const JOB_KINDS = {
   'review.request': { queue: 'jobs', payload: experimentPayload },
   'plan.notice': { queue: 'jobs', payload: experimentPayload },
   'policy.reacknowledge': { queue: 'jobs', payload: z.object({ roundId, userId, version: z.number().int() }) },
+  /** A new policy version in an open round: asks everyone who confirmed an earlier one again (a `policy.reacknowledge` each). */
+  'policy.published': { queue: 'jobs', payload: z.object({ roundId, version: z.number().int() }) },
   'shareback.schedule': { queue: 'jobs', payload: z.object({ roundId }) },
   'booking.notice': { queue: 'jobs', payload: experimentPayload },
   'calendar.moved': {
@@ -74,8 +85,10 @@ export const JOB_KINDS = {
   'shareback.summary-review': { queue: 'jobs', payload: experimentPayload },
   'shareback.summaries-flagged': { queue: 'jobs', payload: z.object({ roundId, participantIds: z.array(z.string()) }) },
   'shareback.undecided': { queue: 'jobs', payload: z.object({ roundId }) },
-  /** Recovery of an experiment's outbox: sends what a crash left between the save and the dispatch (see outbox.ts). */
-  'outbox.check': { queue: 'outbox', payload: experimentPayload },
+  /** The round report to the owners, once every presenting experiment is decided. */
+  'shareback.report': { queue: 'jobs', payload: z.object({ roundId }) },
+  /** Recovery of a record's outbox: sends what a crash left between the save and the dispatch (see outbox.ts). */
+  'outbox.check': { queue: 'outbox', payload: outboxAddressPayload },
   'calendar.book': { queue: 'bookings', payload: experimentPayload.extend({ experimentId: z.string().optional() }) },
   'calendar.release': { queue: 'bookings', payload: experimentPayload },
   'calendar.check': { queue: 'bookings', payload: experimentPayload },

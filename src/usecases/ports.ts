@@ -14,6 +14,7 @@ import type { DirectoryPort } from '../ports/directory';
 import type { AcknowledgementRepo, ExperimentRepo } from '../ports/experimentRepo';
 import type { JobQueue } from '../ports/jobQueue';
 import type { MemberRepo } from '../ports/memberRepo';
+import type { OutboxRepo } from '../ports/outbox';
 import type { RoundCounterRepo } from '../ports/roundCounters';
 import type { RoundMemberRepo, RoundRepo } from '../ports/roundRepo';
 
@@ -30,8 +31,10 @@ export interface UseCasePorts {
   readonly jobs: JobQueue;
   /** Calendar bookings after approval (the booking worker's own queue). */
   readonly bookingJobs: JobQueue;
-  /** Delayed checks of an experiment's outbox (effects a crash left between a save and their hand-off). */
+  /** Delayed checks of a record's outbox (effects a crash left between a save and their hand-off). */
   readonly outboxChecks: JobQueue;
+  /** The effects saved beside records with their changes and not handed over yet (written by the repositories' saves). */
+  readonly outbox: OutboxRepo;
   /** The plan and the created events of each experiment's practice time. */
   readonly bookings: BookingRepo;
   /** Each round's counters and problem lists, kept on write by the repositories above (the owner's screens read these). */

@@ -10,9 +10,15 @@ import { REFUSALS, roundFor } from './access';
 import { kickoffBatchJobs, resendKickoff as resendKickoffTo, type ResendOutcome } from './kickoff';
 import { sharebackJob } from './shareback';
 import type { Caller, UseCasePorts } from './ports';
-import { effect, sendEffects } from './jobKinds';
+import { effect, sendEffects, type Effect } from './jobKinds';
+import { dispatchOutbox, scheduleOutboxCheck } from './outbox';
+import type { OutboxAddress } from '../ports/outbox';
 
 export const REACKNOWLEDGE_JOB_KIND = 'policy.reacknowledge';
+export const POLICY_PUBLISHED_JOB_KIND = 'policy.published';
+
+/** A round's own outbox: beside its settings row, written with each change of it. */
+const roundOutbox = (roundId: RoundId): OutboxAddress => ({ record: 'round', roundId });
 
 export type NewRoundInput = Omit<CreateRoundInput, 'id' | 'tenantId' | 'ownerIds'> & { readonly ownerIds?: readonly string[] };
 
@@ -69,22 +75,31 @@ async function notInDirectory(round: Pick<RoundWithParticipants, 'ownerIds' | 'p
     : `No one in your organisation’s directory has these ids: ${ids.join(', ')}.`])));
 }
 
-/** Loads the round, applies a pure change, saves it on the ETag it read; a lost race is retried once from fresh state. */
+/**
+ * Loads the round, applies a pure change, saves it on the ETag it read; a lost race is retried once from fresh state.
+ * `effectsOf` names what the change hands off (from the round as it will be saved): they are saved in the round's
+ * outbox in the same transaction, with a delayed check queued first, and returned unsent: the caller hands them off
+ * (`dispatchOutbox`) where its work is done, so a job never runs before what it needs is written.
+ */
 async function changeRound<R>(
   roundId: RoundId,
   ports: UseCasePorts,
   change: (round: RoundWithParticipants) => { round: RoundWithParticipants; changed: boolean; result: R } | DomainError,
-): Promise<{ round: RoundWithParticipants; result: R } | DomainError> {
+  effectsOf: (round: RoundWithParticipants) => readonly Effect[] = () => [],
+): Promise<{ round: RoundWithParticipants; result: R; changed: boolean; effects: readonly Effect[] } | DomainError> {
   for (let attempt = 1; ; attempt++) {
     // An owner's command: the only place besides the owner's screens that reads the member list (the update adds named people).
     const stored = await ports.rounds.getWithParticipants(roundId);
     if (!stored) return domainError('not_found', 'That round does not exist, or it was removed.');
     const next = change(stored.round);
     if (isDomainError(next)) return next;
-    if (!next.changed) return { round: stored.round, result: next.result };
+    if (!next.changed) return { round: stored.round, result: next.result, changed: false, effects: [] };
+    const effects = effectsOf(next.round);
+    // The recovery goes first: if it cannot be queued nothing is saved; if the hand-off after the save fails, it sends the effects.
+    if (effects.length > 0) await scheduleOutboxCheck(roundOutbox(roundId), ports);
     try {
-      const saved = await ports.rounds.update(next.round, stored.etag);
-      return { round: saved.round, result: next.result };
+      const saved = await ports.rounds.update(next.round, stored.etag, { outbox: effects });
+      return { round: saved.round, result: next.result, changed: true, effects };
     } catch (error) {
       if (!(error instanceof ConcurrencyConflictError) || attempt >= 2) throw error;
     }
@@ -95,13 +110,16 @@ export async function editRound(roundId: RoundId, changes: RoundChanges, caller:
   const named = (list: unknown) => (Array.isArray(list) ? list.map((id) => parseUserId(id)).filter((id): id is UserId => id !== null) : []);
   const strangers = await notInDirectory({ ownerIds: named(changes.ownerIds), participantIds: named(changes.participantIds), managerScopes: named(changes.managerScopes) }, ports);
   if (strangers) return strangers;
+  // An owner added to an open round decides at the shareback too: bring its invite list up to date.
+  const invitesToUpdate = (round: Round) => (round.status === 'open' && changes.ownerIds !== undefined ? [sharebackJob(roundId, round.version)] : []);
   const outcome = await changeRound(roundId, ports, (round) => {
     const next = editRoundInDomain(round, changes, actorOf(caller), ports.clock.now().toISOString());
     return isDomainError(next) ? next : { round: next, changed: next !== round, result: null };
-  });
+  }, invitesToUpdate);
   if (isDomainError(outcome)) return outcome;
-  // An owner added to an open round decides at the shareback too: bring its invite list up to date.
-  if (outcome.round.status === 'open' && changes.ownerIds !== undefined) await sendEffects(ports, [sharebackJob(roundId, outcome.round.version)]);
+  if (outcome.changed) await dispatchOutbox(roundOutbox(roundId), outcome.effects, ports);
+  // The same owners again (a repeated request): nothing was saved, and the job (idempotent) is simply queued again.
+  else await sendEffects(ports, invitesToUpdate(outcome.round));
   return outcome.round;
 }
 
@@ -109,15 +127,27 @@ export async function publishPolicy(roundId: RoundId, text: string, caller: Call
   const outcome = await changeRound(roundId, ports, (round) => {
     const next = publishPolicyVersion(round, text, actorOf(caller), ports.clock.now().toISOString());
     return isDomainError(next) ? next : { round: next.round, changed: next.changed, result: next.changed };
+  }, (round) => {
+    // A new version during the round: everyone who already acknowledged is asked again (practice waits until they do).
+    // One job for the round, saved with the new version; it asks each person (they may be thousands: more than one
+    // transaction holds, so the per-person jobs are queued by the job, not saved here).
+    const version = round.policy.versions.at(-1)?.version ?? 0;
+    return round.status === 'open' ? [effect(POLICY_PUBLISHED_JOB_KIND, `policy-published:${roundId}:${version}`, { roundId, version })] : [];
   });
   if (isDomainError(outcome)) return outcome;
-  if (outcome.result && outcome.round.status === 'open') {
-    // A new version during the round: everyone who already acknowledged is asked again (practice waits until they do).
-    const acknowledged = new Set((await ports.acknowledgements.listForRound(roundId)).map((ack) => ack.userId));
-    const version = outcome.round.policy.versions.at(-1)?.version ?? 0;
-    await sendEffects(ports, [...acknowledged].map((userId) => effect(REACKNOWLEDGE_JOB_KIND, `reack:${roundId}:${userId}:${version}`, { roundId, userId, version })));
-  }
+  await dispatchOutbox(roundOutbox(roundId), outcome.effects, ports);
   return outcome.round;
+}
+
+/**
+ * The `policy.published` job: everyone who acknowledged an earlier version is asked to confirm this one, one job each.
+ * Ids derive from the person and the version, and each sends once, so running this again asks nobody twice.
+ */
+export async function askToAcknowledgeAgain(roundId: RoundId, version: number, ports: UseCasePorts): Promise<number> {
+  const acknowledged = new Set((await ports.acknowledgements.listForRound(roundId)).map((ack) => ack.userId));
+  const jobs = [...acknowledged].map((userId) => effect(REACKNOWLEDGE_JOB_KIND, `reack:${roundId}:${userId}:${version}`, { roundId, userId, version }));
+  if (jobs.length > 0) await sendEffects(ports, jobs);
+  return jobs.length;
 }
 
 /**
@@ -160,17 +190,24 @@ export interface OpenRoundOutcome {
  * row decides whether anything is sent, whichever job (or duplicate of one) carries them.
  */
 export async function openRound(roundId: RoundId, caller: Caller, ports: UseCasePorts): Promise<OpenRoundOutcome | DomainError> {
+  // The shareback goes on everyone's calendar now: saved with the opening in the round's outbox.
   const outcome = await changeRound(roundId, ports, (round) => {
     const next = openRoundInDomain(round, actorOf(caller), ports.clock.now().toISOString());
     return isDomainError(next) ? next : { round: next.round, changed: !next.alreadyOpen, result: next.alreadyOpen };
-  });
+  }, (round) => [sharebackJob(roundId, round.version)]);
   if (isDomainError(outcome)) return outcome;
   const participants = await resolveParticipants(outcome.round, ports);
   await ports.roundMembers.addQueued(roundId, participants, ports.clock.now().toISOString());
   const names = new Map(participants.map((person) => [person.userId, person.displayName]));
   const waiting = (await ports.roundMembers.list(roundId)).filter((member) => member.delivery === 'queued');
-  // The shareback goes on everyone's calendar now; re-run on every open so people added later are invited.
-  await sendEffects(ports, [...kickoffBatchJobs(outcome.round, waiting.map((member) => ({ userId: member.userId, displayName: names.get(member.userId) ?? null }))), sharebackJob(roundId, outcome.round.version)]);
+  // The kickoffs are not in the round's outbox: they are cut from member rows written after the round row (another
+  // table), a round's hundreds of them do not fit one transaction, and they need none: a person stays `queued` on
+  // their member row until a kickoff claims them, so opening again queues everyone a crash here left waiting (and
+  // each member row lets one kickoff through, whichever job carries them).
+  await sendEffects(ports, kickoffBatchJobs(outcome.round, waiting.map((member) => ({ userId: member.userId, displayName: names.get(member.userId) ?? null }))));
+  // Handed off once the members are written, so the invite list has them; re-run on every open so people added later are invited.
+  if (outcome.changed) await dispatchOutbox(roundOutbox(roundId), outcome.effects, ports);
+  else await sendEffects(ports, [sharebackJob(roundId, outcome.round.version)]);
   return { round: outcome.round, alreadyOpen: outcome.result, kickoffsQueued: waiting.length };
 }
 

@@ -17,6 +17,7 @@ import type { MeetingSession, SharebackSummary } from '../ports/sharebackSession
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import type { Caller, UseCasePorts } from './ports';
 import { effect, sendEffects } from './jobKinds';
+import { saveWithEffects } from './outbox';
 import { isStaleVersion } from '../domain/version';
 
 /**
@@ -270,6 +271,7 @@ export async function sessionOf(round: Round, ports: UseCasePorts): Promise<Meet
 export const SUMMARY_REVIEW_JOB_KIND = 'shareback.summary-review';
 export const SUMMARIES_FLAGGED_JOB_KIND = 'shareback.summaries-flagged';
 export const UNDECIDED_JOB_KIND = 'shareback.undecided';
+export const ROUND_REPORT_JOB_KIND = 'shareback.report';
 
 /**
  * Daily-ish: for each open round whose shareback is within two weeks, drafts every presenting person's
@@ -290,15 +292,21 @@ export async function checkSummaries(ports: UseCasePorts): Promise<void> {
       const step = summaryReviewStep(current.value, round.shareback.startsAt, now);
       if (step === 'none') continue;
       const next: SharebackSummary = step === 'flag' ? { ...current.value, flaggedAt: now } : { ...current.value, reviewRequestedAt: now };
+      // The request to review is saved with the mark that says it was made (the summary's outbox): the mark stops the
+      // next check from asking again, so the request must not be lost between the two.
+      const askToReview = step === 'flag' ? [] : [effect(SUMMARY_REVIEW_JOB_KIND, `summary-review:${experiment.id}`, { roundId, participantId: experiment.participantId })];
       try {
-        await ports.sharebackSessions.saveSummary({ ...next, version: next.version + 1, updatedAt: now }, current.etag);
+        await saveWithEffects({ record: 'summary', roundId, participantId: experiment.participantId }, askToReview, ports,
+          (outbox) => ports.sharebackSessions.saveSummary({ ...next, version: next.version + 1, updatedAt: now }, current.etag, { outbox }));
       } catch (error) {
         if (error instanceof ConcurrencyConflictError) continue; // someone else (or the person) changed it: the next check decides again
         throw error;
       }
       if (step === 'flag') flagged.push(experiment.participantId);
-      else await sendEffects(ports, [effect(SUMMARY_REVIEW_JOB_KIND, `summary-review:${experiment.id}`, { roundId, participantId: experiment.participantId })]);
     }
+    // Not through an outbox: one card to the owners sums up marks saved on several summaries (separate records, each its
+    // own transaction), so no one save can carry it. A crash between the marks and this send loses that card (the
+    // meeting tab still shows who is not ready).
     if (flagged.length > 0) await sendEffects(ports, [effect(SUMMARIES_FLAGGED_JOB_KIND, `summaries-flagged:${roundId}:${now}`, { roundId, participantIds: flagged })]);
   }
 }
@@ -322,13 +330,16 @@ export async function handleMeetingEnd(round: Round, ports: UseCasePorts): Promi
   const stored = await ports.sharebackSessions.getSession(round.id);
   if (stored?.value.endHandledAt) return false;
   const session = stored?.value ?? emptySession(round.id, now);
+  // The owners' list of undecided experiments is saved with the mark that the end was handled (the session's outbox):
+  // the mark stops every later check, so the message must not be lost between the two.
+  const undecided = (await ports.experiments.listForRound(round.id)).filter((e) => isPresenting(e) && e.state !== 'decided');
+  const tellOwners = undecided.length > 0 ? [effect(UNDECIDED_JOB_KIND, `undecided:${round.id}`, { roundId: round.id })] : [];
   try {
-    await ports.sharebackSessions.saveSession({ ...session, endHandledAt: now, version: session.version + 1, updatedAt: now }, stored?.etag ?? null);
+    await saveWithEffects({ record: 'sharebackSession', roundId: round.id }, tellOwners, ports,
+      (outbox) => ports.sharebackSessions.saveSession({ ...session, endHandledAt: now, version: session.version + 1, updatedAt: now }, stored?.etag ?? null, { outbox }));
   } catch (error) {
     if (error instanceof ConcurrencyConflictError || error instanceof EntityAlreadyExistsError) return false; // another instance has it
     throw error;
   }
-  const undecided = (await ports.experiments.listForRound(round.id)).filter((e) => isPresenting(e) && e.state !== 'decided');
-  if (undecided.length > 0) await sendEffects(ports, [effect(UNDECIDED_JOB_KIND, `undecided:${round.id}`, { roundId: round.id })]);
   return true;
 }

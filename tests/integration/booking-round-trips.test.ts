@@ -62,8 +62,10 @@ describe('one booking', () => {
 
     const onBookings = calls.filter((c) => c.table === 'booking');
     // One point read, then the plan stored before the events (created: there was none) and the event ids after
-    // them (conditional on the plan's ETag): one write each.
-    expect(onBookings.map((c) => c.call)).toEqual(['get', 'create', 'update']);
+    // them (conditional on the plan's ETag): one write each. The last one completes the booking, so its "booked"
+    // notice rides it as an outbox row: the conditional update and that row are one transaction (one round trip),
+    // and once the notice is queued its row is deleted.
+    expect(onBookings.map((c) => c.call)).toEqual(['get', 'create', 'update', 'transact', 'delete']);
     // After each booking write, the round's index line and its counters in one transaction. The line is never read:
     // the first save creates it, the second updates it on the ETag the first returned. The counter shard is read
     // once, the first time this process writes it; the second save updates it on the ETag its first write returned.

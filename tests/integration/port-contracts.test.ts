@@ -8,6 +8,8 @@ import { createTableAssetRepo } from '../../src/adapters/tables/assetRepo';
 import { createTableBookingRepo } from '../../src/adapters/tables/bookingRepo';
 import { createTableAcknowledgementRepo, createTableExperimentRepo } from '../../src/adapters/tables/experimentRepo';
 import { createTableJournalRepo } from '../../src/adapters/tables/journalRepo';
+import { createTableOutbox } from '../../src/adapters/tables/outbox';
+import { createTableRepositories } from '../../src/adapters/tables/repositories';
 import { createTableRoundMemberRepo, createTableRoundRepo } from '../../src/adapters/tables/roundRepo';
 import { createTableScheduleStore } from '../../src/adapters/tables/scheduleStore';
 import { createTableSharebackSessionRepo } from '../../src/adapters/tables/sharebackSessionRepo';
@@ -22,6 +24,7 @@ import { silentLogger } from '../../src/logging';
 import type { Booking } from '../../src/ports/bookingRepo';
 import { DeliveryError, type CardContent, type ChatMessenger } from '../../src/ports/chatMessenger';
 import { botDependenciesOf } from '../../src/wiring';
+import { experimentOutbox } from '../../src/usecases/outbox';
 import { startBotConnector, type RunningConnector } from '../../tools/bot-connector/server';
 import { cardOf } from '../support/activities';
 import { MailboxUnavailableError, type CalendarPort } from '../../src/ports/calendar';
@@ -303,7 +306,9 @@ describe.each([
     });
 
     it('experiments and acknowledgements: one per person, the reviewer queue, the latest version', async () => {
-      const experiments = createTableExperimentRepo({ experiments: backend.table('Experiments', 'experiment'), reviewQueue: backend.table('ReviewQueue', 'review queue entry') });
+      const experimentsTable = backend.table('Experiments', 'experiment');
+      const experiments = createTableExperimentRepo({ experiments: experimentsTable, reviewQueue: backend.table('ReviewQueue', 'review queue entry') });
+      const outbox = createTableOutbox((address) => ({ table: experimentsTable, partitionKey: address.roundId, recordRowKey: 'participantId' in address ? address.participantId : '' }));
       const roundTables = { rounds: backend.table('AckRounds', 'round'), roundsByOwner: backend.table('AckRoundsByOwner', 'owner index'), members: backend.table('AckRoundMembers', 'round member'), memberships: backend.table('AckMemberships', 'membership'), roundsByStatus: backend.table('AckRoundsByStatus', 'round status index') };
       const acknowledgements = createTableAcknowledgementRepo(backend.table('Acks', 'acknowledgement'), createTableRoundMemberRepo(roundTables));
       const experiment = anExperiment({ state: 'submitted' });
@@ -315,11 +320,11 @@ describe.each([
       const updated = await experiments.update({ ...experiment, version: experiment.version + 1 }, stored.etag, { outbox: [job('review:1'), job('review:2')] });
       await expect(experiments.update(experiment, stored.etag, { outbox: [job('review:lost')] })).rejects.toBeInstanceOf(ConcurrencyConflictError);
       // The outbox rows sit beside the experiment (saved with it, not with the lost write) and stay out of the round's list.
-      expect(await experiments.pendingEffects(ROUND_ID, PEOPLE.dana)).toEqual([job('review:1'), job('review:2')]);
-      expect(await experiments.pendingEffects(ROUND_ID, PEOPLE.lee)).toEqual([]);
+      expect(await outbox.pending(experimentOutbox(ROUND_ID, PEOPLE.dana))).toEqual([job('review:1'), job('review:2')]);
+      expect(await outbox.pending(experimentOutbox(ROUND_ID, PEOPLE.lee))).toEqual([]);
       expect((await experiments.listForRound(ROUND_ID)).map((e) => e.version)).toEqual([updated.experiment.version]);
-      await experiments.clearEffects(ROUND_ID, PEOPLE.dana, ['review:1', 'review:1']);
-      expect(await experiments.pendingEffects(ROUND_ID, PEOPLE.dana)).toEqual([job('review:2')]);
+      await outbox.clear(experimentOutbox(ROUND_ID, PEOPLE.dana), ['review:1', 'review:1']);
+      expect(await outbox.pending(experimentOutbox(ROUND_ID, PEOPLE.dana))).toEqual([job('review:2')]);
       const ack = { roundId: ROUND_ID, userId: PEOPLE.dana, policyVersion: 2, toolId: 'm365-copilot', otherToolName: null, toolTermsAccepted: true as const, acknowledgedAt: NOW };
       await acknowledgements.record(ack);
       await acknowledgements.record(ack);
@@ -353,6 +358,39 @@ describe.each([
       await expect(assets.update({ ...asset, title: 'Lost' }, saved.etag)).rejects.toBeInstanceOf(ConcurrencyConflictError);
       expect((await assets.listShared(ROUND_ID)).map((a) => a.title)).toEqual(['Changed']);
       expect((await assets.countsForRound(ROUND_ID)).get(PEOPLE.dana)).toEqual({ saved: 1, shared: 1 });
+    });
+
+    it('outboxes: any record’s save carries its effects in its own transaction, a lost race writes none, and the record reads as before', async () => {
+      const repos = createTableRepositories((name, label) => backend.table(`Outbox${name}`, label));
+      const job = (id: string) => ({ kind: 'shareback.schedule', id, payload: { roundId: ROUND_ID } });
+      const round = aRound({ status: 'open' });
+      const created = await repos.rounds.create(round);
+      await repos.rounds.update({ ...round, name: 'Renamed', version: round.version + 1 }, created.etag, { outbox: [job('round:1')] });
+      await expect(repos.rounds.update({ ...round, name: 'Lost' }, created.etag, { outbox: [job('round:lost')] })).rejects.toBeInstanceOf(ConcurrencyConflictError);
+      expect(await repos.outbox.pending({ record: 'round', roundId: ROUND_ID })).toEqual([job('round:1')]);
+      expect((await repos.rounds.get(ROUND_ID))?.round.name).toBe('Renamed');
+
+      const booking: Booking = {
+        experimentId: experimentIdFor(ROUND_ID, PEOPLE.dana), roundId: ROUND_ID, participantId: PEOPLE.dana, status: 'booked', reason: null, timeZone: 'Europe/London',
+        extensionDays: 0, weeks: [{ week: 1, targetMinutes: 150, plannedMinutes: 60, shortfall: null }], updatedAt: NOW,
+        blocks: [{ week: 1, index: 1, start: '2025-03-11T09:00:00.000Z', end: '2025-03-11T10:00:00.000Z', eventId: 'event-1', transactionId: 'tx-1' }],
+      };
+      await repos.bookings.save(booking, { previous: null, outbox: [job('booking:1')] });
+      await expect(repos.bookings.save({ ...booking, status: 'failed' }, { previous: null, outbox: [job('booking:lost')] })).rejects.toBeInstanceOf(EntityAlreadyExistsError);
+      const danasBooking = { record: 'booking', roundId: ROUND_ID, participantId: PEOPLE.dana } as const;
+      expect(await repos.outbox.pending(danasBooking)).toEqual([job('booking:1')]);
+      expect(await repos.outbox.pending({ ...danasBooking, participantId: PEOPLE.lee })).toEqual([]);
+      expect((await repos.bookings.get(booking.experimentId))?.blocks).toHaveLength(1);
+
+      const session = { roundId: ROUND_ID, grouping: 'team' as const, order: null, currentParticipantId: null, version: 1, endHandledAt: NOW, updatedAt: NOW };
+      await repos.sharebackSessions.saveSession(session, null, { outbox: [job('end:1')] });
+      await repos.sharebackSessions.saveEffects({ roundId: ROUND_ID, participantId: PEOPLE.dana, outcomes: { 'carry:x': { status: 'needs-owner', detail: 'No next round', ref: null, at: NOW } } }, null, { outbox: [job('owner:1')] });
+      expect(await repos.outbox.pending({ record: 'sharebackSession', roundId: ROUND_ID })).toEqual([job('end:1')]);
+      expect(await repos.outbox.pending({ record: 'decisionEffects', roundId: ROUND_ID, participantId: PEOPLE.dana })).toEqual([job('owner:1')]);
+      // Rows of one record are not another's, though they share a partition.
+      expect(await repos.outbox.pending({ record: 'summary', roundId: ROUND_ID, participantId: PEOPLE.dana })).toEqual([]);
+      await repos.outbox.clear({ record: 'round', roundId: ROUND_ID }, ['round:1', 'round:1']);
+      expect(await repos.outbox.pending({ record: 'round', roundId: ROUND_ID })).toEqual([]);
     });
 
     it('bookings: a save replaces the blocks; shareback sessions create once; a scheduled run is claimed once', async () => {

@@ -2,7 +2,7 @@ import { isDomainError, type DomainError } from '../../src/domain/errors';
 import { JOB_KINDS, effect, type JobKind } from '../../src/usecases/jobKinds';
 import { bookingQueueName, jobQueueName, outboxQueueName, workerQueues } from '../../src/jobs/handlers';
 import { acknowledgePolicy, reviewPlan, saveSelection, submitPlan } from '../../src/usecases/experiments';
-import { OUTBOX_CHECK_DELAY_IN_MS } from '../../src/usecases/outbox';
+import { experimentOutbox, OUTBOX_CHECK_DELAY_IN_MS } from '../../src/usecases/outbox';
 import { sendEncouragement } from '../../src/usecases/checkIns';
 import type { Job, JobQueue } from '../../src/ports/jobQueue';
 import { PEOPLE, ROUND_ID, aHypothesis, aSelection } from '../support/builders';
@@ -39,7 +39,7 @@ describe('the outbox of an experiment change', () => {
     expect(approved.effects.map((e) => e.kind).sort()).toEqual(['calendar.book', 'plan.notice']);
     expect(sentOfKind(ports, 'plan.notice')).toHaveLength(1);
     expect(sentOfKind(ports, 'calendar.book')).toHaveLength(1);
-    expect(await ports.experiments.pendingEffects(ROUND_ID, PEOPLE.dana)).toEqual([]);
+    expect(await ports.outbox.pending(experimentOutbox(ROUND_ID, PEOPLE.dana))).toEqual([]);
     // The recovery was queued before the save, delayed.
     expect(ports.outboxChecks.sent.map((s) => [s.job.kind, s.delayInMs])).toEqual([['outbox.check', OUTBOX_CHECK_DELAY_IN_MS]]);
     await runQueuedJobs(ports, SETTINGS, ['outbox.check']);
@@ -55,13 +55,13 @@ describe('the outbox of an experiment change', () => {
     const approved = ok(await reviewPlan(ROUND_ID, PEOPLE.dana, { kind: 'approve' }, experiment!.version, as.maria, during));
     expect((await ports.experiments.get(ROUND_ID, PEOPLE.dana))?.experiment.state).toBe('approved');
     expect(sentOfKind(ports, 'plan.notice')).toEqual([]);
-    expect((await ports.experiments.pendingEffects(ROUND_ID, PEOPLE.dana)).map((j) => j.id).sort()).toEqual(approved.effects.map((e) => e.id).sort());
+    expect((await ports.outbox.pending(experimentOutbox(ROUND_ID, PEOPLE.dana))).map((j) => j.id).sort()).toEqual(approved.effects.map((e) => e.id).sort());
     flaky.down = false;
     bookings.down = false;
     await runQueuedJobs(ports, SETTINGS, ['outbox.check']);
     expect(sentOfKind(ports, 'plan.notice').map((j) => j.id)).toEqual([`notice:${experiment!.id}:${approved.experiment.version}`]);
     expect(sentOfKind(ports, 'calendar.book').map((j) => j.id)).toEqual([`book:${experiment!.id}`]);
-    expect(await ports.experiments.pendingEffects(ROUND_ID, PEOPLE.dana)).toEqual([]);
+    expect(await ports.outbox.pending(experimentOutbox(ROUND_ID, PEOPLE.dana))).toEqual([]);
     // A redelivered check finds an empty outbox: nothing goes out twice.
     await runQueuedJobs(ports, SETTINGS, ['outbox.check']);
     await ports.outboxChecks.send([effect('outbox.check', 'redelivered', { roundId: ROUND_ID, participantId: PEOPLE.dana })]);
@@ -111,7 +111,7 @@ describe('the outbox of an experiment change', () => {
     const dead = { ...ports, outboxChecks: { send: async () => { throw new Error('queue unavailable (injected)'); } } };
     await expect(reviewPlan(ROUND_ID, PEOPLE.dana, { kind: 'approve' }, experiment!.version, as.maria, dead)).rejects.toThrow(/unavailable/);
     expect((await ports.experiments.get(ROUND_ID, PEOPLE.dana))?.experiment.state).toBe('submitted');
-    expect(await ports.experiments.pendingEffects(ROUND_ID, PEOPLE.dana)).toEqual([]);
+    expect(await ports.outbox.pending(experimentOutbox(ROUND_ID, PEOPLE.dana))).toEqual([]);
     expect([...ports.jobs.sent, ...ports.bookingJobs.sent]).toEqual([]);
   });
 });

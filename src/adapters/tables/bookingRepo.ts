@@ -8,10 +8,12 @@ import { ConcurrencyConflictError } from '../../ports/storageErrors';
 import { CountedPartitions, NOTHING_COUNTED, problemRowKey, type Contribution } from './countedPartition';
 import { MAX_TRANSACTION_OPERATIONS, TABLE_LIMITS, type EntityProperties, type EntityTable, type StoredEntity, type TableWrite } from './entityTable';
 import { fromJsonColumn, toJsonColumn } from './json';
+import { outboxRows } from './outbox';
 
 /*
  * Key map:
  *   <prefix>Bookings        PK = experimentId  RK = "plan"            status, reason, zone, weeks (JSON), blocks (JSON)
+ *                           PK = experimentId  RK = "~outbox|plan|<job id>"  an effect saved with the booking, not queued yet (outbox.ts)
  *   <prefix>BookingsByRound PK = roundId       RK = experimentId      the round's bookings (status + the booking as JSON), for the owner's view and export
  *                           PK = roundId       RK = "~count|00"…"~count|07"   counters: booking.<status>, planned@/notKept@<end minute> (countedPartition.ts)
  *                           PK = roundId       RK = "~problem|booking|<participantId>"  "could not book" and its reason, while the booking has failed
@@ -22,6 +24,8 @@ import { fromJsonColumn, toJsonColumn } from './json';
  * query of its partition, and its next save writes the one row and removes the block rows in one transaction.
  */
 const PLAN_ROW = 'plan';
+/** The booking's record row, where its outbox rows hang (outbox.ts). */
+export const BOOKING_PLAN_ROW = PLAN_ROW;
 const legacyBlockRow = (block: Pick<BookedBlock, 'week' | 'index'>) => `block|${String(block.week).padStart(2, '0')}|${String(block.index).padStart(2, '0')}`;
 const BLOCKS_COLUMN = 'blocks';
 const INDEXED_BOOKING_COLUMN = 'booking';
@@ -141,34 +145,45 @@ export function createTableBookingRepo(tables: { bookings: EntityTable; bookings
     };
   }
 
+  /** The plan row replaced whatever its version, with its outbox rows when the save carries effects. */
+  async function upsertPlan(booking: Booking, outbox: readonly TableWrite[], options?: RepoOptions): Promise<string> {
+    if (outbox.length === 0) return tables.bookings.upsert(booking.experimentId, PLAN_ROW, planRow(booking), options);
+    return (await tables.bookings.transact(booking.experimentId, [{ kind: 'upsert', rowKey: PLAN_ROW, properties: planRow(booking) }, ...outbox], options))[0]!;
+  }
+
   return {
     get,
     async save(booking, options) {
       await ensure(options);
+      // Effects of this save (e.g. "your time is booked") ride the booking's own write: one transaction, no extra round trip.
+      const outbox = outboxRows(PLAN_ROW, options?.outbox, booking.updatedAt);
       const writeBooking = async () => {
         const previous = options?.previous !== undefined ? options.previous : await get(booking.experimentId, options);
         // Conditional on what the caller read: a second delivery of the same job that read an older state (or
         // nothing) loses with a conflict, and its retry reads what is there, instead of overwriting newer progress.
         if (previous === null) {
-          etags.set(booking, await tables.bookings.create(booking.experimentId, PLAN_ROW, planRow(booking), options));
+          etags.set(booking, await tables.bookings.create(booking.experimentId, PLAN_ROW, planRow(booking), { ...options, alongside: outbox }));
           return;
         }
         if (!readWithBlockRows.has(previous)) {
           const etag = etags.get(previous);
           etags.set(booking, etag
-            ? await tables.bookings.update(booking.experimentId, PLAN_ROW, planRow(booking), etag, options)
-            : await tables.bookings.upsert(booking.experimentId, PLAN_ROW, planRow(booking), options));
+            ? await tables.bookings.update(booking.experimentId, PLAN_ROW, planRow(booking), etag, { ...options, alongside: outbox })
+            : await upsertPlan(booking, outbox, options));
           return;
         }
-        // Moving a booking of the earlier layout: the one row and the removal of its block rows, all or none.
+        // Moving a booking of the earlier layout: the one row and the removal of its block rows, all or none. Cut from
+        // the end, so the plan row and its outbox rows are in the same (last) transaction.
         const removals = previous.blocks.map((block): TableWrite => ({ kind: 'delete', rowKey: legacyBlockRow(block) }));
-        const writes: TableWrite[] = [...removals, { kind: 'upsert', rowKey: PLAN_ROW, properties: planRow(booking) }];
+        const writes: TableWrite[] = [...removals, { kind: 'upsert', rowKey: PLAN_ROW, properties: planRow(booking) }, ...outbox];
         try {
-          for (let at = 0; at < writes.length; at += MAX_TRANSACTION_OPERATIONS) await tables.bookings.transact(booking.experimentId, writes.slice(at, at + MAX_TRANSACTION_OPERATIONS), options);
+          for (let at = 0, size = writes.length % MAX_TRANSACTION_OPERATIONS || MAX_TRANSACTION_OPERATIONS; at < writes.length; at += size, size = MAX_TRANSACTION_OPERATIONS) {
+            await tables.bookings.transact(booking.experimentId, writes.slice(at, at + size), options);
+          }
         } catch (error) {
           // Another writer moved it meanwhile: the block rows are gone, so the one row is all there is to write.
           if (!(error instanceof ConcurrencyConflictError)) throw error;
-          await tables.bookings.upsert(booking.experimentId, PLAN_ROW, planRow(booking), options);
+          await upsertPlan(booking, outbox, options);
         }
       };
       // The index line is another table (another partition), so it cannot share a transaction with the booking.

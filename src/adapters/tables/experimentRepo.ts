@@ -7,14 +7,14 @@ import { parseExperimentId, parseRoundId, type RoundId } from '../../domain/roun
 import type { AcknowledgementRepo, ExperimentRepo, ReviewListing, StoredExperiment } from '../../ports/experimentRepo';
 import type { RepoOptions, RoundMemberRepo } from '../../ports/roundRepo';
 import { ConcurrencyConflictError } from '../../ports/storageErrors';
-import { BOOKKEEPING_ROW_PREFIX, EntityAlreadyExistsError, type TableWrite, type EntityTable } from './entityTable';
-import type { Job } from '../../ports/jobQueue';
+import { EntityAlreadyExistsError, type EntityTable } from './entityTable';
 import { fromJsonColumn, toJsonColumn } from './json';
+import { outboxRows } from './outbox';
 
 /*
  * Key map:
  *   <prefix>Experiments      PK = roundId     RK = participantId        the experiment (JSON) + state, reviewer, version columns
- *                            PK = roundId     RK = ~outbox|participantId|jobId   an effect saved with the experiment, not queued yet
+ *                            PK = roundId     RK = ~outbox|participantId|jobId   an effect saved with the experiment, not queued yet (outbox.ts)
  *   <prefix>ReviewQueue      PK = reviewerId  RK = experimentId         a manager's plans to review (index, rewritten on every save)
  *   <prefix>Acknowledgements PK = roundId     RK = userId|000003        one row per person and policy version (CSV export = one partition)
  * A person's latest acknowledgement is also copied onto their round member row, so a participant's screen reads it
@@ -43,15 +43,6 @@ export function parseStoredAcknowledgement(properties: Record<string, unknown>, 
 export interface ExperimentTables {
   readonly experiments: EntityTable;
   readonly reviewQueue: EntityTable;
-}
-
-/** Outbox rows sit beside the experiments in their round's partition, as bookkeeping rows (`~`, which no user id starts with). */
-const outboxPrefix = (participantId: UserId) => `${BOOKKEEPING_ROW_PREFIX}outbox|${participantId}|`;
-
-const outboxRowSchema = z.object({ kind: z.string(), id: z.string(), payload: z.unknown() });
-
-function outboxRows(experiment: Experiment, outbox: readonly Job[] | undefined, at: string): TableWrite[] {
-  return (outbox ?? []).map((job) => ({ kind: 'upsert' as const, rowKey: `${outboxPrefix(experiment.participantId)}${job.id}`, properties: { data: toJsonColumn({ kind: job.kind, id: job.id, payload: job.payload }), createdAt: at } }));
 }
 
 export function parseExperiment(properties: Record<string, unknown>, what: string): Experiment {
@@ -95,14 +86,14 @@ export function createTableExperimentRepo(tables: ExperimentTables, funnelFacts?
     },
     async create(experiment, options): Promise<StoredExperiment> {
       await ensure(options);
-      const etag = await tables.experiments.create(experiment.roundId, experiment.participantId, row(experiment), { ...options, alongside: outboxRows(experiment, options?.outbox, experiment.updatedAt) });
+      const etag = await tables.experiments.create(experiment.roundId, experiment.participantId, row(experiment), { ...options, alongside: outboxRows(experiment.participantId, options?.outbox, experiment.updatedAt) });
       await indexForReviewer(experiment, options);
       await copyFacts(experiment, options);
       return { experiment, etag };
     },
     async update(experiment, etag, options) {
       await ensure(options);
-      const next = await tables.experiments.update(experiment.roundId, experiment.participantId, row(experiment), etag, { ...options, alongside: outboxRows(experiment, options?.outbox, experiment.updatedAt) });
+      const next = await tables.experiments.update(experiment.roundId, experiment.participantId, row(experiment), etag, { ...options, alongside: outboxRows(experiment.participantId, options?.outbox, experiment.updatedAt) });
       await indexForReviewer(experiment, options);
       await copyFacts(experiment, options);
       return { experiment, etag: next };
@@ -113,19 +104,6 @@ export function createTableExperimentRepo(tables: ExperimentTables, funnelFacts?
       // Listing leaves the bookkeeping rows (the outbox) out.
       for await (const stored of tables.experiments.listPartition(roundId, options)) experiments.push(parseExperiment(stored.properties, `experiment ${stored.rowKey}`));
       return experiments;
-    },
-    async pendingEffects(roundId, participantId, options) {
-      await ensure(options);
-      const rows: { job: Job; createdAt: string }[] = [];
-      for await (const stored of tables.experiments.listPartition(roundId, { ...options, rowKeyPrefix: outboxPrefix(participantId) })) {
-        const { kind, id, payload } = outboxRowSchema.parse(fromJsonColumn(stored.properties.data, `outbox row ${stored.rowKey}`));
-        rows.push({ job: { kind, id, payload }, createdAt: String(stored.properties.createdAt) });
-      }
-      return rows.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((row) => row.job);
-    },
-    async clearEffects(roundId, participantId, ids, options) {
-      await ensure(options);
-      await Promise.all(ids.map((id) => tables.experiments.delete(roundId, `${outboxPrefix(participantId)}${id}`, options)));
     },
     async listForReviewer(reviewerId, options) {
       await ensure(options);

@@ -8,6 +8,7 @@ import { memberCounts, NO_FUNNEL_FACTS, sameFunnelFacts } from '../../domain/rou
 import { ConcurrencyConflictError } from '../../ports/storageErrors';
 import { CountedPartitions, NOTHING_COUNTED, problemRowKey, type Contribution, type CountedWrite } from './countedPartition';
 import { EntityAlreadyExistsError, type EntityTable } from './entityTable';
+import { outboxRows } from './outbox';
 import { parseStoredAcknowledgement } from './experimentRepo';
 import { fromJsonColumn, toJsonColumn } from './json';
 
@@ -15,6 +16,7 @@ import { fromJsonColumn, toJsonColumn } from './json';
  * Key map (one partition per round, so loading a round is a single-partition query):
  *   <prefix>Rounds         PK = roundId   RK = "round"            the round's settings (JSON), status, version
  *                          PK = roundId   RK = "policy|000001"    one row per published policy version (up to 20,000 characters each)
+ *                          PK = roundId   RK = "~outbox|round|<job id>"  an effect saved with a change of the round row, not queued yet (outbox.ts)
  *   <prefix>RoundsByOwner  PK = ownerId   RK = roundId            an owner's list of rounds
  *   <prefix>RoundMembers   PK = roundId   RK = userId             who is in the round, the kickoff delivery state, their latest policy acknowledgement,
  *                                                                 and a copy of their funnel facts (experiment states, journaled, summary ready)
@@ -24,7 +26,7 @@ import { fromJsonColumn, toJsonColumn } from './json';
  *   <prefix>RoundsByStatus PK = "open"    RK = roundId            open rounds (what periodic checks walk)
  * Participants live as member rows, not in the round row: 5,000 ids would pass the 32,768-character limit of one property.
  */
-const ROUND_ROW = 'round';
+export const ROUND_ROW = 'round';
 const policyRow = (version: number) => `policy|${String(version).padStart(6, '0')}`;
 
 // The round row's JSON is everything but participants and policy texts; checked loosely here, fully by the domain on every change.
@@ -146,7 +148,8 @@ export function createTableRoundRepo(tables: RoundTables): RoundRepo {
       await ensure(options);
       // The round row is the aggregate's lock: once it is written, the rows that hang off it follow (each write is idempotent).
       const before = await getWithoutMembers(round.id, options);
-      const nextEtag = await tables.rounds.update(round.id, ROUND_ROW, roundRow(round), etag, options);
+      // Effects of the change ride the round row's write (same partition: one transaction).
+      const nextEtag = await tables.rounds.update(round.id, ROUND_ROW, roundRow(round), etag, { ...options, alongside: outboxRows(ROUND_ROW, options?.outbox, round.updatedAt) });
       await writeNewPolicies(round, new Set(before?.round.policy.versions.map((p) => p.version) ?? []), options);
       await writeNamedMembers(round, options);
       await writeOwnerIndex(round, options);

@@ -5,6 +5,8 @@ import { effectLogCounts } from '../../domain/roundCounters';
 import type { DecisionEffectLog, MeetingSession, SharebackSessionRepo, SharebackSummary, Stored } from '../../ports/sharebackSessionRepo';
 import { CountedPartitions, NOTHING_COUNTED, problemRowKey, type Contribution } from './countedPartition';
 import type { EntityTable } from './entityTable';
+import type { OutboxWriteOptions } from '../../ports/outbox';
+import { outboxRows } from './outbox';
 import type { FunnelFactsCopy } from './experimentRepo';
 import { fromJsonColumn, toJsonColumn } from './json';
 
@@ -16,12 +18,16 @@ import { fromJsonColumn, toJsonColumn } from './json';
  *                                        RK = "~problem|effect|<userId>|<effect id>"  one row per failed effect of that log, written
  *                                                                      in the same transaction as the log, so the owner's list is a small range
  *                                        RK = "~count|00" … "~count|03"  how many effects failed (counter shards, same transaction)
+ *                                        RK = "~outbox|<record row key>|<job id>"  an effect saved with the session, a summary or a log (outbox.ts)
  *   <prefix>MeetingChats  PK = chat id   RK = "round"                  which round a meeting chat belongs to (the tab's lookup)
  * The meeting screens read one partition (the round's); the tab's first call is one point read by chat id.
  */
 const SESSION = 'session';
 const SUMMARY = 'summary|';
-
+/** The record row keys, where each record's outbox rows hang (outbox.ts). */
+export const SESSION_ROW = SESSION;
+export const summaryRowKey = (participantId: string) => `${SUMMARY}${participantId}`;
+export const effectsRowKey = (participantId: string) => `${EFFECTS_ROW_PREFIX}${participantId}`;
 
 const sessionSchema = z.object({
   roundId: z.string(), grouping: z.enum(['team', 'tool']), order: z.array(z.string()).nullable(), currentParticipantId: z.string().nullable(),
@@ -76,10 +82,12 @@ export function createTableSharebackSessionRepo(tables: { shareback: EntityTable
   // Failed effects are counted and listed as problem rows; the round's other shareback rows count nothing.
   const effectsKept = new CountedPartitions(shareback, { shards: EFFECT_COUNTER_SHARDS });
 
-  async function write(pk: string, rk: string, value: unknown, etag: string | null, options?: { abortSignal?: AbortSignal }): Promise<string> {
+  /** A record's write, with its outbox rows in the same transaction when it carries effects. */
+  async function write(pk: string, rk: string, value: { updatedAt: string }, etag: string | null, options?: OutboxWriteOptions): Promise<string> {
     await shareback.ensureCreated(options);
     const properties = { data: toJsonColumn(value) };
-    return etag === null ? shareback.create(pk, rk, properties, options) : shareback.update(pk, rk, properties, etag, options);
+    const writeOptions = { ...options, alongside: outboxRows(rk, options?.outbox, value.updatedAt) };
+    return etag === null ? shareback.create(pk, rk, properties, writeOptions) : shareback.update(pk, rk, properties, etag, writeOptions);
   }
 
   async function* rows(roundId: RoundId, prefix: string, options?: { abortSignal?: AbortSignal }) {
@@ -121,7 +129,7 @@ export function createTableSharebackSessionRepo(tables: { shareback: EntityTable
     },
     async getEffects(roundId, participantId, options) {
       await shareback.ensureCreated(options);
-      const row = await shareback.get(roundId, `${EFFECTS_ROW_PREFIX}${participantId}`, options);
+      const row = await shareback.get(roundId, effectsRowKey(participantId), options);
       if (row) effectsKept.remember(row);
       return row ? { value: parseEffects(row.properties.data, `decision effects of ${participantId}`), etag: row.etag } : null;
     },
@@ -132,11 +140,13 @@ export function createTableSharebackSessionRepo(tables: { shareback: EntityTable
     },
     async saveEffects(log, etag, options): Promise<Stored<DecisionEffectLog>> {
       await shareback.ensureCreated(options);
-      const rowKey = `${EFFECTS_ROW_PREFIX}${log.participantId}`;
+      const rowKey = effectsRowKey(log.participantId);
       // The log and its failed effects' problem rows in one transaction; a lost race on the log is the caller's, as before.
       const before = etag === null ? NOTHING_COUNTED : await effectsKept.before(log.roundId, rowKey, etag, options);
       const written = await effectsKept.write(log.roundId, async () => [{
         rowKey, properties: { data: toJsonColumn(log) }, write: etag === null ? 'create' : { ifMatch: etag }, before, after: effectsContribution(log), reportConflict: true,
+        // The log has no time of its own: its latest outcome's is when these effects arose.
+        alsoWrite: outboxRows(rowKey, options?.outbox, Object.values(log.outcomes).reduce((latest, outcome) => (outcome.at > latest ? outcome.at : latest), '')),
       }], options);
       const next = written.get(rowKey) || (await shareback.get(log.roundId, rowKey, options))?.etag;
       if (!next) throw new Error(`decision effects of ${log.participantId} were saved but could not be read back`);

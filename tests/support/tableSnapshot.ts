@@ -27,16 +27,21 @@ export function snapshotChanges(before: Map<string, string>, after: Map<string, 
 }
 
 /**
- * A snapshot once background work from earlier steps (queued jobs writing their reminder rows) has finished: two
- * snapshots in a row that agree, so a later comparison sees only what the step under test wrote.
+ * A snapshot once background work from earlier steps (queued jobs writing their reminder rows) has finished: the
+ * tables unchanged for `quietForMs`, so a later comparison sees only what the step under test wrote.
  */
-export async function settledTableSnapshot(tablePrefix: string, attempts = 50): Promise<Map<string, string>> {
+export async function settledTableSnapshot(tablePrefix: string, options: { quietForMs?: number; giveUpAfterMs?: number } = {}): Promise<Map<string, string>> {
+  // Quiet for longer than a worker's slowest idle poll (1 s), so a job queued just before looks unsettled until it has run.
+  const quietForMs = options.quietForMs ?? 1_500;
+  const giveUpAt = Date.now() + (options.giveUpAfterMs ?? 30_000);
   let previous = await tableSnapshot(tablePrefix);
-  for (let attempt = 0; attempt < attempts; attempt++) {
+  let unchangedSince = Date.now();
+  while (Date.now() - unchangedSince < quietForMs) {
+    if (Date.now() > giveUpAt) throw new Error('the tables kept changing: background work did not settle');
     await new Promise((resolve) => setTimeout(resolve, 100));
     const next = await tableSnapshot(tablePrefix);
-    if (snapshotChanges(previous, next).length === 0) return next;
+    if (snapshotChanges(previous, next).length > 0) unchangedSince = Date.now();
     previous = next;
   }
-  throw new Error('the tables kept changing: background work did not settle');
+  return previous;
 }

@@ -37,7 +37,7 @@ import type { RunningAzurite } from '../tools/azurite';
 import { loadDemoOrganisation } from '../tools/demo-org';
 import { startGraphSandbox } from '../tools/graph-sandbox/server';
 import { aNewRoundBody } from '../tests/support/rounds';
-import { azuritePid, cpuSecondsOf } from './kickoff';
+import { cpuSecondsOf } from './kickoff';
 
 export interface DashboardBenchContext {
   readonly quick: boolean;
@@ -229,7 +229,7 @@ async function measureSize(experiments: number, context: DashboardBenchContext):
       return samples.sort((a, b) => a - b);
     };
     // CPU of the service and of Azurite over a timed loop, per request: which process a figure is made of.
-    const azurite = azuritePid();
+    const azurite = context.azurite.pid;
     const cpuPerRequest = async (n: number, run: () => Promise<number[]>) => {
       const before = { service: cpuSecondsOf(service!.child.pid), azurite: cpuSecondsOf(azurite) };
       const samples = await run();

@@ -42,7 +42,7 @@ import { PRODUCTION_NODE_FLAGS } from './productionFlags';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { EntityTable } from '../src/adapters/tables/entityTable';
 import { createTableMemberRepo } from '../src/adapters/tables/memberRepo';
 import { parseTenantId, parseUserId } from '../src/domain/ids';
@@ -163,20 +163,6 @@ export function cpuSecondsOf(pid: number | undefined): number | null {
   } catch {
     return null;
   }
-}
-
-/** The Azurite child of this process (tools/azurite.ts does not expose its pid). */
-export function azuritePid(): number | undefined {
-  try {
-    for (const task of readdirSync(`/proc/${process.pid}/task`)) {
-      for (const child of readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) {
-        if (readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('azurite')) return Number(child);
-      }
-    }
-  } catch {
-    // not Linux, or the process went away: no CPU figure
-  }
-  return undefined;
 }
 
 /** Busy CPU seconds of the whole machine (every core, every process: other work on a shared machine shows here). */
@@ -332,7 +318,7 @@ async function runScenario(ctx: KickoffBenchContext, organisation: DemoOrganisat
     const round = (await call(`${opener.url}/api/rounds`, { method: 'POST', headers: asOwner, body: JSON.stringify(aNewRoundBody(organisation, { managerScopes: [head.id] })) }, [201])) as { id: string };
 
     ctx.progress(`${options.bench}: opening a round for ${participants.length} people (${options.known ? 'conversations known' : 'app installed through Graph'}${separateWorkers ? `; ${options.instances} instances and ${options.instances} workers` : ''})`);
-    const azurite = azuritePid();
+    const azurite = ctx.azurite.pid;
     const pids = [...services, ...workers].map((p) => p.child.pid);
     const cpuBefore = cpuSnapshot(pids, azurite);
     const openedAt = Date.now();

@@ -18,6 +18,8 @@ export interface MeetingSession {
   readonly endHandledAt: string | null;
   /** When the round report went to the owners because every experiment had a decision (once). */
   readonly reportSentAt?: string | null;
+  /** The latest summary "not ready" mark the owners have been told about; marks after it are still to tell. */
+  readonly flaggedNoticeThrough?: string | null;
   readonly updatedAt: string;
 }
 

@@ -16,7 +16,7 @@ import { invalidInputFrom } from '../domain/validation';
 import type { MeetingSession, SharebackSummary } from '../ports/sharebackSessionRepo';
 import { ConcurrencyConflictError, EntityAlreadyExistsError } from '../ports/storageErrors';
 import type { Caller, UseCasePorts } from './ports';
-import { effect, sendEffects } from './jobKinds';
+import { effect } from './jobKinds';
 import { saveWithEffects } from './outbox';
 import { isStaleVersion } from '../domain/version';
 
@@ -286,10 +286,12 @@ export async function checkSummaries(ports: UseCasePorts): Promise<void> {
     const round = stored.round;
     const days = (Date.parse(round.shareback.startsAt) - Date.parse(now)) / 86_400_000;
     if (days < 0 || days > SUMMARY_REVIEW.opensDaysBefore) continue;
-    const flagged: string[] = [];
+    // Everyone presenting whose summary carries a "not ready" mark, as marked now (this check's marks included).
+    const marked: { participantId: UserId; flaggedAt: string }[] = [];
     for (const experiment of (await ports.experiments.listForRound(roundId)).filter((e) => isPresenting(e) && e.state !== 'decided')) {
       const current = await refreshSummary(experiment, ports);
       const step = summaryReviewStep(current.value, round.shareback.startsAt, now);
+      if (current.value.flaggedAt) marked.push({ participantId: experiment.participantId, flaggedAt: current.value.flaggedAt });
       if (step === 'none') continue;
       const next: SharebackSummary = step === 'flag' ? { ...current.value, flaggedAt: now } : { ...current.value, reviewRequestedAt: now };
       // The request to review is saved with the mark that says it was made (the summary's outbox): the mark stops the
@@ -302,12 +304,34 @@ export async function checkSummaries(ports: UseCasePorts): Promise<void> {
         if (error instanceof ConcurrencyConflictError) continue; // someone else (or the person) changed it: the next check decides again
         throw error;
       }
-      if (step === 'flag') flagged.push(experiment.participantId);
+      if (step === 'flag') marked.push({ participantId: experiment.participantId, flaggedAt: now });
     }
-    // Not through an outbox: one card to the owners sums up marks saved on several summaries (separate records, each its
-    // own transaction), so no one save can carry it. A crash between the marks and this send loses that card (the
-    // meeting tab still shows who is not ready).
-    if (flagged.length > 0) await sendEffects(ports, [effect(SUMMARIES_FLAGGED_JOB_KIND, `summaries-flagged:${roundId}:${now}`, { roundId, participantIds: flagged })]);
+    await tellOwnersWhoIsNotReady(round, marked, now, ports);
+  }
+}
+
+/**
+ * One card to the owners sums up "not ready" marks saved on several summaries (each its own record and transaction),
+ * so no one of those saves can carry it. The session row keeps how far the owners have been told
+ * (`flaggedNoticeThrough`), and the card rides the save that moves it on (the session's outbox): a crash between the
+ * marks and that save leaves marks later than it, and the next check tells them; a crash after it is the outbox's to
+ * recover. A lost race on the session row (another instance told them) leaves the rest to the next check.
+ */
+async function tellOwnersWhoIsNotReady(round: Round, marked: readonly { participantId: UserId; flaggedAt: string }[], now: string, ports: UseCasePorts): Promise<void> {
+  if (marked.length === 0) return;
+  const stored = await ports.sharebackSessions.getSession(round.id);
+  const toldThrough = stored?.value.flaggedNoticeThrough ?? '';
+  const untold = marked.filter((m) => m.flaggedAt > toldThrough);
+  if (untold.length === 0) return;
+  const through = untold.reduce((latest, m) => (m.flaggedAt > latest ? m.flaggedAt : latest), toldThrough);
+  const session = stored?.value ?? (await sessionOf(round, ports));
+  const card = effect(SUMMARIES_FLAGGED_JOB_KIND, `summaries-flagged:${round.id}:${through}`, { roundId: round.id, participantIds: untold.map((m) => m.participantId) });
+  try {
+    await saveWithEffects({ record: 'sharebackSession', roundId: round.id }, [card], ports,
+      (outbox) => ports.sharebackSessions.saveSession({ ...session, flaggedNoticeThrough: through, version: session.version + 1, updatedAt: now }, stored?.etag ?? null, { outbox }));
+  } catch (error) {
+    if (error instanceof ConcurrencyConflictError || error instanceof EntityAlreadyExistsError) return;
+    throw error;
   }
 }
 

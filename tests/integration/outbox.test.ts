@@ -284,6 +284,43 @@ describe('the outbox on Azurite', () => {
       expect(cardsTo(ports, PEOPLE.dana)).toHaveLength(1);
     });
 
+    it('keeps the owners’ “not ready” card with the session’s note of what they were told, and sends it once', async () => {
+      const ports = onAzurite('2025-03-30T15:00:00.000Z', PEOPLE_IN_DIRECTORY, uniquePrefix('outboxflag'));
+      await ports.rounds.create(aRound({ status: 'open' }));
+      await ports.experiments.create(anExperiment({ state: 'practising' }));
+      const jobs = failingQueue(ports.jobs, ['shareback.summaries-flagged']);
+      await checkSummaries({ ...ports, jobs });
+      expect((await ports.sharebackSessions.getSummary(ROUND_ID, PEOPLE.dana))?.value.flaggedAt).not.toBeNull();
+      const address: OutboxAddress = { record: 'sharebackSession', roundId: ROUND_ID };
+      expect((await ports.outbox.pending(address)).map((j) => j.kind)).toEqual(['shareback.summaries-flagged']);
+      // The next periodic check sees the owners were told (the session's note) and queues nothing: only the outbox can.
+      jobs.down = false;
+      await checkSummaries(ports);
+      expect(ports.jobs.ofKind('shareback.summaries-flagged')).toEqual([]);
+
+      await recoverTwice(ports, address, 'shareback.summaries-flagged');
+      expect(cardsTo(ports, PEOPLE.omar).map((s) => JSON.stringify(s.card))).toEqual([expect.stringContaining('Summaries not ready')]);
+    });
+
+    it('tells the owners about “not ready” marks saved before a crash, on the next check', async () => {
+      const ports = onAzurite('2025-03-30T15:00:00.000Z', PEOPLE_IN_DIRECTORY, uniquePrefix('outboxflagcrash'));
+      await ports.rounds.create(aRound({ status: 'open' }));
+      await ports.experiments.create(anExperiment({ state: 'practising' }));
+      // The process dies after the summary's mark is saved and before the session's note (with the card) is.
+      const crashing = { ...ports.sharebackSessions, saveSession: async () => { throw new Error('process killed (injected)'); } };
+      await expect(checkSummaries({ ...ports, sharebackSessions: crashing })).rejects.toThrow('process killed');
+      expect((await ports.sharebackSessions.getSummary(ROUND_ID, PEOPLE.dana))?.value.flaggedAt).not.toBeNull();
+      expect(ports.jobs.ofKind('shareback.summaries-flagged')).toEqual([]);
+
+      await checkSummaries(ports);
+      await runQueuedJobs(ports, SETTINGS, ['outbox.check', 'shareback.summaries-flagged']);
+      expect(cardsTo(ports, PEOPLE.omar).map((s) => JSON.stringify(s.card))).toEqual([expect.stringContaining('Summaries not ready')]);
+      // Told once: a later check finds nothing new to tell.
+      await checkSummaries(ports);
+      await runQueuedJobs(ports, SETTINGS, ['outbox.check', 'shareback.summaries-flagged']);
+      expect(cardsTo(ports, PEOPLE.omar)).toHaveLength(1);
+    });
+
     it('keeps the owners’ list of undecided experiments with the meeting’s end, and sends it once', async () => {
       const ports = onAzurite('2025-03-31T15:00:00.000Z', PEOPLE_IN_DIRECTORY, uniquePrefix('outboxend'));
       const round = aRound({ status: 'open' });

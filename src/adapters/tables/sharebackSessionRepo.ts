@@ -31,7 +31,7 @@ export const effectsRowKey = (participantId: string) => `${EFFECTS_ROW_PREFIX}${
 
 const sessionSchema = z.object({
   roundId: z.string(), grouping: z.enum(['team', 'tool']), order: z.array(z.string()).nullable(), currentParticipantId: z.string().nullable(),
-  version: z.number().int(), endHandledAt: z.string().nullable(), reportSentAt: z.string().nullable().optional(), updatedAt: z.string(),
+  version: z.number().int(), endHandledAt: z.string().nullable(), reportSentAt: z.string().nullable().optional(), flaggedNoticeThrough: z.string().nullable().optional(), updatedAt: z.string(),
 });
 const summarySchema = z.object({
   roundId: z.string(), participantId: z.string(), draft: z.record(z.unknown()), edits: z.record(z.unknown()), ready: z.boolean(), readyAt: z.string().nullable(),

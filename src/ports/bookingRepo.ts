@@ -55,5 +55,11 @@ export interface BookingRepo {
    * rows of blocks no longer in it are removed.
    */
   save(booking: Booking, options?: BookingSaveOptions): Promise<void>;
+  /**
+   * Makes the round's index line say what `booking` (as stored) says, when it does not: a save whose booking write
+   * succeeded and whose index write then failed (a timeout, a crash) left the line behind, and its retry finds the
+   * booking done and saves nothing.
+   */
+  reindex(booking: Booking, options?: RepoOptions): Promise<void>;
   listForRound(roundId: RoundId, options?: RepoOptions): Promise<Booking[]>;
 }

@@ -67,7 +67,12 @@ export async function bookPracticeTime(roundId: Round['id'], participantId: User
   // What is stored now, so each save replaces it without reading it again.
   let saved = read;
   const extended = booking !== null && experiment.windowExtensionDays > booking.extensionDays;
-  if ((booking?.status === 'booked' && !extended) || booking?.status === 'released') return 'already-booked';
+  if ((booking?.status === 'booked' && !extended) || booking?.status === 'released') {
+    // A retry after the booking's last save wrote the booking and then failed to write its line in the round's index
+    // (a timeout, a crash): nothing is left to book, but the owner's view reads that line.
+    await ports.bookings.reindex(booking);
+    return 'already-booked';
+  }
   try {
     // First booking, a retry after a failure, or a window extension (the booked blocks are kept; the added days are planned).
     if (!booking || booking.status === 'failed' || extended) {

@@ -10,6 +10,8 @@ import { DateTime } from 'luxon';
 import { loadDemoOrganisation, parseDemoOrganisation } from '../../tools/demo-org';
 import { practiceHoursByWeek } from '../../src/domain/practiceHours';
 import { ensureQueues, wireApplication } from '../../src/wiring';
+import { EntityTable } from '../../src/adapters/tables/entityTable';
+import { repairRoundCounters } from '../../src/usecases/repairCounters';
 import { startGraphSandbox, type RunningGraphSandbox } from '../../tools/graph-sandbox/server';
 import { aRound, anExperiment, PEOPLE, ROUND_ID } from '../support/builders';
 import { testConnectionString, uniquePrefix } from '../support/storage';
@@ -91,6 +93,38 @@ describe('a worker stopped in the middle of a booking', () => {
     expect(practice()).toHaveLength(booking.blocks.length);
     expect(new Set(practice().map((e) => e.transactionId)).size).toBe(booking.blocks.length);
     expect(booking.blocks.every((b) => b.eventId !== null)).toBe(true);
+  });
+});
+
+describe('a worker stopped after the booking was written and before its line in the round’s index', () => {
+  it('brings the index line up to date on the retry, which finds the booking done', async () => {
+    const config = loadConfig({ STORAGE_CONNECTION_STRING: testConnectionString(), TABLE_PREFIX: uniquePrefix('crashidx'), GRAPH_BASE_URL: sandbox.url });
+    const quiet = createLogger('test', { destination: new Writable({ write(_c, _e, done) { done(); } }) });
+    const { ports } = wireApplication(config, { logger: quiet, clock: systemClock });
+    await ensureQueues(ports);
+    const personId = parseUserId(loadDemoOrganisation().people.find((p) => p.displayName === 'Oliver Bennett')!.id)!;
+    const start = DateTime.now().setZone('Europe/London').plus({ weeks: 1 }).startOf('week');
+    await ports.rounds.create(aRound({ status: 'open', window: { start: start.toISODate()!, weeks: 2 }, shareback: { startsAt: start.plus({ weeks: 2 }).set({ hour: 15 }).toUTC().toISO()!, durationMinutes: 60, timeZone: 'Europe/London' } }));
+    await ports.experiments.create({ ...anExperiment({ state: 'approved' }), participantId: personId, id: experimentIdFor(ROUND_ID, personId) });
+
+    // The index line's second write (the one that says "booked") times out: the booking's own row is written by then.
+    const transact = EntityTable.prototype.transact;
+    let indexWrites = 0;
+    const spy = jest.spyOn(EntityTable.prototype, 'transact').mockImplementation(function (this: EntityTable, ...args: Parameters<EntityTable['transact']>) {
+      if (this.label === 'round booking index' && ++indexWrites === 2) return Promise.reject(new Error('index write timed out (injected)'));
+      return transact.apply(this, args);
+    });
+    try {
+      await expect(bookPracticeTime(ROUND_ID, personId, ports, { dashboardUrl: '' })).rejects.toThrow('index write timed out');
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await ports.bookings.get(experimentIdFor(ROUND_ID, personId)))?.status).toBe('booked');
+    expect((await ports.bookings.listForRound(ROUND_ID)).map((b) => b.status)).toEqual(['planned']);
+
+    expect(await bookPracticeTime(ROUND_ID, personId, ports, { dashboardUrl: '' })).toBe('already-booked');
+    expect((await ports.bookings.listForRound(ROUND_ID)).map((b) => b.status)).toEqual(['booked']);
+    expect(await repairRoundCounters(ROUND_ID, ports, { fix: false })).toMatchObject({ differences: [] });
   });
 });
 

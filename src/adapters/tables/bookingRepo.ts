@@ -5,7 +5,7 @@ import type { BookedBlock, Booking, BookingRepo } from '../../ports/bookingRepo'
 import type { RepoOptions } from '../../ports/roundRepo';
 import { bookingCounts } from '../../domain/roundCounters';
 import { ConcurrencyConflictError } from '../../ports/storageErrors';
-import { CountedPartitions, NOTHING_COUNTED, problemRowKey, type Contribution } from './countedPartition';
+import { CountedPartitions, NOTHING_COUNTED, problemRowKey, type Contribution, type CountedWrite, type StoredContribution } from './countedPartition';
 import { MAX_TRANSACTION_OPERATIONS, TABLE_LIMITS, type EntityProperties, type EntityTable, type StoredEntity, type TableWrite } from './entityTable';
 import { fromJsonColumn, toJsonColumn } from './json';
 import { outboxRows } from './outbox';
@@ -151,6 +151,30 @@ export function createTableBookingRepo(tables: { bookings: EntityTable; bookings
     return (await tables.bookings.transact(booking.experimentId, [{ kind: 'upsert', rowKey: PLAN_ROW, properties: planRow(booking) }, ...outbox], options))[0]!;
   }
 
+  /**
+   * The round's index line and its counters change together. An index write that arrives after a newer one (a slow
+   * write of an earlier save) leaves the newer state in place, and a line that already says what the booking says is
+   * left alone. The first attempt writes on what this process knows of the line (none for a new booking; the ETag the
+   * previous save left), so a booking's saves need no read of it; a line that moved on meanwhile fails its ETag, and
+   * the retry reads it.
+   */
+  async function writeIndexLine(booking: Booking, previous: Booking | null | undefined, options?: RepoOptions): Promise<void> {
+    const keptEtag = previous ? indexEtags.get(previous) : undefined;
+    const kept = keptEtag ? counted.known(booking.roundId, booking.experimentId, keptEtag) : null;
+    const row = { status: booking.status, reason: booking.reason, updatedAt: booking.updatedAt, ...splitColumns(INDEXED_BOOKING_COLUMN, bookingJson(booking)) };
+    const line = (write: CountedWrite['write'], before: StoredContribution): CountedWrite => ({ rowKey: booking.experimentId, properties: row, write, before, after: bookingContribution(booking), reportConflict: false });
+    const written = await counted.write(booking.roundId, async (attempt) => {
+      if (attempt === 1 && previous === null) return [line('create', NOTHING_COUNTED)];
+      if (attempt === 1 && keptEtag && kept) return [line({ ifMatch: keptEtag }, kept)];
+      const current = await tables.bookingsByRound.get(booking.roundId, booking.experimentId, options);
+      const storedAt = typeof current?.properties.updatedAt === 'string' ? current.properties.updatedAt : null;
+      if (current && storedAt !== null && (storedAt > booking.updatedAt || (storedAt === booking.updatedAt && current.properties.status === booking.status))) return [];
+      return [current ? line({ ifMatch: current.etag }, counted.remember(current)) : line('create', NOTHING_COUNTED)];
+    }, options);
+    const indexEtag = written.get(booking.experimentId);
+    if (indexEtag) indexEtags.set(booking, indexEtag);
+  }
+
   return {
     get,
     async save(booking, options) {
@@ -190,24 +214,11 @@ export function createTableBookingRepo(tables: { bookings: EntityTable; bookings
       // It is written only once the booking's own write succeeded: a save that lost its conflict must not leave
       // its status in the index over the winner's.
       await writeBooking();
-      // The round's index row and its counters change together. An index write that arrives after a newer one (a slow
-      // write of an earlier save) leaves the newer state in place. The first attempt writes on what this process knows
-      // of the line (none for a new booking; the ETag the previous save left), so a booking's saves need no read of it;
-      // a line that moved on meanwhile fails its ETag, and the retry reads it.
-      const previous = options?.previous;
-      const keptEtag = previous ? indexEtags.get(previous) : undefined;
-      const kept = keptEtag ? counted.known(booking.roundId, booking.experimentId, keptEtag) : null;
-      const row = { status: booking.status, reason: booking.reason, updatedAt: booking.updatedAt, ...splitColumns(INDEXED_BOOKING_COLUMN, bookingJson(booking)) };
-      const written = await counted.write(booking.roundId, async (attempt) => {
-        if (attempt === 1 && previous === null) return [{ rowKey: booking.experimentId, properties: row, write: 'create', before: NOTHING_COUNTED, after: bookingContribution(booking), reportConflict: false }];
-        if (attempt === 1 && keptEtag && kept) return [{ rowKey: booking.experimentId, properties: row, write: { ifMatch: keptEtag }, before: kept, after: bookingContribution(booking), reportConflict: false }];
-        const current = await tables.bookingsByRound.get(booking.roundId, booking.experimentId, options);
-        if (current && typeof current.properties.updatedAt === 'string' && current.properties.updatedAt > booking.updatedAt) return [];
-        const before = current ? counted.remember(current) : NOTHING_COUNTED;
-        return [{ rowKey: booking.experimentId, properties: row, write: current ? { ifMatch: current.etag } : 'create', before, after: bookingContribution(booking), reportConflict: false }];
-      }, options);
-      const indexEtag = written.get(booking.experimentId);
-      if (indexEtag) indexEtags.set(booking, indexEtag);
+      await writeIndexLine(booking, options?.previous, options);
+    },
+    async reindex(booking, options) {
+      await ensure(options);
+      await writeIndexLine(booking, undefined, options);
     },
     /** One partition query: each index row carries its booking (rows from before it did are read from the booking's own partition). */
     async listForRound(roundId, options) {

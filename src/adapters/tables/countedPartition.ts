@@ -26,6 +26,8 @@ export const problemRowKey = (kind: string, id: string) => `${PROBLEM_ROW_PREFIX
 const COUNTED_COLUMN = 'counted';
 const COUNTS_CHUNK_CHARACTERS = 30_000;
 const MAX_ATTEMPTS = 12;
+/** How long a shard another process wrote is read before each write (instead of written on this process's copy). */
+const SHARED_SHARD_READ_FOR_MS = 60_000;
 
 /** What a record adds: counters, and the problem rows (row key → columns) that exist while it is in this state. */
 export interface Contribution {
@@ -136,6 +138,11 @@ export class CountedPartitions {
   private readonly knownShards = new Map<string, { readonly etag: string; readonly counts: Record<string, number> }>();
   /** Shards a transaction of this process is writing now: a concurrent change picks another one instead of losing a race to it. */
   private readonly shardsInUse = new Set<string>();
+  /**
+   * Shards another process was seen writing (a kept copy lost its race), until when: such a shard is read before it is
+   * written for a while, as a kept copy of it would mostly lose again and cost a transaction each time.
+   */
+  private readonly sharedUntil = new Map<string, number>();
 
   constructor(readonly table: EntityTable, private readonly options: CountedPartitionOptions) {}
 
@@ -200,7 +207,7 @@ export class CountedPartitions {
       try {
         if (shardKey && inUse) {
           // The shard as this process last wrote it, on a first attempt; read when unknown or after a lost race.
-          const known = attempt === 1 ? this.knownShards.get(inUse) : undefined;
+          const known = attempt === 1 && !((this.sharedUntil.get(inUse) ?? 0) > Date.now()) ? this.knownShards.get(inUse) : undefined;
           const stored = known ? null : await this.table.get(partitionKey, shardKey, options);
           const before = known ?? (stored ? { etag: stored.etag, counts: countsFromRow(stored.properties) } : null);
           const counts = addCounts(before?.counts ?? {}, delta);
@@ -220,7 +227,7 @@ export class CountedPartitions {
         }
         return written;
       } catch (error) {
-        if (inUse) this.knownShards.delete(inUse);
+        if (inUse) this.forgetShard(inUse);
         if (!(error instanceof ConcurrencyConflictError || error instanceof EntityAlreadyExistsError)) throw error;
         await this.reportOwnConflicts(partitionKey, writes, error, options);
         if (attempt >= MAX_ATTEMPTS) throw new Error(`counters of ${this.table.label} in ${partitionKey} stayed contended after ${attempt} attempts`, { cause: error });
@@ -243,6 +250,13 @@ export class CountedPartitions {
       if (!this.shardsInUse.has(`${partitionKey}\n${key}`)) return key;
     }
     return counterRowKey(first);
+  }
+
+  /** A write to this shard failed: the copy may be stale, and another process may be writing it. */
+  private forgetShard(key: string): void {
+    this.knownShards.delete(key);
+    this.sharedUntil.set(key, Date.now() + SHARED_SHARD_READ_FOR_MS);
+    if (this.sharedUntil.size > 4_096) this.sharedUntil.delete(this.sharedUntil.keys().next().value!);
   }
 
   private keepShard(key: string, etag: string, counts: Record<string, number>): void {

@@ -1,17 +1,16 @@
-import { renderAcknowledgementCard } from '../cards/acknowledgement';
+import { renderAcknowledgeAgainCard } from '../cards/acknowledgement';
 import { renderDigestCard } from '../cards/checkInDigest';
 import { renderDecisionNoticeCard } from '../cards/decisionNotice';
 import { renderFollowUpNeedsTimeCard } from '../cards/followUpNeedsTime';
 import { renderJournalCard } from '../cards/journal';
 import { renderKickoffCard } from '../cards/kickoff';
-import { renderNoticeCard } from '../cards/notice';
 import { renderNoteCard, renderNudgeCard } from '../cards/nudge';
 import { renderPlanStatusCard } from '../cards/planStatus';
-import { renderReviewCard } from '../cards/review';
+import { renderBookingNoticeCard, renderTimeMovedNoticeCard } from '../cards/practiceTimeNotices';
+import { renderReviewRequestCard } from '../cards/reviewView';
 import { renderRoundReportCard } from '../cards/roundReport';
 import { renderSummariesFlaggedCard } from '../cards/summariesFlagged';
 import { renderSummaryReviewCard } from '../cards/summaryReview';
-import { renderTimeMovedCard } from '../cards/timeMoved';
 import { renderUndecidedCard } from '../cards/undecided';
 import type { JobHandler } from '../ports/jobQueue';
 import { bookPracticeTime } from '../usecases/booking';
@@ -20,13 +19,14 @@ import { handlerFor, type JobKind } from '../usecases/jobKinds';
 import { sendOnce } from '../usecases/journal';
 import { recoverOutbox } from '../usecases/outbox';
 import type { UseCasePorts } from '../usecases/ports';
+import { bookedNoticeView, planNoticeView, reacknowledgeView, reviewRequestView, timeMovedNoticeView } from '../usecases/queries/notices';
 import { releasePracticeTime } from '../usecases/releaseTime';
 import { askToAcknowledgeAgain } from '../usecases/rounds';
 import { scheduleShareback } from '../usecases/shareback';
 import { checkInNoteHandler, decisionNeedsOwnerHandler, decisionNoticeHandler } from './decisionNoticeHandlers';
 import { digestHandler, journalNudgeHandler, journalPromptHandler } from './journalHandlers';
 import { kickoffBatchHandler, kickoffHandler } from './kickoffHandler';
-import { bookedNoticeHandler, planNoticeHandler, reacknowledgeHandler, reviewRequestHandler, timeMovedNoticeHandler } from './noticeHandlers';
+import { messageHandler, oncePerJob, type MessageKind } from './messages';
 import { sharebackJobHandlers } from './sharebackHandlers';
 
 /*
@@ -65,7 +65,7 @@ type OncePerJobKind = 'review.request' | 'plan.notice' | 'decision.notice' | 'de
  * and clearing its row, and the queue may deliver twice; a reminder row (recorded before the send, released if it
  * fails) makes the second one a no-op.
  */
-function oncePerJob(kind: OncePerJobKind, handler: JobHandler, ports: UseCasePorts): JobHandler {
+function oncePerJobHandler(kind: OncePerJobKind, handler: JobHandler, ports: UseCasePorts): JobHandler {
   return handlerFor(kind, async (payload, job, context) => {
     const userId = 'participantId' in payload ? payload.participantId : payload.userId;
     await sendOnce(ports, { userId, kind: 'notice', key: job.id }, async () => {
@@ -77,25 +77,26 @@ function oncePerJob(kind: OncePerJobKind, handler: JobHandler, ports: UseCasePor
 
 export function jobRegistry(ports: UseCasePorts, settings: JobHandlerSettings): JobRegistry {
   const shareback = sharebackJobHandlers(ports, settings);
+  const message = <K extends JobKind, D>(kind: K, entry: MessageKind<K, D>): RegisteredJob => ({ handler: messageHandler(kind, entry, ports), card: entry.card });
   return {
     'kickoff.send': { handler: kickoffHandler(ports, JOB_MAX_ATTEMPTS), card: renderKickoffCard },
     'kickoff.batch': { handler: kickoffBatchHandler(ports, JOB_MAX_ATTEMPTS), card: renderKickoffCard },
-    'review.request': { handler: oncePerJob('review.request', reviewRequestHandler(ports), ports), card: renderReviewCard },
-    'plan.notice': { handler: oncePerJob('plan.notice', planNoticeHandler(ports), ports), card: renderPlanStatusCard },
-    'policy.reacknowledge': { handler: oncePerJob('policy.reacknowledge', reacknowledgeHandler(ports, settings), ports), card: renderAcknowledgementCard },
+    'review.request': message('review.request', { view: (p) => reviewRequestView(p, ports), card: renderReviewRequestCard, once: oncePerJob }),
+    'plan.notice': message('plan.notice', { view: (p) => planNoticeView(p, ports), card: renderPlanStatusCard, once: oncePerJob }),
+    'policy.reacknowledge': message('policy.reacknowledge', { view: (p) => reacknowledgeView(p, ports, settings), card: renderAcknowledgeAgainCard, once: oncePerJob }),
     'policy.published': { handler: handlerFor('policy.published', async ({ roundId, version }) => { await askToAcknowledgeAgain(roundId, version, ports); }) },
     'shareback.schedule': { handler: handlerFor('shareback.schedule', async ({ roundId }) => { await scheduleShareback(roundId, ports, settings); }) },
-    'booking.notice': { handler: oncePerJob('booking.notice', bookedNoticeHandler(ports), ports), card: renderNoticeCard },
-    'calendar.moved': { handler: oncePerJob('calendar.moved', timeMovedNoticeHandler(ports), ports), card: renderTimeMovedCard },
+    'booking.notice': message('booking.notice', { view: (p) => bookedNoticeView(p, ports), card: renderBookingNoticeCard, once: oncePerJob }),
+    'calendar.moved': message('calendar.moved', { view: (p) => timeMovedNoticeView(p, ports), card: renderTimeMovedNoticeCard, once: oncePerJob }),
     'journal.prompt': { handler: journalPromptHandler(ports), card: renderJournalCard },
     'journal.nudge': { handler: journalNudgeHandler(ports), card: renderNudgeCard },
     'checkin.digest': { handler: digestHandler(ports), card: renderDigestCard },
     'checkin.note': { handler: checkInNoteHandler(ports), card: renderNoteCard },
     // The effects job also hands off the round report (`shareback.report`) once every experiment is decided.
     'decision.effects': { handler: shareback['decision.effects'] },
-    'decision.notice': { handler: oncePerJob('decision.notice', decisionNoticeHandler(ports, settings), ports), card: renderDecisionNoticeCard },
-    'decision.needs-owner': { handler: oncePerJob('decision.needs-owner', decisionNeedsOwnerHandler(ports, settings), ports), card: renderFollowUpNeedsTimeCard },
-    'shareback.summary-review': { handler: oncePerJob('shareback.summary-review', shareback['shareback.summary-review'], ports), card: renderSummaryReviewCard },
+    'decision.notice': { handler: oncePerJobHandler('decision.notice', decisionNoticeHandler(ports, settings), ports), card: renderDecisionNoticeCard },
+    'decision.needs-owner': { handler: oncePerJobHandler('decision.needs-owner', decisionNeedsOwnerHandler(ports, settings), ports), card: renderFollowUpNeedsTimeCard },
+    'shareback.summary-review': { handler: oncePerJobHandler('shareback.summary-review', shareback['shareback.summary-review'], ports), card: renderSummaryReviewCard },
     'shareback.summaries-flagged': { handler: shareback['shareback.summaries-flagged'], card: renderSummariesFlaggedCard },
     'shareback.undecided': { handler: shareback['shareback.undecided'], card: renderUndecidedCard },
     'shareback.report': { handler: shareback['shareback.report'], card: renderRoundReportCard },

@@ -52,8 +52,10 @@ export interface JobHandlerSettings {
 /** Deliveries before a job goes to the poison queue (and a kickoff is marked failed with its last reason). */
 export const JOB_MAX_ATTEMPTS = 5;
 
-export interface RegisteredJob {
+export interface RegisteredJob<K extends JobKind = JobKind> {
   readonly handler: JobHandler;
+  /** The kind a `message(...)` entry was built for: it must be the key it stands under. */
+  readonly kind?: K;
   /**
    * The card a message kind sends: for a `message(...)` entry, the very function that renders what goes out; for
    * the kickoffs, named here so "what goes out when" reads from one table (their handler renders it).
@@ -61,12 +63,12 @@ export interface RegisteredJob {
   readonly card?: (...data: never[]) => unknown;
 }
 
-export type JobRegistry = { readonly [K in JobKind]: RegisteredJob };
+export type JobRegistry = { readonly [K in JobKind]: RegisteredJob<K> };
 
 export function jobRegistry(ports: UseCasePorts, settings: JobHandlerSettings): JobRegistry {
   const shareback = sharebackJobHandlers(ports);
   /** A message kind: its view, its card and how it is sent once (see messages.ts). */
-  const message = <K extends JobKind, D>(kind: K, entry: MessageKind<K, D>): RegisteredJob => ({ handler: messageHandler(kind, entry, ports), card: entry.card });
+  const message = <K extends JobKind, D>(kind: K, entry: MessageKind<K, D>): RegisteredJob<K> => ({ kind, handler: messageHandler(kind, entry, ports), card: entry.card });
   return {
     'kickoff.send': { handler: kickoffHandler(ports, JOB_MAX_ATTEMPTS), card: renderKickoffCard },
     'kickoff.batch': { handler: kickoffBatchHandler(ports, JOB_MAX_ATTEMPTS), card: renderKickoffCard },

@@ -6,6 +6,7 @@ import {
   cardByteLength, CARD_BYTE_BUDGET, clip, expandForm, firstThatFits, hiddenId, hiddenInt, longestFittingPrefix, markdownUrl, placeErrors,
   readFormValues, readHidden, submittedFlag, topError, type FieldErrors, type FormValues,
 } from './forms';
+import { formatDay } from './format';
 import { policyLines } from './policyText';
 import type { AdaptiveCardJson } from './render';
 
@@ -121,6 +122,16 @@ export function renderAcknowledgementCard(data: AcknowledgementCardData): Adapti
     () => render(data, { policyText: full, truncated: false, allLinks: false }),
     () => truncatedRender(data, false, 0),
   ]);
+}
+
+/** "Please confirm the new policy": the acknowledgement card again, with the version's publication instant (formatted here). */
+export type AcknowledgeAgainCardData = Omit<AcknowledgementCardData, 'policy'> & {
+  readonly policy: { readonly version: number; readonly text: string; readonly publishedAt: string };
+};
+
+export function renderAcknowledgeAgainCard(data: AcknowledgeAgainCardData): AdaptiveCardJson {
+  const { version, text, publishedAt } = data.policy;
+  return renderAcknowledgementCard({ ...data, policy: { version, text, publishedOn: formatDay(publishedAt.slice(0, 10)) } });
 }
 
 export interface AcknowledgementSubmission {

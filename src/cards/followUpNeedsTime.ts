@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import template from './followUpNeedsTime.json';
 import { expandForm, hiddenId, readFormValues, readHidden } from './forms';
+import { renderNoticeCard } from './notice';
 import type { AdaptiveCardJson } from './render';
 
 /**
@@ -29,6 +30,20 @@ export function renderFollowUpNeedsTimeCard(data: FollowUpNeedsTimeCardData): Ad
     ...data, date: data.values?.date ?? data.suggestedDate, time: data.values?.time ?? '10:00',
     errorStart: data.errorStart ?? '', error: data.error ?? '', booked: data.booked ?? '',
   });
+}
+
+/**
+ * What the owner gets when a decision's effect needs them: the follow-up's time to pick (the card above), or word
+ * that the carry-over is waiting for a next round (a notice with the effect's reason).
+ */
+export type NeedsOwnerCardData =
+  | ({ readonly effect: 'book-follow-up' } & FollowUpNeedsTimeCardData)
+  | { readonly effect: 'carry-over'; readonly participantName: string; readonly reason: string };
+
+export function renderNeedsOwnerCard(data: NeedsOwnerCardData): AdaptiveCardJson {
+  if (data.effect === 'carry-over') return renderNoticeCard({ title: `${data.participantName}'s next round is waiting`, message: data.reason });
+  const { effect: _effect, ...followUp } = data;
+  return renderFollowUpNeedsTimeCard(followUp);
 }
 
 export function readFollowUpPick(raw: unknown): { roundId: string; participantId: string; timeZone: string; date: string; time: string } | null {

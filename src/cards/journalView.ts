@@ -41,3 +41,8 @@ export function journalCardFor(view: JournalWeek, now: string, extra: Partial<Pi
     ...extra,
   });
 }
+
+/** The weekly prompt: this week's journal card, marked as the app's reminder. */
+export function renderJournalPromptCard(data: { readonly week: JournalWeek; readonly now: string }): AdaptiveCardJson {
+  return journalCardFor(data.week, data.now, { prompted: true });
+}

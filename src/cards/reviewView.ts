@@ -42,3 +42,15 @@ export function reviewCardFor(
     ...extra,
   });
 }
+
+/** The review request a manager gets in chat: the review card as they see it when the request goes out. */
+export interface ReviewRequestCardData {
+  readonly round: Round;
+  readonly experiment: Experiment;
+  readonly viewer: ReviewViewerData;
+  readonly now: string;
+}
+
+export function renderReviewRequestCard(data: ReviewRequestCardData): AdaptiveCardJson {
+  return reviewCardFor(data.round, data.experiment, data.viewer, data.now);
+}

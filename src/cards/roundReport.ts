@@ -4,7 +4,13 @@ import { expandForm } from './forms';
 import type { AdaptiveCardJson } from './render';
 
 /** To the owners once every experiment has a decision: the headline figures, with the full report in the tab. */
-export function renderRoundReportCard(report: RoundReport, reportUrl: string): AdaptiveCardJson {
+export interface RoundReportCardData {
+  readonly report: RoundReport;
+  /** Where the full report is read (the tab). */
+  readonly reportUrl: string;
+}
+
+export function renderRoundReportCard({ report, reportUrl }: RoundReportCardData): AdaptiveCardJson {
   const d = report.decisions;
   return expandForm(template, {
     roundName: report.roundName,

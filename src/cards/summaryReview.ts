@@ -1,5 +1,6 @@
 import template from './summaryReview.json';
 import type { SummaryContent } from '../domain/summary';
+import { formatDay } from './format';
 import { expandForm, hiddenId, numberOrNull, placeErrors, readFormValues, readHidden, topError, type FieldErrors, type FormValues } from './forms';
 import type { AdaptiveCardJson } from './render';
 
@@ -50,6 +51,14 @@ export function renderSummaryReviewCard(data: SummaryReviewCardData): AdaptiveCa
     error: topError(data.error, rest),
     saved: data.saved ?? '',
   });
+}
+
+/** The review request before the shareback: the card above, with the meeting's date (ISO, in the round's zone) formatted here. */
+export type SummaryReviewRequestCardData = Omit<SummaryReviewCardData, 'meetingDay'> & { readonly meetingDate: string };
+
+export function renderSummaryReviewRequestCard(data: SummaryReviewRequestCardData): AdaptiveCardJson {
+  const { meetingDate, ...rest } = data;
+  return renderSummaryReviewCard({ ...rest, meetingDay: formatDay(meetingDate) });
 }
 
 export function readSummarySubmission(raw: unknown): { roundId: string; values: FormValues<SummaryInputId> } | null {

@@ -11,7 +11,8 @@ import type { AdaptiveCardJson } from './render';
 export const UNDECIDED_INPUT_IDS = ['outcome', 'dueDate', 'scope', 'seats', 'approver', 'learned'] as const;
 export type UndecidedInputId = (typeof UNDECIDED_INPUT_IDS)[number];
 
-export interface UndecidedCardData {
+/** What the card shows of the experiment and its round (the owners' undecided view has this shape). */
+export interface UndecidedCardFields {
   readonly roundId: string;
   readonly roundName: string;
   readonly participantId: string;
@@ -22,10 +23,14 @@ export interface UndecidedCardData {
   readonly summary: string;
   readonly refreshUserIds: readonly string[];
   readonly suggestedDueDate: string;
+}
+
+/** The card as one owner sees it: the fields, and a submitted form's values and errors when it comes back refused. */
+export type UndecidedCardData = UndecidedCardFields & {
   readonly values?: FormValues<UndecidedInputId>;
   readonly errors?: FieldErrors;
   readonly error?: string;
-}
+};
 
 const SLOTS = { outcome: ['outcome', 'ownerId'], dueDate: ['dueDate'], scope: ['scope'], seats: ['seats', 'tool'], approver: ['approver'], learned: ['learned', 'internalOwnerId', 'note'] } as const;
 

@@ -297,20 +297,6 @@ export async function retryDecisionEffects(roundId: RoundId, participantId: User
   return runDecisionEffects(roundId, participantId, ports);
 }
 
-/** What the one-click decision card for an experiment left undecided (and, once decided, what was decided) shows the owners. */
-export interface UndecidedView {
-  readonly roundId: string;
-  readonly roundName: string;
-  readonly participantId: string;
-  readonly participantName: string;
-  readonly tool: string;
-  readonly expectedVersion: number;
-  /** Empty while undecided; else the recorded decision in one line. */
-  readonly summary: string;
-  readonly refreshUserIds: readonly string[];
-  readonly suggestedDueDate: string;
-}
-
 /**
  * What the owner's undecided card decides on: the round and the experiment, for the round's owners only (the card
  * names the person, their tool and any decision). not_found when either is gone; forbidden for anyone else.
@@ -322,7 +308,12 @@ export async function undecidedDecisionContext(roundId: RoundId, participantId: 
   return { round: round.round, experiment: stored.experiment };
 }
 
-export async function undecidedViewFor(round: Round, participantId: string, ports: UseCasePorts): Promise<UndecidedView> {
+/**
+ * What the one-click decision card for an experiment left undecided (and, once decided, what was decided) shows the
+ * owners: the fields the card declares (`UndecidedCardFields`, src/cards/undecided.ts), without the form's state.
+ * `summary` is empty while undecided, else the recorded decision in one line.
+ */
+export async function undecidedViewFor(round: Round, participantId: string, ports: UseCasePorts) {
   const userId = parseUserId(participantId);
   const stored = userId ? await ports.experiments.get(round.id, userId) : null;
   const experiment = stored?.experiment;

@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import { DateTime } from 'luxon';
 import { loadConfig } from '../../src/config';
-import { bookedNoticeHandler } from '../../src/jobs/noticeHandlers';
+import { jobRegistry } from '../../src/jobs/registry';
 import { createLogger } from '../../src/logging';
-import { wireApplication } from '../../src/wiring';
+import { dashboardUrlOf, wireApplication } from '../../src/wiring';
 import { testConnectionString } from '../support/storage';
 import { loadDemoOrganisation, type DemoPerson } from '../../tools/demo-org';
 import { cardOf, cardText, messageActivity, postActivity } from '../support/activities';
@@ -89,7 +89,7 @@ describe('a round opened after its window began', () => {
     });
     const { ports } = wireApplication(config, { logger: createLogger('second', { destination: new Writable({ write(_c, _e, done) { done(); } }) }), clock });
     const notices = cardsTo(carlos).filter((text) => text.includes('Your practice time is in your calendar')).length;
-    await bookedNoticeHandler(ports)({ kind: 'booking.notice', id: 'again', payload: { roundId, participantId: carlos.id } }, { attempt: 1, abortSignal: new AbortController().signal });
+    await jobRegistry(ports, { dashboardUrl: dashboardUrlOf(config), tabEndpoint: null })['booking.notice'].handler({ kind: 'booking.notice', id: 'again', payload: { roundId, participantId: carlos.id } }, { attempt: 1, abortSignal: new AbortController().signal });
     expect(cardsTo(carlos).filter((text) => text.includes('Your practice time is in your calendar'))).toHaveLength(notices + 1);
     expect(cardsTo(manager).filter((text) => text.includes('calendar is full in places'))).toEqual([]);
     expect(stack.sandbox.control.invalidRequests()).toEqual([]);

@@ -5,7 +5,7 @@ import { createTableScheduleStore } from '../../src/adapters/tables/scheduleStor
 import { EntityTable } from '../../src/adapters/tables/entityTable';
 import { loadConfig } from '../../src/config';
 import { journalPeriodicTasks } from '../../src/jobs/handlers';
-import { digestHandler, journalNudgeHandler, journalPromptHandler } from '../../src/jobs/journalHandlers';
+import { jobRegistry } from '../../src/jobs/registry';
 import { startScheduler } from '../../src/jobs/scheduler';
 import { createLogger } from '../../src/logging';
 import { enqueueDigests } from '../../src/usecases/checkIns';
@@ -219,7 +219,7 @@ describe('the weekly prompt', () => {
     // Carlos wrote this week already: no prompt for him.
     const week = windowStart.toISODate()!;
     const job = { kind: 'journal.prompt', id: `journal-prompt:x:${week}`, payload: { roundId, participantId: emily.id, weekStart: week } };
-    const handler = journalPromptHandler(second.ports);
+    const handler = jobRegistry(second.ports, { dashboardUrl: '', tabEndpoint: null })['journal.prompt'].handler;
     const context = { attempt: 1, abortSignal: new AbortController().signal };
     await Promise.all([handler(job, context), handler(job, context)]);
     expect(await Promise.all([enqueueJournalPrompts(second.ports), enqueueJournalPrompts(second.ports)])).toEqual([0, 0]);
@@ -300,7 +300,7 @@ describe('manager check-ins', () => {
     await twoSchedulersTick();
     await eventually(() => expect(cardsIn(manager, /Your team's practice this week/).length).toBeGreaterThanOrEqual(1), { timeoutInMs: 15_000 });
     const week = windowStart.toISODate()!;
-    const handler = digestHandler(second.ports);
+    const handler = jobRegistry(second.ports, { dashboardUrl: '', tabEndpoint: null })['checkin.digest'].handler;
     const context = { attempt: 1, abortSignal: new AbortController().signal };
     await Promise.all([handler({ kind: 'checkin.digest', id: 'x', payload: { managerId: manager.id, weekStart: week } }, context), handler({ kind: 'checkin.digest', id: 'x', payload: { managerId: manager.id, weekStart: week } }, context)]);
     expect(await Promise.all([enqueueDigests(second.ports), enqueueDigests(second.ports)])).toEqual([0, 0]);
@@ -362,7 +362,7 @@ describe('a quiet stretch', () => {
     await twoSchedulersTick();
     await eventually(() => expect(cardsIn(emily, /A quiet stretch is normal/).length).toBeGreaterThanOrEqual(1), { timeoutInMs: 15_000 });
     const since = (await second.ports.journals.listReminders(emily.id as never, 'nudge'))[0]!.key.split('|')[1]!;
-    const handler = journalNudgeHandler(second.ports);
+    const handler = jobRegistry(second.ports, { dashboardUrl: '', tabEndpoint: null })['journal.nudge'].handler;
     const context = { attempt: 1, abortSignal: new AbortController().signal };
     const job = { kind: 'journal.nudge', id: 'x', payload: { roundId, participantId: emily.id, since } };
     await Promise.all([handler(job, context), handler(job, context)]);

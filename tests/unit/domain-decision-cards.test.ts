@@ -25,7 +25,7 @@ const cards = {
   undecidedDone: renderUndecidedCard({ roundId: 'r-1', roundName: 'Spring', participantId: 'p', participantName: 'Dana', tool: 'Copilot', expectedVersion: 8, summary: 'Stop; owner Omar.', refreshUserIds: ['o'], suggestedDueDate: '2025-05-01' }),
   summaryReview: renderSummaryReviewCard({ roundId: 'r-1', roundName: 'Spring', meetingDay: 'Thursday 10 April', summary, ready: false, errors: { resultValue: 'Give what you see now as a number, or leave it empty.' }, values: { resultValue: 'about half' } }),
   summariesFlagged: renderSummariesFlaggedCard({ roundName: 'Spring', people: [{ name: 'Dana' }, { name: 'Lee' }] }),
-  roundReport: renderRoundReportCard(report, 'https://example.test/tab/'),
+  roundReport: renderRoundReportCard({ report, reportUrl: 'https://example.test/tab/' }),
 };
 
 describe('steps 5–6 cards', () => {

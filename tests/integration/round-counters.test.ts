@@ -277,6 +277,29 @@ describe('counters kept on write', () => {
     expect(await repairRoundCounters(ROUND_ID, ports, { fix: false })).toMatchObject({ differences: [] });
   });
 
+  it('never loses a race to itself: concurrent changes in one process take different shards, or wait for one', async () => {
+    const process = createTableRoundMemberRepo(tables);
+    const toggle = (m: RoundMember): RoundMember => ({ ...m, delivery: m.delivery === 'sent' ? 'queued' : 'sent', deliveryReason: null });
+    const originalTransact = tables.members.transact.bind(tables.members);
+    let lost = 0;
+    tables.members.transact = async (pk, operations, o) => {
+      try {
+        return await originalTransact(pk, operations, o);
+      } catch (error) {
+        if (error instanceof ConcurrencyConflictError) lost += 1;
+        throw error;
+      }
+    };
+    try {
+      // More changes at once than the partition has shards, each to a different person.
+      await Promise.all(people.slice(80, 80 + 3 * MEMBER_COUNTER_SHARDS).map((userId) => changeMember(userId, toggle, process)));
+    } finally {
+      tables.members.transact = originalTransact;
+    }
+    expect(lost).toBe(0);
+    for (const windowOpen of [false, true]) expect(await fromCounters(windowOpen)).toEqual(await recomputedFromRecords(windowOpen));
+  });
+
   it('updates a booking\'s index line on the ETag its last save left, and re-reads the line when it moved on meanwhile', async () => {
     const userId = parseUserId(randomUUID())!;
     const experimentId = experimentIdFor(ROUND_ID, userId);

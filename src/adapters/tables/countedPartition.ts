@@ -143,6 +143,8 @@ export class CountedPartitions {
    * written for a while, as a kept copy of it would mostly lose again and cost a transaction each time.
    */
   private readonly sharedUntil = new Map<string, number>();
+  /** Changes waiting for a shard while this process writes every one of their partition's (woken when one is free). */
+  private readonly waitingForShard: (() => void)[] = [];
 
   constructor(readonly table: EntityTable, private readonly options: CountedPartitionOptions) {}
 
@@ -199,10 +201,9 @@ export class CountedPartitions {
         operations.push(...(w.alsoWrite ?? []));
       }
       const counted = Object.keys(delta).length > 0;
-      // Taken before any await, so a concurrent change of this process picks another shard.
-      const shardKey = counted ? this.pickShard(partitionKey, writes[0]!.rowKey, attempt) : null;
+      // A shard no other change of this process is writing (waiting for one when all are), so they never race each other.
+      const shardKey = counted ? await this.takeShard(partitionKey, writes[0]!.rowKey, attempt) : null;
       const inUse = shardKey ? `${partitionKey}\n${shardKey}` : null;
-      if (inUse) this.shardsInUse.add(inUse);
       let shard: { key: string; counts: Record<string, number>; at: number } | null = null;
       try {
         if (shardKey && inUse) {
@@ -227,12 +228,17 @@ export class CountedPartitions {
         }
         return written;
       } catch (error) {
-        if (inUse) this.forgetShard(inUse);
-        if (!(error instanceof ConcurrencyConflictError || error instanceof EntityAlreadyExistsError)) throw error;
+        const lostRace = error instanceof ConcurrencyConflictError || error instanceof EntityAlreadyExistsError;
+        // Whether a failed transaction applied is unknown (a timeout): the copy is no longer to be trusted.
+        if (!lostRace && inUse) this.knownShards.delete(inUse);
+        if (!lostRace) throw error;
+        // The caller's record lost (the transaction changed nothing, so the copy still holds), or else bookkeeping did:
+        // another process wrote the shard (no change of this one was writing it), so read it before writing it a while.
         await this.reportOwnConflicts(partitionKey, writes, error, options);
+        if (inUse) this.markShared(inUse);
         if (attempt >= MAX_ATTEMPTS) throw new Error(`counters of ${this.table.label} in ${partitionKey} stayed contended after ${attempt} attempts`, { cause: error });
       } finally {
-        if (inUse) this.shardsInUse.delete(inUse);
+        if (inUse) this.releaseShard(inUse);
       }
     }
   }
@@ -240,20 +246,32 @@ export class CountedPartitions {
   /**
    * First the shard the record hashes to, so concurrent changes to different records spread evenly, or the next one
    * this process is not writing at that moment (a change it would only lose a race to); after a lost race, any shard:
-   * counts only add up, and a writer that lost once should not queue behind the same row again.
+   * counts only add up, and a writer that lost once should not queue behind the same row again. When this process is
+   * writing every shard of the partition, it waits for one to be free: a wait of one transaction costs less than a
+   * race lost to itself. Marked taken before the promise resolves, so no other change can take it meanwhile.
    */
-  private pickShard(partitionKey: string, recordRowKey: string, attempt: number): string {
+  private async takeShard(partitionKey: string, recordRowKey: string, attempt: number): Promise<string> {
     const shards = this.options.shards;
     const first = attempt === 1 ? shardOf(recordRowKey, shards) : randomInt(shards);
-    for (let step = 0; step < shards; step++) {
-      const key = counterRowKey((first + step) % shards);
-      if (!this.shardsInUse.has(`${partitionKey}\n${key}`)) return key;
+    for (;;) {
+      for (let step = 0; step < shards; step++) {
+        const key = counterRowKey((first + step) % shards);
+        if (!this.shardsInUse.has(`${partitionKey}\n${key}`)) {
+          this.shardsInUse.add(`${partitionKey}\n${key}`);
+          return key;
+        }
+      }
+      await new Promise<void>((resolve) => this.waitingForShard.push(resolve));
     }
-    return counterRowKey(first);
   }
 
-  /** A write to this shard failed: the copy may be stale, and another process may be writing it. */
-  private forgetShard(key: string): void {
+  private releaseShard(key: string): void {
+    this.shardsInUse.delete(key);
+    for (const wake of this.waitingForShard.splice(0)) wake();
+  }
+
+  /** Another process wrote this shard: this process's copy is stale, and the shard is read before it is written for a while. */
+  private markShared(key: string): void {
     this.knownShards.delete(key);
     this.sharedUntil.set(key, Date.now() + SHARED_SHARD_READ_FOR_MS);
     if (this.sharedUntil.size > 4_096) this.sharedUntil.delete(this.sharedUntil.keys().next().value!);

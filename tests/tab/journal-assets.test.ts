@@ -103,6 +103,17 @@ describe('journal and assets in the participant view', () => {
     await eventually(async () => expect((await api(participant, 'GET', `/rounds/${roundId}/me/assets`)).json.value[0].shared).toBe(true), { timeoutInMs: 10_000 });
     await page.close();
   });
+
+  it('asks the library and is answered from what was shared, with the source named', async () => {
+    const page = await openDashboard(context, stack.service.url, participant.id);
+    const library = page.getByTestId('ask-library');
+    await library.waitFor({ timeout: UI_TIMEOUT });
+    await library.getByLabel('Your question').fill('How do I turn a customer call into a CRM update?');
+    await library.getByRole('button', { name: 'Ask' }).click();
+    await library.getByRole('listitem').filter({ hasText: 'CRM update prompt' }).waitFor({ timeout: 10_000 });
+    expect(await library.getByRole('button', { name: 'Ask' }).isEnabled()).toBe(true);
+    await page.close();
+  });
 });
 
 describe('the manager and the owner see it', () => {

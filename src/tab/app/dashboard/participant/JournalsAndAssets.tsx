@@ -4,6 +4,7 @@ import { ApiError, messageOf } from '../../common/api';
 import { formatDate } from '../../common/format';
 import type { Session } from '../../common/session';
 import { Empty, Failure, Loading } from '../../common/states';
+import { useAsk } from '../../common/useAsk';
 import { useLoad } from '../../common/useLoad';
 import { appNow } from '../../common/appClock';
 import type { Asset, JournalEntry } from '../../../../contracts/journals';
@@ -254,20 +255,8 @@ interface LibraryAnswer {
 function AskLibrary({ session, base }: { session: Session; base: string }) {
   const styles = useStyles();
   const [question, setQuestion] = useState('');
-  const [answer, setAnswer] = useState<LibraryAnswer | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function ask() {
-    setBusy(true);
-    setProblem(null);
-    try {
-      setAnswer(await session.api.send<LibraryAnswer>('POST', `${base}/coach/library`, { question }));
-    } catch (error) {
-      setProblem(messageOf(error));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { answer, problem, busy, ask: send } = useAsk<LibraryAnswer>();
+  const ask = () => send(() => session.api.send<LibraryAnswer>('POST', `${base}/coach/library`, { question }));
   return (
     <Card className={styles.card} data-testid="ask-library">
       <CardHeader header={<Subtitle1 as="h3">Ask the library</Subtitle1>} description={<Caption1>What did colleagues share? Answers come only from what was shared with the round.</Caption1>} />

@@ -6,6 +6,7 @@ import { OTHER_TOOL_ID, ROLES, ROLE_LABELS } from '../../../../domain/toolCatalo
 import { fieldErrorsOf } from '../../../../domain/validation';
 import { ApiError, messageOf } from '../../common/api';
 import type { Session } from '../../common/session';
+import { useAsk } from '../../common/useAsk';
 import type { PlanAdvice } from '../../../../domain/coach';
 import { FitNote } from '../FitNote';
 import type { Experiment } from '../../../../contracts/common';
@@ -345,26 +346,14 @@ interface CoachAnswer { readonly by: 'basic' | 'model'; readonly note: string; r
  * Nothing changes in the form until the person chooses "Use this"; nothing is saved until they save or send.
  */
 function PlanCoach({ session, base, form, onUse }: { session: Session; base: string; form: Form; onUse(changes: Partial<Form>): void }) {
-  const [answer, setAnswer] = useState<CoachAnswer | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { answer, problem, busy, ask: send, dismiss } = useAsk<CoachAnswer>();
   const value = (text: string): number | null => (text.trim() === '' || !Number.isFinite(Number(text)) ? null : Number(text));
-  async function ask() {
-    setBusy(true);
-    setProblem(null);
-    try {
-      setAnswer(await session.api.send<CoachAnswer>('POST', `${base}/coach/plan`, {
-        frictionPoint: form.description, kpi: form.kpi, minutesToday: value(form.minutesToday), supportNamed: form.supportNamed,
-        scores: Object.fromEntries(Object.entries(form.scores).map(([k, v]) => [k, value(v)])),
-        measure: form.measure, baseline: { value: value(form.baselineValue), unit: form.baselineUnit }, target: { value: value(form.targetValue), unit: form.targetUnit },
-        howWeWillKnow: form.howWeWillKnow,
-      }));
-    } catch (error) {
-      setProblem(messageOf(error));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const ask = () => send(() => session.api.send<CoachAnswer>('POST', `${base}/coach/plan`, {
+    frictionPoint: form.description, kpi: form.kpi, minutesToday: value(form.minutesToday), supportNamed: form.supportNamed,
+    scores: Object.fromEntries(Object.entries(form.scores).map(([k, v]) => [k, value(v)])),
+    measure: form.measure, baseline: { value: value(form.baselineValue), unit: form.baselineUnit }, target: { value: value(form.targetValue), unit: form.targetUnit },
+    howWeWillKnow: form.howWeWillKnow,
+  }));
   const advice = answer?.value;
   return (
     <div data-testid="plan-coach">
@@ -392,9 +381,9 @@ function PlanCoach({ session, base, form, onUse }: { session: Session; base: str
                 ...(advice.target ? { targetValue: String(advice.target.value), targetUnit: advice.target.unit } : {}),
                 ...(advice.howYouWillKnow ? { howWeWillKnow: advice.howYouWillKnow } : {}),
               });
-              setAnswer(null);
+              dismiss();
             }}>Use this</Button>
-            <Button type="button" onClick={() => setAnswer(null)}>Dismiss</Button>
+            <Button type="button" onClick={() => dismiss()}>Dismiss</Button>
           </MessageBarActions>
         </MessageBar>
       )}
@@ -406,20 +395,8 @@ interface ToolsAnswer { readonly by: 'basic' | 'model'; readonly note: string; r
 
 /** "Suggest tools": up to three from the round's catalogue for the friction point and role as typed; "Use" picks one. */
 function ToolCoach({ session, base, form, names, onUse }: { session: Session; base: string; form: Form; names: Record<string, string>; onUse(toolId: string, otherName?: string): void }) {
-  const [answer, setAnswer] = useState<ToolsAnswer | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function ask() {
-    setBusy(true);
-    setProblem(null);
-    try {
-      setAnswer(await session.api.send<ToolsAnswer>('POST', `${base}/coach/tools`, { frictionPoint: form.description, role: form.role || undefined, otherToolName: form.otherName || undefined }));
-    } catch (error) {
-      setProblem(messageOf(error));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { answer, problem, busy, ask: send, dismiss } = useAsk<ToolsAnswer>();
+  const ask = () => send(() => session.api.send<ToolsAnswer>('POST', `${base}/coach/tools`, { frictionPoint: form.description, role: form.role || undefined, otherToolName: form.otherName || undefined }));
   return (
     <div data-testid="tool-coach">
       <Button type="button" onClick={() => void ask()} disabled={busy}>{busy ? 'The coach is thinking…' : 'Suggest tools'}</Button>
@@ -432,11 +409,11 @@ function ToolCoach({ session, base, form, names, onUse }: { session: Session; ba
             <ul>
               {answer.value.suggestions.map((s) => {
                 const name = s.toolId === OTHER_TOOL_ID ? s.otherName ?? 'Your own tool' : names[s.toolId] ?? s.toolId;
-                return <li key={s.toolId}>{name}: {s.why} <Button size="small" type="button" onClick={() => { onUse(s.toolId, s.otherName); setAnswer(null); }}>Use {name}</Button></li>;
+                return <li key={s.toolId}>{name}: {s.why} <Button size="small" type="button" onClick={() => { onUse(s.toolId, s.otherName); dismiss(); }}>Use {name}</Button></li>;
               })}
             </ul>
           </MessageBarBody>
-          <MessageBarActions><Button type="button" onClick={() => setAnswer(null)}>Dismiss</Button></MessageBarActions>
+          <MessageBarActions><Button type="button" onClick={() => dismiss()}>Dismiss</Button></MessageBarActions>
         </MessageBar>
       )}
     </div>

@@ -170,7 +170,7 @@ export class CountedPartitions {
 
   /** What the row counted at ETag `ifMatch`; a row that has moved on since is a ConcurrencyConflictError, as its update would be. */
   async before(partitionKey: string, rowKey: string, ifMatch: string, options?: RepoOptions): Promise<StoredContribution> {
-    const known = this.seen.get(`${partitionKey}\n${rowKey}\n${ifMatch}`);
+    const known = this.known(partitionKey, rowKey, ifMatch);
     if (known) return known;
     const row = await this.table.get(partitionKey, rowKey, options);
     if (!row || row.etag !== ifMatch) throw new ConcurrencyConflictError(this.table.label);
@@ -339,8 +339,6 @@ export class CountedPartitions {
    * Returns the differences found (counter name → stored − expected, and problem rows missing or stray).
    */
   async recount(partitionKey: string, expected: () => Promise<ReadonlyMap<string, ExpectedRecord>>, fix: boolean, options?: RepoOptions): Promise<CounterDifferences> {
-    // The repair rewrites shards: this process's copies of them would only lose their next race.
-    for (const key of [...this.knownShards.keys()]) if (key.startsWith(`${partitionKey}\n`)) this.knownShards.delete(key);
     for (let attempt = 1; ; attempt++) {
       const records = await expected();
       const staleRecords: string[] = [];

@@ -102,13 +102,17 @@ export function createTableRoundCounters(tables: CountedTables, sources: FunnelF
 
     async readWithFirstProblems(roundId, limit, options) {
       await ensure(options);
-      const [kickoff, booking, effect] = await Promise.all((['kickoff', 'booking', 'effect'] as const).map((kind) => problemSources[kind].from.readCountsAndFirstProblems(roundId, kind, limit, options)));
+      const [kickoff, booking, effect] = await Promise.all([
+        members.readCountsAndFirstProblems(roundId, 'kickoff', limit, options),
+        bookings.readCountsAndFirstProblems(roundId, 'booking', limit, options),
+        effects.readCountsAndFirstProblems(roundId, 'effect', limit, options),
+      ]);
       return {
-        counts: addCounts(kickoff!.counts, booking!.counts, effect!.counts),
+        counts: addCounts(kickoff.counts, booking.counts, effect.counts),
         firstProblems: {
-          kickoff: { problems: problemsOf('kickoff', kickoff!.rows), next: kickoff!.next },
-          booking: { problems: problemsOf('booking', booking!.rows), next: booking!.next },
-          effect: { problems: problemsOf('effect', effect!.rows), next: effect!.next },
+          kickoff: { problems: problemsOf('kickoff', kickoff.rows), next: kickoff.next },
+          booking: { problems: problemsOf('booking', booking.rows), next: booking.next },
+          effect: { problems: problemsOf('effect', effect.rows), next: effect.next },
         },
       };
     },

@@ -67,18 +67,23 @@ describe('kept vs planned', () => {
   });
 });
 
+/** Oliver Bennett's approved plan in a round that starts next week, on the production wiring against Azurite and the sandbox. */
+async function oliversApprovedPlan(label: string) {
+  const config = loadConfig({ STORAGE_CONNECTION_STRING: testConnectionString(), TABLE_PREFIX: uniquePrefix(label), GRAPH_BASE_URL: sandbox.url });
+  const quiet = createLogger('test', { destination: new Writable({ write(_c, _e, done) { done(); } }) });
+  const { ports } = wireApplication(config, { logger: quiet, clock: systemClock });
+  await ensureQueues(ports);
+  const person = loadDemoOrganisation().people.find((p) => p.displayName === 'Oliver Bennett')!;
+  const personId = parseUserId(person.id)!;
+  const start = DateTime.now().setZone('Europe/London').plus({ weeks: 1 }).startOf('week');
+  await ports.rounds.create(aRound({ status: 'open', window: { start: start.toISODate()!, weeks: 2 }, shareback: { startsAt: start.plus({ weeks: 2 }).set({ hour: 15 }).toUTC().toISO()!, durationMinutes: 60, timeZone: 'Europe/London' } }));
+  await ports.experiments.create({ ...anExperiment({ state: 'approved' }), participantId: personId, id: experimentIdFor(ROUND_ID, personId) });
+  return { ports, person, personId };
+}
+
 describe('a worker stopped in the middle of a booking', () => {
   it('finishes the same plan on the retry, with no duplicate events', async () => {
-    const config = loadConfig({ STORAGE_CONNECTION_STRING: testConnectionString(), TABLE_PREFIX: uniquePrefix('crash'), GRAPH_BASE_URL: sandbox.url });
-    const quiet = createLogger('test', { destination: new Writable({ write(_c, _e, done) { done(); } }) });
-    const { ports } = wireApplication(config, { logger: quiet, clock: systemClock });
-    await ensureQueues(ports);
-    const person = loadDemoOrganisation().people.find((p) => p.displayName === 'Oliver Bennett')!;
-    const personId = parseUserId(person.id)!;
-    const start = DateTime.now().setZone('Europe/London').plus({ weeks: 1 }).startOf('week');
-    await ports.rounds.create(aRound({ status: 'open', window: { start: start.toISODate()!, weeks: 2 }, shareback: { startsAt: start.plus({ weeks: 2 }).set({ hour: 15 }).toUTC().toISO()!, durationMinutes: 60, timeZone: 'Europe/London' } }));
-    const approved = anExperiment({ state: 'approved' });
-    await ports.experiments.create({ ...approved, participantId: personId, id: experimentIdFor(ROUND_ID, personId) });
+    const { ports, person, personId } = await oliversApprovedPlan('crash');
 
     // The "kill": the events reach Outlook, then the worker dies before it records their ids.
     const crashing = { ...ports, calendar: { ...ports.calendar, createEvents: async (...args: Parameters<typeof ports.calendar.createEvents>) => { await ports.calendar.createEvents(...args); throw new Error('worker killed'); } } };
@@ -98,14 +103,7 @@ describe('a worker stopped in the middle of a booking', () => {
 
 describe('a worker stopped after the booking was written and before its line in the round’s index', () => {
   it('brings the index line up to date on the retry, which finds the booking done', async () => {
-    const config = loadConfig({ STORAGE_CONNECTION_STRING: testConnectionString(), TABLE_PREFIX: uniquePrefix('crashidx'), GRAPH_BASE_URL: sandbox.url });
-    const quiet = createLogger('test', { destination: new Writable({ write(_c, _e, done) { done(); } }) });
-    const { ports } = wireApplication(config, { logger: quiet, clock: systemClock });
-    await ensureQueues(ports);
-    const personId = parseUserId(loadDemoOrganisation().people.find((p) => p.displayName === 'Oliver Bennett')!.id)!;
-    const start = DateTime.now().setZone('Europe/London').plus({ weeks: 1 }).startOf('week');
-    await ports.rounds.create(aRound({ status: 'open', window: { start: start.toISODate()!, weeks: 2 }, shareback: { startsAt: start.plus({ weeks: 2 }).set({ hour: 15 }).toUTC().toISO()!, durationMinutes: 60, timeZone: 'Europe/London' } }));
-    await ports.experiments.create({ ...anExperiment({ state: 'approved' }), participantId: personId, id: experimentIdFor(ROUND_ID, personId) });
+    const { ports, personId } = await oliversApprovedPlan('crashidx');
 
     // The index line's second write (the one that says "booked") times out: the booking's own row is written by then.
     const transact = EntityTable.prototype.transact;

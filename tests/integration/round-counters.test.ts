@@ -61,6 +61,34 @@ async function changeMember(userId: UserId, change: (m: RoundMember) => RoundMem
   }
 }
 
+/** A change that always moves the counters: sent ↔ queued. */
+const toggleDelivery = (m: RoundMember): RoundMember => ({ ...m, delivery: m.delivery === 'sent' ? 'queued' : 'sent', deliveryReason: null });
+
+/** Runs `action` counting the member table's transactions that lost an ETag race, and the point reads of one shard. */
+async function watchingMembers(action: () => Promise<unknown>, shardKey?: string): Promise<{ lost: number; shardReads: number }> {
+  const [get, transact] = [tables.members.get.bind(tables.members), tables.members.transact.bind(tables.members)];
+  const seen = { lost: 0, shardReads: 0 };
+  tables.members.get = async (pk, rk, o) => {
+    if (rk === shardKey) seen.shardReads += 1;
+    return get(pk, rk, o);
+  };
+  tables.members.transact = async (pk, operations, o) => {
+    try {
+      return await transact(pk, operations, o);
+    } catch (error) {
+      if (error instanceof ConcurrencyConflictError) seen.lost += 1;
+      throw error;
+    }
+  };
+  try {
+    await action();
+  } finally {
+    tables.members.get = get;
+    tables.members.transact = transact;
+  }
+  return seen;
+}
+
 function experimentOf(userId: UserId, state: ExperimentState): Experiment {
   const built = anExperiment({ state, now: '2025-03-01T09:00:00.000Z' });
   return { ...built, participantId: userId, id: experimentIdFor(ROUND_ID, userId) };
@@ -241,61 +269,23 @@ describe('counters kept on write', () => {
     const [first, second] = [createTableRoundMemberRepo(tables), createTableRoundMemberRepo(tables)];
     const shard = shardOf(people[2]!, MEMBER_COUNTER_SHARDS);
     const [other, again] = people.slice(3).filter((id) => shardOf(id, MEMBER_COUNTER_SHARDS) === shard);
-    const toggle = (m: RoundMember): RoundMember => ({ ...m, delivery: m.delivery === 'sent' ? 'queued' : 'sent', deliveryReason: null });
-    await changeMember(people[2]!, toggle, first); // the first process now knows the shard
-    const shardReads = () => { let reads = 0; const original = tables.members.get.bind(tables.members); tables.members.get = async (pk, rk, o) => { if (rk === counterRowKey(shard)) reads += 1; return original(pk, rk, o); }; return { reads: () => reads, restore: () => { tables.members.get = original; } }; };
+    await changeMember(people[2]!, toggleDelivery, first); // the first process now knows the shard
 
-    const unread = shardReads();
-    try {
-      await changeMember(again!, toggle, first);
-    } finally {
-      unread.restore();
-    }
-    expect(unread.reads()).toBe(0); // its own last write's copy, not a read
+    const unread = await watchingMembers(() => changeMember(again!, toggleDelivery, first), counterRowKey(shard));
+    expect(unread.shardReads).toBe(0); // its own last write's copy, not a read
 
-    await changeMember(other!, toggle, second); // another process writes the shard: the first one's copy is stale
-    const stale = shardReads();
-    const originalTransact = tables.members.transact.bind(tables.members);
-    let lost = 0;
-    tables.members.transact = async (pk, operations, o) => {
-      try {
-        return await originalTransact(pk, operations, o);
-      } catch (error) {
-        if (error instanceof ConcurrencyConflictError) lost += 1;
-        throw error;
-      }
-    };
-    try {
-      await changeMember(people[2]!, toggle, first);
-    } finally {
-      stale.restore();
-      tables.members.transact = originalTransact;
-    }
-    expect(lost).toBe(1); // the stale copy lost its ETag race once
-    expect(stale.reads()).toBeLessThanOrEqual(1); // then a shard was read afresh (any shard: the retry may pick another)
+    await changeMember(other!, toggleDelivery, second); // another process writes the shard: the first one's copy is stale
+    const stale = await watchingMembers(() => changeMember(people[2]!, toggleDelivery, first), counterRowKey(shard));
+    expect(stale.lost).toBe(1); // the stale copy lost its ETag race once
+    expect(stale.shardReads).toBeLessThanOrEqual(1); // then a shard was read afresh (any shard: the retry may pick another)
     for (const windowOpen of [false, true]) expect(await fromCounters(windowOpen)).toEqual(await recomputedFromRecords(windowOpen));
     expect(await repairRoundCounters(ROUND_ID, ports, { fix: false })).toMatchObject({ differences: [] });
   });
 
   it('never loses a race to itself: concurrent changes in one process take different shards, or wait for one', async () => {
     const process = createTableRoundMemberRepo(tables);
-    const toggle = (m: RoundMember): RoundMember => ({ ...m, delivery: m.delivery === 'sent' ? 'queued' : 'sent', deliveryReason: null });
-    const originalTransact = tables.members.transact.bind(tables.members);
-    let lost = 0;
-    tables.members.transact = async (pk, operations, o) => {
-      try {
-        return await originalTransact(pk, operations, o);
-      } catch (error) {
-        if (error instanceof ConcurrencyConflictError) lost += 1;
-        throw error;
-      }
-    };
-    try {
-      // More changes at once than the partition has shards, each to a different person.
-      await Promise.all(people.slice(80, 80 + 3 * MEMBER_COUNTER_SHARDS).map((userId) => changeMember(userId, toggle, process)));
-    } finally {
-      tables.members.transact = originalTransact;
-    }
+    // More changes at once than the partition has shards, each to a different person.
+    const { lost } = await watchingMembers(() => Promise.all(people.slice(80, 80 + 3 * MEMBER_COUNTER_SHARDS).map((userId) => changeMember(userId, toggleDelivery, process))));
     expect(lost).toBe(0);
     for (const windowOpen of [false, true]) expect(await fromCounters(windowOpen)).toEqual(await recomputedFromRecords(windowOpen));
   });

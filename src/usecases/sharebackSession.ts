@@ -286,12 +286,12 @@ export async function checkSummaries(ports: UseCasePorts): Promise<void> {
     const round = stored.round;
     const days = (Date.parse(round.shareback.startsAt) - Date.parse(now)) / 86_400_000;
     if (days < 0 || days > SUMMARY_REVIEW.opensDaysBefore) continue;
-    // Everyone presenting whose summary carries a "not ready" mark, as marked now (this check's marks included).
+    // Everyone presenting whose summary carries a "not ready" mark and is still not ready (this check's marks included).
     const marked: { participantId: UserId; flaggedAt: string }[] = [];
     for (const experiment of (await ports.experiments.listForRound(roundId)).filter((e) => isPresenting(e) && e.state !== 'decided')) {
       const current = await refreshSummary(experiment, ports);
       const step = summaryReviewStep(current.value, round.shareback.startsAt, now);
-      if (current.value.flaggedAt) marked.push({ participantId: experiment.participantId, flaggedAt: current.value.flaggedAt });
+      if (current.value.flaggedAt && !current.value.ready) marked.push({ participantId: experiment.participantId, flaggedAt: current.value.flaggedAt });
       if (step === 'none') continue;
       const next: SharebackSummary = step === 'flag' ? { ...current.value, flaggedAt: now } : { ...current.value, reviewRequestedAt: now };
       // The request to review is saved with the mark that says it was made (the summary's outbox): the mark stops the
